@@ -1,0 +1,116 @@
+"""Breathing as one continuous signal: breath-by-breath timing, depth, sighs.
+
+Facts file §1: rate 12-20/min (default 14), inspiration : expiration about
+1 : 1.5 to 1 : 2 with an end-expiratory pause, breath-to-breath variation of
+period and depth (±10-15%, smooth rather than white), sighs about 12/hour at
+about 2x tidal volume.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .noise import renewal_times
+
+Array = NDArray[np.float64]
+
+
+@dataclass
+class BreathTrack:
+    """Per-frame breathing state.
+
+    ``volume`` is the lung volume above end-expiration in tidal units
+    (0 = end of exhale, about 1 = end of a quiet inhale, about 2 for a sigh);
+    ``inhaling`` is True during inspiration; ``starts`` are breath start times
+    (s) and ``periods`` their lengths; ``sighs`` the start times of sigh breaths.
+    """
+
+    volume: Array
+    inhaling: NDArray[np.bool_]
+    starts: Array
+    periods: Array
+    depths: Array
+    sighs: Array
+
+    @property
+    def rate_per_min(self) -> float:
+        return 60.0 / float(np.mean(self.periods)) if len(self.periods) else 0.0
+
+
+def breath_shape(u: Array, ti: float) -> Array:
+    """Volume over one breath (``u`` in [0, 1)): eased inhale for ``ti`` of the cycle, then an exhale
+    that is fast at first and flattens into the end-expiratory pause. Smooth (C1) everywhere.
+    """
+    u = np.asarray(u, dtype=np.float64)
+    inh = 0.5 - 0.5 * np.cos(np.pi * np.clip(u / ti, 0.0, 1.0))
+    v = np.clip((u - ti) / (1.0 - ti), 0.0, 1.0)
+    g = 1.0 - (1.0 - v) ** 2  # time warp: fast start, slow end (plateau)
+    exh = 0.5 + 0.5 * np.cos(np.pi * g)
+    return np.where(u < ti, inh, exh)
+
+
+def breath_track(
+    rng: np.random.Generator,
+    times: Array,
+    rate_per_min: float = 14.0,
+    ie_ratio: float = 1.5,
+    depth: float = 1.0,
+    variation: float = 0.12,
+    sigh_interval_s: float = 300.0,
+    sigh_depth: float = 2.0,
+    extra_breaths: list[tuple[float, float, float]] | None = None,
+) -> BreathTrack:
+    """Lay breaths end to end over ``times``.
+
+    Each breath's period and depth vary by ``variation`` (fraction) through a
+    correlated (AR(1), r = 0.6) sequence, so the rhythm drifts like a person's
+    rather than jittering. Sighs arrive by a renewal process with mean
+    interval ``sigh_interval_s`` and are ``sigh_depth`` times deeper and about
+    1.6x longer. ``extra_breaths`` lets a motion force special breaths
+    ``(start_s, period_s, depth)``, e.g. a smoker's deep inhale; the regular
+    rhythm resumes after each.
+    """
+    times = np.asarray(times, dtype=np.float64)
+    duration = float(times[-1]) + 1e-9 if times.size else 0.0
+    base = 60.0 / rate_per_min
+    ti = 1.0 / (1.0 + ie_ratio)
+    sigh_times = renewal_times(rng, duration, sigh_interval_s, cv=0.6) if sigh_interval_s > 0 else np.zeros(0)
+    forced = sorted(extra_breaths or [])
+    starts, periods, depths = [], [], []
+    t = -rng.uniform(0.0, base)  # start mid-breath so clips do not all begin at end-expiration
+    e_p = 0.0
+    e_d = 0.0
+    si = 0
+    fi = 0
+    while t < duration:
+        if fi < len(forced) and forced[fi][0] <= t + 1e-9:
+            _, per, dep = forced[fi]
+            fi += 1
+        else:
+            e_p = 0.6 * e_p + 0.8 * rng.normal()
+            e_d = 0.6 * e_d + 0.8 * rng.normal()
+            per = base * float(np.clip(1.0 + variation * e_p, 0.7, 1.4))
+            dep = depth * float(np.clip(1.0 + variation * e_d, 0.6, 1.5))
+            if si < len(sigh_times) and sigh_times[si] <= t:
+                si += 1
+                per *= 1.6
+                dep = depth * sigh_depth
+            # a forced breath inside this one starts it early: cut this breath at its start
+            if fi < len(forced) and forced[fi][0] < t + per:
+                per = max(forced[fi][0] - t, 0.25 * base)
+        starts.append(t)
+        periods.append(per)
+        depths.append(dep)
+        t += per
+    st = np.asarray(starts)
+    pe = np.asarray(periods)
+    de = np.asarray(depths)
+    k = np.clip(np.searchsorted(st, times, side="right") - 1, 0, len(st) - 1)
+    u = (times - st[k]) / pe[k]
+    # forced (cut-short) breaths keep the inhale fraction
+    vol = breath_shape(u, ti) * de[k]
+    sighs = np.asarray([s for s, d in zip(st, de) if d >= depth * sigh_depth * 0.999])
+    return BreathTrack(volume=vol, inhaling=u < ti, starts=st, periods=pe, depths=de, sighs=sighs)

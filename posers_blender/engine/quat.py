@@ -1,0 +1,301 @@
+"""Quaternion maths on numpy arrays.
+
+Every function takes arrays of shape ``[..., 4]`` in **(w, x, y, z)** order
+(vectors ``[..., 3]``) and broadcasts over the leading axes. Angles are in
+radians. Rotations are active: ``rotate(q, v)`` turns the vector ``v`` by ``q``,
+and ``mul(a, b)`` applies ``b`` first, then ``a`` (parent * child).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+Array = NDArray[np.float64]
+
+IDENTITY: Array = np.array([1.0, 0.0, 0.0, 0.0])
+
+
+def as_array(q: ArrayLike) -> Array:
+    return np.asarray(q, dtype=np.float64)
+
+
+def identity(shape: tuple[int, ...] = ()) -> Array:
+    out = np.zeros((*shape, 4))
+    out[..., 0] = 1.0
+    return out
+
+
+def mul(a: ArrayLike, b: ArrayLike) -> Array:
+    """Hamilton product ``a * b`` (rotation ``b`` then ``a``)."""
+    a = as_array(a)
+    b = as_array(b)
+    aw, ax, ay, az = a[..., 0], a[..., 1], a[..., 2], a[..., 3]
+    bw, bx, by, bz = b[..., 0], b[..., 1], b[..., 2], b[..., 3]
+    return np.stack(
+        [
+            aw * bw - ax * bx - ay * by - az * bz,
+            aw * bx + ax * bw + ay * bz - az * by,
+            aw * by - ax * bz + ay * bw + az * bx,
+            aw * bz + ax * by - ay * bx + az * bw,
+        ],
+        axis=-1,
+    )
+
+
+def conj(q: ArrayLike) -> Array:
+    q = as_array(q)
+    return q * np.array([1.0, -1.0, -1.0, -1.0])
+
+
+def inverse(q: ArrayLike) -> Array:
+    """Inverse; equal to the conjugate for unit quaternions."""
+    q = as_array(q)
+    return conj(q) / np.sum(q * q, axis=-1, keepdims=True)
+
+
+def normalize(q: ArrayLike, eps: float = 1e-12) -> Array:
+    q = as_array(q)
+    n = np.linalg.norm(q, axis=-1, keepdims=True)
+    return q / np.maximum(n, eps)
+
+
+def rotate(q: ArrayLike, v: ArrayLike) -> Array:
+    """Rotate vectors ``v [..., 3]`` by unit quaternions ``q [..., 4]``."""
+    q = as_array(q)
+    v = as_array(v)
+    w = q[..., :1]
+    u = q[..., 1:]
+    t = 2.0 * np.cross(u, v)
+    return v + w * t + np.cross(u, t)
+
+
+def from_axis_angle(axis: ArrayLike, angle: ArrayLike) -> Array:
+    """Quaternion of a rotation by ``angle`` (radians) about ``axis`` (normalised here)."""
+    axis = as_array(axis)
+    angle = as_array(angle)
+    n = np.linalg.norm(axis, axis=-1, keepdims=True)
+    axis = axis / np.maximum(n, 1e-12)
+    half = 0.5 * angle[..., None]
+    return np.concatenate([np.cos(half), np.sin(half) * axis], axis=-1)
+
+
+def to_axis_angle(q: ArrayLike) -> tuple[Array, Array]:
+    """(unit axis ``[..., 3]``, angle ``[...]`` in [0, pi]) of unit quaternions."""
+    q = abs_w(as_array(q))
+    s = np.linalg.norm(q[..., 1:], axis=-1)
+    angle = 2.0 * np.arctan2(s, q[..., 0])
+    axis = np.where(s[..., None] > 1e-12, q[..., 1:] / np.maximum(s, 1e-12)[..., None], np.array([1.0, 0.0, 0.0]))
+    return axis, angle
+
+
+def from_scaled_axis(v: ArrayLike) -> Array:
+    """Exponential map: rotation vector (axis * angle, radians) -> quaternion."""
+    v = as_array(v)
+    angle = np.linalg.norm(v, axis=-1)
+    half = 0.5 * angle
+    # sin(half)/angle, with its limit 0.5 at angle -> 0
+    k = np.where(angle > 1e-8, np.sin(half) / np.maximum(angle, 1e-8), 0.5 - angle * angle / 48.0)
+    return np.concatenate([np.cos(half)[..., None], v * k[..., None]], axis=-1)
+
+
+def to_scaled_axis(q: ArrayLike) -> Array:
+    """Logarithmic map: quaternion -> rotation vector (shortest arc, |v| <= pi)."""
+    q = abs_w(as_array(q))
+    s = np.linalg.norm(q[..., 1:], axis=-1)
+    angle = 2.0 * np.arctan2(s, q[..., 0])
+    k = np.where(s > 1e-8, angle / np.maximum(s, 1e-8), 2.0)
+    return q[..., 1:] * k[..., None]
+
+
+def abs_w(q: ArrayLike) -> Array:
+    """The same rotation with a non-negative w (the short-way representative)."""
+    q = as_array(q)
+    return np.where(q[..., :1] < 0.0, -q, q)
+
+
+def dot(a: ArrayLike, b: ArrayLike) -> Array:
+    return np.sum(as_array(a) * as_array(b), axis=-1)
+
+
+def angle_between(a: ArrayLike, b: ArrayLike) -> Array:
+    """Rotation angle (radians, [0, pi]) taking ``a`` to ``b``."""
+    d = np.clip(np.abs(dot(a, b)), 0.0, 1.0)
+    return 2.0 * np.arccos(d)
+
+
+def slerp(a: ArrayLike, b: ArrayLike, t: ArrayLike) -> Array:
+    """Spherical interpolation along the short arc; ``t`` broadcasts over the leading axes."""
+    a = as_array(a)
+    b = as_array(b)
+    t = as_array(t)[..., None]
+    d = dot(a, b)[..., None]
+    b = np.where(d < 0.0, -b, b)
+    d = np.abs(d)
+    theta = np.arccos(np.clip(d, -1.0, 1.0))
+    s = np.sin(theta)
+    small = s < 1e-6
+    safe_s = np.where(small, 1.0, s)
+    wa = np.where(small, 1.0 - t, np.sin((1.0 - t) * theta) / safe_s)
+    wb = np.where(small, t, np.sin(t * theta) / safe_s)
+    return normalize(wa * a + wb * b)
+
+
+def between(u: ArrayLike, v: ArrayLike) -> Array:
+    """Shortest-arc rotation taking direction ``u`` to direction ``v``."""
+    u0 = as_array(u)
+    v0 = as_array(v)
+    un: Array = u0 / np.maximum(np.linalg.norm(u0, axis=-1, keepdims=True), 1e-12)
+    vn: Array = v0 / np.maximum(np.linalg.norm(v0, axis=-1, keepdims=True), 1e-12)
+    c = np.cross(un, vn)
+    d = np.sum(un * vn, axis=-1, keepdims=True)
+    q = np.concatenate([1.0 + d, c], axis=-1)
+    # opposite vectors: rotate pi about any axis orthogonal to u
+    opposite = (1.0 + d[..., 0]) < 1e-10
+    if np.any(opposite):
+        ortho = np.cross(un, np.array([1.0, 0.0, 0.0]))
+        small = np.linalg.norm(ortho, axis=-1, keepdims=True) < 1e-6
+        ortho = np.where(small, np.cross(un, np.array([0.0, 1.0, 0.0])), ortho)
+        alt = np.concatenate([np.zeros_like(d), ortho], axis=-1)
+        q = np.where(opposite[..., None], alt, q)
+    return normalize(q)
+
+
+def swing_twist(q: ArrayLike, axis: ArrayLike) -> tuple[Array, Array]:
+    """Split ``q`` into ``swing * twist`` where ``twist`` turns about ``axis``.
+
+    Returns ``(swing, twist)``; ``mul(swing, twist) == q``.
+    """
+    q = as_array(q)
+    ax0 = as_array(axis)
+    ax: Array = ax0 / np.maximum(np.linalg.norm(ax0, axis=-1, keepdims=True), 1e-12)
+    proj = np.sum(q[..., 1:] * ax, axis=-1, keepdims=True) * ax
+    twist = np.concatenate([q[..., :1], np.broadcast_to(proj, q[..., 1:].shape)], axis=-1)
+    n = np.linalg.norm(twist, axis=-1, keepdims=True)
+    degenerate = n < 1e-12
+    twist = np.where(degenerate, identity(q.shape[:-1]), twist / np.maximum(n, 1e-12))
+    swing = mul(q, conj(twist))
+    return swing, twist
+
+
+def twist_angle(q: ArrayLike, axis: ArrayLike) -> Array:
+    """Signed twist angle (radians, (-pi, pi]) of ``q`` about ``axis``."""
+    axis = as_array(axis)
+    _, tw = swing_twist(q, axis)
+    s = np.sum(tw[..., 1:] * (axis / np.linalg.norm(axis, axis=-1, keepdims=True)), axis=-1)
+    ang = 2.0 * np.arctan2(s, tw[..., 0])
+    return (ang + np.pi) % (2.0 * np.pi) - np.pi
+
+
+def continuous(q: ArrayLike, axis: int = 0) -> Array:
+    """Hemisphere continuity along ``axis``: flip signs so neighbours have a positive dot.
+
+    Needed before writing quaternion F-curves or interpolating a track.
+    """
+    q = np.array(q, dtype=np.float64, copy=True)
+    q = np.moveaxis(q, axis, 0)
+    d = np.sum(q[1:] * q[:-1], axis=-1)
+    flips = np.cumsum(d < 0.0, axis=0) % 2
+    q[1:] *= np.where(flips[..., None] == 1, -1.0, 1.0)
+    return np.moveaxis(q, 0, axis)
+
+
+def to_matrix(q: ArrayLike) -> Array:
+    """Rotation matrices ``[..., 3, 3]``."""
+    q = normalize(q)
+    w, x, y, z = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
+    return np.stack(
+        [
+            np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)], -1),
+            np.stack([2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)], -1),
+            np.stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)], -1),
+        ],
+        -2,
+    )
+
+
+def from_matrix(m: ArrayLike) -> Array:
+    """Quaternions (w >= 0) of rotation matrices ``[..., 3, 3]``."""
+    m = as_array(m)
+    tr = m[..., 0, 0] + m[..., 1, 1] + m[..., 2, 2]
+    cands = np.stack(
+        [
+            np.stack(
+                [1 + tr, m[..., 2, 1] - m[..., 1, 2], m[..., 0, 2] - m[..., 2, 0], m[..., 1, 0] - m[..., 0, 1]], -1
+            ),
+            np.stack(
+                [
+                    m[..., 2, 1] - m[..., 1, 2],
+                    1 + 2 * m[..., 0, 0] - tr,
+                    m[..., 0, 1] + m[..., 1, 0],
+                    m[..., 0, 2] + m[..., 2, 0],
+                ],
+                -1,
+            ),
+            np.stack(
+                [
+                    m[..., 0, 2] - m[..., 2, 0],
+                    m[..., 0, 1] + m[..., 1, 0],
+                    1 + 2 * m[..., 1, 1] - tr,
+                    m[..., 1, 2] + m[..., 2, 1],
+                ],
+                -1,
+            ),
+            np.stack(
+                [
+                    m[..., 1, 0] - m[..., 0, 1],
+                    m[..., 0, 2] + m[..., 2, 0],
+                    m[..., 1, 2] + m[..., 2, 1],
+                    1 + 2 * m[..., 2, 2] - tr,
+                ],
+                -1,
+            ),
+        ],
+        -2,
+    )
+    diag = np.stack([tr, m[..., 0, 0], m[..., 1, 1], m[..., 2, 2]], -1)
+    best = np.argmax(diag, axis=-1)
+    q = np.take_along_axis(cands, best[..., None, None], axis=-2)[..., 0, :]
+    return abs_w(normalize(q))
+
+
+_AXES = {"X": np.array([1.0, 0.0, 0.0]), "Y": np.array([0.0, 1.0, 0.0]), "Z": np.array([0.0, 0.0, 1.0])}
+
+
+def from_euler(angles: ArrayLike, order: str) -> Array:
+    """Quaternion from intrinsic Euler angles (radians) applied in ``order`` (e.g. ``"ZXY"``).
+
+    This is the BVH convention: for channels ``Zrotation Xrotation Yrotation``
+    the rotation is ``Rz * Rx * Ry``.
+    """
+    angles = as_array(angles)
+    q = identity(angles.shape[:-1])
+    for i, ax in enumerate(order.upper()):
+        q = mul(q, from_axis_angle(_AXES[ax], angles[..., i]))
+    return q
+
+
+def to_euler(q: ArrayLike, order: str) -> Array:
+    """Intrinsic Euler angles (radians) in ``order`` such that ``from_euler(a, order) == q``."""
+    order = order.upper()
+    m = to_matrix(q)
+    i, j, k = ("XYZ".index(c) for c in order)
+    # sign of the permutation (i, j, k)
+    sign = 1.0 if (j - i) % 3 == 1 else -1.0
+    # For R = Ri(a) Rj(b) Rk(c): m[i,k] = sign*sin(b)
+    sb = np.clip(sign * m[..., i, k], -1.0, 1.0)
+    b = np.arcsin(sb)
+    a = np.arctan2(-sign * m[..., j, k], m[..., k, k])
+    c = np.arctan2(-sign * m[..., i, j], m[..., i, i])
+    gimbal = np.abs(sb) > 1.0 - 1e-9
+    if np.any(gimbal):
+        a_g = np.arctan2(sign * m[..., k, j], m[..., j, j])
+        a = np.where(gimbal, a_g, a)
+        c = np.where(gimbal, 0.0, c)
+    return np.stack([a, b, c], axis=-1)
+
+
+def angular_velocity(q: ArrayLike, dt: float) -> Array:
+    """Angular velocity (rad/s, rotation vectors ``[F-1, ..., 3]``) between consecutive frames of a track."""
+    q = as_array(q)
+    return to_scaled_axis(mul(q[1:], conj(q[:-1]))) / dt
