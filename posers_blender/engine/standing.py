@@ -34,8 +34,8 @@ from . import ik, quat
 from .breathing import BreathTrack, breath_track
 from .curves import bump, minimum_jerk
 from .face import blink_times, blink_track
-from .gaze import Glance, GazeStyle, gaze_tracks, plan_glances
-from .noise import noise_track, renewal_times, sway_track
+from .gaze import GazeStyle, Glance, gaze_tracks, plan_glances
+from .noise import renewal_times, sway_track
 from .program import HINGE_AXES, HINGE_LIMITS, Context, Tracks
 from .skeleton import Skeleton
 from .springs import damp_track
@@ -45,6 +45,8 @@ X = np.array([1.0, 0.0, 0.0])
 Y = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 SIDES = (("left", 1.0), ("right", -1.0))
+WRIST_KNEE_DEG = 45.0  # local hand rotations above this are softly compressed ...
+WRIST_MAX_DEG = 75.0  # ... toward this (facts §8 wrist ROM 70-90°)
 
 STREAMS = ("breath", "sway", "shift", "fidget", "glance", "blink", "head", "fingers", "gesture", "render")
 
@@ -113,7 +115,7 @@ class StandingStyle:
     shoulder_back: float = 0.0  # clavicle retraction (+ back, - rounded forward)
     stance_width: float = 0.0  # extra outward placement of each foot (m)
     toe_out: float = 7.0  # facts §1: about 14° between the feet
-    knee_soft: float = 0.008  # hips lowered by soft knees (m)
+    knee_soft: float = 0.003  # hips lowered by soft knees (m); quiet standing knees are near straight
     arm_mode: str = "sides"  # sides | hips | contract | chin
     arm_hang: float = 8.0  # upper-arm angle out from vertical (sides)
     arm_forward: float = 4.0  # upper-arm flexion (sides)
@@ -159,6 +161,8 @@ class StandingStyle:
     # transitions into and out of the held arm pose (arm_mode chin / hips)
     enter: float = 0.0  # s; 0 = start in the pose
     leave: float = 0.0
+    # lean the upper back on a wall: the wall plane's z (m, normalised space; None = no wall)
+    wall_z: float | None = None
     # layer weights
     breathing_weight: float = 1.0
     sway_weight: float = 1.0
@@ -258,7 +262,10 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
     fidgets = np.sort(np.concatenate([fidgets, np.asarray(sigh_fidgets)]))
     fidgets = fidgets[fidgets < duration]
     gestures = [g for g in gestures if g.t < duration]
-    blinks = blink_times(rngs["blink"], duration, style.blink_rate)
+    # gaze shifts bring blinks of their own (gaze.gaze_tracks): the spontaneous stream makes up the rest
+    # so the total stays near ``blink_rate`` (facts §1)
+    extra_per_min = 60.0 / max(style.gaze.interval, 1.0) * 0.7
+    blinks = blink_times(rngs["blink"], duration, max(style.blink_rate - extra_per_min, 0.6 * style.blink_rate))
     return Schedule(
         breaths=breaths,
         sighs=breaths.sighs,
@@ -273,6 +280,38 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
 
 
 # -- rendering helpers -----------------------------------------------------------------------------------------
+
+
+def broadband(
+    rng: np.random.Generator, t: Array, fmin: float, fmax: float, rms: float, n: int = 8, slope: float = 0.5
+) -> Array:
+    """Smooth broadband signal ``[F]`` with the given RMS: ``n`` log-spaced components between ``fmin`` and
+    ``fmax`` Hz, amplitude ∝ f^-slope, each with a drifting frequency (±15%) and amplitude (±40%).
+
+    Facts §1: sway is broadband (0.05-1 Hz, most power below 1 Hz), no single sine. With ``slope`` 0.5 the
+    angle power falls as 1/f and the velocity power rises only as f, so with eight components no single
+    one owns either spectrum (:func:`noise.sway_track`'s four near-equal components let the fastest own
+    the velocity).
+    """
+    f = np.geomspace(fmin, fmax, n) * rng.uniform(0.9, 1.1, size=n)
+    out = np.zeros(len(t))
+    if len(t) == 0:
+        return out
+    dt = float(t[1] - t[0]) if len(t) > 1 else 1.0
+    wob = sway_track(rng, t, (0.013, 0.031, 0.047), rms=1.0)
+    for k in range(n):
+        sh = (k * 0.37) % 1.0
+        fi = f[k] * (1.0 + 0.15 * np.roll(wob, int(sh * len(t))) * 0.6)
+        phase = rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.cumsum(fi) * dt
+        amp = f[k] ** -slope * (1.0 + 0.4 * np.tanh(np.roll(wob, int((sh + 0.5) * len(t) % max(len(t), 1)))))
+        out += amp * np.sin(phase)
+    r = float(np.sqrt(np.mean(out**2)))
+    return out * (rms / r) if r > 0 else out
+
+
+def wander(rng: np.random.Generator, t: Array, f0: float, channels: int = 1) -> Array:
+    """Smooth broadband wandering ``[F, channels]`` with RMS 0.5, features from ``f0/3`` to ``3 f0`` Hz."""
+    return np.stack([broadband(rng, t, f0 / 3.0, 3.0 * f0, 0.5, n=6) for _ in range(channels)], axis=1)
 
 
 def _strokes(rng: np.random.Generator, t: Array, t0: float, t1: float, n: int) -> Array:
@@ -328,6 +367,16 @@ class BuildResult:
     feet: dict[str, Array] = field(default_factory=dict)
 
 
+def _hold_envelope(t: Array, style: StandingStyle, duration: float) -> Array:
+    """0 -> 1 over ``style.enter`` s at the start and 1 -> 0 over ``style.leave`` s at the end (minimum jerk)."""
+    env = np.ones(len(t))
+    if style.enter > 0:
+        env = env * minimum_jerk(t / style.enter)
+    if style.leave > 0:
+        env = env * (1.0 - minimum_jerk((t - (duration - style.leave)) / style.leave))
+    return env
+
+
 def _weight_track(t: Array, plan_: Schedule, style: StandingStyle, rng: np.random.Generator) -> Array:
     w = np.full(len(t), plan_.start_weight)
     prev = plan_.start_weight
@@ -356,8 +405,9 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     lift = 0.35 * v + 1.6 * np.maximum(v - 1.3, 0.0)  # clavicle (deg): <= 1-2 mm quiet, ~1 cm on a sigh
     # ---- sway, postural fidgets, weight shifts (facts §1) ---------------------------------------------------
     f = style.sway_freq
-    ap = sway_track(rngs["sway"], t, tuple(x * f for x in (0.06, 0.17, 0.37, 0.71)), rms=0.004 * style.sway * scale)
-    ml = sway_track(rngs["sway"], t, tuple(x * f for x in (0.05, 0.13, 0.29, 0.59)), rms=0.0025 * style.sway * scale)
+    # facts §1: AP RMS ~4 mm, ML ~2.5 mm, broadband 0.05-0.8 Hz
+    ap = broadband(rngs["sway"], t, 0.08 * f, 0.9 * f, 0.004 * style.sway * scale)
+    ml = broadband(rngs["sway"], t, 0.07 * f, 0.8 * f, 0.0025 * style.sway * scale)
     vb = v - v.mean()
     if np.std(vb) > 0:  # 10-20% of AP sway follows the breath
         ap = ap + 0.15 * 0.004 * style.sway * scale * vb / np.std(vb)
@@ -402,11 +452,11 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     hips = np.zeros((n, 3))
     hips[:, 0] = ml + shift_m * weight + apa[:, 0]
     hips[:, 2] = ap + apa[:, 2]
-    hips[:, 1] = -style.knee_soft * scale - 0.004 * scale * np.abs(weight)
+    hips[:, 1] = -style.knee_soft * scale - 0.003 * scale * np.abs(weight)
     tr.hips_offset[:] = hips
     # pelvis rolls up on the support side (the free hip drops, so the free knee bends); spine rights the trunk
     roll = 3.0 * weight
-    yaw_noise = noise_track(rngs["sway"], t, 0.08)[:, 0] * 1.2 * style.sway * ws
+    yaw_noise = wander(rngs["sway"], t, 0.08)[:, 0] * 1.2 * style.sway * ws
     tr.rotate("hips", quat.mul(rot(Y, yaw_noise + 2.0 * weight), rot(Z, roll)))
 
     # ---- gaze: eyes, head, neck, chest (facts §9) ----------------------------------------------------------
@@ -414,7 +464,7 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     if markers:
         for gl in sched.glances:
             ctx.mark(gl.kind, gl.t)
-    hn = noise_track(rngs["head"], t, 0.25, channels=3) * style.head_motion
+    hn = wander(rngs["head"], t, 0.25, channels=3) * style.head_motion
     yaw = (hn[:, 0] * 1.2 + head_fidget[:, 0] + gz.head_yaw) * wgz
     pitch = hn[:, 1] * 1.0 + head_fidget[:, 1] + gz.head_pitch * wgz
     head_roll = hn[:, 2] * 0.6 + style.head_roll
@@ -462,6 +512,16 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
             f"{side}Shoulder", quat.mul(rot(Y, s * style.shoulder_back), rot(Z, s * (lift + style.shoulder_raise)))
         )
 
+    # ---- lean on a wall: the pelvis moves back until the upper back touches the wall plane -------------------
+    hold_env = _hold_envelope(t, style, ctx.duration)
+    back_contact = None
+    if style.wall_z is not None:
+        grot, gpos = tr.fk()
+        back_contact = _point(grot, gpos, "upperChest", np.array([0.0, 0.06, -0.11]) * scale)
+        tr.hips_offset[:, 2] += (style.wall_z - back_contact[:, 2]) * hold_env
+        if markers:
+            ctx.mark("wall_contact", style.enter)
+
     # ---- arms ----------------------------------------------------------------------------------------------
     activity = _arms(ctx, tr, style, sched, rr, rngs["fingers"], markers, scale, dt)
 
@@ -481,24 +541,6 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
 # -- arms ---------------------------------------------------------------------------------------------------------
 
 
-def _contact_point(sk: Skeleton, side: str, kind: str) -> tuple[str, Array]:
-    """(bone, offset) of the part of the hand that touches: ``fingers``, ``palm``, ``knuckles`` or ``wrist``."""
-    hand = f"{side}Hand"
-    s = 1.0 if side == "left" else -1.0
-    forearm = sk.bone_length(f"{side}LowerArm")
-    hl = 0.74 * forearm  # facts §10: hand 0.108 H vs forearm 0.146 H
-    if kind == "fingers" and sk.has(f"{side}MiddleDistal"):
-        return f"{side}MiddleDistal", np.array([s * 0.01 * hl / 0.18, 0.0, 0.0])
-    if kind == "knuckles" and sk.has(f"{side}IndexIntermediate"):
-        return f"{side}IndexIntermediate", np.array([0.0, 0.006 * hl / 0.18, 0.0])
-    if kind == "wrist":
-        return hand, np.zeros(3)
-    if kind == "fingers":
-        return hand, np.array([s * 0.9 * hl, 0.0, 0.0])
-    # palm centre, on the palm side (palm down in the T-pose = -Y)
-    return hand, np.array([s * 0.45 * hl, -0.015 * hl / 0.18, 0.0])
-
-
 def _finger_pose(tr: Tracks, side: str, curl: Array, thumb: Array) -> None:
     s = 1.0 if side == "left" else -1.0
     for finger, k in (("Index", 0.75), ("Middle", 0.95), ("Ring", 1.05), ("Little", 1.2)):
@@ -509,17 +551,68 @@ def _finger_pose(tr: Tracks, side: str, curl: Array, thumb: Array) -> None:
     tr.set(f"{side}ThumbDistal", rot(thumb_axis, 0.6 * thumb))
 
 
+def contact_local(sk: Skeleton, side: str, kind: str, curl: float) -> Array:
+    """Where the touching part of the hand is, in the hand bone's frame (m), with fingers curled ``curl`` deg.
+
+    ``kind``: ``fingers`` (middle fingertip), ``palm`` (palm centre, palm side),
+    ``knuckles`` (back of the index PIP joint, for a fist under the chin) or
+    ``wrist``. Avatars without finger bones use points along the hand.
+    """
+    s = 1.0 if side == "left" else -1.0
+    hl = 0.74 * sk.bone_length(f"{side}LowerArm")  # facts §10: hand 0.108 H vs forearm 0.146 H
+    if kind == "wrist":
+        return np.zeros(3)
+    if kind == "palm" or not sk.has(f"{side}MiddleDistal"):
+        along = {"palm": 0.45, "fingers": 0.9, "knuckles": 0.5}[kind]
+        return np.array([s * along * hl, -0.1 * hl if kind == "palm" else 0.0, 0.0])
+    tr = Tracks(sk, 1)
+    _finger_pose(tr, side, np.full(1, curl), np.full(1, curl))
+    grot, gpos = tr.fk()
+    jh = hm.INDEX[f"{side}Hand"]
+    if kind == "fingers":
+        lm = sk.landmarks.get(f"{side}MiddleTip")
+        p = sk.landmark_positions(f"{side}MiddleTip", grot, gpos)[0] if lm else gpos[0, hm.INDEX[f"{side}MiddleDistal"]]
+    else:  # knuckles: the back of the curled index's middle joint
+        j = hm.INDEX[f"{side}IndexIntermediate"]
+        p = gpos[0, j] + quat.rotate(grot[0, j], np.array([0.0, 0.1 * hl, 0.0]))
+    return quat.rotate(quat.conj(grot[0, jh]), p - gpos[0, jh])
+
+
+def hand_frame(side: str, fingers: Array, palm: Array) -> Array:
+    """World hand rotation(s) ``[..., 4]`` that point the fingers along ``fingers`` and the palm along ``palm``.
+
+    In the T-pose the hand's fingers run along ±X (left +X) and the palm faces -Y.
+    """
+    s = 1.0 if side == "left" else -1.0
+    f = np.asarray(fingers, dtype=np.float64)
+    f = f / np.linalg.norm(f, axis=-1, keepdims=True)
+    n = np.asarray(palm, dtype=np.float64)
+    n = n - np.sum(n * f, axis=-1, keepdims=True) * f
+    n = n / np.maximum(np.linalg.norm(n, axis=-1, keepdims=True), 1e-9)
+    xi = s * f  # image of local +X
+    yi = -n  # image of local +Y (palm normal is -Y)
+    zi = np.cross(xi, yi)
+    m = np.stack([xi, yi, zi], axis=-1)
+    return quat.normalize(quat.from_matrix(m))
+
+
 @dataclass
 class _Layer:
-    """One pull on a hand: envelope ``env [F]``, goal ``[F, 3]``, contact (bone, offset), pole ``[F, 3]``."""
+    """One pull on a hand.
+
+    ``env [F]`` 0..1; ``goal [F, 3]`` where the contact point should be; ``contact [3]`` that point in the hand
+    frame; ``pole [F, 3]`` elbow direction point; ``hand [F, 4]`` world hand rotation; ``curl`` finger flexion
+    (deg); ``bulge [F, 3]`` mid-path offset so the hand path arcs (facts §4 curved paths).
+    """
 
     env: Array
     goal: Array
-    contact: tuple[str, Array]
+    contact: Array
     pole: Array
-    wrist: Array  # hand local rotation target [F, 4] or [4]
+    hand: Array
     curl: float
     kind: str
+    bulge: Array | None = None
 
 
 def _arms(
@@ -536,70 +629,88 @@ def _arms(
     sk = tr.skeleton
     t = ctx.times
     n = len(t)
-    # relaxed hanging arms define the base hand positions and elbow directions (FK, before any IK)
+    # relaxed hanging arms define the base hand positions (FK, before any IK)
     hang = 90.0 - style.arm_hang
     lag = (tr.hips_offset - damp_track(tr.hips_offset, 0.25, dt)) / max(
         sk.bone_length("leftUpperArm") + sk.bone_length("leftLowerArm"), 0.1
     )
+    base_curl = {}
     for side, s in SIDES:
         swing_fwd = np.degrees(lag[:, 2]) * 6.0  # arms lag the trunk a little (follow-through)
         swing_out = np.degrees(lag[:, 0]) * 6.0 * s
         tr.set(f"{side}UpperArm", quat.mul(rot(X, -style.arm_forward - swing_fwd), rot(Z, -s * (hang + swing_out))))
         tr.set(f"{side}LowerArm", rot(HINGE_AXES[f"{side}LowerArm"], style.elbow_flex))
         tr.set(f"{side}Hand", rot(Z, -s * 6.0))
-        curl_noise = noise_track(finger_rng, t, 0.15)[:, 0] * 3.0
-        _finger_pose(tr, side, style.finger_curl + curl_noise, np.full(n, style.finger_curl))
+        base_curl[side] = style.finger_curl + wander(finger_rng, t, 0.15)[:, 0] * 3.0
+        _finger_pose(tr, side, base_curl[side], np.full(n, style.finger_curl))
     grot, gpos = tr.fk()
     sw = style.gesture_weight
     layers: dict[str, list[_Layer]] = {"left": [], "right": []}
-    base_hand_rot = {side: tr.lrot[:, hm.INDEX[f"{side}Hand"]].copy() for side, _ in SIDES}
     hips_g, chest_g = grot[:, hm.INDEX["hips"]], grot[:, hm.INDEX["upperChest"]]
+    head_g = grot[:, hm.INDEX["head"]]
     hips_p = gpos[:, hm.INDEX["hips"]]
 
-    def body(frame_rot: Array, origin: Array, off: Array) -> Array:
+    def body(frame_rot: Array, origin: Array, off: tuple[float, float, float]) -> Array:
         return origin + quat.rotate(frame_rot, np.asarray(off) * scale)
+
+    def hand(
+        side: str, frame_rot: Array, fingers: tuple[float, float, float], palm: tuple[float, float, float]
+    ) -> Array:
+        return hand_frame(side, quat.rotate(frame_rot, np.asarray(fingers)), quat.rotate(frame_rot, np.asarray(palm)))
+
+    def contact(side: str, kind: str, curl: float) -> Array:
+        return contact_local(sk, side, kind, curl)
 
     base: dict[str, _Layer] = {}
     for side, s in SIDES:
-        elbow = gpos[:, hm.INDEX[f"{side}LowerArm"]]
+        # the pole sits well behind the hanging elbow so the swivel stays well conditioned
+        pole = gpos[:, hm.INDEX[f"{side}LowerArm"]] + quat.rotate(chest_g, np.array([s * 0.08, 0.0, -0.3]))
         base[side] = _Layer(
             np.ones(n),
             gpos[:, hm.INDEX[f"{side}Hand"]],
-            (f"{side}Hand", np.zeros(3)),
-            elbow,
-            base_hand_rot[side],
+            np.zeros(3),
+            pole,
+            grot[:, hm.INDEX[f"{side}Hand"]],
             style.finger_curl,
             "rest",
         )
 
     # ---- held arm poses (hands on hips, contracted, hand at the chin), with optional transitions in/out ----
-    hold_env = np.ones(n)
-    if style.enter > 0:
-        hold_env = hold_env * minimum_jerk(t / style.enter)
-    if style.leave > 0:
-        hold_env = hold_env * (1.0 - minimum_jerk((t - (ctx.duration - style.leave)) / style.leave))
+    hold_env = _hold_envelope(t, style, ctx.duration)
     shoulder = {side: gpos[:, hm.INDEX[f"{side}UpperArm"]] for side, _ in SIDES}
     chin_side = style.support_side
     for side, s in SIDES:
+        bulge = quat.rotate(chest_g, np.array([s * 0.05, 0.0, 0.06]) * scale)
         if style.arm_mode == "hips":
-            goal = body(hips_g, hips_p, (s * 0.135, 0.045, 0.015))
-            pole = body(chest_g, shoulder[side], (s * 0.45, -0.25, -0.25))
-            wrist = rot(Z, s * 35.0)  # wrist bent so the palm rests on the iliac crest [E]
-            layers[side].append(_Layer(hold_env, goal, _contact_point(sk, side, "palm"), pole, wrist, 35.0, "hips"))
+            # palm on the iliac crest, fingers forward and down, elbow out and back (facts §7 pride display)
+            goal = body(hips_g, hips_p, (s * 0.125, 0.06, 0.01))
+            pole = body(chest_g, shoulder[side], (s * 0.45, -0.2, -0.3))
+            hrot = hand(side, hips_g, (0.0, -0.45, 0.9), (-s, 0.0, 0.0))
+            layers[side].append(_Layer(hold_env, goal, contact(side, "palm", 25.0), pole, hrot, 25.0, "hips", bulge))
         elif style.arm_mode == "contract":
             # elbows in against the trunk, forearms forward, hands close in front of the belly (facts §7)
-            goal = body(hips_g, hips_p, (s * 0.075, 0.09, 0.13))
-            pole = body(chest_g, shoulder[side], (s * 0.08, -0.35, -0.12))
-            wrist = quat.mul(rot(X, 20.0), rot(Y, -s * 30.0))
-            layers[side].append(_Layer(hold_env, goal, _contact_point(sk, side, "palm"), pole, wrist, 30.0, "contract"))
+            goal = body(hips_g, hips_p, (s * 0.06, 0.08, 0.13))
+            pole = body(chest_g, shoulder[side], (s * 0.1, -0.35, -0.15))
+            hrot = hand(side, hips_g, (-s * 0.6, -0.2, 0.75), (-s * 0.7, -0.6, 0.0))
+            layers[side].append(
+                _Layer(hold_env, goal, contact(side, "palm", 35.0), pole, hrot, 35.0, "contract", bulge)
+            )
     if style.arm_mode == "chin":
         s = 1.0 if chin_side == "left" else -1.0
         chin = sk.landmark_positions("chin", grot, gpos)
-        goal = chin + quat.rotate(grot[:, hm.INDEX["head"]], np.array([0.0, -0.012, 0.012]) * scale)
-        pole = body(chest_g, shoulder[chin_side], (s * 0.05, -0.45, 0.12))
-        wrist = quat.mul(rot(Z, s * 25.0), rot(X, 10.0))  # wrist extended back, fist under the chin [E]
+        pole = body(chest_g, shoulder[chin_side], (s * 0.1, -0.45, 0.05))
+        hrot = hand(chin_side, head_g, (-s * 0.2, 0.85, 0.35), (0.0, -0.2, -1.0))
         layers[chin_side].append(
-            _Layer(hold_env, goal, _contact_point(sk, chin_side, "knuckles"), pole, wrist, 75.0, "chin")
+            _Layer(
+                hold_env,
+                chin,
+                contact(chin_side, "knuckles", 80.0),
+                pole,
+                hrot,
+                80.0,
+                "chin",
+                quat.rotate(chest_g, np.array([s * 0.06, -0.04, 0.08]) * scale),
+            )
         )
     # ---- gesture layers ------------------------------------------------------------------------------------
     for g in sched.gestures:
@@ -608,141 +719,112 @@ def _arms(
         env = _reach_profile(t, g) * sw
         hold_t0 = g.t + g.rise
         strokes = _strokes(rng, t, hold_t0, hold_t0 + g.hold, g.strokes)
-        head_g = grot[:, hm.INDEX["head"]]
+        bulge = quat.rotate(chest_g, np.array([s * 0.04, -0.03, 0.09]) * scale)
         if g.kind == "face_touch":
+            # fingertips to the mouth, nose, cheek or jaw (facts §6: mouth 36%, nose 31%, eyes 27%)
             lips = sk.landmark_positions("lips", grot, gpos)
-            spot = [(0.0, -0.004, 0.012), (0.0, 0.03, 0.02), (s * 0.045, 0.02, -0.01), (s * 0.02, -0.03, 0.0)][g.site]
-            goal = lips + quat.rotate(head_g, np.array(spot) * scale)
-            pole = body(chest_g, shoulder[g.side], (s * 0.25, -0.4, 0.05))
-            lay = _Layer(
-                env,
-                goal,
-                _contact_point(sk, g.side, "fingers"),
-                pole,
-                quat.mul(rot(Y, s * 60.0), rot(Z, s * 25.0)),
-                25.0,
-                g.kind,
-            )
+            spot = [(0.0, -0.004, 0.012), (0.0, 0.03, 0.02), (s * 0.045, 0.02, -0.01), (s * 0.03, -0.03, -0.005)]
+            goal = lips + quat.rotate(head_g, np.array(spot[g.site]) * scale)
+            pole = body(chest_g, shoulder[g.side], (s * 0.25, -0.4, 0.0))
+            hrot = hand(g.side, head_g, (-s * 0.35, 0.85, -0.3), (0.0, 0.0, -1.0))
+            lay = _Layer(env, goal, contact(g.side, "fingers", 20.0), pole, hrot, 20.0, g.kind, bulge)
         elif g.kind == "neck_touch":
+            # fingers to the far side of the neck: the same-side neck is inside the arm's reach limit
             neck = gpos[:, hm.INDEX["neck"]]
-            goal = neck + quat.rotate(head_g, np.array([s * 0.045, 0.035, -0.02]) * scale)
+            goal = neck + quat.rotate(head_g, np.array([-s * 0.04, 0.03, -0.005]) * scale)
             goal = goal + quat.rotate(chest_g, np.array([0.0, 0.015, 0.0]) * scale) * strokes[:, None]
-            pole = body(chest_g, shoulder[g.side], (s * 0.3, -0.3, 0.15))
-            lay = _Layer(
-                env,
-                goal,
-                _contact_point(sk, g.side, "fingers"),
-                pole,
-                quat.mul(rot(Y, s * 70.0), rot(Z, s * 30.0)),
-                20.0,
-                g.kind,
-            )
+            pole = body(chest_g, shoulder[g.side], (s * 0.2, -0.4, 0.1))
+            hrot = hand(g.side, chest_g, (-s * 0.8, 0.35, -0.3), (-s * 0.3, 0.0, -1.0))
+            lay = _Layer(env, goal, contact(g.side, "fingers", 15.0), pole, hrot, 15.0, g.kind, bulge)
         elif g.kind == "arm_rub":
             up = gpos[:, hm.INDEX[f"{other}UpperArm"]]
             lo = gpos[:, hm.INDEX[f"{other}LowerArm"]]
-            goal = up + 0.55 * (lo - up) + quat.rotate(chest_g, np.array([-s * 0.045, 0.0, 0.02]) * scale)
+            goal = up + 0.55 * (lo - up) + quat.rotate(chest_g, np.array([0.0, 0.0, 0.045]) * scale)
             goal = goal + 0.2 * (lo - up) * strokes[:, None]
             pole = body(chest_g, shoulder[g.side], (s * 0.15, -0.4, 0.0))
-            lay = _Layer(
-                env,
-                goal,
-                _contact_point(sk, g.side, "palm"),
-                pole,
-                quat.mul(rot(Y, s * 40.0), rot(Z, s * 10.0)),
-                20.0,
-                g.kind,
-            )
+            hrot = hand(g.side, chest_g, (-s * 0.5, -0.3, -0.8), (-s * 0.5, 0.0, -0.8))
+            lay = _Layer(env, goal, contact(g.side, "palm", 25.0), pole, hrot, 25.0, g.kind, bulge)
         elif g.kind == "hand_wring":
             centre = body(hips_g, hips_p, (0.0, 0.1, 0.2))
             for hand_side, hs in SIDES:
-                off = quat.rotate(hips_g, np.array([hs * 0.025, 0.01 * hs, 0.0]) * scale)
-                ring = quat.rotate(hips_g, np.array([0.0, 0.012, 0.01]) * scale) * (hs * strokes)[:, None]
+                off = quat.rotate(hips_g, np.array([hs * 0.03, 0.0, 0.0]) * scale)
+                ring = quat.rotate(hips_g, np.array([0.0, 0.015, 0.012]) * scale) * (hs * strokes)[:, None]
                 pole_h = body(chest_g, shoulder[hand_side], (hs * 0.2, -0.4, -0.1))
+                hrot = hand(hand_side, hips_g, (-hs * 0.35, 0.35, 0.85), (-hs, 0.0, 0.0))
                 layers[hand_side].append(
                     _Layer(
                         env,
                         centre + off + ring,
-                        _contact_point(sk, hand_side, "palm"),
+                        contact(hand_side, "palm", 40.0),
                         pole_h,
-                        quat.mul(rot(X, 10.0), rot(Y, -hs * 50.0)),
+                        hrot,
                         40.0,
                         g.kind,
+                        quat.rotate(chest_g, np.array([hs * 0.04, 0.0, 0.06]) * scale),
                     )
                 )
             if markers:
                 ctx.mark(g.kind, g.t)
             continue
         elif g.kind == "hip_touch":
-            goal = body(hips_g, hips_p, (s * 0.135, 0.045, 0.015))
-            pole = body(chest_g, shoulder[g.side], (s * 0.45, -0.25, -0.25))
-            lay = _Layer(env, goal, _contact_point(sk, g.side, "palm"), pole, rot(Z, s * 35.0), 35.0, g.kind)
+            goal = body(hips_g, hips_p, (s * 0.125, 0.06, 0.01))
+            pole = body(chest_g, shoulder[g.side], (s * 0.45, -0.2, -0.3))
+            hrot = hand(g.side, hips_g, (0.0, -0.45, 0.9), (-s, 0.0, 0.0))
+            lay = _Layer(env, goal, contact(g.side, "palm", 25.0), pole, hrot, 25.0, g.kind, bulge)
         elif g.kind == "chin_rub":
             chin = sk.landmark_positions("chin", grot, gpos)
-            goal = chin + quat.rotate(head_g, np.array([0.012 * strokes[0] * 0, -0.012, 0.012]) * scale)
-            goal = goal + quat.rotate(head_g, np.array([0.012, 0.0, 0.0]) * scale) * strokes[:, None]
-            pole = body(chest_g, shoulder[g.side], (s * 0.05, -0.45, 0.12))
-            lay = _Layer(
-                env,
-                goal,
-                _contact_point(sk, g.side, "knuckles"),
-                pole,
-                quat.mul(rot(Z, s * 25.0), rot(X, 10.0)),
-                75.0,
-                g.kind,
-            )
+            goal = chin + quat.rotate(head_g, np.array([0.012, 0.0, 0.0]) * scale) * strokes[:, None]
+            pole = body(chest_g, shoulder[g.side], (s * 0.1, -0.45, 0.05))
+            hrot = hand(g.side, head_g, (-s * 0.2, 0.85, 0.35), (0.0, -0.2, -1.0))
+            lay = _Layer(env, goal, contact(g.side, "knuckles", 80.0), pole, hrot, 80.0, g.kind, bulge * 0.2)
         elif g.kind == "hand_change":
-            # fingers along the cheek and thumb under the jaw: the "thinker's" other hold [E]
+            # fingers along the cheek, the "thinker's" other hold [E]
             lips = sk.landmark_positions("lips", grot, gpos)
-            goal = lips + quat.rotate(head_g, np.array([s * 0.05, 0.01, -0.015]) * scale)
-            pole = body(chest_g, shoulder[g.side], (s * 0.1, -0.45, 0.1))
-            lay = _Layer(
-                env,
-                goal,
-                _contact_point(sk, g.side, "fingers"),
-                pole,
-                quat.mul(rot(Y, s * 60.0), rot(Z, s * 20.0)),
-                30.0,
-                g.kind,
-            )
+            goal = lips + quat.rotate(head_g, np.array([s * 0.045, 0.03, -0.02]) * scale)
+            pole = body(chest_g, shoulder[g.side], (s * 0.1, -0.45, 0.05))
+            hrot = hand(g.side, head_g, (-s * 0.15, 0.95, -0.1), (-s, 0.0, -0.3))
+            lay = _Layer(env, goal, contact(g.side, "fingers", 30.0), pole, hrot, 30.0, g.kind, bulge * 0.5)
         else:
             continue
         layers[g.side].append(lay)
         if markers:
             ctx.mark(g.kind, g.t)
 
-    # the supporting forearm for the chin hand: the other hand cups that elbow (contemplative lean)
     activity: dict[str, Array] = {}
     order = [chin_side, "left" if chin_side == "right" else "right"] if style.arm_mode == "chin" else ["left", "right"]
     for side in order:
         s = 1.0 if side == "left" else -1.0
         if style.arm_mode == "chin" and side != chin_side:
+            # the other hand cups the supporting elbow from below, palm up (contemplative lean) [E]
             grot2, gpos2 = tr.fk()
             elbow = gpos2[:, hm.INDEX[f"{chin_side}LowerArm"]]
-            lower_g = grot2[:, hm.INDEX[f"{chin_side}LowerArm"]]
-            # just under and behind the elbow, palm up [E]
-            goal = elbow + quat.rotate(lower_g, np.array([-s * 0.03, -0.035, 0.0]) * scale)
-            goal = goal + np.array([0.0, -0.01, 0.0]) * scale
-            pole = body(chest_g, shoulder[side], (s * 0.2, -0.4, -0.05))
+            goal = elbow + quat.rotate(chest_g, np.array([0.0, -0.03, 0.0]) * scale)
+            pole = body(chest_g, shoulder[side], (s * 0.25, -0.4, -0.1))
+            hrot = hand(side, chest_g, (-s, 0.0, 0.15), (0.0, 1.0, 0.0))
             layers[side].insert(
                 0,
                 _Layer(
                     hold_env,
                     goal,
-                    _contact_point(sk, side, "palm"),
+                    contact(side, "palm", 35.0),
                     pole,
-                    quat.mul(rot(X, -70.0), rot(Z, s * 10.0)),
+                    hrot,
                     35.0,
                     "support",
+                    quat.rotate(chest_g, np.array([s * 0.05, 0.0, 0.08]) * scale),
                 ),
             )
-        activity[side] = _solve_arm(tr, side, base[side], layers[side], style, t)
+        activity[side] = _solve_arm(tr, side, base[side], layers[side], style, t, base_curl[side])
     return activity
 
 
-def _solve_arm(tr: Tracks, side: str, base: _Layer, layers: list[_Layer], style: StandingStyle, t: Array) -> Array:
-    """Blend the layers' goals over the base in time order, then IK with proximal-to-distal lags.
+def _solve_arm(
+    tr: Tracks, side: str, base: _Layer, layers: list[_Layer], style: StandingStyle, t: Array, base_curl: Array
+) -> Array:
+    """Blend the layers over the base in time order, then IK with proximal-to-distal lags.
 
-    Returns the arm's activity envelope ``[F]`` (0 at rest).
+    Each layer's wrist goal is its contact goal minus the contact point carried by that layer's hand
+    rotation, so a hold is exact by construction. Returns the arm's activity envelope ``[F]`` (0 at rest).
     """
     sk = tr.skeleton
     n = len(t)
@@ -752,50 +834,62 @@ def _solve_arm(tr: Tracks, side: str, base: _Layer, layers: list[_Layer], style:
     hinge = HINGE_AXES[lower]
     activity = np.zeros(n)
     pole = base.pole.copy()
-    hand_rot = base.wrist if base.wrist.ndim == 2 else np.tile(base.wrist, (n, 1))
-    curl = np.full(n, base.curl)
+    hand_rot = base.hand.copy()
+    curl = base_curl.copy()
+    target = base.goal.copy()
     for lay in layers:
         e = lay.env
         activity = activity + e - activity * e
         pole = pole + (lay.pole - pole) * e[:, None]
-        ew = _delayed(t, e, style.wrist_lag)
-        hand_rot = quat.slerp(hand_rot, np.broadcast_to(lay.wrist, hand_rot.shape), ew)
-        ef = _delayed(t, e, style.finger_lag)
-        curl = curl + (lay.curl - curl) * ef
-    # clavicle leads the arm (facts §4 proximal -> distal)
-    clav = np.interp(t + style.shoulder_lead, t, activity)
-    tr.rotate(f"{side}Shoulder", rot(Z, s * 4.0 * clav))
-    tr.lrot[:, jh] = hand_rot
-    if np.max(activity) > 0:
-        _finger_pose(tr, side, curl, curl)
-    # iterate: wrist target from each layer's contact point, IK, FK, update
-    offsets = [np.zeros((n, 3)) for _ in range(len(layers) + 1)]
-    all_layers = [base, *layers]
-    for _ in range(3):
+        wrist_goal = lay.goal - quat.rotate(lay.hand, lay.contact)
+        target = target + (wrist_goal - target) * e[:, None]
+        if lay.bulge is not None:
+            target = target + lay.bulge * (4.0 * e * (1.0 - e))[:, None]
+        # the hand turns a little after the arm, the fingers after the hand (facts §4 proximal -> distal)
+        hand_rot = quat.slerp(hand_rot, lay.hand, _delayed(t, e, style.wrist_lag - style.elbow_lag))
+        curl = curl + (lay.curl - curl) * _delayed(t, e, style.finger_lag)
+    # the clavicle leads the arm
+    tr.rotate(f"{side}Shoulder", rot(Z, s * 4.0 * np.interp(t + style.shoulder_lead, t, activity)))
+    _finger_pose(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
+    for _ in range(2):  # the clavicle moved the root: a second pass re-reads it
         grot, gpos = tr.fk()
-        wrist_pos = gpos[:, jh]
-        for k, lay in enumerate(all_layers):
-            offsets[k] = _point(grot, gpos, lay.contact[0], lay.contact[1]) - wrist_pos
-        target = base.goal - offsets[0]
-        for k, lay in enumerate(layers, start=1):
-            target = target + ((lay.goal - offsets[k]) - target) * lay.env[:, None]
         sol = ik.two_bone(
-            gpos[:, ju],
-            grot[:, ju],
-            sk.offsets[jl],
-            sk.offsets[jh],
-            target,
-            pole,
-            hinge,
-            HINGE_LIMITS["LowerArm"],
+            gpos[:, ju], grot[:, ju], sk.offsets[jl], sk.offsets[jh], target, pole, hinge, HINGE_LIMITS["LowerArm"]
         )
         parent = grot[:, sk.parents[ju]]
         tr.lrot[:, ju] = quat.normalize(quat.mul(quat.conj(parent), sol.upper_grot))
         tr.lrot[:, jl] = sol.lower_lrot
-    # elbow lags the shoulder (facts §4): delay the elbow flexion while the arm moves; holds stay exact
-    # (always delayed, so there is no switch to cause a jump; during holds the target barely moves).
+    # keep the wrist inside a comfortable range (facts §4 ADL: wrist -40..+38°, ROM §8 70-90°): clamp the
+    # hand's local rotation, then re-aim the arm so the contact point still lands with the clamped hand
+    for _ in range(2):
+        grot, _pos = tr.fk()
+        local = quat.mul(quat.conj(grot[:, jl]), hand_rot)
+        ang = 2.0 * np.arccos(np.clip(np.abs(local[:, 0]), 0.0, 1.0))
+        # soft knee (C1): unchanged below WRIST_KNEE_DEG, saturating toward WRIST_MAX_DEG, so no kink in speed
+        knee, top = np.radians(WRIST_KNEE_DEG), np.radians(WRIST_MAX_DEG)
+        soft = np.where(ang > knee, knee + (top - knee) * np.tanh((ang - knee) / (top - knee)), ang)
+        k = soft / np.maximum(ang, 1e-9)
+        local = quat.slerp(quat.identity((n,)), local, k)
+        hand_rot = quat.mul(grot[:, jl], local)
+        target = base.goal.copy()
+        for lay in layers:
+            e = lay.env
+            target = target + ((lay.goal - quat.rotate(hand_rot, lay.contact)) - target) * e[:, None]
+            if lay.bulge is not None:
+                target = target + lay.bulge * (4.0 * e * (1.0 - e))[:, None]
+        grot, gpos = tr.fk()
+        sol = ik.two_bone(
+            gpos[:, ju], grot[:, ju], sk.offsets[jl], sk.offsets[jh], target, pole, hinge, HINGE_LIMITS["LowerArm"]
+        )
+        tr.lrot[:, ju] = quat.normalize(quat.mul(quat.conj(grot[:, sk.parents[ju]]), sol.upper_grot))
+        tr.lrot[:, jl] = sol.lower_lrot
+    # the elbow lags the shoulder (facts §4): the flexion is delayed by elbow_lag everywhere (no switch, so
+    # no jump); during holds the target barely moves, so contact stays within a millimetre or two
     phi = _hinge_angle(tr.lrot[:, jl], hinge)
     tr.lrot[:, jl] = quat.from_axis_angle(hinge, _delayed(t, phi, style.elbow_lag))
+    grot, _ = tr.fk()
+    lower_g = grot[:, jl]
+    tr.lrot[:, jh] = quat.normalize(quat.mul(quat.conj(lower_g), hand_rot))
     return activity
 
 
