@@ -684,13 +684,13 @@ def _arms(
         if style.arm_mode == "hips":
             # palm on the iliac crest, fingers forward and down, elbow out and back (facts §7 pride display)
             goal = body(hips_g, hips_p, (s * 0.125, 0.06, 0.01))
-            pole = body(chest_g, shoulder[side], (s * 0.45, -0.2, -0.3))
+            pole = body(chest_g, shoulder[side], (s * 0.5, -0.2, -0.12))
             hrot = hand(side, hips_g, (0.0, -0.45, 0.9), (-s, 0.0, 0.0))
             layers[side].append(_Layer(hold_env, goal, contact(side, "palm", 25.0), pole, hrot, 25.0, "hips", bulge))
         elif style.arm_mode == "contract":
             # elbows in against the trunk, forearms forward, hands close in front of the belly (facts §7)
-            goal = body(hips_g, hips_p, (s * 0.06, 0.08, 0.13))
-            pole = body(chest_g, shoulder[side], (s * 0.1, -0.35, -0.15))
+            goal = body(hips_g, hips_p, (s * 0.05, 0.13, 0.21))
+            pole = body(hips_g, hips_p, (s * 0.15, 0.14, 0.0))  # the elbow itself: at the side of the trunk
             hrot = hand(side, hips_g, (-s * 0.6, -0.2, 0.75), (-s * 0.7, -0.6, 0.0))
             layers[side].append(
                 _Layer(hold_env, goal, contact(side, "palm", 35.0), pole, hrot, 35.0, "contract", bulge)
@@ -698,7 +698,8 @@ def _arms(
     if style.arm_mode == "chin":
         s = 1.0 if chin_side == "left" else -1.0
         chin = sk.landmark_positions("chin", grot, gpos)
-        pole = body(chest_g, shoulder[chin_side], (s * 0.1, -0.45, 0.05))
+        # elbow down and a little out: never parallel to the hand path, so the swivel stays well conditioned
+        pole = body(chest_g, shoulder[chin_side], (s * 0.25, -0.4, 0.1))
         hrot = hand(chin_side, head_g, (-s * 0.2, 0.85, 0.35), (0.0, -0.2, -1.0))
         layers[chin_side].append(
             _Layer(
@@ -709,7 +710,7 @@ def _arms(
                 hrot,
                 80.0,
                 "chin",
-                quat.rotate(chest_g, np.array([s * 0.06, -0.04, 0.08]) * scale),
+                quat.rotate(chest_g, np.array([s * 0.04, -0.02, 0.14]) * scale),
             )
         )
     # ---- gesture layers ------------------------------------------------------------------------------------
@@ -768,7 +769,7 @@ def _arms(
             continue
         elif g.kind == "hip_touch":
             goal = body(hips_g, hips_p, (s * 0.125, 0.06, 0.01))
-            pole = body(chest_g, shoulder[g.side], (s * 0.45, -0.2, -0.3))
+            pole = body(chest_g, shoulder[g.side], (s * 0.5, -0.2, -0.12))
             hrot = hand(g.side, hips_g, (0.0, -0.45, 0.9), (-s, 0.0, 0.0))
             lay = _Layer(env, goal, contact(g.side, "palm", 25.0), pole, hrot, 25.0, g.kind, bulge)
         elif g.kind == "chin_rub":
@@ -818,78 +819,78 @@ def _arms(
     return activity
 
 
+def _solve_goal(tr: Tracks, side: str, lay: _Layer, grot: Array, gpos: Array) -> tuple[Array, Array, Array]:
+    """IK for one layer held at full weight: (upper-arm local rotation [F, 4], elbow hinge angle [F] rad,
+    hand local rotation [F, 4]). The wrist is kept comfortable and the contact point then re-aimed."""
+    sk = tr.skeleton
+    n = len(lay.env)
+    upper, lower, hand = f"{side}UpperArm", f"{side}LowerArm", f"{side}Hand"
+    ju, jl, jh = hm.INDEX[upper], hm.INDEX[lower], hm.INDEX[hand]
+    hinge = HINGE_AXES[lower]
+    parent = grot[:, sk.parents[ju]]
+    hand_rot = np.broadcast_to(lay.hand, (n, 4))
+    upper_g = grot[:, ju]
+    sol = None
+    for _ in range(3):
+        target = lay.goal - quat.rotate(hand_rot, lay.contact)
+        sol = ik.two_bone(
+            gpos[:, ju], upper_g, sk.offsets[jl], sk.offsets[jh], target, lay.pole, hinge, HINGE_LIMITS["LowerArm"]
+        )
+        upper_g = sol.upper_grot
+        lower_g = quat.mul(sol.upper_grot, sol.lower_lrot)
+        # keep the wrist inside a comfortable range (facts §4 ADL wrist -40..+38°, ROM §8 70-90°): soft knee
+        # (C1) below WRIST_KNEE_DEG, saturating toward WRIST_MAX_DEG; then re-aim with the clamped hand
+        local = quat.mul(quat.conj(lower_g), hand_rot)
+        ang = 2.0 * np.arccos(np.clip(np.abs(local[:, 0]), 0.0, 1.0))
+        knee, top = np.radians(WRIST_KNEE_DEG), np.radians(WRIST_MAX_DEG)
+        soft = np.where(ang > knee, knee + (top - knee) * np.tanh((ang - knee) / (top - knee)), ang)
+        local = quat.slerp(quat.identity((n,)), local, soft / np.maximum(ang, 1e-9))
+        hand_rot = quat.mul(lower_g, local)
+    assert sol is not None
+    upper_l = quat.normalize(quat.mul(quat.conj(parent), sol.upper_grot))
+    return upper_l, _hinge_angle(sol.lower_lrot, hinge), quat.mul(quat.conj(lower_g), hand_rot)
+
+
 def _solve_arm(
     tr: Tracks, side: str, base: _Layer, layers: list[_Layer], style: StandingStyle, t: Array, base_curl: Array
 ) -> Array:
-    """Blend the layers over the base in time order, then IK with proximal-to-distal lags.
+    """Solve each layer's goal by IK, then blend in joint space over the base in time order.
 
-    Each layer's wrist goal is its contact goal minus the contact point carried by that layer's hand
-    rotation, so a hold is exact by construction. Returns the arm's activity envelope ``[F]`` (0 at rest).
+    Joint-space blending gives curved hand paths whose elbow stays low (a straight hand line from the
+    hanging hand to the chin would swing the elbow out or back), and each joint gets its own onset:
+    clavicle first, then the upper arm, the elbow ``elbow_lag`` later, the hand ``wrist_lag`` and the
+    fingers ``finger_lag`` after that (facts §4 proximal -> distal). At full weight a layer's pose is its
+    IK solution, so holds touch exactly. Returns the arm's activity envelope ``[F]`` (0 at rest).
     """
-    sk = tr.skeleton
     n = len(t)
     s = 1.0 if side == "left" else -1.0
     upper, lower, hand = f"{side}UpperArm", f"{side}LowerArm", f"{side}Hand"
     ju, jl, jh = hm.INDEX[upper], hm.INDEX[lower], hm.INDEX[hand]
     hinge = HINGE_AXES[lower]
     activity = np.zeros(n)
-    pole = base.pole.copy()
-    hand_rot = base.hand.copy()
-    curl = base_curl.copy()
-    target = base.goal.copy()
     for lay in layers:
-        e = lay.env
-        activity = activity + e - activity * e
-        pole = pole + (lay.pole - pole) * e[:, None]
-        wrist_goal = lay.goal - quat.rotate(lay.hand, lay.contact)
-        target = target + (wrist_goal - target) * e[:, None]
-        if lay.bulge is not None:
-            target = target + lay.bulge * (4.0 * e * (1.0 - e))[:, None]
-        # the hand turns a little after the arm, the fingers after the hand (facts §4 proximal -> distal)
-        hand_rot = quat.slerp(hand_rot, lay.hand, _delayed(t, e, style.wrist_lag - style.elbow_lag))
-        curl = curl + (lay.curl - curl) * _delayed(t, e, style.finger_lag)
+        activity = activity + lay.env - activity * lay.env
     # the clavicle leads the arm
     tr.rotate(f"{side}Shoulder", rot(Z, s * 4.0 * np.interp(t + style.shoulder_lead, t, activity)))
-    _finger_pose(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
-    for _ in range(2):  # the clavicle moved the root: a second pass re-reads it
-        grot, gpos = tr.fk()
-        sol = ik.two_bone(
-            gpos[:, ju], grot[:, ju], sk.offsets[jl], sk.offsets[jh], target, pole, hinge, HINGE_LIMITS["LowerArm"]
-        )
-        parent = grot[:, sk.parents[ju]]
-        tr.lrot[:, ju] = quat.normalize(quat.mul(quat.conj(parent), sol.upper_grot))
-        tr.lrot[:, jl] = sol.lower_lrot
-    # keep the wrist inside a comfortable range (facts §4 ADL: wrist -40..+38°, ROM §8 70-90°): clamp the
-    # hand's local rotation, then re-aim the arm so the contact point still lands with the clamped hand
-    for _ in range(2):
-        grot, _pos = tr.fk()
-        local = quat.mul(quat.conj(grot[:, jl]), hand_rot)
-        ang = 2.0 * np.arccos(np.clip(np.abs(local[:, 0]), 0.0, 1.0))
-        # soft knee (C1): unchanged below WRIST_KNEE_DEG, saturating toward WRIST_MAX_DEG, so no kink in speed
-        knee, top = np.radians(WRIST_KNEE_DEG), np.radians(WRIST_MAX_DEG)
-        soft = np.where(ang > knee, knee + (top - knee) * np.tanh((ang - knee) / (top - knee)), ang)
-        k = soft / np.maximum(ang, 1e-9)
-        local = quat.slerp(quat.identity((n,)), local, k)
-        hand_rot = quat.mul(grot[:, jl], local)
-        target = base.goal.copy()
-        for lay in layers:
-            e = lay.env
-            target = target + ((lay.goal - quat.rotate(hand_rot, lay.contact)) - target) * e[:, None]
-            if lay.bulge is not None:
-                target = target + lay.bulge * (4.0 * e * (1.0 - e))[:, None]
-        grot, gpos = tr.fk()
-        sol = ik.two_bone(
-            gpos[:, ju], grot[:, ju], sk.offsets[jl], sk.offsets[jh], target, pole, hinge, HINGE_LIMITS["LowerArm"]
-        )
-        tr.lrot[:, ju] = quat.normalize(quat.mul(quat.conj(grot[:, sk.parents[ju]]), sol.upper_grot))
-        tr.lrot[:, jl] = sol.lower_lrot
-    # the elbow lags the shoulder (facts §4): the flexion is delayed by elbow_lag everywhere (no switch, so
-    # no jump); during holds the target barely moves, so contact stays within a millimetre or two
+    grot, gpos = tr.fk()
+    up = tr.lrot[:, ju].copy()
     phi = _hinge_angle(tr.lrot[:, jl], hinge)
-    tr.lrot[:, jl] = quat.from_axis_angle(hinge, _delayed(t, phi, style.elbow_lag))
-    grot, _ = tr.fk()
-    lower_g = grot[:, jl]
-    tr.lrot[:, jh] = quat.normalize(quat.mul(quat.conj(lower_g), hand_rot))
+    hl = tr.lrot[:, jh].copy()
+    curl = base_curl.copy()
+    for lay in layers:
+        live = lay.env > 0
+        if not live.any():
+            continue
+        u_k, phi_k, h_k = _solve_goal(tr, side, lay, grot, gpos)
+        e = lay.env
+        up = quat.slerp(up, u_k, e)
+        phi = phi + (phi_k - phi) * _delayed(t, e, style.elbow_lag)
+        hl = quat.slerp(hl, h_k, _delayed(t, e, style.wrist_lag))
+        curl = curl + (lay.curl - curl) * _delayed(t, e, style.finger_lag)
+    tr.lrot[:, ju] = up
+    tr.lrot[:, jl] = quat.from_axis_angle(hinge, phi)
+    tr.lrot[:, jh] = hl
+    _finger_pose(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
     return activity
 
 
