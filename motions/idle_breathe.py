@@ -229,8 +229,9 @@ class IdleBreathe(TrackProgram):
         )
         for s, name in ((1.0, "left"), (-1.0, "right")):
             hang = 90.0 - p.arm_hang
-            swing_fwd = np.degrees(lag[:, 2]) * 6.0
-            swing_out = np.degrees(lag[:, 0]) * 6.0 * s
+            # the hanging arm trails the trunk like a damped pendulum; a few degrees at most
+            swing_fwd = np.clip(np.degrees(lag[:, 2]) * 3.0, -3.0, 3.0)
+            swing_out = np.clip(np.degrees(lag[:, 0]) * 3.0 * s, -3.0, 3.0)
             tr.rotate(f"{name}Shoulder", _rot(Z, s * lift))
             tr.set(
                 f"{name}UpperArm",
