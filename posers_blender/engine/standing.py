@@ -115,7 +115,7 @@ class StandingStyle:
     shoulder_back: float = 0.0  # clavicle retraction (+ back, - rounded forward)
     stance_width: float = 0.0  # extra outward placement of each foot (m)
     toe_out: float = 7.0  # facts §1: about 14° between the feet
-    knee_soft: float = 0.003  # hips lowered by soft knees (m); quiet standing knees are near straight
+    support_knee: float = 4.0  # knee bend of the straighter (support) leg; the hips height follows from it
     arm_mode: str = "sides"  # sides | hips | contract | chin
     arm_hang: float = 8.0  # upper-arm angle out from vertical (sides)
     arm_forward: float = 4.0  # upper-arm flexion (sides)
@@ -452,7 +452,6 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     hips = np.zeros((n, 3))
     hips[:, 0] = ml + shift_m * weight + apa[:, 0]
     hips[:, 2] = ap + apa[:, 2]
-    hips[:, 1] = -style.knee_soft * scale - 0.003 * scale * np.abs(weight)
     tr.hips_offset[:] = hips
     # pelvis rolls up on the support side (the free hip drops, so the free knee bends); spine rights the trunk
     roll = 3.0 * weight
@@ -522,19 +521,23 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
         if markers:
             ctx.mark("wall_contact", style.enter)
 
+    # ---- the hips height follows from the legs: support knee nearly straight, the free knee bends ------------
+    rest = sk.rest_positions()
+    feet = {
+        side: rest[sk.index(f"{side}Foot")] + np.array([s * style.stance_width * scale, 0.0, 0.0]) for side, s in SIDES
+    }
+    tr.settle_hips_on_legs(feet, style.support_knee)
+
     # ---- arms ----------------------------------------------------------------------------------------------
     activity = _arms(ctx, tr, style, sched, rr, rngs["fingers"], markers, scale, dt)
 
     # ---- legs: feet planted at the stance positions --------------------------------------------------------
-    rest = sk.rest_positions()
-    feet = {}
     for side, s in SIDES:
-        foot = rest[sk.index(f"{side}Foot")] + np.array([s * style.stance_width * scale, 0.0, 0.0])
+        foot = feet[side]
         knee = rest[sk.index(f"{side}LowerLeg")] + np.array([s * style.stance_width * scale * 0.5, 0.0, 0.0])
         toe_out = rot(Y, s * style.toe_out)
         pole = knee + quat.rotate(toe_out, np.array([0.0, 0.0, 0.5]))
         tr.solve_limb(f"{side}Leg", foot, pole, end_grot=toe_out)
-        feet[side] = foot
     return BuildResult(tr, sched, weight, activity, feet=feet)
 
 
