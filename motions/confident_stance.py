@@ -21,7 +21,7 @@ from ..engine.standing_params import common_params, common_style
 
 SCHEMA = Schema(
     (
-        *common_params(breath_rate=11.0, breath_depth=1.4, sway=1.15, glance_interval=18.0, gesture_interval=240.0),
+        *common_params(rate=11.0, rate_min=8.0, depth=1.4, sway=1.15, glance_interval=18.0, gesture_interval=240.0),
         Param(
             "head_style",
             "enum",

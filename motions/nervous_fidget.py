@@ -80,7 +80,7 @@ def style_for(p: Params) -> standing.StandingStyle:
     c["sway"] = c["sway"] * (1.0 + SWAY_GAIN * n)
     c["gesture_interval"] = p.gesture_interval / (1.0 + TOUCH_GAIN * n)
     c["gesture_speed"] = p.energy * (1.0 + 0.4 * n)  # shorter, more frequent touches (facts §6) [E]
-    c["breath_rate"] = min(p.breath_rate * (1.0 + 0.2 * n), 20.0)  # anxious breathing is faster [E]
+    c["breath_rate"] = min(p.rate * (1.0 + 0.2 * n), 20.0)  # anxious breathing is faster [E]
     c["blink_rate"] = min(p.blink_rate * (1.0 + 0.4 * n), 25.0)  # [E]
     return standing.StandingStyle(
         **c,

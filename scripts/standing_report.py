@@ -33,7 +33,9 @@ def report(motion: str, seconds: float, seed: int, out: Path, params: dict[str, 
     acc = sm.angular_acceleration_max(clip, [b for b in hm.BONES if not b.endswith("Eye")])
     print(f"== {motion} seed={seed} {seconds:.0f}s {params}")
     rap, rml = sm.sway_rms(clip, robust=True)
-    print(f"  sway RMS AP {ap:.2f} mm  ML {ml:.2f} mm (robust {rap:.2f} / {rml:.2f}); median freq AP {sm.median_frequency(com[:, 2], 30):.2f} Hz")
+    print(
+        f"  sway RMS AP {ap:.2f} mm  ML {ml:.2f} mm (robust {rap:.2f} / {rml:.2f}); median freq AP {sm.median_frequency(com[:, 2], 30):.2f} Hz"
+    )
     print(f"  breathing {sm.breathing_rate(clip):.1f}/min  blinks {sm.blink_rate(clip):.1f}/min")
     print(f"  head pitch {sm.head_pitch_deg(clip):+.1f} deg  foot slide {sm.foot_slide_mm(clip):.3f} mm")
     print(f"  limits {sm.joint_limit_violations(clip) or 'ok'}")

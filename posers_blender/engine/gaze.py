@@ -106,7 +106,6 @@ class GazeTracks:
     head_yaw: Array
     head_pitch: Array
     chest_yaw: Array
-    extra_blinks: Array  # blink onsets (s) triggered by gaze shifts
 
 
 def _move(t: Array, t0: float, dur: float) -> Array:
@@ -122,7 +121,6 @@ def gaze_tracks(t: Array, glances: list[Glance], style: GazeStyle, rng: np.rando
     hy = np.full(n, 0.6 * style.rest_yaw)
     hp = np.full(n, 0.6 * style.rest_pitch)
     cy = np.zeros(n)
-    blinks: list[float] = []
     for g in glances:
         amp = float(np.hypot(g.yaw, g.pitch))
         eye_dur = 0.021 + 0.0022 * amp  # facts §9 main sequence
@@ -143,9 +141,18 @@ def gaze_tracks(t: Array, glances: list[Glance], style: GazeStyle, rng: np.rando
         hy += head_amp_y * h_out
         hp += head_amp_p * h_out
         cy += chest_amp * c_out
-        p_blink = 0.8 if abs(head_amp_y) > 0 else 0.35
+    return GazeTracks(gy, gp, hy, hp, cy)
+
+
+def gaze_blinks(rng: np.random.Generator, glances: list[Glance]) -> Array:
+    """Blink onsets (s) that gaze shifts bring: most head-moving shifts carry one at the start, smaller
+    shifts less often, the return sometimes (facts §9 / issue 5: blinks are more frequent around gaze
+    shifts) [E on the probabilities]."""
+    out: list[float] = []
+    for g in glances:
+        p_blink = 0.8 if abs(g.yaw) > EYE_ONLY_DEG else 0.35
         if rng.uniform() < p_blink:
-            blinks.append(g.t + rng.uniform(0.0, 0.05))
+            out.append(g.t + rng.uniform(0.0, 0.05))
         if rng.uniform() < 0.5 * p_blink:
-            blinks.append(back + rng.uniform(0.0, 0.05))
-    return GazeTracks(gy, gp, hy, hp, cy, np.asarray(sorted(blinks)))
+            out.append(g.t + g.hold + rng.uniform(0.3, 0.6))
+    return np.asarray(sorted(out))

@@ -34,7 +34,7 @@ from . import ik, quat
 from .breathing import BreathTrack, breath_track
 from .curves import bump, minimum_jerk
 from .face import blink_times, blink_track
-from .gaze import GazeStyle, Glance, gaze_tracks, plan_glances
+from .gaze import GazeStyle, Glance, gaze_blinks, gaze_tracks, plan_glances
 from .noise import renewal_times, sway_track
 from .program import HINGE_AXES, HINGE_LIMITS, Context, Tracks
 from .skeleton import Skeleton
@@ -47,6 +47,8 @@ Z = np.array([0.0, 0.0, 1.0])
 SIDES = (("left", 1.0), ("right", -1.0))
 WRIST_KNEE_DEG = 45.0  # local hand rotations above this are softly compressed ...
 WRIST_MAX_DEG = 75.0  # ... toward this (facts §8 wrist ROM 70-90°)
+
+MIN_FIDGET_GAP_S = 10.0  # a postural excursion and its return take ~2-4 s; two never overlap
 
 STREAMS = ("breath", "sway", "shift", "fidget", "glance", "blink", "head", "fingers", "gesture", "render")
 
@@ -259,13 +261,24 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
             else:
                 sigh_fidgets.append(s + rg.uniform(1.0, 2.0))
     gestures.sort(key=lambda g: g.t)
-    fidgets = np.sort(np.concatenate([fidgets, np.asarray(sigh_fidgets)]))
-    fidgets = fidgets[fidgets < duration]
+    merged: list[float] = []
+    for f in np.sort(np.concatenate([fidgets, np.asarray(sigh_fidgets)])):
+        # a sigh's fidget replaces none and crowds none: keep fidgets at least a few seconds apart
+        if f < duration and (not merged or f - merged[-1] >= MIN_FIDGET_GAP_S):
+            merged.append(float(f))
+    fidgets = np.asarray(merged)
     gestures = [g for g in gestures if g.t < duration]
-    # gaze shifts bring blinks of their own (gaze.gaze_tracks): the spontaneous stream makes up the rest
+    # gaze shifts bring blinks of their own (gaze.gaze_blinks): the spontaneous stream makes up the rest
     # so the total stays near ``blink_rate`` (facts §1)
-    extra_per_min = 60.0 / max(style.gaze.interval, 1.0) * 0.7
-    blinks = blink_times(rngs["blink"], duration, max(style.blink_rate - extra_per_min, 0.6 * style.blink_rate))
+    extra = gaze_blinks(rngs["blink"], glances)
+    extra_per_min = 60.0 * len(extra) / max(duration, 1e-9)
+    spont = blink_times(rngs["blink"], duration, max(style.blink_rate - extra_per_min, 0.6 * style.blink_rate))
+    blinks = np.sort(np.concatenate([spont, extra]))
+    keep: list[float] = []
+    for b in blinks:
+        if b < duration and (not keep or b - keep[-1] >= 0.35):  # a lid cannot blink twice within 0.35 s
+            keep.append(float(b))
+    blinks = np.asarray(keep)
     return Schedule(
         breaths=breaths,
         sighs=breaths.sighs,
@@ -497,12 +510,6 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
         tr.set("rightEye", q_eye)
     gyr, gpr = np.radians(eye_yaw), np.radians(eye_pitch)
     tr.gaze = np.stack([np.sin(gyr) * np.cos(gpr), np.sin(gpr), np.cos(gyr) * np.cos(gpr)], axis=1)
-    blinks = np.sort(np.concatenate([sched.blinks, gz.extra_blinks]))
-    keep: list[float] = []
-    for b in blinks:
-        if not keep or b - keep[-1] >= 0.35:
-            keep.append(float(b))
-    sched.blinks = np.asarray(keep)
     tr.expressions["blink"] = blink_track(t, sched.blinks)
 
     # ---- shoulders (clavicles): posture + breathing lift ---------------------------------------------------

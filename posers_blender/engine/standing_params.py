@@ -10,8 +10,9 @@ from .params import Param, Params
 def common_params(**defaults: Any) -> tuple[Param, ...]:
     """The shared knobs; keyword arguments override their defaults (e.g. ``sway=1.2``)."""
     d: dict[str, Any] = {
-        "breath_rate": 14.0,
-        "breath_depth": 1.0,
+        "rate": 14.0,
+        "rate_min": 10.0,
+        "depth": 1.0,
         "sway": 1.0,
         "blink_rate": 15.0,
         "glance_interval": 14.0,
@@ -40,19 +41,19 @@ def common_params(**defaults: Any) -> tuple[Param, ...]:
             group="Style",
         ),
         Param(
-            "breath_rate",
+            "rate",
             "float",
-            d["breath_rate"],
+            d["rate"],
             "Breaths per minute (facts §1: 12-20 at rest)",
-            8.0,
+            d["rate_min"],
             20.0,
             "1/min",
             "Breathing",
         ),
         Param(
-            "breath_depth",
+            "depth",
             "float",
-            d["breath_depth"],
+            d["depth"],
             "Breath depth relative to a quiet breath",
             0.3,
             2.0,
@@ -102,8 +103,8 @@ def common_params(**defaults: Any) -> tuple[Param, ...]:
 def common_style(p: Params) -> dict[str, Any]:
     """StandingStyle fields from the shared parameters."""
     return {
-        "breath_rate": p.breath_rate,
-        "breath_depth": p.breath_depth,
+        "breath_rate": p.rate,
+        "breath_depth": p.depth,
         "sway": p.sway * (0.85 + 0.15 * p.energy),
         "blink_rate": p.blink_rate,
         "gesture_interval": p.gesture_interval,

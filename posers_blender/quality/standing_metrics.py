@@ -188,7 +188,7 @@ def joint_limit_violations(clip: Clip, tol: float = 5.0) -> dict[str, int]:
     """
     bad: dict[str, int] = {}
 
-    def add(name: str, mask: Array) -> None:
+    def add(name: str, mask: NDArray[np.bool_]) -> None:
         k = int(np.count_nonzero(mask))
         if k:
             bad[name] = k
