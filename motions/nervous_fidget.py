@@ -21,7 +21,7 @@ from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
 from ..engine.standing_params import common_params, common_style
 
 #: Factors at nervousness = 1 (facts §6 [E] ranges: sway 1.3-1.6, self-touch 2-3).
-SWAY_GAIN = 0.45
+SWAY_GAIN = 0.1  # the sway layer's own gain; faster fidgets and shifts add the rest of the measured x1.3-1.6
 TOUCH_GAIN = 1.5
 CALM_TOUCH_INTERVAL = 150.0  # s; calm 0.4/min (facts §6, Kwok 2015: 23 face touches/hour)
 
@@ -95,9 +95,10 @@ def style_for(p: Params) -> standing.StandingStyle:
         sway_freq=1.0 + 0.25 * n,  # anxiety raises the 0.1-1 Hz band (facts §6)
         fidget_interval=55.0 / (1.0 + 2.7 * n),  # calm ~55 s -> ~15 s (facts §6 [E]: 10-30 s)
         fidget_cv=0.5,
-        fidget_amp=0.011 * (1.0 + 0.3 * n),
+        fidget_amp=0.011,
         shift_interval=240.0 / (1.0 + 15.0 * n),  # calm 4 min -> 15 s
         shift_cv=0.6,
+        shift_amount=1.0 - 0.3 * n,  # restless: frequent but smaller shifts [E]
         shift_duration=1.6 / (1.0 + 0.4 * n),
         one_leg=0.6,
         gaze=GazeStyle(

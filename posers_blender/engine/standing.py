@@ -35,7 +35,7 @@ from .breathing import BreathTrack, breath_track
 from .curves import bump, minimum_jerk
 from .face import blink_times, blink_track
 from .gaze import GazeStyle, Glance, gaze_blinks, gaze_tracks, plan_glances
-from .noise import renewal_times, sway_track
+from .noise import noise_track, renewal_times
 from .program import HINGE_AXES, HINGE_LIMITS, Context, Tracks
 from .skeleton import Skeleton
 from .springs import damp_track
@@ -53,6 +53,7 @@ MIN_FIDGET_GAP_S = 10.0  # a postural excursion and its return take ~2-4 s; two 
 STREAMS = ("breath", "sway", "shift", "fidget", "glance", "blink", "head", "fingers", "gesture", "render")
 
 #: Self-touch gesture kinds (facts §6 menu) and the marker each emits.
+HELD_POSES = ("hips", "contract", "chin", "support")
 SELF_TOUCH = ("face_touch", "neck_touch", "arm_rub", "hand_wring")
 
 
@@ -210,7 +211,8 @@ def _make_gesture(rng: np.random.Generator, t: float, kind: str, side: str, spee
         kind=kind,
         side=side,
         rise=rng.uniform(*sp.rise) * k**0.5,  # transport time shrinks less than the hold [E]
-        hold=rng.uniform(*sp.hold) * k,
+        # log-normal holds (CV ~0.6) inside the kind's range: most short, a few long, like contact times
+        hold=float(np.clip(rng.lognormal(np.log(np.mean(sp.hold)) - 0.18, 0.6), *sp.hold)) * k,
         fall=rng.uniform(*sp.fall) * k**0.5,
         strokes=int(rng.integers(sp.strokes[0], sp.strokes[1] + 1)),
         site=int(rng.integers(0, 4)),
@@ -311,13 +313,10 @@ def broadband(
     if len(t) == 0:
         return out
     dt = float(t[1] - t[0]) if len(t) > 1 else 1.0
-    wob = sway_track(rng, t, (0.013, 0.031, 0.047), rms=1.0)
+    wob = noise_track(rng, t, 0.03, channels=2 * n)
     for k in range(n):
-        sh = (k * 0.37) % 1.0
-        fi = f[k] * (1.0 + 0.15 * np.roll(wob, int(sh * len(t))) * 0.6)
-        phase = rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.cumsum(fi) * dt
-        amp = f[k] ** -slope * (1.0 + 0.4 * np.tanh(np.roll(wob, int((sh + 0.5) * len(t) % max(len(t), 1)))))
-        out += amp * np.sin(phase)
+        phase = rng.uniform(0, 2 * np.pi) + 2 * np.pi * np.cumsum(f[k] * (1.0 + 0.15 * wob[:, 2 * k])) * dt
+        out += f[k] ** -slope * (1.0 + 0.4 * np.tanh(wob[:, 2 * k + 1])) * np.sin(phase)
     r = float(np.sqrt(np.mean(out**2)))
     return out * (rms / r) if r > 0 else out
 
@@ -378,6 +377,34 @@ class BuildResult:
     arm_activity: dict[str, Array]
     contact_goals: dict[str, Array] = field(default_factory=dict)
     feet: dict[str, Array] = field(default_factory=dict)
+
+
+def _settle_hips(tr: Tracks, ankles: dict[str, Array], support_knee_deg: float, soft_m: float = 0.002) -> None:
+    """Lower the hips per frame so the straighter leg keeps ``support_knee_deg`` of knee bend.
+
+    Like :meth:`Tracks.settle_hips_on_legs`, but the two legs' requirements are combined with a smooth
+    minimum (width ``soft_m``): a hard minimum has a kink where the straighter leg changes during a
+    weight shift, which shows as a jolt in both knees.
+    """
+    grot, gpos = tr.fk()
+    need = []
+    for side, ankle in ankles.items():
+        ju, jl, je = (hm.INDEX[f"{side}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot"))
+        want = float(
+            ik.chain_length(
+                tr.skeleton.offsets[jl],
+                tr.skeleton.offsets[je],
+                HINGE_AXES[f"{side}LowerLeg"],
+                np.radians(support_knee_deg),
+            )
+        )
+        hip = gpos[:, ju]
+        a = np.broadcast_to(np.asarray(ankle, dtype=np.float64), hip.shape)
+        horiz2 = (hip[:, 0] - a[:, 0]) ** 2 + (hip[:, 2] - a[:, 2]) ** 2
+        need.append(np.sqrt(np.maximum(want * want - horiz2, 0.0)) - (hip[:, 1] - a[:, 1]))
+    d = np.stack(need)
+    m = d.min(axis=0)
+    tr.hips_offset[:, 1] += m - soft_m * np.log(np.sum(np.exp(-(d - m) / soft_m), axis=0))
 
 
 def _hold_envelope(t: Array, style: StandingStyle, duration: float) -> Array:
@@ -533,7 +560,7 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     feet = {
         side: rest[sk.index(f"{side}Foot")] + np.array([s * style.stance_width * scale, 0.0, 0.0]) for side, s in SIDES
     }
-    tr.settle_hips_on_legs(feet, style.support_knee)
+    _settle_hips(tr, feet, style.support_knee)
 
     # ---- arms ----------------------------------------------------------------------------------------------
     activity = _arms(ctx, tr, style, sched, rr, rngs["fingers"], markers, scale, dt)
@@ -880,8 +907,8 @@ def _solve_arm(
     activity = np.zeros(n)
     for lay in layers:
         activity = activity + lay.env - activity * lay.env
-    # the clavicle leads the arm
-    tr.rotate(f"{side}Shoulder", rot(Z, s * 4.0 * np.interp(t + style.shoulder_lead, t, activity)))
+    # goals are solved with the clavicle as posture and breathing left it; the gesture's clavicle raise
+    # comes after, so a held pose does not twitch its elbow when the clavicle starts to lead
     grot, gpos = tr.fk()
     up = tr.lrot[:, ju].copy()
     phi = _hinge_angle(tr.lrot[:, jl], hinge)
@@ -897,6 +924,12 @@ def _solve_arm(
         phi = phi + (phi_k - phi) * _delayed(t, e, style.elbow_lag)
         hl = quat.slerp(hl, h_k, _delayed(t, e, style.wrist_lag))
         curl = curl + (lay.curl - curl) * _delayed(t, e, style.finger_lag)
+    # the clavicle leads the arm (facts §4 proximal -> distal); only gestures raise it, not held poses
+    moving = np.zeros(n)
+    for lay in layers:
+        if lay.kind not in HELD_POSES:
+            moving = moving + lay.env - moving * lay.env
+    tr.rotate(f"{side}Shoulder", rot(Z, s * 4.0 * np.interp(t + style.shoulder_lead, t, moving)))
     tr.lrot[:, ju] = up
     tr.lrot[:, jl] = quat.from_axis_angle(hinge, phi)
     tr.lrot[:, jh] = hl

@@ -130,18 +130,25 @@ def joint_angle_signals(clip: Clip) -> dict[str, Array]:
     return out
 
 
-def joint_purity(clip: Clip, min_std_deg: float = 0.2) -> dict[str, float]:
+def joint_purity(clip: Clip, min_std_deg: float = 0.2, min_speed_dps: float = 0.3) -> dict[str, float]:
     """Per moving bone, the largest :func:`periodicity_purity` of its angular velocity components.
 
     Velocity, not angle (metrics file §6 "spectral richness" works on angular
     velocity): in a short clip any slow drift piles its angle power into the
     lowest bins and would look "pure". Components whose angle moves less than
-    ``min_std_deg`` (deg, std) are ignored as static.
+    ``min_std_deg`` (deg, std), or whose Hann-windowed velocity RMS is below
+    ``min_speed_dps`` (a joint that moved once, near an end, then held), are
+    ignored as static.
     """
     out = {}
     for bone, sig in joint_angle_signals(clip).items():
         vel = np.diff(sig, axis=0) * clip.fps
-        vals = [periodicity_purity(vel[:, k], clip.fps) for k in range(3) if np.std(sig[:, k]) >= min_std_deg]
+        win = np.hanning(len(vel))
+        vals = [
+            periodicity_purity(vel[:, k], clip.fps)
+            for k in range(3)
+            if np.std(sig[:, k]) >= min_std_deg and np.sqrt(np.mean((vel[:, k] * win) ** 2)) >= min_speed_dps
+        ]
         if vals:
             out[bone] = max(vals)
     return out
