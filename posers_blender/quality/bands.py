@@ -71,13 +71,15 @@ REACH_MIN_PEAK_SPEED = 0.15
 REACH_MIN_DISTANCE = 0.05
 #: Onset/offset threshold as a share of peak speed (metrics §6 onset lag: 5% of peak).
 ONSET_FRACTION = 0.05
+#: SPARC and LDLJ are taken over the span where speed exceeds this share of the peak (metrics B2: 2%).
+SMOOTHNESS_SPAN_FRACTION = 0.02
 #: Movement units (facts §4, Murphy): rise > 20 mm/s from the previous minimum, peaks >= 150 ms apart.
 NMU_MIN_RISE = 0.020
 NMU_MIN_GAP = 0.150
 #: Zero-lag low-pass for jerk-based metrics (metrics §0 and B2: 4th-order Butterworth, 6 Hz).
 SMOOTHING_CUTOFF_HZ = 6.0
 #: A reach counts as settled when it stays within this distance (m) of its final position.
-SETTLE_TOLERANCE = 0.002
+SETTLE_TOLERANCE = 0.001
 #: Distribution distance: window length (s), hop (s), and the fewest windows a side may have.
 FD_WINDOW_S = 2.0
 FD_HOP_S = 0.5

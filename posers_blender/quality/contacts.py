@@ -158,3 +158,32 @@ def hand_landmark_distance(clip: Clip, side: str, target: str) -> Array:
     if not pts:
         return point_distance(clip, f"{side}Hand", target)
     return np.min(np.stack([point_distance(clip, p, target) for p in pts], axis=1), axis=1)
+
+
+def touchdown_time(clip: Clip, contact: Contact) -> float:
+    """Sub-frame time (s) a plant began: where, between the frame before and its first frame, the first of the
+    foot's points met both contact conditions (linear interpolation of height and speed).
+
+    Removes the frame quantisation that would otherwise add ~1/fps of jitter to stride times (and so to
+    stride CV and PCI).
+    """
+    s = contact.start
+    if s == 0:
+        return 0.0
+    kin = kinematics(clip)
+    best = s / clip.fps
+    for p in FOOT_POINTS:
+        name = f"{contact.foot}{p}"
+        if not kin.has_landmark(name):
+            continue
+        pos = track(kin, name)
+        h = pos[s - 1 : s + 1, 1]
+        v = np.linalg.norm(derivative(pos[:, [0, 2]], clip.fps)[s - 1 : s + 1], axis=1)
+        if not (h[1] < bands.CONTACT_HEIGHT and v[1] < bands.CONTACT_SPEED):
+            continue
+        frac = 0.0
+        for x, thr in ((h, bands.CONTACT_HEIGHT), (v, bands.CONTACT_SPEED)):
+            if x[0] >= thr:
+                frac = max(frac, float((x[0] - thr) / max(x[0] - x[1], 1e-12)))
+        best = min(best, (s - 1 + frac) / clip.fps)
+    return best

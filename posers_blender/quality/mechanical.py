@@ -18,7 +18,7 @@ from posers_blender import humanoid as hm
 from ..engine import quat
 from ..engine.clip import Clip
 from . import bands
-from .signal import analytic_phase, detrend
+from .signal import analytic_phase, bandpass_fft, detrend
 
 Array = NDArray[np.float64]
 
@@ -131,10 +131,21 @@ def clip_periodicity(clip: Clip, min_rms_deg: float = bands.PURITY_MIN_RMS_DEG) 
     return Purity(scores[best][0], best, scores[best][1], {k: v[0] for k, v in scores.items()})
 
 
-def phase_locking_value(x: ArrayLike, y: ArrayLike) -> float:
-    """PLV = |mean exp(i(phi_x - phi_y))| of two signals' analytic phases (metrics §6; pure sines give 1.0)."""
-    px = analytic_phase(np.asarray(x, dtype=np.float64))
-    py = analytic_phase(np.asarray(y, dtype=np.float64))
+def phase_locking_value(
+    x: ArrayLike, y: ArrayLike, fs: float | None = None, band: tuple[float, float] | None = None
+) -> float:
+    """PLV = |mean exp(i(phi_x - phi_y))| of two signals' analytic phases (metrics §6; pure sines give 1.0).
+
+    With ``band`` (Hz) and ``fs`` both signals are first band-passed (FFT mask) so the phase is that of
+    the fundamental, as for gait angles whose waveform has strong harmonics.
+    """
+    xa = np.asarray(x, dtype=np.float64)
+    ya = np.asarray(y, dtype=np.float64)
+    if band is not None and fs is not None:
+        xa = bandpass_fft(xa, fs, *band)
+        ya = bandpass_fft(ya, fs, *band)
+    px = analytic_phase(xa)
+    py = analytic_phase(ya)
     n = len(px)
     trim = n // 10  # the Hilbert transform is unreliable at the ends
     d = (px - py)[trim : n - trim] if n > 20 else px - py

@@ -76,3 +76,53 @@ def test_posers_check_exits_one_when_a_gate_fails(tmp_path, capsys):
 def test_posers_check_unknown_check_is_a_one_line_error(capsys):
     assert main(["check", "idle-breathe", "--checks", "sway,nope"]) == 2
     assert "unknown quality check 'nope'" in capsys.readouterr().err
+
+
+def test_gait_check_on_a_clockwork_walk_flags_its_regularity():
+    from posers_blender.quality.synthetic import synthetic_walk
+
+    walk = synthetic_walk(seconds=8.0, fps=60.0, cadence=110.0, step_length=0.65, hips_drop=0.12)
+    report = evaluate(walk, checks=("gait",))
+    assert report.get("foot_slide").passed and report.get("velocity_jump").passed, report.table()
+    assert report.get("gait_cadence").passed
+    assert report.get("gait_step_length").passed  # 0.65 m = 0.39 H
+    assert report.get("gait_stride_cv").passed is False  # ~0%: a clock, not a person
+    assert report.get("gait_leg_plv").value > 0.99
+
+
+def test_reach_check_reports_peaks_smoothness_and_onsets():
+    from tests.quality.test_quality_timing import _reach_clip
+
+    report = evaluate(_reach_clip(), checks=("reach",))
+    assert report.value("reach_count") == 1
+    assert report.get("reach_speed_peaks").passed
+    assert report.value("reach_trunk_lead") == pytest.approx(50.0, abs=8.0)
+    assert report.get("reach_trunk_lead").passed and report.get("reach_elbow_lag").passed
+
+
+def test_smoking_and_hand_contact_checks_read_their_markers():
+    clip = rest_clip(30.0)
+    clip.markers = [
+        (2.0, "puff_start"),
+        (3.8, "puff_end"),
+        (26.0, "puff_start"),
+        (27.9, "puff_end"),
+        (2.1, "touch:lips"),
+    ]
+    report = evaluate(clip, checks=("smoking", "hand-contact"))
+    assert report.value("puff_duration") == pytest.approx(1.85, abs=0.06)
+    assert report.get("inter_puff_interval").passed and report.value("inter_puff_interval") == pytest.approx(24.0)
+    # a T-pose never brings the hand to the lips: both the elbow band and the contact band fail
+    assert report.get("elbow_at_mouth").passed is False
+    assert report.get("hand_contact_distance").passed is False
+
+
+def test_events_check_scores_gesture_interval_cv():
+    clip = rest_clip(60.0)
+    clip.markers = [(t, "fidget") for t in (3.0, 9.0, 11.0, 25.0, 31.0, 47.0)] + [
+        (k * 4.0, "inhale") for k in range(15)
+    ]
+    report = evaluate(clip, checks=("events",))
+    names = [r.name for r in report.results if r.check == "events"]
+    assert names == ["event_interval_cv[fidget]"]  # breaths are not gestures
+    assert report.get("event_interval_cv[fidget]").passed
