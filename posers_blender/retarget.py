@@ -196,13 +196,12 @@ def _planted(pos: Array, fps: float) -> NDArray[np.bool_]:
 
 
 def _sole_points(skel: Skeleton, side: str, grot: Array, gpos: Array) -> Array:
-    """Heel and ball sole points ``[F, 2, 3]`` carried by the foot bone (the ball as if the toes were straight)."""
+    """Heel and ball-pad points ``[F, 2, 3]``: the heel landmark, and the point the rest ball height below the
+    toe joint (the pad under the ball stays about that thick however the foot is pitched)."""
     heel = skel.landmark_positions(f"{side}Heel", grot, gpos)
-    jf, jt = hm.INDEX[f"{side}Foot"], hm.INDEX[f"{side}Toes"]
-    rest = skel.rest_positions()
-    under_ball = rest[jt] - rest[jf] - np.array([0.0, rest[jt, 1], 0.0])
-    ball = gpos[:, jf] + quat.rotate(grot[:, jf], under_ball)
-    return np.stack([heel, ball], axis=1)
+    jt = hm.INDEX[f"{side}Toes"]
+    pad = gpos[:, jt] - np.array([0.0, skel.rest_positions()[jt, 1], 0.0])
+    return np.stack([heel, pad], axis=1)
 
 
 def _lift_foot(clip: Clip, side: str) -> None:
@@ -333,7 +332,7 @@ def retarget(
         rest_s = quat.rotate(q_rest, rest_s)
         worst = 0.0
         for canon in mapping:
-            r = q_rest
+            r = quat.mul(q_rest, q_up)  # the file's rest frames (identity in its own axes), turned to face +Z
             d = _chain_target(canon, mapping)
             if d is None and canon.endswith("Foot") and canon.replace("Foot", "Toes") in mapping:
                 d = canon.replace("Foot", "Toes")
@@ -361,8 +360,8 @@ def retarget(
             if planted.sum() < 3:
                 warnings.append(f"no planted frames for the {s} foot: its reference is not calibrated")
                 continue
-            d = quat.mul(grot[planted, src[foot]], quat.conj(ref[foot]))
-            swing, _twist = quat.swing_twist(quat.conj(d), np.array([0.0, 1.0, 0.0]))
+            d_plant = quat.mul(grot[planted, src[foot]], quat.conj(ref[foot]))
+            swing, _twist = quat.swing_twist(quat.conj(d_plant), np.array([0.0, 1.0, 0.0]))
             tilt = _mean_quat(quat.conj(swing))  # d = yaw * tilt
             ref[foot] = quat.mul(tilt, ref[foot])
             if toes in src:
@@ -435,7 +434,7 @@ def resample(clip: Clip, fps: float) -> Clip:
     i0 = np.clip(np.floor(u).astype(np.int64), 0, clip.n_frames - 1)
     i1 = np.minimum(i0 + 1, clip.n_frames - 1)
     w = (u - i0)[:, None]
-    lrot = quat.slerp(clip.lrot[i0], clip.lrot[i1], w[:, :, None])
+    lrot = quat.slerp(clip.lrot[i0], clip.lrot[i1], w)
     hips = clip.hips_pos[i0] * (1 - w) + clip.hips_pos[i1] * w
     expr = {k: v[i0] * (1 - w[:, 0]) + v[i1] * w[:, 0] for k, v in clip.expressions.items()}
     gaze = None

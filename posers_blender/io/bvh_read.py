@@ -89,7 +89,11 @@ class BvhFile:
 
     @property
     def fps(self) -> float:
-        return 1.0 / self.frame_time
+        """Frames per second; snapped to a whole number when the file's rounded frame time is that close
+        (0.0333333 s is 30 fps, 0.008333 s is 120 fps)."""
+        fps = 1.0 / self.frame_time
+        whole = round(fps)
+        return float(whole) if whole > 0 and abs(fps - whole) < 1e-4 * whole else fps
 
     def index(self, name: str) -> int:
         for i, j in enumerate(self.joints):
@@ -162,7 +166,9 @@ def parse_bvh(text: str, path: str = "<text>") -> BvhFile:
     def take(expect: str | None = None) -> tuple[str, int]:
         nonlocal pos
         if pos >= len(toks):
-            raise BvhError(f"'{path}': the HIERARCHY section ends early" + (f" (expected '{expect}')" if expect else ""))
+            raise BvhError(
+                f"'{path}': the HIERARCHY section ends early" + (f" (expected '{expect}')" if expect else "")
+            )
         tok, line = toks[pos]
         pos += 1
         if expect is not None and tok.upper() != expect.upper():
@@ -235,14 +241,14 @@ def parse_bvh(text: str, path: str = "<text>") -> BvhFile:
     frames_n: int | None = None
     frame_time: float | None = None
     body_start = 0
-    for i, line in enumerate(lines[:4]):
-        low = line.strip().lower()
+    for k, row in enumerate(lines[:4]):
+        low = row.strip().lower()
         if low.startswith("frames:"):
             frames_n = int(low.split(":", 1)[1])
-            body_start = i + 1
+            body_start = k + 1
         elif low.startswith("frame time:"):
             frame_time = float(low.split(":", 1)[1])
-            body_start = i + 1
+            body_start = k + 1
     if frames_n is None or frame_time is None or frame_time <= 0:
         raise BvhError(f"'{path}': the MOTION section needs 'Frames:' and a positive 'Frame Time:'")
     n_ch = sum(len(j.channels) for j in joints)
