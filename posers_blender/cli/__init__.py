@@ -15,11 +15,21 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from posers_blender.engine.params import ParamError
-from posers_blender.engine.program import MotionError
+from ..engine.params import ParamError
+from ..engine.program import MotionError
 
 #: Help order of the subcommands; any other ``*_cmd.py`` module in this package is added after them.
-PREFERRED_ORDER: tuple[str, ...] = ("list", "describe", "sample", "check", "retarget", "tune", "report", "bake", "bench")
+PREFERRED_ORDER: tuple[str, ...] = (
+    "list",
+    "describe",
+    "sample",
+    "check",
+    "retarget",
+    "tune",
+    "report",
+    "bake",
+    "bench",
+)
 
 
 def _command_names() -> tuple[str, ...]:
