@@ -213,7 +213,6 @@ class IdleBreathe(TrackProgram):
         hips = np.zeros((n, 3))
         hips[:, 0] = ml + shift_m * weight
         hips[:, 2] = ap
-        hips[:, 1] = -0.008 * scale - 0.004 * scale * np.abs(weight)  # soft knees; lower on one leg
         tr.hips_offset[:] = hips
         # Pelvis rolls up on the support side and the spine rights the trunk above it.
         roll = 2.5 * weight
@@ -229,8 +228,9 @@ class IdleBreathe(TrackProgram):
         )
         for s, name in ((1.0, "left"), (-1.0, "right")):
             hang = 90.0 - p.arm_hang
-            swing_fwd = np.degrees(lag[:, 2]) * 6.0
-            swing_out = np.degrees(lag[:, 0]) * 6.0 * s
+            # the hanging arm trails the trunk like a damped pendulum; a few degrees at most
+            swing_fwd = np.clip(np.degrees(lag[:, 2]) * 3.0, -3.0, 3.0)
+            swing_out = np.clip(np.degrees(lag[:, 0]) * 3.0 * s, -3.0, 3.0)
             tr.rotate(f"{name}Shoulder", _rot(Z, s * lift))
             tr.set(
                 f"{name}UpperArm",
@@ -288,6 +288,8 @@ class IdleBreathe(TrackProgram):
 
         # ---- feet stay planted: leg IK to the rest foot positions -----------------
         rest = sk.rest_positions()
+        # Hips height follows from the legs: the support knee keeps ~4° of bend, the free knee more.
+        tr.settle_hips_on_legs({side: rest[sk.index(f"{side}Foot")] for side in ("left", "right")}, 4.0)
         for s, name in ((1.0, "left"), (-1.0, "right")):
             foot = rest[sk.index(f"{name}Foot")]
             knee = rest[sk.index(f"{name}LowerLeg")]

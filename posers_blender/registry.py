@@ -80,6 +80,12 @@ def discover(refresh: bool = False) -> dict[str, MotionProgram]:
     return found
 
 
+def motions_module(name: str) -> ModuleType:
+    """A motion module by file name (``idle_breathe``), e.g. to reach its event ``schedule``."""
+    pkg = _motions_package()
+    return importlib.import_module(f"{pkg.__name__}.{name}")
+
+
 def get(motion_id: str) -> MotionProgram:
     """The program with this id; an unknown id raises with a did-you-mean suggestion."""
     programs = discover()
