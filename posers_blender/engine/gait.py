@@ -73,13 +73,13 @@ class GaitStyle:
     knee_contact: float = 4.0  # facts §2b knee at IC 0-5°
     knee_loading: float = 12.0  # facts §2b loading-response peak 15-20° at 12-15 %GC
     knee_midstance: float = 5.0  # facts §2b near full extension at about 40 %GC
-    swing_height: float = 0.075  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
+    swing_height: float = 0.065  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
     pelvis_rotation: float = 4.0  # ± degrees, facts §2c pelvic rotation ±4°
     pelvis_obliquity: float = 4.0  # ± degrees, facts §2c obliquity 8° total
     pelvis_tilt: float = 1.5  # ± degrees at 2x stride frequency, facts §2c
     pelvis_forward_tilt: float = 3.0  # static anterior tilt of the pelvis bone [E]
     lateral_shift: float = 0.04  # peak-to-peak pelvis shift toward the stance foot, facts §2c 4 cm
-    bob_scale: float = 0.6  # x the vertical excursion the legs give (facts §2c 3 cm [2-5])
+    bob_scale: float = 0.8  # x the vertical excursion the legs give (facts §2c 3 cm [2-5])
     thorax_counter: float = 0.8  # thorax yaw in space / pelvis yaw, antiphase (facts §2c thorax ±3-5°)
     shoulder_roll_keep: float = 0.35  # share of pelvic obliquity left at the shoulders [E]
     trunk_lean: float = 2.0  # forward lean of the trunk, degrees [E]
@@ -412,6 +412,9 @@ def plan_footsteps(
         last = False
         if settings.stop and np.isfinite(s_end) and (s_end - sk < 0.45 * step_len or t_hs > t_end):
             sk, last = s_end, True
+        if last and len(s_list) >= 2 and abs(sk - s_list[-2]) < 0.25 * step_len:
+            # this foot is already about where it should stop: no shuffle step
+            break
         side.append(cur)
         hs.append(t_hs)
         s_list.append(sk)
@@ -421,6 +424,8 @@ def plan_footsteps(
         k += 1
         t_hs += Tk
         if last:
+            if abs(s_end - s_list[-2]) < 0.25 * step_len:
+                break
             # closing step: the trailing foot comes alongside
             cur = -cur
             side.append(cur)
@@ -570,14 +575,24 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
         ball_c = np.zeros(n, dtype=bool)
         yaw_t = np.zeros(n)
 
+        # push-off scales with the length of the step the foot is about to take (a closing step barely rolls)
+        push = np.ones(plan.n)
+        land = np.ones(plan.n)
+        for a_, b_ in zip(idx[:-1], idx[1:]):
+            d_ = float(np.linalg.norm(plan.ankle_xz[b_] - plan.ankle_xz[a_]))
+            push[a_] = float(np.clip(d_ / max(plan.step_length, 1e-6), 0.25, 1.0))
+            land[b_] = push[a_]  # a short step also lands flatter
+
         def heel_xz(i: int, g: FootGeometry = g) -> Array:
             qy = quat.from_axis_angle(Y, np.asarray(plan.yaw[i]))
             a = np.array([plan.ankle_xz[i, 0], 0.0, plan.ankle_xz[i, 1]])
             h = a + quat.rotate(qy, g.heel)
             return np.array([h[0], h[2]])
 
-        def stance_state(i: int, tt: Array, g: FootGeometry = g) -> tuple[Array, Array, Array]:
-            pt = _stance_pitch(tt, plan.hs[i], plan.ff[i], plan.ho[i], plan.to[i], p_hs, p_to)
+        def stance_state(
+            i: int, tt: Array, g: FootGeometry = g, land: Array = land, push: Array = push
+        ) -> tuple[Array, Array, Array]:
+            pt = _stance_pitch(tt, plan.hs[i], plan.ff[i], plan.ho[i], plan.to[i], p_hs * land[i], p_to * push[i])
             a, r = _stance_ankle(tt, pt, heel_xz(i), float(plan.yaw[i]), plan.ho[i], g)
             return a, r, pt
 
@@ -614,7 +629,9 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             base = _hermite5(u, a0s[1], v0, a1s[0], v1, dur)
             # clearance: an early-peaking lift (knee flexion peaks early in swing, facts §2b)
             shape = (u**2) * (1 - u) ** 3 / (0.4**2 * 0.6**3)
-            base[:, 1] += style.swing_height * lr * shape
+            # short steps (initiation, termination, closing) lift the foot less
+            dist = float(np.linalg.norm(plan.ankle_xz[k] - plan.ankle_xz[i]))
+            base[:, 1] += style.swing_height * lr * shape * float(np.clip(dist / plan.step_length, 0.3, 1.0))
             # swing past the stance foot without hitting it (matters for narrow and crossing steps)
             stance_foot = other[(plan.hs[other] < t1) & (plan.to[other] > t0)]
             if len(stance_foot):
@@ -804,16 +821,23 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
         d_use = np.where(free, reach, d_want)
         h = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(d_use**2 - dxz**2, 1e-6))
         h_hard = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(reach**2 - dxz**2, 1e-6))
-        allowed = np.minimum(allowed, np.where(ft.contact, h, np.inf))
-        hard = np.minimum(hard, np.where(ft.contact, h_hard, np.inf))
+        # the swinging foot must be reachable too (tight turns, long steps), with the knee still a little
+        # bent so terminal swing extends it smoothly instead of snapping straight
+        late_swing = (~ft.contact) & (ft.ankle[:, 1] < ft.ankle[:, 1].min() + 0.03 * lr)
+        d_sw = float(_knee_distance(sk, name, np.asarray(style.knee_contact + 1.0)))
+        h_sw = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(d_sw**2 - dxz**2, 1e-6))
+        allowed = np.minimum(allowed, np.where(ft.contact, h, np.where(late_swing, h_sw, np.inf)))
+        hard = np.minimum(hard, h_hard)
     stand_y = rest_hips[1] - 0.004 * lr
     allowed = np.minimum(np.where(np.isfinite(allowed), allowed, stand_y), stand_y)
     # Erode then smooth: the pelvis starts down before a heel strike instead of dropping at it, and the
     # smoothed curve stays under every stance leg's reach.
     y = _gauss_smooth(_running_min(allowed, int(round(0.07 * ctx.fps))), 0.03 * ctx.fps)
     if style.bob_scale != 1.0:
-        base = _gauss_smooth(y, 0.5 * plan.step_period * ctx.fps)
-        y = base + style.bob_scale * (y - base)
+        # compress the bob by lowering the mid-stance peaks only (raising the valleys would over-reach)
+        half = int(round(0.5 * plan.step_period * ctx.fps))
+        low = _gauss_smooth(_running_min(y, half), 0.25 * half)
+        y = y - (1.0 - style.bob_scale) * np.maximum(y - low, 0.0)
     y = y + 0.002 * lr * noise[:, 2]
     hard = np.where(np.isfinite(hard), hard, stand_y + 1.0)
     y = _softmin(y, hard, 0.0015 * lr)

@@ -9,16 +9,7 @@ from posers_blender.engine.clip import Clip
 from posers_blender.engine.sampler import sample
 from posers_blender.engine.skeleton import Skeleton, default_avatar
 from posers_blender.registry import get
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def data_dir() -> Path | None:
-    """``<repo>/../shared/data`` or ``/work/shared/data``, whichever exists (None when neither)."""
-    for cand in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
-        if cand.is_dir():
-            return cand
-    return None
+from tests.conftest import shared_data as data_dir
 
 
 def vrm_files() -> list[Path]:
