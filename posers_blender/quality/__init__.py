@@ -1,0 +1,1 @@
+"""Motion-quality metrics (``motion_quality_metrics.md``): pure numpy over baked clips."""
