@@ -381,7 +381,18 @@ class SmokingCigarette(TrackProgram):
         moves: list[reach.Move] = []
         bulge = (s * 0.8, 0.0, 1.0)  # the hand arcs out and forward on its way up and down
         for pf in plan.puffs:
-            moves.append(reach.Move(pf.raise_start, pf.raise_dur, "lips", peak_at=0.43, bulge=bulge))
+            # the follow-through slides the filter up along the lips rather than into the face
+            moves.append(
+                reach.Move(
+                    pf.raise_start,
+                    pf.raise_dur,
+                    "lips",
+                    peak_at=0.43,
+                    bulge=bulge,
+                    overshoot=0.003,
+                    overshoot_dir=(0.0, 1.0, 0.0),
+                )
+            )
             if pf.lips_off < ctx.duration + 2.0:
                 moves.append(reach.Move(pf.lips_off, pf.lower_dur, "hold", peak_at=0.47, bulge=bulge))
         eff = sk.landmarks["cigaretteFilter"].offset
@@ -417,12 +428,13 @@ class SmokingCigarette(TrackProgram):
             )
             hold_eff = wrist_hold + quat.rotate(rot_hold, np.asarray(eff))
             lips = sk.landmark_positions("lips", grot, gpos)
-            rot_lips = reach.face_hand_rotation(grot[:, sk.index("head")], side)
+            rot_lips = reach.face_hand_rotation(grot[:, sk.index("head")], side, fingers, palm)
             return {
                 "hold": reach.Waypoint(hold_eff, rot_hold, reach.elbow_pole(side, out=0.5, back=0.4)),
                 "lips": reach.Waypoint(lips, rot_lips, reach.elbow_pole(side, out=1.0, back=0.0)),
             }
 
+        fingers, palm = reach.face_presentation(sk, side, str(p.grip), eff, clearance=0.003, body=tr)
         apa = reach.anticipation(t, rplan, waypoints(), amplitude=0.005 * scale, lead=0.05)
         tr.hips_offset[:] = hips + apa
         rest = sk.rest_positions()

@@ -117,7 +117,9 @@ class Move:
 
     ``bulge`` is a world hint direction for the sideways arc (its component
     perpendicular to the chord is used); ``curvature`` is the largest path
-    deviation as a fraction of the chord. ``grip`` (0..1), if given, is the
+    deviation as a fraction of the chord. The overshoot runs along the
+    approach unless ``overshoot_dir`` (world) is given, e.g. along the face
+    rather than into it. ``grip`` (0..1), if given, is the
     finger-grip weight reached on arrival (see :func:`grip_weight`).
     """
 
@@ -129,6 +131,7 @@ class Move:
     bulge: tuple[float, float, float] = (0.0, 0.0, 1.0)
     overshoot: float = 0.005
     settle: float = 0.3
+    overshoot_dir: tuple[float, float, float] | None = None
     elbow_delay: float = 0.04
     wrist_delay: float = 0.08
     grip: float | None = None
@@ -244,10 +247,161 @@ def face_hand_rotation(
     return hand_rotation(f, n, side)
 
 
+def head_ellipsoid(skeleton: Skeleton) -> tuple[Array, Array]:
+    """(centre offset in the head bone's frame ``[3]``, semi-axes ``[3]``) of an ellipsoid for the skull and face.
+
+    Scaled from the skeleton's ``headTop`` landmark (0.125 head units above
+    the head bone, :func:`~posers_blender.engine.skeleton.estimate_landmarks`):
+    breadth 0.09, length 0.124, height 0.14 of a unit (a 1.65 m adult: 15 x
+    20 x 23 cm head). The lips and nose stand 1-2 cm proud of its front, so
+    a point outside it may still touch the lips, which is wanted for the filter.
+    """
+    top = np.asarray(skeleton.landmarks["headTop"].offset)
+    hs = float(top[1]) / 0.125
+    axes = np.array([0.045, 0.070, 0.062]) * hs
+    centre = np.array([0.0, float(top[1]) - axes[1], 0.005 * hs])
+    return centre, axes
+
+
+#: Face presentations tried by :func:`face_presentation`, most natural first: (fingers, palm) in the head
+#: frame with x medial (see :func:`face_hand_rotation`).
+FACE_PRESENTATIONS: tuple[tuple[tuple[float, float, float], tuple[float, float, float]], ...] = tuple(
+    ((a, 1.0, b), palm)
+    for _, a, b, palm in sorted(
+        (abs(a - 0.3) + abs(b + 0.2) + cost, a, b, palm)
+        for a in (0.3, 0.15, 0.0, -0.2, -0.4, -0.8)
+        for b in (-0.2, -0.1, 0.0, 0.15, 0.3, 0.5)
+        for palm, cost in (((0.5, 0.0, -1.0), 0.0), ((0.0, 0.4, -1.0), 0.3), ((1.0, 0.0, -1.0), 0.3))
+    )
+)
+
+
+def _hand_points(skeleton: Skeleton, side: str, grip: str) -> Array:
+    """Finger joint and tip positions ``[K, 3]`` in the hand bone's frame with the fingers in ``grip``."""
+    lrot = quat.identity((len(hm.BONES),))
+    for bone, q in grip_pose(side, grip).items():
+        lrot[hm.INDEX[bone]] = q
+    grot, gpos = skeleton.fk(lrot, skeleton.offsets[0])
+    jh = skeleton.index(f"{side}Hand")
+    pts = []
+    for finger in ("Thumb", "Index", "Middle", "Ring", "Little"):
+        name = f"{side}{finger}Tip"
+        if name in skeleton.landmarks:
+            pts.append(skeleton.landmark_positions(name, grot, gpos))
+        for ph in ("Proximal", "Intermediate", "Distal"):
+            bone = f"{side}{finger}{ph}"
+            if bone in hm.INDEX and skeleton.has(bone):
+                pts.append(gpos[skeleton.index(bone)])
+    if not pts:
+        pts.append(skeleton.landmark_positions(f"{side}HandTip", grot, gpos))
+    return np.asarray(pts) - gpos[jh]
+
+
+def face_presentation(
+    skeleton: Skeleton,
+    side: str,
+    grip: str,
+    effector: ArrayLike,
+    target: str = "lips",
+    clearance: float = 0.004,
+    body: Tracks | None = None,
+    pole: ArrayLike | None = None,
+) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """The first of :data:`FACE_PRESENTATIONS` whose fingers clear the head by ``clearance`` (m) with the
+    effector on landmark ``target``; else the one with the most clearance.
+
+    Per avatar, since hand and head proportions differ (a chibi's big face
+    meets the fingers). With ``body`` (a posed one-frame :class:`Tracks`) and
+    ``pole`` (elbow pole direction), each candidate is solved with the arm IK
+    and the wrist limits, so the check sees the hand as it will really sit.
+    """
+    centre, axes = head_ellipsoid(skeleton)
+    lm = skeleton.landmarks[target]
+    tgt = np.asarray(lm.offset) if lm.bone == "head" else np.zeros(3)
+    pts = _hand_points(skeleton, side, grip)
+    eff = np.asarray(effector, dtype=np.float64)
+    jh = skeleton.index("head")
+    best, best_clear = FACE_PRESENTATIONS[0], -np.inf
+    for fingers, palm in FACE_PRESENTATIONS:
+        if body is None:
+            r = face_hand_rotation(quat.IDENTITY, side, fingers, palm)
+            origin = tgt - quat.rotate(r, eff)
+        else:
+            trial = Tracks(skeleton, 1)
+            trial.lrot[:] = body.lrot[:1]
+            trial.hips_offset[:] = body.hips_offset[:1]
+            grot, gpos = trial.fk()
+            world = skeleton.landmark_positions(target, grot, gpos)
+            rot = face_hand_rotation(grot[:, jh], side, fingers, palm)
+            pl = elbow_pole(side, out=1.0, back=0.0) if pole is None else np.asarray(pole, dtype=np.float64)
+            wp = {"x": Waypoint(world, rot, pl)}
+            solve_reach(trial, ReachPlan(side, "x", (), effector=tuple(eff)), wp, np.zeros(1))  # type: ignore[arg-type]
+            grot, gpos = trial.fk()
+            hq = grot[0, jh]
+            hand_w = grot[0, skeleton.index(f"{side}Hand")]
+            r = quat.mul(quat.conj(hq), hand_w)
+            origin = quat.rotate(quat.conj(hq), gpos[0, skeleton.index(f"{side}Hand")] - gpos[0, jh])
+        p = origin + quat.rotate(r, pts) - centre
+        depth = (1.0 - np.sqrt(np.sum((p / axes) ** 2, axis=-1))) * float(axes.min())
+        clear = -float(depth.max())
+        if clear >= clearance:
+            return fingers, palm
+        if clear > best_clear:
+            best, best_clear = (fingers, palm), clear
+    return best
+
+
 def elbow_pole(side: str, out: float = 0.6, down: float = 1.0, back: float = 0.25) -> Array:
     """A world elbow-pole direction: down, out to the arm's side and a little back ("elbow low and out")."""
     s = hm.side_sign(side + "Hand")
     return _unit(np.array([s * out, -down, -back]))
+
+
+@dataclass(frozen=True)
+class WristLimits:
+    """Wrist and forearm limits (degrees) kept by :func:`solve_reach`: facts §8 ROM less a margin, since
+    comfortable poses stay inside the ADL envelope (facts §4: wrist -40/+38, forearm -53/+13 in ADL)."""
+
+    flexion: float = 60.0
+    extension: float = 55.0
+    radial: float = 15.0
+    ulnar: float = 28.0
+    pronation: float = 70.0
+    supination: float = 75.0
+
+
+def wrist_components(local: ArrayLike, side: str) -> tuple[Array, Array, Array]:
+    """(flexion, radial deviation, supination) in radians of hand-local rotations ``[..., 4]``.
+
+    Twist about the forearm axis is supination (+, palm from down toward
+    ahead in the T-pose) / pronation (-); the swing of the finger axis,
+    measured in the twisted hand frame, gives flexion (+ toward the palm) and
+    radial deviation (+ toward the thumb). Same convention as
+    :func:`posers_blender.quality.handmouth.wrist_angles`.
+    """
+    s = hm.side_sign(side + "Hand")
+    q = np.asarray(local, dtype=np.float64)
+    axis = np.array([s, 0.0, 0.0])
+    swing, twist = quat.swing_twist(q, axis)
+    sup = -quat.twist_angle(q, np.array([1.0, 0.0, 0.0]))
+    f = quat.rotate(quat.mul(quat.conj(twist), quat.mul(swing, twist)), axis)
+    along = s * f[..., 0]
+    return np.arctan2(-f[..., 1], along), np.arctan2(f[..., 2], along), sup
+
+
+def clamp_wrist(local: ArrayLike, side: str, limits: WristLimits | None = None) -> Array:
+    """Hand-local rotations ``[..., 4]`` with flexion, deviation and forearm twist clamped to ``limits``."""
+    lim = limits or WristLimits()
+    s = hm.side_sign(side + "Hand")
+    flex, rad, sup = wrist_components(local, side)
+    r = np.radians
+    flex = np.clip(flex, -r(lim.extension), r(lim.flexion))
+    rad = np.clip(rad, -r(lim.ulnar), r(lim.radial))
+    sup = np.clip(sup, -r(lim.pronation), r(lim.supination))
+    f = np.stack([s * np.ones_like(flex), -np.tan(flex), np.tan(rad)], axis=-1)
+    swing = quat.between(np.array([s, 0.0, 0.0]), f)
+    twist = quat.from_axis_angle(np.array([1.0, 0.0, 0.0]), -sup)
+    return quat.normalize(quat.mul(twist, swing))
 
 
 # -- timing ------------------------------------------------------------------
@@ -353,6 +507,8 @@ def solve_reach(
     plan: ReachPlan,
     waypoints: Mapping[str, Waypoint],
     times: Array,
+    wrist_limits: WristLimits | None = None,
+    wrist_iterations: int = 4,
 ) -> ReachResult:
     """Pose one arm of ``tracks`` along ``plan``; vectorised over all frames.
 
@@ -385,10 +541,19 @@ def solve_reach(
         pos = _track(w.position, n, 3)
         rot = quat.normalize(_track(w.rotation, n, 4))
         pole = _unit(_track(w.pole, n, 3))
-        wrist = pos - quat.rotate(rot, eff)
+        # The wanted hand rotation is a preference, the effector position a must: keep the wrist inside its
+        # limits and re-solve until the clamped hand and the wrist position agree.
+        hand_w = rot
+        for _ in range(wrist_iterations):
+            wrist = pos - quat.rotate(hand_w, eff)
+            tracks.lrot[:] = base_lrot
+            fore, _ = _ik(tracks, limb, wrist, pole, shoulder)
+            local = clamp_wrist(quat.mul(quat.conj(fore), rot), plan.side, wrist_limits)
+            hand_w = quat.normalize(quat.mul(fore, local))
+        wrist = pos - quat.rotate(hand_w, eff)
         tracks.lrot[:] = base_lrot
         fore, _ = _ik(tracks, limb, wrist, pole, shoulder)
-        local = quat.normalize(quat.mul(quat.conj(fore), rot))
+        local = quat.normalize(quat.mul(quat.conj(fore), hand_w))
         wp[name] = (pos, rot, pole, local, wrist)
     tracks.lrot[:] = base_lrot
 
@@ -424,7 +589,8 @@ def solve_reach(
         tail = 0.3 * m.duration
         g = minimum_jerk((t - (m.end - tail)) / tail) - minimum_jerk((t - m.end) / max(m.settle, 1e-3))
         i_end = int(np.clip(np.searchsorted(t, m.end), 0, n - 1))
-        over += m.overshoot * g[:, None] * ch[i_end]
+        o_dir = ch[i_end] if m.overshoot_dir is None else _unit(np.asarray(m.overshoot_dir, dtype=np.float64))
+        over += m.overshoot * g[:, None] * o_dir
         windows.append((m.start, m.end, m.to))
 
     wrist = shoulder + _unit(path + extra - shoulder) * radius[:, None] + over

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from posers_blender.engine import quat
+from posers_blender.engine.reach import head_ellipsoid
 from posers_blender.engine.skeleton import Skeleton
 
 Array = NDArray[np.float64]
@@ -115,22 +116,6 @@ def overshoot_and_settle(
     outside = np.nonzero(dist[ia:iu] > tol)[0]
     settle = float(t[ia + outside[-1]] - t[ia]) if len(outside) else 0.0
     return overshoot, settle
-
-
-def head_ellipsoid(skeleton: Skeleton) -> tuple[Array, Array]:
-    """(centre offset in the head bone's frame ``[3]``, semi-axes ``[3]``) of an ellipsoid for the skull and face.
-
-    Scaled from the skeleton's ``headTop`` landmark (0.125 head units above
-    the head bone, :func:`~posers_blender.engine.skeleton.estimate_landmarks`):
-    breadth 0.09, length 0.124, height 0.14 of a unit (a 1.65 m adult: 15 x
-    20 x 23 cm head). The lips and nose stand 1-2 cm proud of its front, so
-    a point outside it may still touch the lips, which is wanted for the filter.
-    """
-    top = np.asarray(skeleton.landmarks["headTop"].offset)
-    hs = float(top[1]) / 0.125
-    axes = np.array([0.045, 0.070, 0.062]) * hs
-    centre = np.array([0.0, float(top[1]) - axes[1], 0.005 * hs])
-    return centre, axes
 
 
 def head_penetration(
