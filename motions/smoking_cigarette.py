@@ -27,8 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from posers_blender import humanoid as hm
-
+from .. import humanoid as hm
 from ..engine import quat, reach
 from ..engine.breathing import BreathTrack, ForcedBreath, breath_track
 from ..engine.curves import bump, minimum_jerk

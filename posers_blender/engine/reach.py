@@ -62,8 +62,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from posers_blender import humanoid as hm
-
+from .. import humanoid as hm
 from . import quat
 from .curves import minimum_jerk
 from .program import LIMBS, Tracks

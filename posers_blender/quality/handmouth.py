@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from posers_blender.engine import quat
-from posers_blender.engine.reach import head_ellipsoid
-from posers_blender.engine.skeleton import Skeleton
+from ..engine import quat
+from ..engine.reach import head_ellipsoid
+from ..engine.skeleton import Skeleton
 
 Array = NDArray[np.float64]
 
