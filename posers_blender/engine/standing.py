@@ -28,8 +28,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from posers_blender import humanoid as hm
-
+from .. import humanoid as hm
 from . import ik, quat
 from .breathing import BreathTrack, breath_track
 from .curves import bump, minimum_jerk
@@ -45,8 +44,6 @@ X = np.array([1.0, 0.0, 0.0])
 Y = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 SIDES = (("left", 1.0), ("right", -1.0))
-WRIST_KNEE_DEG = 45.0  # local hand rotations above this are softly compressed ...
-WRIST_MAX_DEG = 75.0  # ... toward this (facts §8 wrist ROM 70-90°)
 
 MIN_FIDGET_GAP_S = 10.0  # a postural excursion and its return take ~2-4 s; two never overlap
 
@@ -135,7 +132,7 @@ class StandingStyle:
     sway_freq: float = 1.0  # scales the sway component frequencies
     # postural fidgets and weight shifts (facts §1, Duarte & Zatsiorsky 2000)
     fidget_interval: float = 55.0
-    fidget_cv: float = 0.3
+    fidget_cv: float = 0.45  # Duarte: 59 ± 15 s across people; within a person less regular [E]
     fidget_amp: float = 0.011
     shift_interval: float = 240.0
     shift_cv: float = 0.7
@@ -564,6 +561,13 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
 
     # ---- arms ----------------------------------------------------------------------------------------------
     activity = _arms(ctx, tr, style, sched, rr, rngs["fingers"], markers, scale, dt)
+    if markers and style.arm_mode == "chin":
+        # 'chin_hold' markers while the fist holds the chin undisturbed (the suite's 'hand-contact' check looks
+        # at fingertips and palm only; the contact here is the back of the curled index, see contact_local)
+        busy = [(g.t - 0.3, g.end + 0.3) for g in sched.gestures if g.side == style.support_side]
+        for tt in np.arange(style.enter + 0.5, ctx.duration - style.leave - 0.5, 10.0):
+            if not any(a <= tt <= b for a, b in busy):
+                ctx.mark("chin_hold", float(tt))
 
     # ---- legs: feet planted at the stance positions --------------------------------------------------------
     for side, s in SIDES:
@@ -856,6 +860,36 @@ def _arms(
     return activity
 
 
+def _soft_range(x: Array, lo: float, hi: float, margin: float) -> Array:
+    """Softly confine ``x`` to ``[lo, hi]``: unchanged inside ``[lo + margin, hi - margin]``, saturating (C1)."""
+    a, b = lo + margin, hi - margin
+    up = b + margin * np.tanh((x - b) / margin)
+    dn = a - margin * np.tanh((a - x) / margin)
+    return np.where(x > b, up, np.where(x < a, dn, x))
+
+
+def _comfortable_wrist(sk: Skeleton, side: str, local: Array) -> Array:
+    """Hand local rotations ``[F, 4]`` with flexion, deviation and twist softly kept inside everyday ranges.
+
+    Facts §4 ADL envelope: wrist flexion/extension -40..+38°, deviation 20° ulnar..5° radial; §8 ROM
+    extension 70, flexion 75-90, radial 20, ulnar 30-45, forearm 70-90 each way. The bounds below sit
+    between the two (a gesture may reach further than a meal, never past the ROM).
+    """
+    s = 1.0 if side == "left" else -1.0
+    mid = f"{side}MiddleProximal"
+    axis = sk.offsets[hm.INDEX[mid]] if sk.has(mid) else np.array([s, 0.0, 0.0])
+    axis = axis / np.linalg.norm(axis)
+    swing, twist = quat.swing_twist(local, axis)
+    rv = np.degrees(quat.to_scaled_axis(swing))
+    flex = _soft_range(-s * rv[:, 2], -60.0, 75.0, 15.0)  # + flexion (palm-ward)
+    dev = _soft_range(-s * rv[:, 1], -35.0, 15.0, 8.0)  # + radial
+    rv[:, 2] = -s * flex
+    rv[:, 1] = -s * dev
+    tw = np.degrees(quat.twist_angle(local, axis))
+    tw = _soft_range(tw, -75.0, 75.0, 15.0)
+    return quat.mul(quat.from_scaled_axis(np.radians(rv)), quat.from_axis_angle(axis, np.radians(tw)))
+
+
 def _solve_goal(tr: Tracks, side: str, lay: _Layer, grot: Array, gpos: Array) -> tuple[Array, Array, Array]:
     """IK for one layer held at full weight: (upper-arm local rotation [F, 4], elbow hinge angle [F] rad,
     hand local rotation [F, 4]). The wrist is kept comfortable and the contact point then re-aimed."""
@@ -875,13 +909,8 @@ def _solve_goal(tr: Tracks, side: str, lay: _Layer, grot: Array, gpos: Array) ->
         )
         upper_g = sol.upper_grot
         lower_g = quat.mul(sol.upper_grot, sol.lower_lrot)
-        # keep the wrist inside a comfortable range (facts §4 ADL wrist -40..+38°, ROM §8 70-90°): soft knee
-        # (C1) below WRIST_KNEE_DEG, saturating toward WRIST_MAX_DEG; then re-aim with the clamped hand
-        local = quat.mul(quat.conj(lower_g), hand_rot)
-        ang = 2.0 * np.arccos(np.clip(np.abs(local[:, 0]), 0.0, 1.0))
-        knee, top = np.radians(WRIST_KNEE_DEG), np.radians(WRIST_MAX_DEG)
-        soft = np.where(ang > knee, knee + (top - knee) * np.tanh((ang - knee) / (top - knee)), ang)
-        local = quat.slerp(quat.identity((n,)), local, soft / np.maximum(ang, 1e-9))
+        # keep the wrist inside a comfortable range, then re-aim the arm with the corrected hand
+        local = _comfortable_wrist(sk, side, quat.mul(quat.conj(lower_g), hand_rot))
         hand_rot = quat.mul(lower_g, local)
     assert sol is not None
     upper_l = quat.normalize(quat.mul(quat.conj(parent), sol.upper_grot))

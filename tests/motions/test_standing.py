@@ -12,6 +12,7 @@ from posers_blender import humanoid as hm
 from posers_blender.engine import quat, sample
 from posers_blender.engine.standing import GESTURES, SELF_TOUCH, contact_local
 from posers_blender.quality import standing_metrics as sm
+from posers_blender.quality import validate_checks
 from posers_blender.registry import get, motions_module
 
 MOTIONS = ("idle-breathe", "confident-stance", "contemplative-lean", "nervous-fidget")
@@ -36,7 +37,8 @@ def schedule(motion: str, params: dict | None = None, seed: int = 0, hours: floa
 def test_motion_declares_standing_checks_and_documented_parameters(motion):
     prog = get(motion)
     assert prog.meta.standing
-    assert {"breathing", "sway", "foot_slide", "joint_limits", "periodicity"} <= set(prog.meta.checks)
+    assert {"breathing", "sway", "blinks", "periodicity", "balance", "events"} <= set(prog.meta.checks)
+    assert validate_checks(prog.meta.checks)
     names = {p.name for p in prog.schema.params}
     assert {"energy", "handedness", "gesture_interval", "rate", "sway", "gesture_weight", "gaze_weight"} <= names
     for p in prog.schema.params:
