@@ -207,10 +207,12 @@ def _make_gesture(rng: np.random.Generator, t: float, kind: str, side: str, spee
         t=float(t),
         kind=kind,
         side=side,
-        rise=rng.uniform(*sp.rise) * k**0.5,  # transport time shrinks less than the hold [E]
+        # transports keep their measured durations (facts §4: to the face 0.8-1.0 s, away 0.9-1.4 s); a
+        # nervous character touches more often and holds shorter, it does not snap its hand faster
+        rise=rng.uniform(*sp.rise),
         # log-normal holds (CV ~0.6) inside the kind's range: most short, a few long, like contact times
         hold=float(np.clip(rng.lognormal(np.log(np.mean(sp.hold)) - 0.18, 0.6), *sp.hold)) * k,
-        fall=rng.uniform(*sp.fall) * k**0.5,
+        fall=rng.uniform(*sp.fall),
         strokes=int(rng.integers(sp.strokes[0], sp.strokes[1] + 1)),
         site=int(rng.integers(0, 4)),
     )
@@ -654,6 +656,8 @@ class _Layer:
     curl: float
     kind: str
     bulge: Array | None = None
+    start: float = 0.0  # gesture onset (s), for its marker
+    done: bool = False  # set by _solve_arm when the avatar could make it
 
 
 def _arms(
@@ -771,13 +775,14 @@ def _arms(
             hrot = hand(g.side, head_g, (-s * 0.35, 0.85, -0.3), (0.0, 0.0, -1.0))
             lay = _Layer(env, goal, contact(g.side, "fingers", 20.0), pole, hrot, 20.0, g.kind, bulge)
         elif g.kind == "neck_touch":
-            # fingers to the far side of the neck: the same-side neck is inside the arm's reach limit
+            # fingertips to the front of the neck / suprasternal notch, the common pacifying neck touch; a
+            # hand on the nape or the same-side neck needs shoulder rotations past the ROM on some avatars
             neck = gpos[:, hm.INDEX["neck"]]
-            goal = neck + quat.rotate(head_g, np.array([-s * 0.04, 0.03, -0.005]) * scale)
-            goal = goal + quat.rotate(chest_g, np.array([0.0, 0.015, 0.0]) * scale) * strokes[:, None]
-            pole = body(chest_g, shoulder[g.side], (s * 0.2, -0.4, 0.1))
-            hrot = hand(g.side, chest_g, (-s * 0.8, 0.35, -0.3), (-s * 0.3, 0.0, -1.0))
-            lay = _Layer(env, goal, contact(g.side, "fingers", 15.0), pole, hrot, 15.0, g.kind, bulge)
+            goal = neck + quat.rotate(chest_g, np.array([s * 0.01, -0.01, 0.055]) * scale)
+            goal = goal + quat.rotate(chest_g, np.array([0.012, 0.008, 0.0]) * scale) * strokes[:, None]
+            pole = body(chest_g, shoulder[g.side], (s * 0.3, -0.4, 0.05))
+            hrot = hand(g.side, chest_g, (-s * 0.55, 0.75, 0.1), (0.0, 0.0, -1.0))
+            lay = _Layer(env, goal, contact(g.side, "fingers", 25.0), pole, hrot, 25.0, g.kind, bulge)
         elif g.kind == "arm_rub":
             up = gpos[:, hm.INDEX[f"{other}UpperArm"]]
             lo = gpos[:, hm.INDEX[f"{other}LowerArm"]]
@@ -805,8 +810,7 @@ def _arms(
                         quat.rotate(chest_g, np.array([hs * 0.04, 0.0, 0.06]) * scale),
                     )
                 )
-            if markers:
-                ctx.mark(g.kind, g.t)
+                layers[hand_side][-1].start = g.t
             continue
         elif g.kind == "hip_touch":
             goal = body(hips_g, hips_p, (s * 0.125, 0.06, 0.01))
@@ -828,9 +832,8 @@ def _arms(
             lay = _Layer(env, goal, contact(g.side, "fingers", 30.0), pole, hrot, 30.0, g.kind, bulge * 0.5)
         else:
             continue
+        lay.start = g.t
         layers[g.side].append(lay)
-        if markers:
-            ctx.mark(g.kind, g.t)
 
     activity: dict[str, Array] = {}
     order = [chin_side, "left" if chin_side == "right" else "right"] if style.arm_mode == "chin" else ["left", "right"]
@@ -857,6 +860,10 @@ def _arms(
                 ),
             )
         activity[side] = _solve_arm(tr, side, base[side], layers[side], style, t, base_curl[side])
+    if markers:  # only the gestures this avatar could make (see _solve_arm); a two-handed one marks once
+        done = sorted({(lay.start, lay.kind) for side in layers for lay in layers[side] if lay.done})
+        for start, kind in done:
+            ctx.mark(kind, start)
     return activity
 
 
@@ -886,11 +893,13 @@ def _comfortable_wrist(sk: Skeleton, side: str, local: Array) -> Array:
     rv[:, 2] = -s * flex
     rv[:, 1] = -s * dev
     tw = np.degrees(quat.twist_angle(local, axis))
-    tw = _soft_range(tw, -75.0, 75.0, 15.0)
+    tw = _soft_range(tw, -60.0, 60.0, 15.0)
     return quat.mul(quat.from_scaled_axis(np.radians(rv)), quat.from_axis_angle(axis, np.radians(tw)))
 
 
-def _solve_goal(tr: Tracks, side: str, lay: _Layer, grot: Array, gpos: Array) -> tuple[Array, Array, Array]:
+def _solve_goal(
+    tr: Tracks, side: str, lay: _Layer, grot: Array, gpos: Array
+) -> tuple[Array, Array, Array, NDArray[np.bool_]]:
     """IK for one layer held at full weight: (upper-arm local rotation [F, 4], elbow hinge angle [F] rad,
     hand local rotation [F, 4]). The wrist is kept comfortable and the contact point then re-aimed."""
     sk = tr.skeleton
@@ -914,7 +923,7 @@ def _solve_goal(tr: Tracks, side: str, lay: _Layer, grot: Array, gpos: Array) ->
         hand_rot = quat.mul(lower_g, local)
     assert sol is not None
     upper_l = quat.normalize(quat.mul(quat.conj(parent), sol.upper_grot))
-    return upper_l, _hinge_angle(sol.lower_lrot, hinge), quat.mul(quat.conj(lower_g), hand_rot)
+    return upper_l, _hinge_angle(sol.lower_lrot, hinge), quat.mul(quat.conj(lower_g), hand_rot), sol.reached
 
 
 def _solve_arm(
@@ -947,8 +956,14 @@ def _solve_arm(
         live = lay.env > 0
         if not live.any():
             continue
-        u_k, phi_k, h_k = _solve_goal(tr, side, lay, grot, gpos)
+        u_k, phi_k, h_k, reached = _solve_goal(tr, side, lay, grot, gpos)
+        held = lay.env > 0.5
+        if lay.kind not in HELD_POSES and held.any() and np.mean(~reached[held]) > 0.2:
+            # this avatar's arm cannot make this touch (too short or too long for the spot): skip it rather
+            # than fold the arm against its limits
+            continue
         e = lay.env
+        lay.done = lay.kind not in HELD_POSES
         up = quat.slerp(up, u_k, e)
         phi = phi + (phi_k - phi) * _delayed(t, e, style.elbow_lag)
         hl = quat.slerp(hl, h_k, _delayed(t, e, style.wrist_lag))
