@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from posers_blender.engine.params import ParamError
 from posers_blender.engine.program import MotionError
 
-COMMANDS: tuple[str, ...] = ("list", "describe", "sample", "bench")
+COMMANDS: tuple[str, ...] = ("list", "describe", "sample", "bake", "bench")
 
 
 class UserError(Exception):
