@@ -17,7 +17,7 @@ generalised to non-T rests::
 
     q = rest^-1 * corr_a * G_a^-1 * G_j * corr_j^-1 * rest
 
-``G_a^-1 G_j`` is the product of the engine's local rotations from ``a`` down to
+With ``G`` read at each bone's carrier (see :func:`carriers`), ``G_a^-1 G_j`` is the product of the engine's local rotations from ``a`` down to
 ``j``, so rotations of humanoid bones the armature lacks fold into their
 children, as in VRMA.
 """
@@ -147,9 +147,42 @@ def build_skeleton(rest: RestData, name: str) -> Skeleton:
     return skel
 
 
+def carriers(rest: RestData) -> list[str]:
+    """For each mapped bone, the humanoid bone whose global rotation it carries.
+
+    A Blender bone spans the humanoid bones the armature lacks between it and its
+    mapped children (a rig without a chest has a spine bone reaching the neck), so
+    it takes the rotation of the deepest absent bone shared by every path to its
+    children: the chest's and upper chest's rotations then move the spine bone,
+    and the engine's positions of the children are reproduced.
+    """
+    out = []
+    for m, b in enumerate(rest.bones):
+        paths = []
+        for c, a in enumerate(rest.ancestor):
+            if a != m:
+                continue
+            path = []
+            p = hm.PARENT[rest.bones[c]]
+            while p is not None and p != b:
+                path.append(p)
+                p = hm.PARENT[p]
+            if p == b:
+                paths.append(path[::-1])
+        x = b
+        if paths:
+            for step in zip(*paths):
+                if all(s == step[0] for s in step):
+                    x = step[0]
+                else:
+                    break
+        out.append(x)
+    return out
+
+
 def pose_rotations(rest: RestData, grot: Array) -> Array:
     """Pose-space quaternions ``[F, M, 4]`` for the mapped bones from engine global rotations ``grot [F, J, 4]``."""
-    idx = np.array([hm.INDEX[b] for b in rest.bones])
+    idx = np.array([hm.INDEX[b] for b in carriers(rest)])
     g = grot[:, idx]  # [F, M, 4]
     corr = rest.corr[idx]
     r = rest.rest[None]
