@@ -45,7 +45,9 @@ class Health:
         out.append(f"height {self.height:.2f} m, object scale {self.scale:.3g}")
         if self.missing_optional:
             few = ", ".join(self.missing_optional[:6]) + (" ..." if len(self.missing_optional) > 6 else "")
-            out.append(f"{len(self.missing_optional)} optional bones absent (their rotation folds into children): {few}")
+            out.append(
+                f"{len(self.missing_optional)} optional bones absent (their rotation folds into children): {few}"
+            )
         out.extend(self.notes)
         return out
 

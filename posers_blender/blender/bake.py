@@ -441,8 +441,10 @@ def bake_layers(
             )
             for extra in (res.face_action, res.gaze_action):
                 if extra is not None:
-                    owner = avatar.obj.data if extra is res.face_action else bpy.data.objects.get(
-                        f"Posers Gaze {avatar.obj_name}"
+                    owner = (
+                        avatar.obj.data
+                        if extra is res.face_action
+                        else bpy.data.objects.get(f"Posers Gaze {avatar.obj_name}")
                     )
                     if owner is not None and owner.animation_data is not None:
                         push_to_nla(owner, extra, owner.animation_data.action_slot, blend_in=b, blend_out=b)

@@ -52,15 +52,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seconds", type=float, default=10.0, help="clip length in seconds (default 10)")
     p.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE",
-                   help="motion parameter (repeatable; applies to the first motion)")
+    p.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="motion parameter (repeatable; applies to the first motion)",
+    )
     p.add_argument("--params", metavar="PRESET.json", help="JSON preset for the first motion (--set wins)")
     p.add_argument("--out", metavar="FILE.blend", help="save the scene to this .blend")
     p.add_argument("--vrma", metavar="FILE", help="export VRM Animation (needs VRM 1.0 humanoid data)")
     p.add_argument("--bvh", metavar="FILE", help="export BVH with Blender's exporter")
     p.add_argument("--nla", action="store_true", help="push each bake to its own NLA track")
-    p.add_argument("--reduce-keys", type=float, metavar="DEG", nargs="?", const=0.5,
-                   help="sparse Bezier keys within DEG degrees (default 0.5 when given without a value)")
+    p.add_argument(
+        "--reduce-keys",
+        type=float,
+        metavar="DEG",
+        nargs="?",
+        const=0.5,
+        help="sparse Bezier keys within DEG degrees (default 0.5 when given without a value)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
 
 
