@@ -45,8 +45,10 @@ def main() -> int:
         mover.location = loc[f]
         mover.keyframe_insert("location", frame=1 + f)
     t_loop = time.perf_counter() - t0
-    print(f"bake 600 frames x 55 bones: bulk {t_bulk * 1e3:.0f} ms (sampling included), "
-          f"keyframe_insert loop {t_loop * 1e3:.0f} ms (writing only): {t_loop / t_bulk:.1f}x faster")
+    print(
+        f"bake 600 frames x 55 bones: bulk {t_bulk * 1e3:.0f} ms (sampling included), "
+        f"keyframe_insert loop {t_loop * 1e3:.0f} ms (writing only): {t_loop / t_bulk:.1f}x faster"
+    )
 
     obj, av = fresh()
     posers_blender.register()
@@ -69,14 +71,18 @@ def main() -> int:
         scene.frame_set(f)
         fs.append(time.perf_counter() - t0)
     frame_ms = statistics.median(fs) * 1e3
-    print(f"preview handler {handler_ms:.3f} ms/frame, scene.frame_set {frame_ms:.3f} ms/frame "
-          f"(handler excluded): ratio {handler_ms / frame_ms:.2f}; one re-sample {preview._last_sample_s * 1e3:.0f} ms")
+    print(
+        f"preview handler {handler_ms:.3f} ms/frame, scene.frame_set {frame_ms:.3f} ms/frame "
+        f"(handler excluded): ratio {handler_ms / frame_ms:.2f}; one re-sample {preview._last_sample_s * 1e3:.0f} ms"
+    )
     posers_blender.unregister()
 
     obj, av = fresh()
     res = bake.bake(av, bake.BakeOptions("idle-breathe", seed=1, seconds=20.0, fps=30.0, reduce_keys_deg=0.5))
-    print(f"key reduction on idle-breathe (20 s, 30 fps, 0.5 deg): {res.keys_dense} -> {res.keys_written} keys, "
-          f"{100 * res.reduction:.1f}% fewer, measured max error {res.max_error_deg:.3f} deg")
+    print(
+        f"key reduction on idle-breathe (20 s, 30 fps, 0.5 deg): {res.keys_dense} -> {res.keys_written} keys, "
+        f"{100 * res.reduction:.1f}% fewer, measured max error {res.max_error_deg:.3f} deg"
+    )
     return 0
 
 

@@ -79,7 +79,17 @@ def stage(dest: Path, wheel_dir: Path) -> Path:
             wheel_dir.mkdir(parents=True, exist_ok=True)
             spec = "==".join(name.split("-")[:2])
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(wheel_dir), spec],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    "-d",
+                    str(wheel_dir),
+                    spec,
+                ],
                 check=True,
             )
         shutil.copy2(cached, dest / "wheels" / name)

@@ -1,6 +1,6 @@
 """Render a few Workbench frames of a baked motion and tile them into one PNG.
 
-    python scripts/render_contact_sheet.py --out docs/contact_sheet.png [--vrm FILE] [--motion ID]
+python scripts/render_contact_sheet.py --out docs/contact_sheet.png [--vrm FILE] [--motion ID]
 """
 
 import argparse
