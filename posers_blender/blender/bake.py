@@ -51,7 +51,7 @@ class BakeOptions:
     overwrite: bool = False
     additive: bool = False
     face: bool = True
-    targets: Mapping[str, Any] | None = None
+    targets: Mapping[str, Any] | None = None  # None: read the armature's target empties (see targets.py)
     action_name: str | None = None
 
 
@@ -84,7 +84,12 @@ class BakeResult:
 
 def sample_clip(avatar: Avatar, opts: BakeOptions) -> Clip:
     """Sample the motion on the avatar's own skeleton (raises ParamError/MotionError with clear messages)."""
+    from . import targets
+
     program = registry.get(opts.motion)
+    goals = opts.targets
+    if goals is None:
+        goals = targets.collect(avatar, opts.frame_start, max(1, int(round(opts.seconds * opts.fps))))
     return sample(
         program,
         dict(opts.params),
@@ -92,7 +97,7 @@ def sample_clip(avatar: Avatar, opts: BakeOptions) -> Clip:
         fps=opts.fps,
         duration=opts.seconds,
         skeleton=avatar.skeleton,
-        targets=opts.targets,
+        targets=goals,
     )
 
 

@@ -9,7 +9,7 @@ import bpy
 from ..engine.params import ParamError
 from ..engine.program import MotionError
 from . import avatar as avatar_mod
-from . import bake, landmarks, preview
+from . import bake, landmarks, preview, targets
 
 USER_ERRORS = (ParamError, MotionError, avatar_mod.NotHumanoid, ValueError)
 
@@ -123,4 +123,45 @@ class POSERS_OT_add_landmarks(bpy.types.Operator):
         return {"FINISHED"}
 
 
-CLASSES = (POSERS_OT_bake_motion, POSERS_OT_push_to_nla, POSERS_OT_clear_preview, POSERS_OT_add_landmarks)
+class POSERS_OT_add_target(bpy.types.Operator):
+    """Create (or select) a target empty the motion aims at; move or animate it and re-bake"""
+
+    bl_idname = "posers.add_target"
+    bl_label = "Add Target"
+    bl_options = {"REGISTER", "UNDO"}
+
+    name: bpy.props.EnumProperty(  # type: ignore[valid-type]
+        name="Target",
+        description="Which target to create",
+        items=[
+            ("lookAt", "Look At", "Where the eyes and head look"),
+            ("leftHand", "Left Hand", "Where the left hand reaches"),
+            ("rightHand", "Right Hand", "Where the right hand reaches"),
+            ("leftFoot", "Left Foot", "Where the left foot plants"),
+            ("rightFoot", "Right Foot", "Where the right foot plants"),
+        ],
+    )
+
+    @classmethod
+    def poll(cls, context: Any) -> bool:
+        return _armature(context) is not None
+
+    def execute(self, context: Any) -> set[str]:
+        obj = _armature(context)
+        assert obj is not None
+        try:
+            empty = targets.ensure_target(avatar_mod.load(obj), self.name)
+        except USER_ERRORS as exc:
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
+        self.report({"INFO"}, f"Target '{empty.name}' in collection '{targets.COLLECTION}'")
+        return {"FINISHED"}
+
+
+CLASSES = (
+    POSERS_OT_bake_motion,
+    POSERS_OT_push_to_nla,
+    POSERS_OT_clear_preview,
+    POSERS_OT_add_landmarks,
+    POSERS_OT_add_target,
+)

@@ -25,7 +25,7 @@ from bpy.app.handlers import persistent
 
 from .. import registry
 from . import avatar as avatar_mod
-from . import bake, props
+from . import bake, props, targets
 
 
 @dataclass
@@ -50,7 +50,14 @@ def _settings_key(obj: bpy.types.Object) -> str:
     prog = registry.get(s.motion)
     group = getattr(s.params, props.attr_name(s.motion))
     fps = bpy.context.scene.render.fps / bpy.context.scene.render.fps_base
-    return json.dumps([s.motion, props.values(group, prog.schema), s.seed, s.seconds, fps, s.frame_start], default=str)
+    goals = [
+        (str(o["posers_target"]), tuple(round(v, 5) for v in o.matrix_world.translation))
+        for o in bpy.data.objects
+        if o.get("posers_armature") == obj.name and o.get("posers_target") is not None
+    ]
+    return json.dumps(
+        [s.motion, props.values(group, prog.schema), s.seed, s.seconds, fps, s.frame_start, sorted(goals)], default=str
+    )
 
 
 def options(obj: bpy.types.Object) -> bake.BakeOptions:
@@ -76,6 +83,8 @@ def _resample(obj: bpy.types.Object, saved: dict) -> _Cache:
     t0 = time.perf_counter()
     av = avatar_mod.load(obj)
     opts = options(obj)
+    n = max(1, int(round(opts.seconds * opts.fps)))
+    opts.targets = targets.collect(av, opts.frame_start, n, per_frame=False)
     clip = bake.sample_clip(av, opts)
     q, loc = bake.pose_tracks(av, clip)
     _last_sample_s = time.perf_counter() - t0
@@ -224,7 +233,21 @@ def on_render_end(scene: bpy.types.Scene, *_args: Any) -> None:
     _suspended = False
 
 
+@persistent
+def on_depsgraph_update(scene: bpy.types.Scene, depsgraph: Any = None) -> None:
+    """A moved target empty re-samples the armatures previewing with it."""
+    if depsgraph is None or _suspended:
+        return
+    for update in depsgraph.updates:
+        ob = update.id
+        if isinstance(ob, bpy.types.Object) and update.is_updated_transform and ob.get("posers_target") is not None:
+            arm = bpy.data.objects.get(str(ob.get("posers_armature", "")))
+            if arm is not None and arm.posers.preview:
+                mark_dirty(arm)
+
+
 HANDLERS = (
+    ("depsgraph_update_post", on_depsgraph_update),
     ("frame_change_post", on_frame_change),
     ("save_pre", on_save_pre),
     ("save_post", on_save_post),

@@ -66,13 +66,21 @@ class POSERS_PT_motion(bpy.types.Panel):
         layout.operator("posers.bake_motion", icon="ACTION")
         layout.operator("posers.push_to_nla", icon="NLA_PUSHDOWN")
         layout.operator("posers.clear_preview", icon="X")
-        layout.operator("posers.add_landmarks", icon="EMPTY_AXIS")
+        row = layout.row(align=True)
+        row.operator("posers.add_landmarks", icon="EMPTY_AXIS")
+        row.operator_menu_enum("posers.add_target", "name", text="Add Target", icon="EMPTY_SINGLE_ARROW")
 
 
 def menu_entries(self: Any, context: Any) -> None:
     """Menu items under Object > Animation, so F3 search finds every operator."""
     self.layout.separator()
-    for idname in ("posers.bake_motion", "posers.push_to_nla", "posers.clear_preview", "posers.add_landmarks"):
+    for idname in (
+        "posers.bake_motion",
+        "posers.push_to_nla",
+        "posers.clear_preview",
+        "posers.add_landmarks",
+        "posers.add_target",
+    ):
         self.layout.operator(idname)
 
 

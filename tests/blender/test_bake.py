@@ -155,3 +155,35 @@ def test_bake_on_a_vrm1_avatar_keys_expressions(empty_scene, path):
     bpy.context.scene.frame_set(1 + 90)
     head = retarget.to_normalised(np.array(av.obj.matrix_world @ av.obj.pose.bones[av.mapping["hips"]].head))
     assert np.linalg.norm(head - res.clip.hips_pos[90]) < 1e-3
+
+
+class _FollowsTarget(MotionProgram):
+    """Test motion: the hips follow the x of the 'lookAt' target (so a target's effect is easy to measure)."""
+
+    meta = MotionMeta(id="follows-target", name="Follows", description="hips follow the lookAt target")
+    schema = Schema(())
+
+    def update(self, rig, ctx, t, dt):
+        goal = ctx.target("lookAt")
+        if goal is not None:
+            rig.set_hips_offset(np.array([goal[0], 0.0, 0.0]))
+
+
+def test_moving_or_animating_a_target_empty_moves_the_rebaked_motion(empty_scene, monkeypatch):
+    from posers_blender.blender import targets
+
+    av = avatar.load(builtin.build())
+    monkeypatch.setitem(registry.discover(), "follows-target", _FollowsTarget())
+    empty = targets.ensure_target(av, "lookAt")
+    assert empty.users_collection[0].name == targets.COLLECTION
+    assert targets.ensure_target(av, "lookAt") == empty  # reused, not duplicated
+    empty.location.x = 0.2
+    clip = bake.bake(av, bake.BakeOptions("follows-target", seconds=1.0)).clip
+    assert clip.hips_pos[:, 0] == pytest.approx(0.2)
+    empty.location.x = 0.0
+    empty.keyframe_insert("location", index=0, frame=1)
+    empty.location.x = 0.3
+    empty.keyframe_insert("location", index=0, frame=30)
+    clip = bake.bake(av, bake.BakeOptions("follows-target", seconds=1.0, fps=30.0)).clip
+    assert clip.hips_pos[0, 0] == pytest.approx(0.0, abs=1e-6) and clip.hips_pos[29, 0] == pytest.approx(0.3)
+    assert 0.0 < clip.hips_pos[15, 0] < 0.3

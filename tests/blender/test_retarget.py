@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bpy
 import numpy as np
 import pytest
 from blender_helpers import build_armature, direction_errors_deg, evaluated_heads, sample_pose_lrot, vrm_files
@@ -71,6 +72,33 @@ def test_vrm_avatar_bone_directions_match_engine_fk_and_each_other(empty_scene, 
             d = heads[b] - heads[a]
             ang = np.degrees(np.arccos(np.clip(np.dot(d / np.linalg.norm(d), d_ref), -1, 1)))
             assert ang < 5.0, f"{path.stem} {key}: {ang:.1f} deg from the built-in avatar"
+
+
+def test_vrm_avatars_keep_planted_feet_when_baked(empty_scene):
+    """Contact gate through Blender: the baked, evaluated feet stay where the engine planted them (< 5 mm slide)."""
+    from posers_blender.blender import bake
+
+    paths = vrm_files()
+    if not paths:
+        pytest.skip("no sample VRMs (../shared/data/vrm)")
+    for path in paths:
+        bpy.ops.wm.read_factory_settings(use_empty=True)
+        vrm.ensure_addon()
+        av = avatar.load(vrm.import_vrm(path))
+        res = bake.bake(av, bake.BakeOptions("idle-breathe", seed=1, seconds=4.0, fps=30.0))
+        _, gpos = res.clip.fk()
+        for side in ("left", "right"):
+            foot = av.mapping[side + "Foot"]
+            frames = list(range(1, res.clip.n_frames + 1, 6))
+            got = []
+            for f in frames:
+                bpy.context.scene.frame_set(f)
+                got.append(retarget.to_normalised(np.array(av.obj.matrix_world @ av.obj.pose.bones[foot].head)))
+            got_a = np.array(got)
+            want = gpos[[f - 1 for f in frames], hm.INDEX[side + "Foot"]]
+            assert np.abs(got_a - want).max() < 1e-3, path.stem
+            slide = np.ptp(got_a[:, [0, 2]], axis=0).max()
+            assert slide < 5e-3, f"{path.stem} {side} foot slides {slide * 1e3:.1f} mm"
 
 
 def test_minimal_armature_with_15_required_bones_folds_missing_rotations(empty_scene):
