@@ -164,4 +164,7 @@ def load(obj: bpy.types.Object) -> Avatar:
         )
     rest = read_rest(obj, health.mapped)
     skel = retarget.build_skeleton(rest, name=obj.name)
+    from . import landmarks  # the animator's moved landmark empties win over the estimates
+
+    skel.landmarks.update(landmarks.overrides(obj, health.mapped["head"], rest.head("head")))
     return Avatar(obj.name, health.mapped, rest, skel, health, health.spec)

@@ -187,3 +187,30 @@ def test_moving_or_animating_a_target_empty_moves_the_rebaked_motion(empty_scene
     clip = bake.bake(av, bake.BakeOptions("follows-target", seconds=1.0, fps=30.0)).clip
     assert clip.hips_pos[0, 0] == pytest.approx(0.0, abs=1e-6) and clip.hips_pos[29, 0] == pytest.approx(0.3)
     assert 0.0 < clip.hips_pos[15, 0] < 0.3
+
+
+def test_landmark_empties_start_at_the_estimates_and_moving_one_moves_the_landmark(empty_scene):
+    from posers_blender.blender import landmarks
+
+    obj = builtin.build()
+    av = avatar.load(obj)
+    lips = av.skeleton.landmark_rest("lips")
+    empties = landmarks.ensure_empties(av)
+    assert {e["posers_landmark"] for e in empties} == set(landmarks.SHOWN)
+    bpy.context.view_layer.update()
+    empty = bpy.data.objects[f"Posers lips ({obj.name})"]
+    assert np.allclose(retarget.to_normalised(np.array(empty.matrix_world.translation)), lips, atol=1e-5)
+    assert np.allclose(avatar.load(obj).skeleton.landmark_rest("lips"), lips, atol=1e-5)
+    # move the mouth 1 cm forward (normalised +Z = Blender -Y) in world space, even while posed
+    obj.pose.bones["head"].rotation_quaternion = (0.9, 0.3, 0.0, 0.0)
+    bpy.context.view_layer.update()
+    from mathutils import Vector
+
+    basis = empty.matrix_basis.copy()
+    # the empty's basis is in the head bone's rest frame: move it along the bone frame's axis that is world -Y
+    parent_rest = obj.matrix_world @ obj.data.bones["head"].matrix_local
+    local_dir = parent_rest.to_3x3().inverted() @ Vector((0.0, -0.01, 0.0))
+    basis.translation = basis.translation + local_dir
+    empty.matrix_basis = basis
+    moved = avatar.load(obj).skeleton.landmark_rest("lips")
+    assert np.allclose(moved - lips, [0.0, 0.0, 0.01], atol=1e-5)
