@@ -29,18 +29,18 @@ def register() -> None:
     _classes = build_classes()
     for cls in _classes:
         bpy.utils.register_class(cls)
-    bpy.types.Object.posers = bpy.props.PointerProperty(
+    bpy.types.Object.posers = bpy.props.PointerProperty(  # type: ignore[attr-defined]  # our runtime pointer
         type=_settings, name="Posers", description="Posers motion settings"
     )
-    bpy.types.VIEW3D_MT_object_animation.append(ui.menu_entries)
+    bpy.types.VIEW3D_MT_object_animation.append(ui.menu_entries)  # type: ignore[arg-type]  # draw(self, context)
     preview.add_handlers()
 
 
 def unregister() -> None:
     global _classes
     preview.remove_handlers()
-    bpy.types.VIEW3D_MT_object_animation.remove(ui.menu_entries)
-    del bpy.types.Object.posers
+    bpy.types.VIEW3D_MT_object_animation.remove(ui.menu_entries)  # type: ignore[arg-type]
+    del bpy.types.Object.posers  # type: ignore[attr-defined]
     for cls in reversed(_classes):
         bpy.utils.unregister_class(cls)
     _classes = ()

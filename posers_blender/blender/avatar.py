@@ -147,7 +147,7 @@ def health_of(obj: bpy.types.Object) -> Health:
             height = float(positions["head"][1] / 0.875)  # head joint at 0.875 H (facts §10)
     angle = _arm_angle(positions)
     pose = "T" if abs(angle) < 15 else ("A" if 15 <= angle <= 60 else f"other ({angle:.0f} deg)")
-    scale = float(np.mean(obj.matrix_world.to_scale()))
+    scale = float(np.mean(np.array(obj.matrix_world.to_scale().to_tuple())))
     notes = []
     if spec is None and vrm.addon_available() is False:
         notes.append("VRM Add-on for Blender not enabled: mapped by bone names")

@@ -11,7 +11,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import bpy
 import numpy as np
@@ -134,13 +134,14 @@ def slotted_actions() -> bool:
 class ChannelWriter:
     """Creates F-curves on one action for one ID (slot), either slotted or legacy."""
 
-    def __init__(self, action: bpy.types.Action, id_type: str, slot_name: str):
+    def __init__(self, action: bpy.types.Action, id_type: Literal["OBJECT", "ARMATURE"], slot_name: str):
         self.action = action
         self.slot = None
         if slotted_actions():
             self.slot = action.slots.new(id_type=id_type, name=slot_name)
             layer = action.layers[0] if len(action.layers) else action.layers.new("Layer")
             strip = layer.strips[0] if len(layer.strips) else layer.strips.new(type="KEYFRAME")
+            assert isinstance(strip, bpy.types.ActionKeyframeStrip)
             self._bag = strip.channelbag(self.slot, ensure=True)
             self._groups: dict[str, Any] = {}
         else:  # pragma: no cover - only on Blender < 4.4
@@ -148,7 +149,7 @@ class ChannelWriter:
 
     def fcurve(self, data_path: str, index: int, group: str) -> bpy.types.FCurve:
         if self._bag is None:  # pragma: no cover
-            return self.action.fcurves.new(data_path, index=index, action_group=group)
+            return self.action.fcurves.new(data_path, index=index, action_group=group)  # type: ignore[attr-defined]
         fc = self._bag.fcurves.new(data_path, index=index)
         grp = self._groups.get(group)
         if grp is None:
@@ -198,8 +199,9 @@ _ENUMS: dict[tuple[str, str], int] = {}
 def _enum_index(fc: bpy.types.FCurve, prop: str, item: str) -> int:
     key = (prop, item)
     if key not in _ENUMS:
-        items = bpy.types.Keyframe.bl_rna.properties[prop].enum_items
-        _ENUMS[key] = [i.identifier for i in items].index(item)
+        rna = bpy.types.Keyframe.bl_rna.properties[prop]
+        assert isinstance(rna, bpy.types.EnumProperty)
+        _ENUMS[key] = [i.identifier for i in rna.enum_items].index(item)
     return _ENUMS[key]
 
 
@@ -427,7 +429,7 @@ def bake_layers(
             clip = additive_clip(clip)
         clips.append(clip)
     results = []
-    start = motions[0].frame_start if motions else 1
+    start: float = motions[0].frame_start if motions else 1
     for i, (opts, clip) in enumerate(zip(motions, clips)):
         if layout == "sequence":
             opts = BakeOptions(**{**opts.__dict__, "frame_start": int(start)})

@@ -78,13 +78,13 @@ def _tails(skel: Skeleton) -> dict[str, np.ndarray]:
 
 
 def _capsule(bm: bmesh.types.BMesh, a: np.ndarray, b: np.ndarray, r: float, group: int, dl: object) -> None:
-    va, vb = Vector(a), Vector(b)
+    va, vb = Vector(a.tolist()), Vector(b.tolist())
     axis = vb - va
     length = axis.length
     if length < 1e-6 or r <= 0:
         return
     rot = axis.to_track_quat("Z", "Y").to_matrix().to_4x4()
-    mat = Matrix.Translation((va + vb) / 2) @ rot
+    mat = Matrix.Translation(((va + vb) / 2).to_tuple()) @ rot
     geom = bmesh.ops.create_cone(
         bm, cap_ends=True, segments=10, radius1=r, radius2=r * 0.9, depth=length + r, matrix=mat
     )
@@ -93,7 +93,7 @@ def _capsule(bm: bmesh.types.BMesh, a: np.ndarray, b: np.ndarray, r: float, grou
 
 
 def _sphere(bm: bmesh.types.BMesh, c: np.ndarray, r: float, group: int, dl: object) -> None:
-    geom = bmesh.ops.create_uvsphere(bm, u_segments=16, v_segments=10, radius=r, matrix=Matrix.Translation(Vector(c)))
+    geom = bmesh.ops.create_uvsphere(bm, u_segments=16, v_segments=10, radius=r, matrix=Matrix.Translation(c.tolist()))
     for v in geom["verts"]:
         v[dl][group] = 1.0
 
@@ -114,8 +114,8 @@ def build(height: float = DEFAULT_HEIGHT, name: str = NAME) -> bpy.types.Object:
     ebones = arm_data.edit_bones
     for j, b in enumerate(hm.BONES):
         eb = ebones.new(b)
-        eb.head = Vector(pos[j])
-        eb.tail = Vector(tails[b])
+        eb.head = Vector(pos[j].tolist())
+        eb.tail = Vector(tails[b].tolist())
         eb.roll = 0.0
         p = hm.PARENTS[j]
         if p >= 0:
@@ -146,7 +146,7 @@ def build(height: float = DEFAULT_HEIGHT, name: str = NAME) -> bpy.types.Object:
     for poly in mesh.polygons:
         poly.use_smooth = True
     mat = bpy.data.materials.new(name + " Skin")
-    mat.diffuse_color = (0.78, 0.62, 0.52, 1.0)
+    mat.diffuse_color = (0.78, 0.62, 0.52, 1.0)  # type: ignore[assignment]  # stubs: bpy_prop_array
     mesh.materials.append(mat)
     body.parent = obj
     mod = body.modifiers.new("Armature", "ARMATURE")

@@ -57,7 +57,9 @@ def export_vrma(obj: bpy.types.Object, path: str | Path, start: int, end: int) -
     if path.exists():
         path.unlink()
     try:
-        result = bpy.ops.export_scene.vrma(filepath=str(path), armature_object_name=obj.name)
+        result = bpy.ops.export_scene.vrma(  # type: ignore[attr-defined]  # the VRM add-on's operator
+            filepath=str(path), armature_object_name=obj.name
+        )
     except RuntimeError as exc:
         raise ExportError(f"the VRM add-on failed to export '{path}': {str(exc).strip().splitlines()[-1]}") from None
     if "FINISHED" not in result or not path.is_file() or path.stat().st_size == 0:

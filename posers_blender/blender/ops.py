@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import bpy
 
 from ..engine.params import ParamError
 from ..engine.program import MotionError
 from . import avatar as avatar_mod
-from . import bake, landmarks, preview, targets
+from . import bake, landmarks, preview, props, targets
+
+#: What an operators execute returns.
+OpResult = set[Literal["RUNNING_MODAL", "CANCELLED", "FINISHED", "PASS_THROUGH", "INTERFACE"]]
 
 USER_ERRORS = (ParamError, MotionError, avatar_mod.NotHumanoid, ValueError)
 
@@ -30,7 +33,7 @@ class POSERS_OT_bake_motion(bpy.types.Operator):
     def poll(cls, context: Any) -> bool:
         return _armature(context) is not None
 
-    def execute(self, context: Any) -> set[str]:
+    def execute(self, context: Any) -> OpResult:
         obj = _armature(context)
         assert obj is not None
         try:
@@ -39,8 +42,8 @@ class POSERS_OT_bake_motion(bpy.types.Operator):
         except USER_ERRORS as exc:
             self.report({"ERROR"}, str(exc))
             return {"CANCELLED"}
-        if obj.posers.preview:
-            obj.posers.preview = False
+        if props.settings(obj).preview:
+            props.settings(obj).preview = False
         self.report({"INFO"}, "Baked " + res.summary())
         return {"FINISHED"}
 
@@ -60,11 +63,12 @@ class POSERS_OT_push_to_nla(bpy.types.Operator):
         obj = _armature(context)
         return obj is not None and obj.animation_data is not None and obj.animation_data.action is not None
 
-    def execute(self, context: Any) -> set[str]:
+    def execute(self, context: Any) -> OpResult:
         obj = _armature(context)
         assert obj is not None
         ad = obj.animation_data
         action = ad.action
+        assert action is not None
         additive = bool(action.get("posers_additive", False))
         strip = bake.push_to_nla(
             obj,
@@ -92,10 +96,10 @@ class POSERS_OT_clear_preview(bpy.types.Operator):
     def poll(cls, context: Any) -> bool:
         return _armature(context) is not None
 
-    def execute(self, context: Any) -> set[str]:
+    def execute(self, context: Any) -> OpResult:
         obj = _armature(context)
         assert obj is not None
-        obj.posers.preview = False
+        props.settings(obj).preview = False
         preview.stop(obj)
         return {"FINISHED"}
 
@@ -111,7 +115,7 @@ class POSERS_OT_add_landmarks(bpy.types.Operator):
     def poll(cls, context: Any) -> bool:
         return _armature(context) is not None
 
-    def execute(self, context: Any) -> set[str]:
+    def execute(self, context: Any) -> OpResult:
         obj = _armature(context)
         assert obj is not None
         try:
@@ -146,7 +150,7 @@ class POSERS_OT_add_target(bpy.types.Operator):
     def poll(cls, context: Any) -> bool:
         return _armature(context) is not None
 
-    def execute(self, context: Any) -> set[str]:
+    def execute(self, context: Any) -> OpResult:
         obj = _armature(context)
         assert obj is not None
         try:

@@ -46,12 +46,12 @@ _last_sample_s = 0.0
 
 
 def _settings_key(obj: bpy.types.Object) -> str:
-    s = obj.posers
+    s = props.settings(obj)
     prog = registry.get(s.motion)
     group = getattr(s.params, props.attr_name(s.motion))
     fps = bpy.context.scene.render.fps / bpy.context.scene.render.fps_base
     goals = [
-        (str(o["posers_target"]), tuple(round(v, 5) for v in o.matrix_world.translation))
+        (str(o["posers_target"]), o.matrix_world.translation.to_tuple(5))
         for o in bpy.data.objects
         if o.get("posers_armature") == obj.name and o.get("posers_target") is not None
     ]
@@ -62,7 +62,7 @@ def _settings_key(obj: bpy.types.Object) -> str:
 
 def options(obj: bpy.types.Object) -> bake.BakeOptions:
     """Bake options from the object's settings (the same the Bake operator uses)."""
-    s = obj.posers
+    s = props.settings(obj)
     prog = registry.get(s.motion)
     group = getattr(s.params, props.attr_name(s.motion))
     scene = bpy.context.scene
@@ -91,7 +91,7 @@ def _resample(obj: bpy.types.Object, saved: dict) -> _Cache:
     if not saved:
         for name in [*av.rest.blender_names, av.rest.loc_bone]:
             pb = obj.pose.bones[name]
-            saved[name] = (tuple(pb.rotation_quaternion), tuple(pb.location), pb.rotation_mode)
+            saved[name] = (pb.rotation_quaternion.copy()[:], pb.location.to_tuple(), pb.rotation_mode)
     return _Cache(_settings_key(obj), av.rest.blender_names, av.rest.loc_bone, q, loc, opts.frame_start, saved)
 
 
@@ -108,8 +108,8 @@ def _pose(obj: bpy.types.Object, cache: _Cache, frame: float) -> None:
 
 def _report(obj: bpy.types.Object, exc: BaseException) -> None:
     msg = f"{type(exc).__name__}: {exc}"
-    if obj.posers.last_error != msg:
-        obj.posers.last_error = msg
+    if props.settings(obj).last_error != msg:
+        props.settings(obj).last_error = msg
         print(f"Posers preview on '{obj.name}': {msg}", file=sys.stderr)
 
 
@@ -121,14 +121,16 @@ def update_object(obj: bpy.types.Object, frame: float) -> None:
         if cache is None or cache.key != key:
             cache = _resample(obj, cache.saved if cache else {})
             _caches[obj.name] = cache
-            obj.posers.last_error = ""
+            props.settings(obj).last_error = ""
         _pose(obj, cache, frame)
     except Exception as exc:  # reported once in the panel and on stderr; never raised into Blender
         _report(obj, exc)
 
 
 def previewing(scene: bpy.types.Scene) -> list[bpy.types.Object]:
-    return [o for o in scene.objects if o.type == "ARMATURE" and getattr(o, "posers", None) and o.posers.preview]
+    return [
+        o for o in scene.objects if o.type == "ARMATURE" and getattr(o, "posers", None) and props.settings(o).preview
+    ]
 
 
 @persistent
@@ -141,7 +143,7 @@ def on_frame_change(scene: bpy.types.Scene, depsgraph: Any = None) -> None:
 
 def mark_dirty(obj: Any) -> None:
     """Parameters changed: re-sample soon (debounced through a timer in the UI; immediately when headless)."""
-    if not isinstance(obj, bpy.types.Object) or not obj.posers.preview:
+    if not isinstance(obj, bpy.types.Object) or not props.settings(obj).preview:
         return
     if bpy.app.background:
         update_object(obj, bpy.context.scene.frame_current)
@@ -150,7 +152,7 @@ def mark_dirty(obj: Any) -> None:
 
     def fire() -> None:
         o = bpy.data.objects.get(name)
-        if o is not None and o.posers.preview:
+        if o is not None and props.settings(o).preview:
             update_object(o, bpy.context.scene.frame_current)
         return None
 
@@ -178,7 +180,7 @@ def stop(obj: bpy.types.Object) -> None:
     cache = _caches.pop(obj.name, None)
     if cache is not None:
         _restore(obj, cache)
-    obj.posers.last_error = ""
+    props.settings(obj).last_error = ""
 
 
 @persistent
@@ -242,7 +244,7 @@ def on_depsgraph_update(scene: bpy.types.Scene, depsgraph: Any = None) -> None:
         ob = update.id
         if isinstance(ob, bpy.types.Object) and update.is_updated_transform and ob.get("posers_target") is not None:
             arm = bpy.data.objects.get(str(ob.get("posers_armature", "")))
-            if arm is not None and arm.posers.preview:
+            if arm is not None and props.settings(arm).preview:
                 mark_dirty(arm)
 
 

@@ -16,6 +16,11 @@ from .. import registry
 from ..engine.params import Param, Schema
 
 
+def settings(obj: Any) -> Any:
+    """The object's Posers settings (``Object.posers``; registered at runtime, so not in the bpy stubs)."""
+    return obj.posers
+
+
 def attr_name(motion_id: str) -> str:
     return motion_id.replace("-", "_")
 
@@ -39,14 +44,19 @@ def _prop(p: Param) -> Any:
             name=name,
             description=desc,
             default=float(p.default),
-            min=float(p.min),
-            max=float(p.max),
+            min=-1e9 if p.min is None else float(p.min),
+            max=1e9 if p.max is None else float(p.max),
             precision=3,
             update=_on_change,
         )
     if p.kind == "int":
         return bpy.props.IntProperty(
-            name=name, description=desc, default=int(p.default), min=int(p.min), max=int(p.max), update=_on_change
+            name=name,
+            description=desc,
+            default=int(p.default),
+            min=-(2**31) if p.min is None else int(p.min),
+            max=2**31 - 1 if p.max is None else int(p.max),
+            update=_on_change,
         )
     if p.kind == "bool":
         return bpy.props.BoolProperty(name=name, description=desc, default=bool(p.default), update=_on_change)

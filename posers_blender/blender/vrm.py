@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import bpy
 
@@ -61,7 +62,8 @@ def _snake(name: str) -> str:
     return re.sub(r"([A-Z])", r"_\1", name).lower()
 
 
-def extension(armature_data: bpy.types.Armature) -> object | None:
+def extension(armature_data: Any) -> Any:
+    """The VRM add-on's data on an Armature (``None`` without the add-on); typed Any: it is not in the stubs."""
     return getattr(armature_data, EXT_PROP, None)
 
 
@@ -146,7 +148,7 @@ def expression_paths(obj: bpy.types.Object) -> dict[str, str]:
     return out
 
 
-def gaze_target_property(obj: bpy.types.Object) -> object | None:
+def gaze_target_property(obj: bpy.types.Object) -> Any:
     """The VRM 1.0 look-at property group (whose preview target the VRMA exporter reads), else ``None``."""
     ext = extension(obj.data)
     if ext is None or str(ext.spec_version) == "0.0":
@@ -227,7 +229,7 @@ def import_vrm(path: str | Path) -> bpy.types.Object:
         raise ImportFailed(f"'{path}' is not a VRM file (no glTF binary header); export it as .vrm and retry")
     before = _snapshot()
     try:
-        result = bpy.ops.import_scene.vrm(filepath=str(path))
+        result = bpy.ops.import_scene.vrm(filepath=str(path))  # type: ignore[attr-defined]  # VRM add-on operator
     except RuntimeError as exc:
         _remove_new(before)
         last = str(exc).strip().splitlines()[-2:] if str(exc).strip() else ["unknown error"]
