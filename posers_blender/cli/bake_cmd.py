@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 
-from posers_blender.blender import headless
-
+from ..blender import headless
 from . import UserError
 
 

@@ -107,6 +107,20 @@ def two_bone(
     return TwoBoneSolution(upper_grot=quat.normalize(g), lower_lrot=lower, reached=reached, flex=flex)
 
 
+def chain_length(mid_offset: ArrayLike, end_offset: ArrayLike, hinge_axis: ArrayLike, bend: ArrayLike) -> Array:
+    """Root-to-end distance of a hinge limb at total bend ``bend`` (radians, rest bend included), as two_bone defines it."""
+    m = np.asarray(mid_offset, dtype=np.float64)
+    e = np.asarray(end_offset, dtype=np.float64)
+    h = np.asarray(hinge_axis, dtype=np.float64)
+    h = h / np.linalg.norm(h)
+    e_par = np.dot(e, h) * h
+    e_perp = e - e_par
+    k_ = float(np.dot(m, e_par))
+    r_ = float(np.hypot(np.dot(m, e_perp), np.dot(m, np.cross(h, e_perp))))
+    c2 = np.dot(m, m) + np.dot(e, e) + 2.0 * (k_ + r_ * np.cos(np.asarray(bend, dtype=np.float64)))
+    return np.sqrt(np.maximum(c2, 0.0))
+
+
 def aim_rotation(current_dir: Array, wanted_dir: Array, weight: float = 1.0) -> Array:
     """World rotation turning ``current_dir`` toward ``wanted_dir`` by ``weight`` (0..1) of the shortest arc."""
     q = quat.between(current_dir, wanted_dir)

@@ -14,8 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from posers_blender import humanoid as hm
-
+from .. import humanoid as hm
 from . import quat
 from .clip import Clip
 from .curves import minimum_jerk
@@ -148,20 +147,32 @@ def crossfade(a: Clip, b: Clip, start: float, duration: float) -> Clip:
     )
 
 
-def min_blend_duration(a: Clip, b: Clip, start: float, speed_fraction: float = 0.5) -> float:
-    """Shortest blend whose extra angular speed (from the pose gap) stays under ``speed_fraction`` of the clips' peak.
+def min_blend_duration(
+    a: Clip, b: Clip, start: float, candidates: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+) -> float:
+    """Shortest blend (from ``candidates``, seconds) whose peak joint speed stays within both clips' peak.
 
-    The quintic weight's peak slope is 1.875 / T, so the blend adds at most
-    1.875 * gap / T to a joint's speed.
+    The quintic weight's slope adds up to 1.875 * gap / T to a joint's speed,
+    where gap is the pose difference, so a large gap needs a longer blend. The
+    check is made on the actual blended clip.
     """
-    i = min(int(round(start * a.fps)), a.n_frames - 1, b.n_frames - 1)
-    gap = float(np.max(quat.angle_between(a.lrot[i], b.lrot[i])))
-    peak = max(_peak_speed(a), _peak_speed(b), 1e-6)
-    return max(0.1, 1.875 * gap / (speed_fraction * peak))
+    limit = max(_peak_speed(a), _peak_speed(b))
+    for d in candidates:
+        c = crossfade(a, b, start, d)
+        i0 = max(int(start * a.fps) - 1, 0)
+        i1 = min(int((start + d) * a.fps) + 1, c.n_frames)
+        seg = c.lrot[i0:i1]
+        if len(seg) < 2 or _peak_speed_arr(seg, a.fps) <= limit + 1e-9:
+            return d
+    return candidates[-1]
+
+
+def _peak_speed_arr(lrot: np.ndarray, fps: float) -> float:
+    return float(np.max(np.linalg.norm(quat.angular_velocity(lrot, 1.0 / fps), axis=-1)))
 
 
 def _peak_speed(c: Clip) -> float:
-    return float(np.max(np.linalg.norm(quat.angular_velocity(c.lrot, 1.0 / c.fps), axis=-1))) if c.n_frames > 1 else 0.0
+    return _peak_speed_arr(c.lrot, c.fps) if c.n_frames > 1 else 0.0
 
 
 __all__ = ["Layer", "LayeredProgram", "TORSO_MASK", "crossfade", "min_blend_duration", "smootherstep"]

@@ -23,7 +23,7 @@ def simplex(rng: np.random.Generator) -> OpenSimplex:
 def noise_track(
     rng: np.random.Generator, t: NDArray[np.float64], freq_hz: float, channels: int = 1
 ) -> NDArray[np.float64]:
-    """Smooth noise in about [-1, 1], shape ``[len(t), channels]``, with features at about ``freq_hz``.
+    """Smooth noise in [-1, 1] (typically within ±0.7), shape ``[len(t), channels]``, with features at about ``freq_hz``.
 
     Each channel samples a different row of 2-D simplex noise. The noise is
     evaluated on knots 1/8 of a feature apart and interpolated with a
@@ -39,7 +39,8 @@ def noise_track(
     t0 = float(t.min())
     k = np.arange(-1, int(np.ceil((float(t.max()) - t0) / step)) + 3)
     knots_t = t0 + k * step
-    knots = gen.noise2array(knots_t * freq_hz, rows).T  # [K, channels]
+    x0 = rng.uniform(0.0, 1000.0)  # start somewhere random along the noise, not at its origin
+    knots = gen.noise2array(x0 + knots_t * freq_hz, rows).T  # [K, channels]
     u = (t - t0) / step
     i = np.floor(u).astype(np.int64)
     f = (u - i)[:, None]
@@ -47,7 +48,7 @@ def noise_track(
     vals = 0.5 * (
         2 * p1 + (-p0 + p2) * f + (2 * p0 - 5 * p1 + 4 * p2 - p3) * f**2 + (-p0 + 3 * p1 - 3 * p2 + p3) * f**3
     )
-    return np.ascontiguousarray(vals) * 1.9  # simplex 2-D rarely exceeds ~0.53; scale toward +-1
+    return np.ascontiguousarray(vals)
 
 
 def sway_track(

@@ -20,8 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from posers_blender import humanoid as hm
-
+from .. import humanoid as hm
 from . import ik, quat
 from .params import Params, Schema
 from .skeleton import Skeleton
@@ -307,6 +306,35 @@ class Tracks:
     def fk(self) -> tuple[Array, Array]:
         """Global rotations and positions of every frame."""
         return self.skeleton.fk(self.lrot, self.skeleton.offsets[0] + self.hips_offset)
+
+    def settle_hips_on_legs(self, ankles: dict[str, Array], straightest_bend_deg: float = 4.0) -> Array:
+        """Lower the hips (per frame) so the straighter leg reaches its ankle target with ``straightest_bend_deg`` of knee bend.
+
+        ``ankles`` maps ``"left"``/``"right"`` to ankle targets ``[F, 3]`` or ``[3]``. A standing
+        body keeps its support knee nearly straight (a few degrees) and lets the free knee bend;
+        a hips height chosen by hand would either lock a knee (the foot then lifts off its
+        target) or crouch. Call after the hips offset and rotation are set, before leg IK.
+        Returns the vertical adjustment applied ``[F]`` (metres, <= 0 lowers).
+        """
+        grot, gpos = self.fk()
+        adjust = np.full(self.n_frames, np.inf)
+        for side, ankle in ankles.items():
+            ju, jl, je = (hm.INDEX[f"{side}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot"))
+            want = float(
+                ik.chain_length(
+                    self.skeleton.offsets[jl],
+                    self.skeleton.offsets[je],
+                    HINGE_AXES[f"{side}LowerLeg"],
+                    np.radians(straightest_bend_deg),
+                )
+            )
+            hip = gpos[:, ju]
+            a = np.broadcast_to(np.asarray(ankle, dtype=np.float64), hip.shape)
+            horiz2 = (hip[:, 0] - a[:, 0]) ** 2 + (hip[:, 2] - a[:, 2]) ** 2
+            dy = np.sqrt(np.maximum(want * want - horiz2, 0.0)) - (hip[:, 1] - a[:, 1])
+            adjust = np.minimum(adjust, dy)
+        self.hips_offset[:, 1] += adjust
+        return adjust
 
     def solve_limb(self, limb: str, target: Array, pole: Array, end_grot: Array | None = None) -> ik.TwoBoneSolution:
         """Two-bone IK for every frame at once (targets and poles ``[F, 3]`` or ``[3]``)."""

@@ -116,3 +116,10 @@ def _anc(b: str, bones: list[str]) -> str | None:
     while p is not None and p not in bones:
         p = hm.PARENT[p]
     return p
+
+
+def datablock_names() -> dict[str, set[str]]:
+    out = {}
+    for c in ("objects", "meshes", "armatures", "materials", "images", "actions", "collections", "textures"):
+        out[c] = {i.name for i in getattr(bpy.data, c)}
+    return out

@@ -9,8 +9,6 @@ import os
 
 import pytest
 
-bpy = pytest.importorskip("bpy", reason="the Blender integration tests need the bpy module (pip install bpy==5.0.1)")
-
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
@@ -20,15 +18,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def empty_scene():
+    bpy = pytest.importorskip("bpy", reason="the Blender integration tests need the bpy module (pip bpy==5.0.1)")
     bpy.ops.wm.read_factory_settings(use_empty=True)
     from posers_blender.blender import vrm
 
     vrm.ensure_addon()
     yield bpy.context.scene
-
-
-def datablock_names() -> dict[str, set[str]]:
-    out = {}
-    for c in ("objects", "meshes", "armatures", "materials", "images", "actions", "collections", "textures"):
-        out[c] = {i.name for i in getattr(bpy.data, c)}
-    return out

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("bpy", reason="the Blender integration tests need the bpy module (pip bpy==5.0.1)")
+
 import bpy
 import numpy as np
-import pytest
 
 import posers_blender
 from posers_blender import registry

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("bpy", reason="the Blender integration tests need the bpy module (pip bpy==5.0.1)")
+
 import json
 
 import bpy
 import numpy as np
-import pytest
-from blender_helpers import vrm_files
-from conftest import datablock_names
 
 from posers_blender import registry
 from posers_blender.blender import avatar, bake, builtin, retarget, vrm
 from posers_blender.engine.params import Schema
 from posers_blender.engine.program import MotionError, MotionMeta, MotionProgram
+
+from .blender_helpers import datablock_names, vrm_files
 
 
 def fcurves(action):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("bpy", reason="the Blender integration tests need the bpy module (pip bpy==5.0.1)")
+
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from blender_helpers import REPO
+from .blender_helpers import REPO
 
 INSTALL_AND_BAKE = r"""
 import sys, bpy, importlib

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("bpy", reason="the Blender integration tests need the bpy module (pip bpy==5.0.1)")
+
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from blender_helpers import REPO, vrm_files
-
 from posers_blender.blender import export, headless
+
+from .blender_helpers import REPO, vrm_files
 
 
 def test_arguments_after_double_dash_are_the_scripts():

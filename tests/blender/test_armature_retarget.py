@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytest.importorskip("bpy", reason="the Blender integration tests need the bpy module (pip bpy==5.0.1)")
+
 import bpy
 import numpy as np
-import pytest
-from blender_helpers import build_armature, direction_errors_deg, evaluated_heads, sample_pose_lrot, vrm_files
 
 from posers_blender import humanoid as hm
 from posers_blender.blender import avatar, retarget, vrm
 from posers_blender.engine import quat
 from posers_blender.engine.skeleton import default_avatar
+
+from .blender_helpers import build_armature, direction_errors_deg, evaluated_heads, sample_pose_lrot, vrm_files
 
 
 def apply_pose(av: avatar.Avatar, lrot: np.ndarray, hips_pos: np.ndarray) -> np.ndarray:

@@ -1,0 +1,76 @@
+import json
+
+import pytest
+
+from posers_blender.engine.params import Param, ParamError, Schema
+
+S = Schema(
+    (
+        Param("rate", "float", 14.0, "breaths per minute", 10.0, 20.0, "1/min", "Breathing"),
+        Param("count", "int", 3, "how many", 1, 9, "count"),
+        Param("hand", "enum", "right", "which hand", choices=("left", "right")),
+        Param("loop", "bool", False, "loop it"),
+    )
+)
+
+
+def test_defaults_validate_to_themselves():
+    assert S.validate().to_dict() == S.defaults()
+
+
+def test_unknown_parameter_names_a_close_match():
+    with pytest.raises(ParamError, match="unknown parameter 'rat'; did you mean 'rate'"):
+        S.validate({"rat": 12})
+
+
+def test_out_of_range_names_the_parameter_value_and_range():
+    with pytest.raises(ParamError) as e:
+        S.validate({"rate": 30})
+    msg = str(e.value)
+    assert "'rate'" in msg and "30" in msg and "10 to 20 1/min" in msg
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "fast", None, True])
+def test_non_numbers_and_nan_are_rejected(bad):
+    with pytest.raises(ParamError, match="'rate'"):
+        S.validate({"rate": bad})
+
+
+def test_int_rejects_fractions_and_enum_suggests():
+    with pytest.raises(ParamError, match="whole number"):
+        S.validate({"count": 2.5})
+    with pytest.raises(ParamError, match="did you mean 'left'"):
+        S.validate({"hand": "lefft"})
+
+
+def test_cli_assignments_are_typed():
+    vals = S.parse_assignments(["rate=12.5", "count=4", "hand=left", "loop=yes"])
+    assert vals == {"rate": 12.5, "count": 4, "hand": "left", "loop": True}
+    with pytest.raises(ParamError, match="name=value"):
+        S.parse_assignments(["rate"])
+
+
+def test_json_preset_round_trip(tmp_path):
+    p = tmp_path / "preset.json"
+    p.write_text(json.dumps({"params": {"rate": 16, "hand": "left"}}))
+    assert S.validate(S.load_preset(p))["rate"] == 16
+    p.write_text("{not json")
+    with pytest.raises(ParamError, match="not valid JSON"):
+        S.load_preset(p)
+    with pytest.raises(ParamError, match="does not exist"):
+        S.load_preset(tmp_path / "missing.json")
+
+
+def test_json_schema_carries_ranges_units_and_enums():
+    js = S.json_schema("demo")
+    assert js["properties"]["rate"]["minimum"] == 10.0
+    assert js["properties"]["rate"]["x-unit"] == "1/min"
+    assert js["properties"]["hand"]["enum"] == ["left", "right"]
+    assert js["additionalProperties"] is False
+
+
+def test_a_bad_declaration_fails_early():
+    with pytest.raises(ValueError):
+        Param("x", "float", 50.0, "x", 0.0, 10.0)
+    with pytest.raises(ValueError):
+        Schema((Param("a", "bool", False, "a"), Param("a", "bool", True, "a")))

@@ -1,0 +1,111 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from posers_blender.engine import MotionError, MotionMeta, MotionProgram, ParamError, sample
+from posers_blender.engine.params import Param, Schema
+from posers_blender.registry import get
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "idle_breathe_seed1.json"
+
+
+def test_same_inputs_give_bit_identical_arrays():
+    p = get("idle-breathe")
+    a = sample(p, seed=7, fps=30, duration=4)
+    b = sample(p, seed=7, fps=30, duration=4)
+    assert a.lrot.tobytes() == b.lrot.tobytes()
+    assert a.hips_pos.tobytes() == b.hips_pos.tobytes()
+    assert a.expressions["blink"].tobytes() == b.expressions["blink"].tobytes()
+    assert a.markers == b.markers
+
+
+def test_different_seeds_differ():
+    p = get("idle-breathe")
+    a = sample(p, seed=1, fps=30, duration=4)
+    b = sample(p, seed=2, fps=30, duration=4)
+    assert not np.allclose(a.lrot, b.lrot)
+
+
+def test_snapshot_of_rounded_values():
+    """Any change to idle-breathe's output shows up here as a reviewed diff.
+
+    Regenerate with: python -c "from tests.engine.test_sampler import write_snapshot; write_snapshot()"
+    """
+    clip = sample(get("idle-breathe"), seed=1, fps=30, duration=3)
+    snap = json.loads(SNAPSHOT.read_text())
+    frames = snap["frames"]
+    assert np.allclose(np.round(clip.lrot[frames], 4), np.array(snap["lrot"]), atol=2e-4)
+    assert np.allclose(np.round(clip.hips_pos[frames], 5), np.array(snap["hips_pos"]), atol=2e-5)
+
+
+def write_snapshot() -> None:
+    clip = sample(get("idle-breathe"), seed=1, fps=30, duration=3)
+    frames = [0, 17, 44, 89]
+    SNAPSHOT.parent.mkdir(exist_ok=True)
+    SNAPSHOT.write_text(
+        json.dumps(
+            {
+                "frames": frames,
+                "lrot": np.round(clip.lrot[frames], 4).tolist(),
+                "hips_pos": np.round(clip.hips_pos[frames], 5).tolist(),
+            }
+        )
+    )
+
+
+class Exploding(MotionProgram):
+    meta = MotionMeta(id="exploding", name="Exploding", description="raises at 0.5 s")
+    schema = Schema((Param("when", "float", 0.5, "when to raise", 0.0, 10.0, "s"),))
+
+    def update(self, rig, ctx, t, dt):
+        if t >= ctx.params.when:
+            raise ZeroDivisionError("boom")
+
+
+class NaNMaker(MotionProgram):
+    meta = MotionMeta(id="nan-maker", name="NaN", description="writes NaN")
+
+    def update(self, rig, ctx, t, dt):
+        if t > 0.2:
+            rig.set_rotation("head", np.array([np.nan, 0, 0, 0]))
+
+
+def test_a_motion_that_raises_gives_an_error_naming_it_and_the_time():
+    with pytest.raises(MotionError, match=r"motion 'exploding' raised ZeroDivisionError at t = 0\.500 s: boom"):
+        sample(Exploding(), fps=10, duration=1)
+
+
+def test_nan_output_is_caught_with_the_frame():
+    with pytest.raises(MotionError, match="NaN or infinite values at frame 3"):
+        sample(NaNMaker(), fps=10, duration=1)
+
+
+@pytest.mark.parametrize("fps,duration", [(0, 1), (1000, 1), (30, 0), (30, float("nan")), (30, 1e9)])
+def test_bad_timing_is_refused(fps, duration):
+    with pytest.raises(ParamError):
+        sample(get("idle-breathe"), fps=fps, duration=duration)
+
+
+def test_targets_are_read_per_frame():
+    class Reader(MotionProgram):
+        meta = MotionMeta(id="reader", name="r", description="r")
+
+        def update(self, rig, ctx, t, dt):
+            rig.set_hips_offset(ctx.target("goal"))
+
+    track = np.stack([np.arange(5) * 0.1, np.zeros(5), np.zeros(5)], axis=1)
+    clip = sample(Reader(), fps=5, duration=1, targets={"goal": track})
+    assert np.allclose(clip.hips_pos[:, 0], track[:, 0])
+
+
+def test_clip_npz_round_trip(tmp_path):
+    from posers_blender.engine.clip import Clip
+
+    clip = sample(get("idle-breathe"), seed=3, fps=30, duration=2)
+    clip.save_npz(tmp_path / "c.npz")
+    back = Clip.load_npz(tmp_path / "c.npz")
+    assert np.array_equal(back.lrot, clip.lrot)
+    assert back.markers == clip.markers and back.meta == clip.meta
+    assert np.array_equal(back.expressions["blink"], clip.expressions["blink"])
