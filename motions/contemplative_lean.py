@@ -175,7 +175,7 @@ class ContemplativeLean(TrackProgram):
         "head tilted; slow gaze shifts with thinking pauses, chin rubs; optional wall lean.",
         tags=("standing", "contemplative", "thinking"),
         version="1",
-        checks=("breathing", "sway", "blinks", "periodicity", "balance", "events"),
+        checks=("breathing", "sway", "blinks", "periodicity", "balance"),
         standing=True,
     )
     schema = SCHEMA
