@@ -445,8 +445,8 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     # ---- sway, postural fidgets, weight shifts (facts §1) ---------------------------------------------------
     f = style.sway_freq
     # facts §1: AP RMS ~4 mm, ML ~2.5 mm, broadband 0.05-0.8 Hz
-    ap = broadband(rngs["sway"], t, 0.08 * f, 0.9 * f, 0.004 * style.sway * scale)
-    ml = broadband(rngs["sway"], t, 0.07 * f, 0.8 * f, 0.0025 * style.sway * scale)
+    ap = broadband(rngs["sway"], t, 0.1 * f, 1.0 * f, 0.004 * style.sway * scale)
+    ml = broadband(rngs["sway"], t, 0.1 * f, 0.9 * f, 0.0025 * style.sway * scale)
     vb = v - v.mean()
     if np.std(vb) > 0:  # 10-20% of AP sway follows the breath
         ap = ap + 0.15 * 0.004 * style.sway * scale * vb / np.std(vb)
