@@ -24,7 +24,7 @@ from ..engine.standing_params import common_params, common_style
 
 SCHEMA = Schema(
     (
-        *common_params(rate=12.0, depth=1.1, sway=0.9, glance_interval=9.0, gesture_interval=35.0),
+        *common_params(rate=12.0, depth=1.1, sway=0.9, glance_interval=9.0, gesture_interval=60.0),
         Param(
             "head_tilt",
             "float",
