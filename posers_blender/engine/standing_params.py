@@ -26,7 +26,7 @@ def common_params(**defaults: Any) -> tuple[Param, ...]:
             "energy",
             "float",
             d["energy"],
-            "Overall liveliness: scales sway, gesture speed and glance rate",
+            "Overall liveliness: scales sway, how briefly gestures hold, and the glance rate",
             0.5,
             1.5,
             "x",
