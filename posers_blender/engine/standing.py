@@ -9,13 +9,23 @@ angles, rates, amplitudes, arm mode) and this module makes the clip:
    schedule in milliseconds.
 2. :func:`build` renders it vectorised over the clip: pelvis travel over the
    support foot, breathing on the thoracic bones, sway, gaze (eyes, head, neck,
-   chest shares), arms driven by hand targets through two-bone IK with
-   proximal-to-distal lags and an anticipatory pelvis shift, and leg IK that
-   keeps both feet planted.
+   chest shares), arms and hands, and leg IK that keeps both feet planted.
 
-Gestures are not states: each is an envelope that pulls one hand's goal toward
-its target and back, composed in time order, so they overlap with breathing
-and with each other. A sigh can start a gesture (``sigh_gesture``).
+Arms: each gesture or held pose is a *layer*: a contact point of the hand
+(fingertips, palm, knuckles), a goal on the body (lips, chin, neck, hip, the
+other arm) tracked per frame, a designed hand orientation and an elbow pole.
+Its goal is solved by two-bone IK (wrist kept in everyday ranges, contact
+re-aimed), and the layers are blended in joint space, in time order, with
+minimum-jerk envelopes: the upper arm first, the elbow ``elbow_lag`` later,
+the hand and fingers after (proximal to distal), the clavicle leading and the
+pelvis shifting before the hand leaves (APA). Joint-space blending gives
+curved hand paths with the elbow kept low; at full weight a layer is its IK
+solution, so holds touch exactly. A gesture the avatar cannot reach is skipped
+(no marker).
+
+Gestures are not states: envelopes compose, so they overlap with breathing and
+with each other. A sigh can start a gesture or a postural fidget
+(``sigh_gesture``).
 
 Numbers cite ``human_motion_facts.md`` (§1 standing, §4 reaching, §6 fidgeting,
 §7 postures, §9 timing); [E] marks estimates, which are style fields.
@@ -23,7 +33,7 @@ Numbers cite ``human_motion_facts.md`` (§1 standing, §4 reaching, §6 fidgetin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -374,7 +384,6 @@ class BuildResult:
     schedule: Schedule
     weight: Array
     arm_activity: dict[str, Array]
-    contact_goals: dict[str, Array] = field(default_factory=dict)
     feet: dict[str, Array] = field(default_factory=dict)
 
 
@@ -979,8 +988,3 @@ def _solve_arm(
     tr.lrot[:, jh] = hl
     _finger_pose(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
     return activity
-
-
-def with_overrides(style: StandingStyle, **kw: object) -> StandingStyle:
-    """A copy of ``style`` with some fields replaced (typed helper for the motions)."""
-    return replace(style, **kw)  # type: ignore[arg-type]
