@@ -130,7 +130,11 @@ def gaze_tracks(t: Array, glances: list[Glance], style: GazeStyle, rng: np.rando
         chest_amp = 0.25 * np.sign(g.yaw) * max(0.0, abs(g.yaw) - CHEST_FROM_DEG)
         # head duration: ~100°/s average speed for large turns (facts §1 peak 104°/s mean) [D]
         head_dur = 0.35 + abs(head_amp_y) / 90.0
-        lead = rng.uniform(0.02, 0.05) if g.reactive else rng.uniform(-0.01, 0.01)  # facts §9
+        # facts §9: reactive = eyes lead by 20-50 ms, planned = together (±10 ms), as *measured* onsets
+        # (metrics B8: speed above 5% of its peak). A minimum-jerk move crosses 5% of its peak speed at
+        # 5.6% of its duration, so the slower head's programmed start is moved up by the difference.
+        bias = 0.056 * (head_dur - eye_dur)
+        lead = (rng.uniform(0.02, 0.05) if g.reactive else rng.uniform(-0.01, 0.01)) - bias
         back = g.t + max(lead, 0.0) + head_dur + g.hold
         back_dur = 1.25 * head_dur  # returns are slower and self-initiated (eyes and head together)
         e_out = _move(t, g.t, eye_dur) - _move(t, back, eye_dur * 1.2)
@@ -141,6 +145,9 @@ def gaze_tracks(t: Array, glances: list[Glance], style: GazeStyle, rng: np.rando
         hy += head_amp_y * h_out
         hp += head_amp_p * h_out
         cy += chest_amp * c_out
+    # the eye in its orbit saturates (facts §9: ~35°): the gaze can only run ahead of the head that far
+    gy = np.clip(gy, hy + cy - EYE_MAX_DEG, hy + cy + EYE_MAX_DEG)
+    gp = np.clip(gp, hp - 0.8 * EYE_MAX_DEG, hp + 0.8 * EYE_MAX_DEG)
     return GazeTracks(gy, gp, hy, hp, cy)
 
 

@@ -415,3 +415,12 @@ def test_hard_gates_pass_on_the_human_avatars(vrm_skeletons, motion):
         failed = [(r.name, r.value, r.detail) for r in rep.results if r.kind == "gate" and not r.passed]
         assert rep.gates_passed, (name, failed)
         assert sm.foot_slide_mm(clip) < 2.0
+
+
+def test_sighs_start_fidgets_or_gestures():
+    # issue 5: breathing integrates with gestures; a sigh's exhale starts a postural fidget or a gesture
+    sch = schedule("nervous-fidget", hours=4.0)
+    events = np.sort(np.concatenate([sch.fidgets, sch.gesture_times()]))
+    follow = [np.any((events > s + 0.9) & (events < s + 2.1)) for s in sch.sighs]
+    assert len(sch.sighs) > 20
+    assert 0.35 <= np.mean(follow) <= 0.9  # style.sigh_gesture = 0.6 (some collide with a fidget already due)
