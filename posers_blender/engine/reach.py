@@ -466,6 +466,11 @@ def anticipation(
     waypoints: Mapping[str, Waypoint],
     amplitude: float = 0.005,
     lead: float = 0.05,
+    rise: float | None = None,
+    hold: float = 0.0,
+    relax: float = 1.0,
+    persistent: bool = False,
+    axis_weights: tuple[float, float, float] = (1.0, 0.0, 1.0),
 ) -> Array:
     """Anticipatory pelvis shift ``[F, 3]`` (hips offset, metres) for every move of ``plan``.
 
@@ -473,22 +478,41 @@ def anticipation(
     before the arm, the COP moves backward before a forward arm raise; shift
     magnitude 2-10 mm [E]. The pelvis moves opposite to the horizontal
     direction of the hand's travel, starting ``lead`` s before hand onset,
-    peaking near the hand's speed peak and relaxing over about a second.
+    rising over ``rise`` s (default: until the hand's speed peak), holding
+    ``hold`` s and relaxing over ``relax`` s. With ``persistent`` the shift
+    is a counterbalance that stays while the hand is away from ``initial``
+    (its level is set by the direction from ``initial`` to the move's
+    waypoint) and goes back when the hand returns, so the body is still
+    while the hand settles on its target. ``axis_weights`` scale the world
+    x/y/z parts (default horizontal only).
     """
     t = np.asarray(times, dtype=np.float64)
     n = len(t)
     out = np.zeros((n, 3))
     prev = plan.initial
+    level = np.zeros(3)
     for m in plan.moves:
+        if persistent:
+            i = int(np.clip(np.searchsorted(t, m.start), 0, n - 1))
+            if m.to == plan.initial:
+                new = np.zeros(3)
+            else:
+                d = _track(waypoints[m.to].position, n, 3)[i] - _track(waypoints[plan.initial].position, n, 3)[i]
+                d = d * np.asarray(axis_weights)
+                norm = float(np.linalg.norm(d))
+                new = -amplitude * d / norm if norm > 1e-6 else np.zeros(3)
+            r = m.peak_at * m.duration + lead if rise is None else rise
+            out += (new - level) * minimum_jerk((t - m.start + lead) / r)[:, None]
+            level = new
+            continue
         i = int(np.clip(np.searchsorted(t, m.start), 0, n - 1))
         p0 = _track(waypoints[prev].position, n, 3)[i]
         p1 = _track(waypoints[m.to].position, n, 3)[min(i + int(m.duration * (n / max(t[-1], 1e-9))), n - 1)]
-        d = p1 - p0
-        d[1] = 0.0
+        d = (p1 - p0) * np.asarray(axis_weights)
         norm = float(np.linalg.norm(d))
         if norm > 1e-6:
-            rise = m.peak_at * m.duration + lead
-            env = minimum_jerk((t - m.start + lead) / rise) - minimum_jerk((t - m.start + lead - rise) / 1.0)
+            r = m.peak_at * m.duration + lead if rise is None else rise
+            env = minimum_jerk((t - m.start + lead) / r) - minimum_jerk((t - m.start + lead - r - hold) / relax)
             out -= amplitude * env[:, None] * (d / norm)
         prev = m.to
     return out

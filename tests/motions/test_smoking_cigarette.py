@@ -256,14 +256,21 @@ def test_smoke_breaths_are_about_1_7_quiet_breaths_deep():
 def test_lips_close_on_the_filter_and_purse_for_the_exhale(clip):
     t = clip.times
     ou = clip.expressions["ou"]
-    for a, b in _windows(clip, "puff", "lower"):
-        assert ou[(t > a + 0.1) & (t < b - 0.1)].min() > 0.2
-    for a, _ in _windows(clip, "exhale", "raise"):
-        assert ou[(t > a + 0.5) & (t < a + 1.5)].max() > 0.4
     blink = clip.expressions["blink"]
+    for p in sc.schedule({}, seed=3, duration=75.0, fps=FPS).puffs:
+        if p.end > clip.duration:
+            continue
+        assert ou[(t > p.lips_on + 0.1) & (t < p.lips_off - 0.1)].min() > 0.2
+        assert ou[(t > p.exhale_start + 0.5) & (t < p.exhale_start + 1.5)].max() > 0.4
+        assert np.median(blink[(t > p.inhale_start) & (t < p.hold_start)]) > 0.1  # eyes narrow on the inhale
     assert np.sum(np.diff((blink > 0.8).astype(int)) == 1) >= 8  # blinks continue (~15/min over 75 s)
-    for a, b in _windows(clip, "inhale", "hold"):
-        assert np.median(blink[(t > a) & (t < b)]) > 0.1  # eyes narrow on the inhale
+
+
+def test_every_breath_is_marked_and_the_smoke_breath_is_one_of_them(clip):
+    inhales = [t for t, n in clip.markers if n == "inhale"]
+    smoke = [t for t, n in clip.markers if n == "smoke_inhale_start"]
+    assert len(inhales) >= 10 and set(smoke) <= set(inhales)
+    assert [n for _, n in clip.markers].count("puff_start") == [n for _, n in clip.markers].count("puff")
 
 
 # -- determinism ---------------------------------------------------------------------------------------------------
@@ -280,3 +287,29 @@ def test_same_seed_gives_identical_clips_and_other_seeds_other_timings():
     ta = [t for t, n in a.markers if n in ("puff", "exhale")]
     tc = [t for t, n in c.markers if n in ("puff", "exhale")]
     assert ta != tc
+
+
+# -- the quality suite --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"handedness": "left", "grip": "pinch", "manner": "nervous", "other_arm": "hold_elbow"}]
+)
+def test_hard_gates_pass_including_wrist_and_forearm_limits(params):
+    from posers_blender.quality import evaluate
+    from posers_blender.quality.limits import limit_violations
+
+    c = sample(PROGRAM, {**params, "first_puff": 0.5}, seed=5, fps=FPS, duration=30.0)
+    lv = limit_violations(c)
+    assert lv.frames == 0, lv
+    report = evaluate(c, PROGRAM.meta)
+    assert report.gates_passed, report.table()
+
+
+def test_smoking_topography_bands_pass():
+    from posers_blender.quality import evaluate
+
+    c = sample(PROGRAM, {"first_puff": 0.5}, seed=6, fps=FPS, duration=80.0)
+    report = evaluate(c, PROGRAM.meta, checks=("smoking",))
+    smoking = [r for r in report.results if r.check == "smoking" and r.kind == "band"]
+    assert smoking and all(r.passed for r in smoking), report.table()
