@@ -165,6 +165,7 @@ class Puff:
         return self.exhale_start + self.exhale
 
 
+LIPS_OVERSHOOT = 0.0045  # m, follow-through of the filter up along the lips (issue 7: 2-10 mm)
 APA_LEAD = 0.0  # s before hand onset the pelvis shift starts (tuned so the measured lead is 30-80 ms)
 
 
@@ -393,7 +394,7 @@ class SmokingCigarette(TrackProgram):
                     "lips",
                     peak_at=0.43,
                     bulge=bulge,
-                    overshoot=0.0045,
+                    overshoot=LIPS_OVERSHOOT,
                     settle=0.2,
                     overshoot_dir=(0.0, 1.0, 0.0),
                 )
@@ -441,7 +442,9 @@ class SmokingCigarette(TrackProgram):
                 "lips": reach.Waypoint(lips, rot_lips, reach.elbow_pole(side, out=1.0, back=0.0)),
             }
 
-        fingers, palm = reach.face_presentation(sk, side, str(p.grip), eff, clearance=0.004, body=tr)
+        fingers, palm = reach.face_presentation(
+            sk, side, str(p.grip), eff, clearance=0.003, body=tr, shifts=[(0.0, LIPS_OVERSHOOT, 0.0)]
+        )
         # facts §4 APA: a quick 8 mm pelvis shift (2-10 mm [E]) starting before the hand, so it stands out of
         # the sway (~10 mm/s) and is measured 30-80 ms ahead of the hand's onset; it stays as a counterbalance
         # while the hand is up and goes back as the hand lowers

@@ -236,11 +236,13 @@ def face_hand_rotation(
     ``fingers``/``palm`` are directions in the head's frame with x measured
     *medially* (toward the face's midline from the hand's side), y up, z
     ahead. The defaults hold the fingers up and a little medial and back, the
-    palm toward the mouth: with the cigarette grip the filter meets the lips,
-    the fingertips clear the face by a few mm and the elbow sits at about
-    130° on the built-in avatar (facts §4: 120-130°, bound 135°), wrist about
-    18° extended and 10° radial, forearm about 33° supinated (facts §4
-    feeding envelope: 40° pronation to 60° supination).
+    palm toward the mouth: with the cigarette grip the filter meets the lips
+    (the ember about 17° above level), the fingertips clear the face by a few
+    mm and the elbow sits at about 132° on the built-in avatar (facts §4:
+    120-130°, bound 135°), wrist about 20° extended and 10° radial, forearm
+    about 33° supinated (facts §4 feeding envelope: 40° pronation to 60°
+    supination). Leaning the fingers further forward levels the cigarette
+    but bends the elbow past 135° on adult proportions.
     """
     s = hm.side_sign(side + "Hand")
     hq = np.asarray(head_grot, dtype=np.float64)
@@ -308,6 +310,7 @@ def face_presentation(
     clearance: float = 0.004,
     body: Tracks | None = None,
     pole: ArrayLike | None = None,
+    shifts: Sequence[ArrayLike] = (),
 ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
     """The first of :data:`FACE_PRESENTATIONS` whose fingers clear the head by ``clearance`` (m) with the
     effector on landmark ``target``; else the one with the most clearance.
@@ -316,6 +319,8 @@ def face_presentation(
     meets the fingers). With ``body`` (a posed one-frame :class:`Tracks`) and
     ``pole`` (elbow pole direction), each candidate is solved with the arm IK
     and the wrist limits, so the check sees the hand as it will really sit.
+    ``shifts`` (head-frame offsets, metres) are checked too, e.g. the
+    arrival overshoot.
     """
     centre, axes = head_ellipsoid(skeleton)
     lm = skeleton.landmarks[target]
@@ -343,9 +348,11 @@ def face_presentation(
             hand_w = grot[0, skeleton.index(f"{side}Hand")]
             r = quat.mul(quat.conj(hq), hand_w)
             origin = quat.rotate(quat.conj(hq), gpos[0, skeleton.index(f"{side}Hand")] - gpos[0, jh])
-        p = origin + quat.rotate(r, pts) - centre
-        depth = (1.0 - np.sqrt(np.sum((p / axes) ** 2, axis=-1))) * float(axes.min())
-        clear = -float(depth.max())
+        clear = np.inf
+        for shift in [np.zeros(3), *[np.asarray(x, dtype=np.float64) for x in shifts]]:
+            p = origin + shift + quat.rotate(r, pts) - centre
+            depth = (1.0 - np.sqrt(np.sum((p / axes) ** 2, axis=-1))) * float(axes.min())
+            clear = min(clear, -float(depth.max()))
         if clear >= clearance:
             return fingers, palm
         if clear > best_clear:
