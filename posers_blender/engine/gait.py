@@ -29,8 +29,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import NDArray
 
-from posers_blender import humanoid as hm
-
+from .. import humanoid as hm
 from . import quat
 from .curves import minimum_jerk
 from .face import blink_times, blink_track
