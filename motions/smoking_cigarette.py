@@ -27,11 +27,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine import quat, reach
+from ..engine import quat, reach, standing
 from ..engine.breathing import BreathTrack, ForcedBreath, breath_track
-from ..engine.curves import bump, minimum_jerk
-from ..engine.face import blink_times, blink_track
-from ..engine.noise import noise_track, renewal_times, sway_track
+from ..engine.curves import bump
+from ..engine.face import blink_times
+from ..engine.noise import noise_track
 from ..engine.params import Param, Params, Schema
 from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
 from ..engine.springs import damp_track
@@ -351,33 +351,34 @@ class SmokingCigarette(TrackProgram):
         rngs = _streams(ctx.rng)
         plan = _plan(p, rngs, t)
         sk.landmarks.update(reach.cigarette_landmarks(sk, side, str(p.grip)))
-        tr = Tracks(sk, n)
 
-        # ---- standing base: sway, weight shifts (facts §1), breathing on the thorax -------------------------
-        v = plan.breaths.volume
-        sway = float(p.sway) * m.sway
-        ap = sway_track(rngs["sway"], t, (0.06, 0.17, 0.37, 0.71), rms=0.004 * sway * scale)
-        ml = sway_track(rngs["sway"], t, (0.05, 0.13, 0.29, 0.59), rms=0.0025 * sway * scale)
-        vb = v - v.mean()
-        if np.std(vb) > 0:  # 10-20% of AP sway follows the breath (facts §1)
-            ap = ap + 0.15 * 0.004 * sway * scale * vb / np.std(vb)
-        rs = rngs["shift"]
-        shifts = renewal_times(rs, ctx.duration, 240.0 * (0.6 if p.manner == "nervous" else 1.0), cv=0.7)
-        sgn = float(rs.choice([-1.0, 1.0]))
-        weight = np.full(n, sgn * rs.uniform(0.3, 0.7))
-        for st in shifts:
-            sgn = -sgn
-            new = sgn * rs.uniform(0.6, 1.0)
-            cur = weight[min(int(np.searchsorted(t, st)), n - 1)]
-            weight = weight + (new - cur) * minimum_jerk((t - st) / rs.uniform(1.2, 2.0))
+        # ---- the shared standing base (weight shifts, sway, fidgets, glances, blinks, planted feet) -----------
+        # Its own breathing is switched off: the smoker's breathing (quiet breaths with the puffs as forced
+        # breaths) is laid on below, with the same per-bone shares. No self-touch gestures: a hand is busy.
+        style = standing.StandingStyle(
+            sway=float(p.sway) * m.sway,
+            blink_rate=float(p.blink_rate) * m.blink,
+            shift_interval=240.0 * (0.6 if p.manner == "nervous" else 1.0),
+            breathing_weight=0.0,
+            gesture_interval=0.0,
+            sigh_gesture=0.0,
+            head_motion=0.8,
+        )
+        base = standing.build(ctx, style, markers=False)
+        tr = base.tracks
+        for st in base.schedule.shifts:
             ctx.mark("weight_shift", st)
-        hips = np.stack([ml + 0.022 * scale * weight, np.zeros(n), ap], axis=1)  # facts §1: 22 mm ML shift
-        roll = 2.5 * weight
-        yaw_noise = noise_track(rngs["sway"], t, 0.08)[:, 0] * 1.2 * sway
-        tr.rotate("hips", quat.mul(_rot(Y, yaw_noise + 1.5 * weight), _rot(Z, roll)))
-        tr.rotate("spine", quat.mul(_rot(X, -0.25 * v), _rot(Z, -0.55 * roll)))
-        tr.rotate("chest", quat.mul(_rot(X, -0.45 * v), _rot(Z, -0.35 * roll)))
-        tr.rotate("upperChest", quat.mul(_rot(X, -0.55 * v), _rot(Y, -0.8 * yaw_noise)))
+        for ft in base.schedule.fidgets:
+            ctx.mark("fidget", ft)
+        for gl in base.schedule.glances:
+            ctx.mark(gl.kind, gl.t)
+        hips = tr.hips_offset.copy()
+
+        # ---- breathing on the thorax, one continuous signal the puffs modulate (facts §1, §5) ----------------
+        v = plan.breaths.volume
+        tr.rotate("spine", _rot(X, -0.25 * v))
+        tr.rotate("chest", _rot(X, -0.45 * v))
+        tr.rotate("upperChest", _rot(X, -0.55 * v))
         lift = 0.35 * v + 1.2 * np.maximum(v - 1.3, 0.0)  # clavicle lift (deg): <= 1-2 mm quiet, more when deep
         for sd, ss in (("left", 1.0), ("right", -1.0)):
             tr.rotate(f"{sd}Shoulder", _rot(Z, ss * lift))
@@ -404,22 +405,22 @@ class SmokingCigarette(TrackProgram):
         eff = sk.landmarks["cigaretteFilter"].offset
         rplan = reach.ReachPlan(side, "hold", tuple(moves), effector=eff)
 
-        # ---- head: micro-motion, dip/turn toward the rising hand, exhale lift or turn -----------------------
-        hn = noise_track(rngs["head"], t, 0.25, channels=3)
+        # ---- head: dip/turn toward the rising hand, exhale lift or turn (on top of the base's head motion) -----
         at_lips = reach.approach_weight(t, rplan, ["lips"])
-        # the head holds steadier while the filter is at the lips
-        hn = hn * (1.0 - 0.7 * at_lips)[:, None]
-        yaw = hn[:, 0] * 1.2 + at_lips * s * 0.8 * m.head_dip  # toward the hand's side
-        pitch = hn[:, 1] * 1.0 - at_lips * m.head_dip  # chin down toward the hand
-        head_roll = hn[:, 2] * 0.6
-        exhale_env = np.zeros(n)
+        # while the filter is at the lips the head holds still: the base's glances and wander fade out (a head
+        # turned toward the hand would also bend a short-armed avatar's elbow past its limit)
+        for bone in ("neck", "head"):
+            j = sk.index(bone)
+            tr.lrot[:, j] = quat.slerp(tr.lrot[:, j], quat.identity((n,)), 0.85 * at_lips)
+        yaw = at_lips * s * 0.8 * m.head_dip  # toward the hand's side
+        pitch = -at_lips * m.head_dip  # chin down toward the hand
         for pf in plan.puffs:
             env = bump(t, pf.exhale_start - 0.2, 0.6, max(pf.exhale - 0.8, 0.1), 1.2)
             yaw = yaw + pf.exhale_turn * env
             pitch = pitch + pf.exhale_lift * env
-            exhale_env = np.maximum(exhale_env, env)
+        # the neck and head also cancel the breathing extension of the chest (as the base does)
         tr.rotate("neck", quat.mul(_rot(Y, 0.4 * yaw), _rot(X, -0.4 * pitch + 0.9 * v)))
-        tr.rotate("head", quat.mul(_rot(Y, 0.6 * yaw), quat.mul(_rot(X, -0.6 * pitch + 0.35 * v), _rot(Z, head_roll))))
+        tr.rotate("head", quat.mul(_rot(Y, 0.6 * yaw), _rot(X, -0.6 * pitch + 0.35 * v)))
 
         # ---- waypoints, APA, then the exact targets on the final body ---------------------------------------
         hold_off = _hold_wrist_offset(tr, side, 80.0)
@@ -460,8 +461,8 @@ class SmokingCigarette(TrackProgram):
         )
         tr.hips_offset[:] = hips + apa
         rest = sk.rest_positions()
-        feet = {sd: rest[sk.index(f"{sd}Foot")] for sd in ("left", "right")}
-        tr.settle_hips_on_legs(feet, 4.0)
+        feet = base.feet
+        tr.settle_hips_on_legs(feet, style.support_knee)
         wps = waypoints()
         reach.solve_reach(tr, rplan, wps, t)
         reach.apply_grip(tr, side, str(p.grip), 1.0, base="relaxed")
@@ -498,23 +499,6 @@ class SmokingCigarette(TrackProgram):
             jo = sk.index(f"{other}Hand")
             tr.lrot[:, jo] = reach.clamp_wrist(tr.lrot[:, jo], other)  # the cupping hand stays in its range
             reach.apply_grip(tr, other, "relaxed", 1.0)
-        else:
-            lag = (hips - damp_track(hips, 0.25, dt)) / max(
-                sk.bone_length(f"{other}UpperArm") + sk.bone_length(f"{other}LowerArm"), 0.1
-            )
-            swing_fwd = np.clip(np.degrees(lag[:, 2]) * 3.0, -3.0, 3.0)
-            swing_out = np.clip(np.degrees(lag[:, 0]) * 3.0 * so, -3.0, 3.0)
-            tr.set(
-                f"{other}UpperArm",
-                quat.mul(_rot(X, -4.0 - swing_fwd), _rot(Z, -so * (82.0 + swing_out + lift))),
-            )
-            tr.set(f"{other}LowerArm", _rot(np.array([0.0, -so, 0.0]), 14.0))
-            tr.set(f"{other}Hand", _rot(Z, -so * 6.0))
-            curl = noise_track(rngs["other"], t, 0.15)[:, 0] * 3.0
-            apply = reach.grip_pose(other, "relaxed")
-            for bone, q in apply.items():
-                tr.set(bone, q)
-            tr.rotate(f"{other}IndexProximal", _rot(np.array([0.0, 0.0, -so]), curl))
 
         # ---- face: lips on the filter, pursed exhale, eyes narrow on the inhale, blinks ----------------------
         ou = np.zeros(n)
@@ -554,23 +538,22 @@ class SmokingCigarette(TrackProgram):
             for name, tm in (("inhale", inh), ("exhale", exh)):
                 if 0.0 <= tm < ctx.duration:
                     ctx.mark(name, tm)
-        blink = blink_track(t, plan.blinks)
+        blink = tr.expressions.get("blink", np.zeros(n))
         tr.expressions["blink"] = narrow + (1.0 - narrow) * blink
         tr.expressions["ou"] = ou
         tr.expressions["aa"] = aa
-        eye_yaw = -yaw * 0.7  # the eyes mostly hold the view while the head moves
-        eye_pitch = gaze_pitch - pitch * 0.7
+        # the eyes keep their view while the head dips and turns, and glance down at the cigarette on the raise
+        eye_fix = quat.mul(_rot(Y, -0.7 * yaw), _rot(X, 0.7 * pitch - gaze_pitch))
         if sk.has("leftEye"):
-            q_eye = quat.mul(_rot(Y, eye_yaw), _rot(X, -eye_pitch))
-            tr.set("leftEye", q_eye)
-            tr.set("rightEye", q_eye)
-        gy, gp = np.radians(eye_yaw), np.radians(eye_pitch)
-        tr.gaze = np.stack([np.sin(gy) * np.cos(gp), np.sin(gp), np.cos(gy) * np.cos(gp)], axis=1)
+            tr.rotate("leftEye", eye_fix)
+            tr.rotate("rightEye", eye_fix)
+        gaze = tr.gaze if tr.gaze is not None else np.tile(Z, (n, 1))
+        tr.gaze = quat.rotate(eye_fix, gaze)
 
-        # ---- legs: feet planted ---------------------------------------------------------------------------------
+        # ---- legs: feet stay planted under the APA-shifted pelvis ----------------------------------------------
         for sd, ss in (("left", 1.0), ("right", -1.0)):
             knee = rest[sk.index(f"{sd}LowerLeg")]
-            toe_out = _rot(Y, ss * 7.0)  # facts §1: about 14° between the feet
+            toe_out = _rot(Y, ss * style.toe_out)  # facts §1: about 14° between the feet
             pole = knee + quat.rotate(toe_out, np.array([0.0, 0.0, 0.5]))
             tr.solve_limb(f"{sd}Leg", feet[sd], pole, end_grot=toe_out)
         return tr
