@@ -166,7 +166,11 @@ class Puff:
 
 
 LIPS_OVERSHOOT = 0.0045  # m, follow-through of the filter up along the lips (issue 7: 2-10 mm)
-APA_LEAD = 0.0  # s before hand onset the pelvis shift starts (tuned so the measured lead is 30-80 ms)
+# Sideways bulge of the hand's path (fraction of the chord) on top of the arc the elbow's delayed progress
+# already makes: total path deviation ~10-15% of the chord [E] (facts §4: near-straight point-to-point paths,
+# curved when the hand is carried up by the elbow).
+CURVATURE = 0.04
+APA_LEAD = 0.02  # s before hand onset the pelvis shift starts (tuned so the measured lead is 30-80 ms)
 
 
 @dataclass
@@ -395,13 +399,18 @@ class SmokingCigarette(TrackProgram):
                     "lips",
                     peak_at=0.43,
                     bulge=bulge,
+                    curvature=CURVATURE,
                     overshoot=LIPS_OVERSHOOT,
                     settle=0.2,
                     overshoot_dir=(0.0, 1.0, 0.0),
                 )
             )
             if pf.lips_off < ctx.duration + 2.0:
-                moves.append(reach.Move(pf.lips_off, pf.lower_dur, "hold", peak_at=0.47, bulge=bulge, settle=0.2))
+                moves.append(
+                    reach.Move(
+                        pf.lips_off, pf.lower_dur, "hold", peak_at=0.47, bulge=bulge, curvature=CURVATURE, settle=0.2
+                    )
+                )
         eff = sk.landmarks["cigaretteFilter"].offset
         rplan = reach.ReachPlan(side, "hold", tuple(moves), effector=eff)
 
@@ -457,7 +466,9 @@ class SmokingCigarette(TrackProgram):
             lead=APA_LEAD,
             rise=0.22,
             persistent=True,
-            axis_weights=(0.2, 0.0, 1.0),  # mostly fore-aft: the COP moves back before a forward arm raise
+            axis_weights=(1.0, 0.0, 1.0),
+            # back and a little away from the smoking side: the COP moves back before a forward arm raise
+            direction=quat.rotate(tr.lrot[:, 0], np.array([-0.2 * s, 0.0, -1.0])),
         )
         tr.hips_offset[:] = hips + apa
         rest = sk.rest_positions()

@@ -478,6 +478,7 @@ def anticipation(
     relax: float = 1.0,
     persistent: bool = False,
     axis_weights: tuple[float, float, float] = (1.0, 0.0, 1.0),
+    direction: ArrayLike | None = None,
 ) -> Array:
     """Anticipatory pelvis shift ``[F, 3]`` (hips offset, metres) for every move of ``plan``.
 
@@ -491,7 +492,11 @@ def anticipation(
     (its level is set by the direction from ``initial`` to the move's
     waypoint) and goes back when the hand returns, so the body is still
     while the hand settles on its target. ``axis_weights`` scale the world
-    x/y/z parts (default horizontal only).
+    x/y/z parts (default horizontal only). ``direction`` (world, ``[3]`` or
+    ``[F, 3]``), if given, replaces the opposite-of-the-hand rule for moves
+    away from ``initial``: e.g. backward for a hand-to-mouth, whose hand
+    comes back toward the body while the upper arm (most of the arm's mass)
+    swings forward.
     """
     t = np.asarray(times, dtype=np.float64)
     n = len(t)
@@ -503,6 +508,9 @@ def anticipation(
             i = int(np.clip(np.searchsorted(t, m.start), 0, n - 1))
             if m.to == plan.initial:
                 new = np.zeros(3)
+            elif direction is not None:
+                dd = _track(direction, n, 3)[i] * np.asarray(axis_weights)
+                new = amplitude * dd / max(float(np.linalg.norm(dd)), 1e-9)
             else:
                 d = _track(waypoints[m.to].position, n, 3)[i] - _track(waypoints[plan.initial].position, n, 3)[i]
                 d = d * np.asarray(axis_weights)
