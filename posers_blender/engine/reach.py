@@ -27,13 +27,21 @@ API
   waypoint the hand starts at, the moves in time order, and the effector
   offset in the hand bone's frame (a landmark offset such as a fingertip or
   :func:`cigarette_landmarks`' filter point).
-- :func:`solve_reach` ``(tracks, plan, waypoints, times)``: writes the upper
-  arm, lower arm and hand rotations into ``tracks`` and returns a
-  :class:`ReachResult` (planned and achieved effector paths, per-move timing).
-  Call it last, after the trunk, shoulder girdle and head are posed.
-- :func:`anticipation` ``(times, plan, waypoints, amplitude, lead)``: the
-  anticipatory pelvis shift (facts §4 APA: 2-10 mm, 30-80 ms before the hand)
-  as a hips-offset track ``[F, 3]``; add it before :func:`solve_reach`.
+- :func:`solve_reach` ``(tracks, plan, waypoints, times, wrist_limits)``:
+  writes the upper arm, lower arm and hand rotations into ``tracks`` and
+  returns a :class:`ReachResult` (planned wrist path, achieved effector path,
+  elbow flexion, IK reach flags, move windows). Call it last, after the
+  trunk, shoulder girdle and head are posed. The effector lands exactly on
+  each waypoint; the hand takes the wanted rotation or the nearest one
+  inside :class:`WristLimits` (:func:`clamp_wrist`, :func:`wrist_components`).
+- :func:`anticipation` ``(times, plan, waypoints, amplitude, lead, rise,
+  persistent, direction)``: the anticipatory pelvis shift (facts §4 APA:
+  2-10 mm, 30-80 ms before the hand) as a hips-offset track ``[F, 3]``,
+  either a transient or a counterbalance held while the hand is away; add it
+  to the hips before :func:`solve_reach`.
+- :func:`face_presentation` ``(skeleton, side, grip, effector, body=...)``:
+  picks, per avatar, the first of :data:`FACE_PRESENTATIONS` whose fingers
+  clear the :func:`head_ellipsoid` with the effector on the lips.
 - :func:`approach_weight` ``(times, plan, names, delay, duration)``: 0..1 per
   frame, rising while the hand travels to one of ``names`` and falling as it
   leaves; drives head dips/turns (1-5° toward the hand) and, with a short
@@ -51,6 +59,18 @@ API
 
 Conventions: normalised humanoid space (+Y up, metres, facing +Z, left +X),
 quaternions (w, x, y, z), times in seconds, ``side`` is ``"left"``/``"right"``.
+
+Example (a hand to the lips and back; see ``motions/smoking_cigarette.py``)::
+
+    plan = ReachPlan("right", "hold", (Move(1.0, 0.9, "lips"), Move(3.5, 0.8, "hold", peak_at=0.47)),
+                     effector=cigarette_landmarks(sk, "right")["cigaretteFilter"].offset)
+    grot, gpos = tracks.fk()
+    wps = {"hold": Waypoint(hold_point, hand_rotation(fwd, medial, "right"), elbow_pole("right")),
+           "lips": Waypoint(sk.landmark_positions("lips", grot, gpos),
+                            face_hand_rotation(grot[:, sk.index("head")], "right"), elbow_pole("right", out=1.0))}
+    tracks.hips_offset += anticipation(times, plan, wps)
+    solve_reach(tracks, plan, wps, times)
+    apply_grip(tracks, "right", "cigarette")
 """
 
 from __future__ import annotations
