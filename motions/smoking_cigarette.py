@@ -170,6 +170,9 @@ LIPS_OVERSHOOT = 0.0045  # m, follow-through of the filter up along the lips (is
 # already makes: total path deviation ~10-15% of the chord [E] (facts §4: near-straight point-to-point paths,
 # curved when the hand is carried up by the elbow).
 CURVATURE = 0.04
+# Speed-profile peak of the raise's shoulder progress; the elbow and wrist run 40-80 ms behind it, so the
+# filter's measured speed peak lands at ~0.44 T (facts §4: 0.40-0.45 T approaching the face).
+RAISE_PEAK_AT = 0.37
 APA_LEAD = 0.02  # s before hand onset the pelvis shift starts (tuned so the measured lead is 30-80 ms)
 
 
@@ -196,7 +199,7 @@ MANNERS = {
     # Nervous: adolescent-like shorter intervals (facts §5: 7-10 s shorter), more ash handling (facts §5,
     # displacement activity), anxious sway x1.3-1.6 (metrics B7), quicker and shallower smoke breaths.
     "nervous": Manner(
-        interval=0.78,
+        interval=0.85,
         raise_range=(0.7, 0.88),
         lower_range=(0.6, 0.8),
         inhale_range=(2.2, 3.2),
@@ -397,7 +400,7 @@ class SmokingCigarette(TrackProgram):
                     pf.raise_start,
                     pf.raise_dur,
                     "lips",
-                    peak_at=0.43,
+                    peak_at=RAISE_PEAK_AT,
                     bulge=bulge,
                     curvature=CURVATURE,
                     overshoot=LIPS_OVERSHOOT,

@@ -196,6 +196,8 @@ def test_each_raise_and_lower_has_one_speed_peak_at_35_to_60_percent(clip):
         assert len(peaks) == 1, (kind, start)
         rel = (t[w][peaks[0]] - start) / dur
         assert 0.35 <= rel <= 0.60, (kind, rel)
+        if kind == "raise":
+            assert 0.38 <= rel <= 0.48, rel  # facts §4: 0.40-0.45 T approaching the face
 
 
 def test_hand_paths_are_curved(clip):
