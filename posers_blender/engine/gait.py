@@ -64,13 +64,13 @@ class GaitStyle:
     step_width: float = 0.09  # heel-centre spacing, facts §2a step width 0.09 m [0.05-0.14]
     step_width_sd: float = 0.012  # step-to-step width jitter [E]
     toe_out: float = 6.0  # foot progression angle [E]; facts §1 gives 14° between feet standing
-    stance: float = 0.60  # facts §2a stance 60% -> double support 2 x 10%
+    stance: float = 0.59  # facts §2a stance 60% [57-64]; 59% planned reads ~62% with the 3 cm contact rule
     foot_flat: float = 0.08  # facts §2b ankle: foot flat at about 5-8 %GC
     heel_off: float = 0.30  # heel rise in terminal stance [R: 30-40 %GC]
     midstance: float = 0.50  # fraction of a step after heel strike when the ankle is under the pelvis [D]
     heel_strike_pitch: float = 17.0  # foot toe-up angle at contact (ankle 0° with the shank inclined ~17°) [D]
     toe_off_pitch: float = 58.0  # foot heel-up angle at toe off (shank ~40° back + 15-25° plantarflexion) [D]
-    knee_contact: float = 4.0  # facts §2b knee at IC 0-5°
+    knee_contact: float = 8.0  # facts §2b knee at IC 0-5°; 8° keeps terminal swing from snapping straight [D]
     knee_loading: float = 12.0  # facts §2b loading-response peak 15-20° at 12-15 %GC
     knee_midstance: float = 5.0  # facts §2b near full extension at about 40 %GC
     swing_height: float = 0.065  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
@@ -411,7 +411,9 @@ def plan_footsteps(
         sk = S(t_hs + style.midstance * Tk)
         last = False
         if settings.stop and np.isfinite(s_end) and (s_end - sk < 0.45 * step_len or t_hs > t_end):
-            sk, last = s_end, True
+            # land on the stop line unless that makes this step overlong; then the next step stops
+            if s_end - s_list[-1] <= 1.1 * step_len or t_hs > t_end:
+                sk, last = s_end, True
         if last and len(s_list) >= 2 and abs(sk - s_list[-2]) < 0.25 * step_len:
             # this foot is already about where it should stop: no shuffle step
             break
@@ -533,7 +535,9 @@ def _stance_pitch(t: Array, hs: float, ff: float, ho: float, to: float, p_hs: fl
     out = np.zeros_like(t)
     if np.isfinite(hs):
         u = np.clip((t - hs) / max(ff - hs, 1e-6), 0.0, 1.0)
-        out = np.where(t < ff, -p_hs * (1.0 - minimum_jerk(u)), out)
+        # heel rocker: already rotating toward flat at contact (the swing arrives with that rate), flat with
+        # zero rate at foot flat: (1-u)^2 (1+u)
+        out = np.where(t < ff, -p_hs * (1.0 - u) ** 2 * (1.0 + u), out)
     if np.isfinite(ho):
         w = np.clip((t - ho) / max(to - ho, 1e-6), 0.0, None)
         out = np.where(t >= ho, p_to * w**1.4, out)
@@ -618,15 +622,24 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
                 continue
             dur = t1 - t0
             ta = np.array([t0 - eps, t0])
-            a0s, _, pt0 = stance_state(i, ta)
+            a0s, r0s, pt0 = stance_state(i, ta)
             tb = np.array([t1, t1 + eps])
-            a1s, _, pt1 = stance_state(k, tb)
-            v0 = (a0s[1] - a0s[0]) / eps
-            v1 = (a1s[1] - a1s[0]) / eps
-            # the heel lands moving down (~0.2 m/s [E]), not hovering: contact is an impact
-            v1 = v1 + np.array([0.0, -0.2 * lr, 0.0])
+            a1s, r1s, pt1 = stance_state(k, tb)
             u = (times[m] - t0) / dur
-            base = _hermite5(u, a0s[1], v0, a1s[0], v1, dur)
+            w0 = (pt0[1] - pt0[0]) / eps
+            w1 = (pt1[1] - pt1[0]) / eps
+            pw = _hermite5(u, np.array([pt0[1]]), np.array([w0]), np.array([pt1[0]]), np.array([w1]), dur)[:, 0]
+            dyaw = (plan.yaw[k] - plan.yaw[i] + np.pi) % (2 * np.pi) - np.pi
+            yw = plan.yaw[i] + dyaw * minimum_jerk(u)
+            r_sw = quat.mul(quat.from_axis_angle(Y, yw), quat.from_axis_angle(X, pw))
+            # The swing is planned for the heel point: it leaves with the stance foot's velocity and lands
+            # still moving down gently (~0.1 m/s [E]) with no horizontal speed, so the planted heel never
+            # slides and never hovers; the ankle follows from the heel and the foot rotation.
+            h0 = a0s + quat.rotate(r0s, g.heel)
+            hv0 = (h0[1] - h0[0]) / eps
+            h1 = a1s[0] + quat.rotate(r1s[0], g.heel)
+            hv1 = np.array([0.0, -0.1 * lr, 0.0])
+            base = _hermite5(u, h0[1], hv0, h1, hv1, dur)
             # clearance: an early-peaking lift (knee flexion peaks early in swing, facts §2b)
             shape = (u**2) * (1 - u) ** 3 / (0.4**2 * 0.6**3)
             # short steps (initiation, termination, closing) lift the foot less
@@ -644,15 +657,10 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
                     bump = need * np.sin(np.pi * u) ** 2
                     base[:, 0] += sgn * left[0] * bump
                     base[:, 2] += sgn * left[1] * bump
-            ankle[m] = base
-            w0 = (pt0[1] - pt0[0]) / eps
-            w1 = (pt1[1] - pt1[0]) / eps
-            pw = _hermite5(u, np.array([pt0[1]]), np.array([w0]), np.array([pt1[0]]), np.array([w1]), dur)[:, 0]
+            ankle[m] = base - quat.rotate(r_sw, g.heel)
             pitch[m] = pw
-            dyaw = (plan.yaw[k] - plan.yaw[i] + np.pi) % (2 * np.pi) - np.pi
-            yw = plan.yaw[i] + dyaw * minimum_jerk(u)
             yaw_t[m] = yw
-            rot[m] = quat.mul(quat.from_axis_angle(Y, yw), quat.from_axis_angle(X, pw))
+            rot[m] = r_sw
             # toes stay bent as they leave the floor, then relax by mid swing
             toes[m] = -np.maximum(pt0[1], 0.0) * (1.0 - minimum_jerk(u / 0.45))
         # before the first and after the last footfall of this side: hold
@@ -683,7 +691,7 @@ def _lift_above_floor(ft: FootTrack, g: FootGeometry) -> None:
     base = ft.ankle + quat.rotate(ft.rot, g.mtp) if g.has_toes else ft.ankle
     tip = base + quat.rotate(toes_rot if g.has_toes else ft.rot, g.toe_tip)
     low = np.minimum(low, tip[:, 1])
-    lift = np.where(swing, np.maximum(0.004 - low, 0.0), 0.0)
+    lift = np.where(swing, np.maximum(-low, 0.0), 0.0)
     # spread the correction smoothly but keep it zero at contact
     lift = np.maximum(lift, _gauss_smooth(lift, 2.0)) * swing
     ft.ankle[:, 1] += lift
@@ -711,6 +719,28 @@ def _leg_reach(sk: Skeleton, name: str) -> float:
     up = sk.offsets[hm.INDEX[f"{name}LowerLeg"]]
     lo = sk.offsets[hm.INDEX[f"{name}Foot"]]
     return float(np.linalg.norm(up + lo)) if np.dot(up, lo) > 0 else float(np.linalg.norm(up) + np.linalg.norm(lo))
+
+
+def _soft_cap(x: Array, knee: float, cap: float) -> Array:
+    """Identity below ``knee``, then eases into ``cap`` (tanh), C1 at the knee."""
+    over = np.maximum(x - knee, 0.0)
+    return np.where(x > knee, knee + (cap - knee) * np.tanh(over / (cap - knee)), x)
+
+
+def _limit_swing_ankle(tr: Tracks, name: str, ft: FootTrack) -> None:
+    """Keep the swinging ankle inside its range (facts §8: dorsiflexion 20°, plantarflexion 45-50°).
+
+    The swing foot's pitch is planned in the world; slow swings (stops,
+    turns) can leave it badly angled to the shank. Only the foot turns, about
+    the ankle, so the IK result and the planted feet are untouched.
+    """
+    j = hm.INDEX[f"{name}Foot"]
+    q = tr.lrot[:, j]
+    dorsi = -np.degrees(quat.twist_angle(q, X))
+    capped = -_soft_cap(-_soft_cap(dorsi, 14.0, 19.0), 35.0, 44.0)
+    delta = np.where(ft.contact, 0.0, dorsi - capped)
+    if np.any(delta != 0.0):
+        tr.lrot[:, j] = quat.normalize(quat.mul(q, quat.from_axis_angle(X, np.radians(delta))))
 
 
 def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkResult:
@@ -824,7 +854,7 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
         # the swinging foot must be reachable too (tight turns, long steps), with the knee still a little
         # bent so terminal swing extends it smoothly instead of snapping straight
         late_swing = (~ft.contact) & (ft.ankle[:, 1] < ft.ankle[:, 1].min() + 0.03 * lr)
-        d_sw = float(_knee_distance(sk, name, np.asarray(style.knee_contact + 1.0)))
+        d_sw = float(_knee_distance(sk, name, np.asarray(style.knee_contact + 2.0)))
         h_sw = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(d_sw**2 - dxz**2, 1e-6))
         allowed = np.minimum(allowed, np.where(ft.contact, h, np.where(late_swing, h_sw, np.inf)))
         hard = np.minimum(hard, h_hard)
@@ -862,6 +892,7 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
         fwd = quat.rotate(quat.from_axis_angle(Y, ft.yaw), Z)
         pole = 0.5 * (hip + ft.ankle) + fwd * 1.0
         tr.solve_limb(f"{name}Leg", ft.ankle, pole, end_grot=ft.rot)
+        _limit_swing_ankle(tr, name, ft)
         if sk.has(f"{name}Toes"):
             tr.set(f"{name}Toes", quat.from_axis_angle(X, ft.toes_pitch))
 
