@@ -106,7 +106,7 @@ RUNWAY = GaitStyle(
     step_width=0.0,
     step_width_sd=0.008,
     toe_out=2.0,
-    heel_off=0.40,
+    heel_off=0.32,
     heel_strike_pitch=15.0,
     toe_off_pitch=36.0,
     knee_contact=2.0,
@@ -586,6 +586,8 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             d_ = float(np.linalg.norm(plan.ankle_xz[b_] - plan.ankle_xz[a_]))
             push[a_] = float(np.clip(d_ / max(plan.step_length, 1e-6), 0.25, 1.0))
             land[b_] = push[a_]  # a short step also lands flatter
+        if not np.isfinite(plan.to[idx[-1]]):
+            land[idx[-1]] = min(land[idx[-1]], 0.5)  # the stopping foot is set down flatter [E]
 
         def heel_xz(i: int, g: FootGeometry = g) -> Array:
             qy = quat.from_axis_angle(Y, np.asarray(plan.yaw[i]))
