@@ -64,16 +64,16 @@ class GaitStyle:
     step_width: float = 0.09  # heel-centre spacing, facts §2a step width 0.09 m [0.05-0.14]
     step_width_sd: float = 0.012  # step-to-step width jitter [E]
     toe_out: float = 6.0  # foot progression angle [E]; facts §1 gives 14° between feet standing
-    stance: float = 0.59  # facts §2a stance 60% [57-64]; 59% planned reads ~62% with the 3 cm contact rule
+    stance: float = 0.58  # facts §2a stance 60% [57-64]: 58% planned reads ~62% by the suite's 3 cm contact rule
     foot_flat: float = 0.08  # facts §2b ankle: foot flat at about 5-8 %GC
     heel_off: float = 0.30  # heel rise in terminal stance [R: 30-40 %GC]
     midstance: float = 0.50  # fraction of a step after heel strike when the ankle is under the pelvis [D]
     heel_strike_pitch: float = 17.0  # foot toe-up angle at contact (ankle 0° with the shank inclined ~17°) [D]
     toe_off_pitch: float = 58.0  # foot heel-up angle at toe off (shank ~40° back + 15-25° plantarflexion) [D]
-    knee_contact: float = 8.0  # facts §2b knee at IC 0-5°; 8° keeps terminal swing from snapping straight [D]
+    knee_contact: float = 4.0  # facts §2b knee at IC 0-5°
     knee_loading: float = 12.0  # facts §2b loading-response peak 15-20° at 12-15 %GC
     knee_midstance: float = 5.0  # facts §2b near full extension at about 40 %GC
-    swing_height: float = 0.065  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
+    swing_height: float = 0.055  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
     pelvis_rotation: float = 4.0  # ± degrees, facts §2c pelvic rotation ±4°
     pelvis_obliquity: float = 4.0  # ± degrees, facts §2c obliquity 8° total
     pelvis_tilt: float = 1.5  # ± degrees at 2x stride frequency, facts §2c
@@ -225,10 +225,13 @@ def _gauss_smooth(x: Array, sigma_frames: float) -> Array:
     return np.convolve(pad, k, mode="valid")
 
 
-def _running_min(x: Array, half: int) -> Array:
-    """Minimum over a centred window of ``2 half + 1`` samples (edges padded)."""
+def _running_min(x: Array, half: int, ahead: bool = False) -> Array:
+    """Minimum over a centred window of ``2 half + 1`` samples, or over the next ``half`` samples (edges padded)."""
     if half < 1:
         return x
+    if ahead:
+        pad = np.pad(x, (0, half), mode="edge")
+        return np.asarray(np.lib.stride_tricks.sliding_window_view(pad, half + 1).min(axis=1))
     pad = np.pad(x, (half, half), mode="edge")
     win = np.lib.stride_tricks.sliding_window_view(pad, 2 * half + 1)
     return np.asarray(win.min(axis=1))
@@ -585,9 +588,9 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
         for a_, b_ in zip(idx[:-1], idx[1:]):
             d_ = float(np.linalg.norm(plan.ankle_xz[b_] - plan.ankle_xz[a_]))
             push[a_] = float(np.clip(d_ / max(plan.step_length, 1e-6), 0.25, 1.0))
-            land[b_] = push[a_]  # a short step also lands flatter
+            land[b_] = max(push[a_], 0.7)  # a short step lands a little flatter (flatter skids the forefoot in)
         if not np.isfinite(plan.to[idx[-1]]):
-            land[idx[-1]] = min(land[idx[-1]], 0.5)  # the stopping foot is set down flatter [E]
+            land[idx[-1]] = min(land[idx[-1]], 0.8)  # the stopping foot is set down flatter [E]
 
         def heel_xz(i: int, g: FootGeometry = g) -> Array:
             qy = quat.from_axis_angle(Y, np.asarray(plan.yaw[i]))
@@ -635,15 +638,15 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             yw = plan.yaw[i] + dyaw * minimum_jerk(u)
             r_sw = quat.mul(quat.from_axis_angle(Y, yw), quat.from_axis_angle(X, pw))
             # The swing is planned for the heel point: it leaves with the stance foot's velocity and lands
-            # still moving down gently (~0.1 m/s [E]) with no horizontal speed, so the planted heel never
+            # still moving down (~0.25 m/s [E]) with no horizontal speed, so the planted heel never
             # slides and never hovers; the ankle follows from the heel and the foot rotation.
             h0 = a0s + quat.rotate(r0s, g.heel)
             hv0 = (h0[1] - h0[0]) / eps
             h1 = a1s[0] + quat.rotate(r1s[0], g.heel)
-            hv1 = np.array([0.0, -0.1 * lr, 0.0])
+            hv1 = np.array([0.0, -0.25 * lr, 0.0])
             base = _hermite5(u, h0[1], hv0, h1, hv1, dur)
             # clearance: an early-peaking lift (knee flexion peaks early in swing, facts §2b)
-            shape = (u**2) * (1 - u) ** 3 / (0.4**2 * 0.6**3)
+            shape = u**1.5 * (1 - u) ** 3.5 / (0.3**1.5 * 0.7**3.5)  # peaks at 30 % of swing (~72 %GC)
             # short steps (initiation, termination, closing) lift the foot less
             dist = float(np.linalg.norm(plan.ankle_xz[k] - plan.ankle_xz[i]))
             base[:, 1] += style.swing_height * lr * shape * float(np.clip(dist / plan.step_length, 0.3, 1.0))
@@ -864,7 +867,7 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     allowed = np.minimum(np.where(np.isfinite(allowed), allowed, stand_y), stand_y)
     # Erode then smooth: the pelvis starts down before a heel strike instead of dropping at it, and the
     # smoothed curve stays under every stance leg's reach.
-    y = _gauss_smooth(_running_min(allowed, int(round(0.07 * ctx.fps))), 0.03 * ctx.fps)
+    y = _gauss_smooth(_running_min(allowed, int(round(0.08 * ctx.fps)), ahead=True), 0.03 * ctx.fps)
     if style.bob_scale != 1.0:
         # compress the bob by lowering the mid-stance peaks only (raising the valleys would over-reach)
         half = int(round(0.5 * plan.step_period * ctx.fps))
