@@ -48,6 +48,9 @@ Z = np.array([0.0, 0.0, 1.0])
 
 L0 = 0.8745  # leg length of the 1.65 m default avatar (0.53 H, facts §10)
 SIDES = (("left", 1.0), ("right", -1.0))
+SWING_FRONT_LOAD = 0.5  # time-warp strength of the swing's forward travel [E]
+HEEL_RISE_DORSIFLEXION = 12.0  # degrees: the heel rises before the ankle reaches its 20° limit (facts §8)
+KNEE_FLOOR_SPAN = 40  # degrees the swing knee's straightening floor falls over a swing [E]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -531,6 +534,7 @@ class FootTrack:
     heel_contact: NDArray[np.bool_]
     ball_contact: NDArray[np.bool_]
     yaw: Array
+    swing_u: Array  # progress through the swing 0..1, NaN in stance
 
 
 def _stance_pitch(t: Array, hs: float, ff: float, ho: float, to: float, p_hs: float, p_to: float) -> Array:
@@ -581,6 +585,7 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
         heel_c = np.zeros(n, dtype=bool)
         ball_c = np.zeros(n, dtype=bool)
         yaw_t = np.zeros(n)
+        swing_u = np.full(n, np.nan)
 
         # push-off scales with the length of the step the foot is about to take (a closing step barely rolls)
         push = np.ones(plan.n)
@@ -645,6 +650,12 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             h1 = a1s[0] + quat.rotate(r1s[0], g.heel)
             hv1 = np.array([0.0, -0.25 * lr, 0.0])
             base = _hermite5(u, h0[1], hv0, h1, hv1, dur)
+            # Forward travel is front-loaded (time warp u + a u (1-u)^2, same end velocities): the foot
+            # passes under the hip early and the knee extends over the last third of swing instead of
+            # snapping straight just before contact (facts §2b: ~65° in ~0.26 s).
+            a_w = SWING_FRONT_LOAD
+            uh = u + a_w * u * (1 - u) ** 2
+            base[:, [0, 2]] = _hermite5(uh, h0[1], hv0 / (1 + a_w), h1, hv1, dur)[:, [0, 2]]
             # clearance: an early-peaking lift (knee flexion peaks early in swing, facts §2b)
             shape = u**1.5 * (1 - u) ** 3.5 / (0.3**1.5 * 0.7**3.5)  # peaks at 30 % of swing (~72 %GC)
             # short steps (initiation, termination, closing) lift the foot less
@@ -666,6 +677,7 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             pitch[m] = pw
             yaw_t[m] = yw
             rot[m] = r_sw
+            swing_u[m] = u
             # toes stay bent as they leave the floor, then relax by mid swing
             toes[m] = -np.maximum(pt0[1], 0.0) * (1.0 - minimum_jerk(u / 0.45))
         # before the first and after the last footfall of this side: hold
@@ -678,7 +690,7 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
         if after.any() and np.isfinite(plan.to[last_i]):
             a, r, pt = stance_state(last_i, np.full(int(after.sum()), plan.to[last_i]))
             ankle[after], rot[after] = a, r
-        out[name] = FootTrack(ankle, rot, pitch, toes, contact, heel_c, ball_c, yaw_t)
+        out[name] = FootTrack(ankle, rot, pitch, toes, contact, heel_c, ball_c, yaw_t, swing_u)
         _lift_above_floor(out[name], g)
     return out
 
@@ -726,6 +738,38 @@ def _leg_reach(sk: Skeleton, name: str) -> float:
     return float(np.linalg.norm(up + lo)) if np.dot(up, lo) > 0 else float(np.linalg.norm(up) + np.linalg.norm(lo))
 
 
+def _terminal_swing_reach(sk: Skeleton, name: str, hip: Array, ft: FootTrack, knee_contact: float) -> Array:
+    """Ankle targets ``[F, 3]`` with the swinging foot drawn toward the hip where it would over-reach.
+
+    The knee may not straighten below a floor that falls linearly from
+    ``knee_contact + KNEE_FLOOR_SPAN`` at toe off to ``knee_contact`` at heel
+    strike, so terminal swing extends the knee smoothly (facts §2b: ~65° in
+    ~0.26 s) instead of snapping straight against the leg's length. Stance
+    targets are untouched (the pelvis height already keeps them reachable).
+    """
+    u = ft.swing_u
+    swing = np.isfinite(u)
+    if not swing.any():
+        return ft.ankle
+    floor = knee_contact + KNEE_FLOOR_SPAN * (1.0 - np.where(swing, u, 1.0))
+    cap = _knee_distance(sk, name, floor)
+    v = ft.ankle - hip
+    d = np.linalg.norm(v, axis=1)
+    soft = np.where(d > cap - 0.02, (cap - 0.02) + 0.02 * np.tanh((d - (cap - 0.02)) / 0.02), d)
+    # Hand back to the planned landing over the last fifth of the swing (the pelvis keeps that reachable)
+    # and only from mid swing on (fading in), so toe off keeps the stance leg's own bend
+    uu = np.where(swing, u, 1.0)
+    weight = minimum_jerk((uu - 0.3) / 0.3) * (1.0 - minimum_jerk((uu - 0.8) / 0.2))
+    scale = np.where(swing, soft / np.maximum(d, 1e-9), 1.0)
+    scale = 1.0 + (scale - 1.0) * weight
+    # never past the leg's length anywhere in swing (a straight knee has no defined swivel: the hip would flip)
+    reach = float(_knee_distance(sk, name, np.asarray(3.0)))
+    d2 = d * scale
+    capped = np.where(d2 > reach - 0.01, (reach - 0.01) + 0.01 * np.tanh((d2 - (reach - 0.01)) / 0.01), d2)
+    scale = np.where(swing, capped / np.maximum(d, 1e-9), 1.0)
+    return hip + v * scale[:, None]
+
+
 def _soft_cap(x: Array, knee: float, cap: float) -> Array:
     """Identity below ``knee``, then eases into ``cap`` (tanh), C1 at the knee."""
     over = np.maximum(x - knee, 0.0)
@@ -749,14 +793,58 @@ def _limit_swing_ankle(tr: Tracks, name: str, ft: FootTrack) -> None:
 
 
 def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkResult:
-    """Build a whole walking clip into :class:`Tracks` (plus the plan and foot tracks for inspection)."""
+    """Build a whole walking clip into :class:`Tracks` (plus the plan and foot tracks for inspection).
+
+    Two passes: the heel rises when the ankle runs out of dorsiflexion
+    (facts §8: 20°), so after a first solve any flat-foot phase that would
+    bend the ankle past ``HEEL_RISE_DORSIFLEXION`` gets an earlier heel off
+    (long-footed or short-legged avatars, slow stops), and the walk is solved
+    again with that plan.
+    """
+    seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "arm")}
+    plan = plan_footsteps(settings, style, ctx.skeleton, ctx.duration, np.random.default_rng(seeds["plan"]))
+    res = _build_walk(ctx, style, settings, plan, seeds)
+    if _earlier_heel_off(res, ctx):
+        res = _build_walk(ctx, style, settings, plan, seeds)
+    for i in range(plan.n):
+        nm = "left" if plan.side[i] > 0 else "right"
+        for key, arr in (("HeelStrike", plan.hs), ("FootFlat", plan.ff), ("HeelOff", plan.ho), ("ToeOff", plan.to)):
+            tv = float(arr[i])
+            if np.isfinite(tv) and 0.0 <= tv < ctx.duration:
+                ctx.mark(f"{nm}{key}", tv)
+    return res
+
+
+def _earlier_heel_off(res: WalkResult, ctx: Context) -> bool:
+    """Move heel off earlier where the flat foot's ankle would pass ``HEEL_RISE_DORSIFLEXION``; True if any moved."""
+    plan = res.plan
+    t = ctx.times
+    changed = False
+    for name, sgn in SIDES:
+        q = res.tracks.lrot[:, hm.INDEX[f"{name}Foot"]]
+        dorsi = -np.degrees(quat.twist_angle(q, X))
+        for i in np.nonzero(plan.side == sgn)[0]:
+            if not (np.isfinite(plan.hs[i]) and np.isfinite(plan.ho[i])):
+                continue
+            m = (t >= plan.ff[i]) & (t < plan.ho[i]) & (dorsi > HEEL_RISE_DORSIFLEXION)
+            if m.any():
+                t_hit = float(t[np.argmax(m)])
+                new = max(plan.ff[i] + 0.02, t_hit - 0.06)
+                if new < plan.ho[i]:
+                    plan.ho[i] = new
+                    changed = True
+    return changed
+
+
+def _build_walk(
+    ctx: Context, style: GaitStyle, settings: GaitSettings, plan: FootPlan, seeds: dict[str, int]
+) -> WalkResult:
     sk = ctx.skeleton
     t = ctx.times
     n = len(t)
     dt = 1.0 / ctx.fps
     lr = sk.leg_length / L0
-    rngs = {k: np.random.default_rng(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "arm")}
-    plan = plan_footsteps(settings, style, sk, ctx.duration, rngs["plan"])
+    rngs = {k: np.random.default_rng(v) for k, v in seeds.items()}
     feet = foot_tracks(plan, style, sk, t)
     tr = Tracks(sk, n)
     moving = plan.moving
@@ -856,13 +944,11 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
         d_use = np.where(free, reach, d_want)
         h = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(d_use**2 - dxz**2, 1e-6))
         h_hard = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(reach**2 - dxz**2, 1e-6))
-        # the swinging foot must be reachable too (tight turns, long steps), with the knee still a little
-        # bent so terminal swing extends it smoothly instead of snapping straight
-        late_swing = (~ft.contact) & (ft.ankle[:, 1] < ft.ankle[:, 1].min() + 0.03 * lr)
-        d_sw = float(_knee_distance(sk, name, np.asarray(style.knee_contact + 2.0)))
-        h_sw = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(d_sw**2 - dxz**2, 1e-6))
-        allowed = np.minimum(allowed, np.where(ft.contact, h, np.where(late_swing, h_sw, np.inf)))
-        hard = np.minimum(hard, h_hard)
+        late = np.nan_to_num(ft.swing_u, nan=0.0) > 0.75
+        # the landing foot must be reachable as it comes down (tight turns, long steps): the pelvis
+        # anticipates that through the same eroded, smoothed curve
+        allowed = np.minimum(allowed, np.where(ft.contact, h, np.where(late, h_hard - 0.003 * lr, np.inf)))
+        hard = np.minimum(hard, np.where(ft.contact | late, h_hard, np.inf))
     stand_y = rest_hips[1] - 0.004 * lr
     allowed = np.minimum(np.where(np.isfinite(allowed), allowed, stand_y), stand_y)
     # Erode then smooth: the pelvis starts down before a heel strike instead of dropping at it, and the
@@ -895,8 +981,9 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
         ft = feet[name]
         hip = gpos[:, hm.INDEX[f"{name}UpperLeg"]]
         fwd = quat.rotate(quat.from_axis_angle(Y, ft.yaw), Z)
-        pole = 0.5 * (hip + ft.ankle) + fwd * 1.0
-        tr.solve_limb(f"{name}Leg", ft.ankle, pole, end_grot=ft.rot)
+        target = _terminal_swing_reach(sk, name, hip, ft, style.knee_contact)
+        pole = 0.5 * (hip + target) + fwd * 1.0
+        tr.solve_limb(f"{name}Leg", target, pole, end_grot=ft.rot)
         _limit_swing_ankle(tr, name, ft)
         if sk.has(f"{name}Toes"):
             tr.set(f"{name}Toes", quat.from_axis_angle(X, ft.toes_pitch))
@@ -956,13 +1043,6 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     # ---- face: keep blinking (facts §1 blink rate) -----------------------------------------------
     tr.expressions["blink"] = blink_track(t, blink_times(rngs["blink"], ctx.duration, 15.0))
 
-    # ---- markers ---------------------------------------------------------------------------------
-    for i in range(plan.n):
-        nm = "left" if plan.side[i] > 0 else "right"
-        for key, arr in (("HeelStrike", plan.hs), ("FootFlat", plan.ff), ("HeelOff", plan.ho), ("ToeOff", plan.to)):
-            tv = float(arr[i])
-            if np.isfinite(tv) and 0.0 <= tv < ctx.duration:
-                ctx.mark(f"{nm}{key}", tv)
     return WalkResult(tr, plan, feet)
 
 
