@@ -24,13 +24,12 @@ Pipeline (:func:`build_walk`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from numpy.typing import NDArray
 
-from posers_blender import humanoid as hm
-
+from .. import humanoid as hm
 from . import quat
 from .curves import minimum_jerk
 from .face import blink_times, blink_track
@@ -49,7 +48,7 @@ Z = np.array([0.0, 0.0, 1.0])
 L0 = 0.8745  # leg length of the 1.65 m default avatar (0.53 H, facts §10)
 SIDES = (("left", 1.0), ("right", -1.0))
 SWING_FRONT_LOAD = 0.5  # time-warp strength of the swing's forward travel [E]
-HEEL_RISE_DORSIFLEXION = 12.0  # degrees: the heel rises before the ankle reaches its 20° limit (facts §8)
+HEEL_RISE_DORSIFLEXION = 15.0  # degrees: the heel rises before the ankle reaches its 20° limit (facts §8)
 KNEE_FLOOR_SPAN = 40  # degrees the swing knee's straightening floor falls over a swing [E]
 
 
@@ -76,7 +75,7 @@ class GaitStyle:
     knee_contact: float = 4.0  # facts §2b knee at IC 0-5°
     knee_loading: float = 12.0  # facts §2b loading-response peak 15-20° at 12-15 %GC
     knee_midstance: float = 5.0  # facts §2b near full extension at about 40 %GC
-    swing_height: float = 0.055  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
+    swing_height: float = 0.045  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
     pelvis_rotation: float = 4.0  # ± degrees, facts §2c pelvic rotation ±4°
     pelvis_obliquity: float = 4.0  # ± degrees, facts §2c obliquity 8° total
     pelvis_tilt: float = 1.5  # ± degrees at 2x stride frequency, facts §2c
@@ -276,6 +275,7 @@ class FootPlan:
     step_length: float
     step_period: float
     t_end: float  # time the walker is at rest again (inf without a stop)
+    push_boost: Array = field(default_factory=lambda: np.ones(0))  # per-footfall x toe-off pitch (second pass)
 
     def pelvis_s(self, t: Array) -> Array:
         return np.interp(t, self.grid_t, self.grid_s)
@@ -606,7 +606,10 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
         def stance_state(
             i: int, tt: Array, g: FootGeometry = g, land: Array = land, push: Array = push
         ) -> tuple[Array, Array, Array]:
-            pt = _stance_pitch(tt, plan.hs[i], plan.ff[i], plan.ho[i], plan.to[i], p_hs * land[i], p_to * push[i])
+            boost = plan.push_boost[i] if len(plan.push_boost) == plan.n else 1.0
+            pt = _stance_pitch(
+                tt, plan.hs[i], plan.ff[i], plan.ho[i], plan.to[i], p_hs * land[i], p_to * push[i] * boost
+            )
             a, r = _stance_ankle(tt, pt, heel_xz(i), float(plan.yaw[i]), plan.ho[i], g)
             return a, r, pt
 
@@ -679,7 +682,7 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             rot[m] = r_sw
             swing_u[m] = u
             # toes stay bent as they leave the floor, then relax by mid swing
-            toes[m] = -np.maximum(pt0[1], 0.0) * (1.0 - minimum_jerk(u / 0.45))
+            toes[m] = -np.maximum(pt0[1], 0.0) * (1.0 - minimum_jerk(u / 0.75))
         # before the first and after the last footfall of this side: hold
         first_i, last_i = idx[0], idx[-1]
         before = times < plan.hs[first_i]
@@ -820,6 +823,8 @@ def _earlier_heel_off(res: WalkResult, ctx: Context) -> bool:
     plan = res.plan
     t = ctx.times
     changed = False
+    if len(plan.push_boost) != plan.n:
+        plan.push_boost = np.ones(plan.n)
     for name, sgn in SIDES:
         q = res.tracks.lrot[:, hm.INDEX[f"{name}Foot"]]
         dorsi = -np.degrees(quat.twist_angle(q, X))
@@ -833,6 +838,12 @@ def _earlier_heel_off(res: WalkResult, ctx: Context) -> bool:
                 if new < plan.ho[i]:
                     plan.ho[i] = new
                     changed = True
+            # after heel off the foot must pitch up at least as fast as the shank tilts
+            m2 = (t >= plan.ho[i]) & (t < plan.to[i])
+            excess = float(np.max(dorsi[m2] - 22.0, initial=0.0))
+            if excess > 0:
+                plan.push_boost[i] = min(1.0 + excess / 40.0, 1.3)
+                changed = True
     return changed
 
 
@@ -1009,7 +1020,7 @@ def _build_walk(
     amp = settings.arm_swing
     for name, sgn in SIDES:
         # the arm is forward at the opposite foot's heel strike (facts §2c), so the drive leads by the lag
-        lead = 2.2 * style.arm_halflife
+        lead = 2.8 * style.arm_halflife
         drive = keyed(hs - lead, np.where(sd == -sgn, 1.0, -1.0) * en)
         # a flattened drive (muscle bursts) through two springs gives a rounded, lagged swing
         drive = np.tanh(1.6 * drive) / np.tanh(1.6)

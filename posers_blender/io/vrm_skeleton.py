@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from posers_blender import humanoid as hm
-from posers_blender.engine import quat
-from posers_blender.engine.skeleton import Skeleton
+from .. import humanoid as hm
+from ..engine import quat
+from ..engine.skeleton import Skeleton
 
 Array = NDArray[np.float64]
 
