@@ -49,6 +49,9 @@ L0 = 0.8745  # leg length of the 1.65 m default avatar (0.53 H, facts §10)
 SIDES = (("left", 1.0), ("right", -1.0))
 SWING_FRONT_LOAD = 0.5  # time-warp strength of the swing's forward travel [E]
 HEEL_RISE_DORSIFLEXION = 15.0  # degrees: the heel rises before the ankle reaches its 20° limit (facts §8)
+LATE_SWING_SLACK = (
+    0.03  # m the landing leg may over-reach before the pelvis gives way (the swing target is pulled in) [E]
+)
 KNEE_FLOOR_SPAN = 40  # degrees the swing knee's straightening floor falls over a swing [E]
 
 
@@ -958,7 +961,7 @@ def _build_walk(
         late = np.nan_to_num(ft.swing_u, nan=0.0) > 0.75
         # the landing foot must be reachable as it comes down (tight turns, long steps): the pelvis
         # anticipates that through the same eroded, smoothed curve
-        allowed = np.minimum(allowed, np.where(ft.contact, h, np.where(late, h_hard - 0.003 * lr, np.inf)))
+        allowed = np.minimum(allowed, np.where(ft.contact, h, np.where(late, h_hard + LATE_SWING_SLACK * lr, np.inf)))
         hard = np.minimum(hard, np.where(ft.contact | late, h_hard, np.inf))
     stand_y = rest_hips[1] - 0.004 * lr
     allowed = np.minimum(np.where(np.isfinite(allowed), allowed, stand_y), stand_y)
