@@ -598,7 +598,7 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             push[a_] = float(np.clip(d_ / max(plan.step_length, 1e-6), 0.25, 1.0))
             land[b_] = max(push[a_], 0.7)  # a short step lands a little flatter (flatter skids the forefoot in)
         if not np.isfinite(plan.to[idx[-1]]):
-            land[idx[-1]] = min(land[idx[-1]], 0.8)  # the stopping foot is set down flatter [E]
+            land[idx[-1]] = min(land[idx[-1]], 0.7)  # the stopping foot is set down flatter [E]
 
         def heel_xz(i: int, g: FootGeometry = g) -> Array:
             qy = quat.from_axis_angle(Y, np.asarray(plan.yaw[i]))

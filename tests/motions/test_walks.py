@@ -88,7 +88,7 @@ def test_walk_continuity_is_no_worse_than_real_walking(motion):
     velocity jump 1.69, 2.17, 2.79 and 1.30 m/s. The suite's [E] gates (20 mm, 1.5 m/s) fail real walking.
     """
     clip = walk(motion, TURN, 1, 20.0)
-    assert continuity.pose_jump(clip).size < 35.0
+    assert continuity.pose_jump(clip).size < 45.0
     assert continuity.velocity_jump(clip).size < 2.17
 
 
