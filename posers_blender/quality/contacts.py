@@ -187,3 +187,40 @@ def touchdown_time(clip: Clip, contact: Contact) -> float:
                 frac = max(frac, float((x[0] - thr) / max(x[0] - x[1], 1e-12)))
         best = min(best, (s - 1 + frac) / clip.fps)
     return best
+
+
+@dataclass(frozen=True)
+class Skate:
+    """A foot point sliding while touching the floor: point, frames ``[start, end)``, sliding path (mm)."""
+
+    point: str
+    start: int
+    end: int
+    path_mm: float
+
+
+def foot_skates(clip: Clip) -> list[Skate]:
+    """Fast sliding of touching foot points (metrics §2 PhysDiff "Skate" and GMD foot skating).
+
+    A point touches while it is below ``TOUCH_HEIGHT`` (5 mm). Over each run of
+    touching frames, the horizontal path of consecutive frame pairs that both
+    touch and move faster than ``CONTACT_SPEED`` is summed. Slower drift is
+    the planted-foot slide of :func:`foot_contacts`; together they leave no
+    way for a foot on the floor to travel unmeasured.
+    """
+    kin = kinematics(clip)
+    out: list[Skate] = []
+    for side in SIDES:
+        for p in FOOT_POINTS:
+            name = f"{side}{p}"
+            if not kin.has_landmark(name):
+                continue
+            pos = track(kin, name)
+            touch = pos[:, 1] < bands.TOUCH_HEIGHT
+            step = np.linalg.norm(np.diff(pos[:, [0, 2]], axis=0), axis=1)
+            both = touch[:-1] & touch[1:] & (step * clip.fps > bands.CONTACT_SPEED)
+            for s, e in runs(touch):
+                path = float(np.sum(step[s : e - 1][both[s : e - 1]]))
+                if path > 0:
+                    out.append(Skate(name, s, e, 1000.0 * path))
+    return out

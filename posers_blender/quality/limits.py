@@ -20,7 +20,9 @@ differs from the T-pose only at the shoulder (the arm hangs in neutral), so:
   ``SHOULDER_ROTATION_MAX_ELEVATION_DEG``.
 - **Elbow, knee**: flexion = component of the swing (twist about the bone
   removed) about the hinge axis of :data:`~posers_blender.engine.program.HINGE_AXES`;
-  negative = hyperextension; ``offaxis`` = the rest of the swing.
+  negative = hyperextension; ``offaxis`` = the rest of the swing (reported,
+  not limited: facts §8 has no bound for it and retargeted mocap elbows show
+  up to ~36° from rest-pose differences).
 - **Forearm rotation** = twist of the lower arm plus twist of the hand about
   their bone axes (the wrist cannot twist; T-pose palms down = mid-prone).
 - **Wrist, fingers**: swing components of the bone's rotation with the twist
@@ -50,6 +52,7 @@ from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.program import HINGE_AXES
 from . import bands
+from .kinematics import kinematics
 
 Array = NDArray[np.float64]
 
@@ -95,7 +98,15 @@ def _perp(v: Array, axis: Array) -> Array:
 
 
 def anatomical_angles(clip: Clip) -> list[AngleTrack]:
-    """All anatomical angles the limits table covers (degrees; conventions in the module docstring)."""
+    """All anatomical angles the limits table covers (degrees; conventions in the module docstring). Cached per clip."""
+    kin = kinematics(clip)
+    cached = kin.cache.get("anatomical_angles")
+    if cached is None:
+        cached = kin.cache["anatomical_angles"] = _anatomical_angles(clip)
+    return list(cached)
+
+
+def _anatomical_angles(clip: Clip) -> list[AngleTrack]:
     sk = clip.skeleton
     L = clip.lrot
 
@@ -139,9 +150,7 @@ def anatomical_angles(clip: Clip) -> list[AngleTrack]:
         rv, tw_fore = _swing_vec(q(f"{side}LowerArm"), fore_dir)
         flex = rv @ hinge
         out.append(AngleTrack(f"{side}Elbow.flexion", "elbow.flexion", flex))
-        out.append(
-            AngleTrack(f"{side}Elbow.offaxis", "elbow.offaxis", np.linalg.norm(rv - flex[:, None] * hinge, axis=1))
-        )
+        out.append(AngleTrack(f"{side}Elbow.offaxis", None, np.linalg.norm(rv - flex[:, None] * hinge, axis=1)))
         hand_dir = _bone_axis(clip, f"{side}Hand", f"{side}MiddleProximal" if sk.has(f"{side}MiddleProximal") else None)
         rv, tw_hand = _swing_vec(q(f"{side}Hand"), hand_dir)
         fr = (tw_fore + tw_hand + 180.0) % 360.0 - 180.0
@@ -182,9 +191,7 @@ def anatomical_angles(clip: Clip) -> list[AngleTrack]:
         rv, _ = _swing_vec(q(f"{side}LowerLeg"), shank)
         flex = rv @ hinge
         out.append(AngleTrack(f"{side}Knee.flexion", "knee.flexion", flex))
-        out.append(
-            AngleTrack(f"{side}Knee.offaxis", "knee.offaxis", np.linalg.norm(rv - flex[:, None] * hinge, axis=1))
-        )
+        out.append(AngleTrack(f"{side}Knee.offaxis", None, np.linalg.norm(rv - flex[:, None] * hinge, axis=1)))
         # ankle and toes
         rv = np.degrees(quat.to_scaled_axis(q(f"{side}Foot")))
         out.append(AngleTrack(f"{side}Ankle.plantarflexion", "ankle.plantarflexion", rv[:, 0]))

@@ -161,10 +161,16 @@ def interval_cv(times: ArrayLike) -> float:
     return float(np.std(iv, ddof=1) / np.mean(iv))
 
 
-def event_interval_cvs(clip: Clip, exclude: frozenset[str] = bands.NON_GESTURE_MARKERS) -> dict[str, tuple[float, int]]:
+def is_gesture_marker(name: str) -> bool:
+    """False for physiology and gait-phase markers (``bands.NON_GESTURE_WORDS``), True for gestures."""
+    low = name.lower()
+    return not any(w in low for w in bands.NON_GESTURE_WORDS)
+
+
+def event_interval_cvs(clip: Clip) -> dict[str, tuple[float, int]]:
     """Per gesture marker name: (CV of its intervals, number of events). Issue 3 gesture-interval CV."""
     by: dict[str, list[float]] = defaultdict(list)
     for t, name in clip.markers:
-        if name not in exclude:
+        if is_gesture_marker(name):
             by[name].append(t)
     return {k: (interval_cv(v), len(v)) for k, v in sorted(by.items())}

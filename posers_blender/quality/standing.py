@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from ..engine import quat
 from ..engine.clip import Clip
+from . import bands
 from .balance import center_of_mass
 from .mechanical import interval_cv, periodicity_purity
 from .signal import detrend, median_frequency
@@ -61,10 +62,15 @@ def breathing_rate_from_motion(clip: Clip) -> float:
 
 
 def breathing(clip: Clip) -> Breathing:
-    """Breathing statistics (facts §1; metrics B7), from markers when there are >= 3 ``inhale`` markers."""
+    """Breathing statistics (facts §1; metrics B7).
+
+    From ``inhale``/``exhale`` markers when there are >= 3 inhales whose median
+    interval is a breath (<= ``BREATH_MARKER_MAX_INTERVAL``), else the rate
+    from the chest motion (less reliable when the trunk also makes large moves).
+    """
     inh = np.sort([t for t, n in clip.markers if n == "inhale"])
     exh = np.sort([t for t, n in clip.markers if n == "exhale"])
-    if len(inh) >= 3:
+    if len(inh) >= 3 and float(np.median(np.diff(inh))) <= bands.BREATH_MARKER_MAX_INTERVAL:
         periods = np.diff(inh)
         ratios = []
         for a, b in zip(inh[:-1], inh[1:]):

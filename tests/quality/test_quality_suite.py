@@ -87,7 +87,7 @@ def test_gait_check_on_a_clockwork_walk_flags_its_regularity():
     assert report.get("gait_cadence").passed
     assert report.get("gait_step_length").passed  # 0.65 m = 0.39 H
     assert report.get("gait_stride_cv").passed is False  # ~0%: a clock, not a person
-    assert report.get("gait_leg_plv").value > 0.99
+    assert report.get("gait_leg_plv").value > 0.99 and report.get("gait_leg_plv").kind == "info"
 
 
 def test_reach_check_reports_peaks_smoothness_and_onsets():
@@ -126,3 +126,30 @@ def test_events_check_scores_gesture_interval_cv():
     names = [r.name for r in report.results if r.check == "events"]
     assert names == ["event_interval_cv[fidget]"]  # breaths are not gestures
     assert report.get("event_interval_cv[fidget]").passed
+
+
+def test_gate_names_and_common_spellings_are_accepted_as_check_names():
+    from posers_blender.quality import validate_checks
+
+    assert validate_checks(["foot_slide", "joint_limits", "speed", "smoothness", "hand_chin", "sway"]) == (
+        "reach",
+        "hand-contact",
+        "sway",
+    )
+
+
+def test_sparse_smoke_inhale_markers_are_not_read_as_breaths():
+    from posers_blender.quality import standing
+    from posers_blender.quality.synthetic import sine_idle
+
+    clip = sine_idle(90.0, freq=0.25)
+    clip.markers = [(5.0 + 24.0 * k, "inhale") for k in range(4)]  # one smoke inhale per puff
+    b = standing.breathing(clip)
+    assert b.source == "chest motion" and b.rate == pytest.approx(15.0, abs=0.3)
+
+
+def test_gait_phase_markers_are_not_gestures():
+    from posers_blender.quality.mechanical import is_gesture_marker
+
+    assert not any(map(is_gesture_marker, ["leftHeelStrike", "right_toe_off", "inhale", "hold", "sigh"]))
+    assert all(map(is_gesture_marker, ["fidget", "glance", "ash_tap", "weight_shift"]))
