@@ -20,7 +20,10 @@ smoking       ``puff_start``/``puff_end`` (and ``smoke_inhale_start``/``_end``) 
 ============  ===========================================================================
 
 Marker conventions are the contract between motions and these checks:
-write them with ``ctx.mark(name, t)``.
+write them with ``ctx.mark(name, t)``. ``inhale`` markers count as breaths
+only when they come every breath (median interval <= 8 s). Names of hard
+gates (``foot_slide``, ``joint_limits``, ``speed``...) and a few other
+spellings are accepted as aliases (:data:`posers_blender.quality.suite.ALIASES`).
 """
 
 from __future__ import annotations

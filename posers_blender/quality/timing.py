@@ -41,8 +41,9 @@ def onset_time(
 
     The threshold sits ``ONSET_FRACTION`` of the way from the resting level
     (median over ``rest`` frames, else the window minimum) to the window's
-    peak; the crossing before the peak is interpolated linearly. NaN when the
-    peak rise is below ``min_peak``.
+    peak; the crossing before the peak is interpolated linearly. If the
+    signal turns upward again (a valley) before falling below the threshold,
+    the valley is the onset. NaN when the peak rise is below ``min_peak``.
     """
     x = np.asarray(signal, dtype=np.float64)
     lo, hi = max(0, lo), min(len(x), hi)
@@ -54,8 +55,12 @@ def onset_time(
         return float("nan")
     thr = base + bands.ONSET_FRACTION * (x[pk] - base)
     i = pk
-    while i > lo and x[i - 1] > thr:
+    # walk back down the rising flank: stop below the threshold or at the valley before the rise
+    # (with background motion such as sway the signal may never drop below the threshold)
+    while i > lo and x[i - 1] > thr and x[i - 1] < x[i]:
         i -= 1
+    if x[i - 1 if i > lo else i] >= x[i] or x[i] <= thr:
+        return i / fs  # a valley above the threshold (or the window start): onset at the valley
     if i == lo:
         return lo / fs
     # crossing between i-1 (below) and i (above)
