@@ -12,6 +12,8 @@ sway          COM sway RMS AP/ML and median frequency
 blinks        blink rate and interval CV from the ``blink`` expression channel
 balance       COM inside the support polygon of the planted feet
 gait          cadence, stance, double support, step length, stride CV, PCI, leg PLV
+smoothness    whole-clip SPARC of the hips' and hands' speed (info: no band applies to
+              continuous motion; reaches have their own bands)
 reach         per hand reach: speed peaks, peak time, SPARC, LDLJ, overshoot, settle,
               pelvis lead and shoulder -> elbow -> wrist lags
 hand-contact  ``touch:<landmark>`` markers (e.g. ``touch:lips``): a hand point within 15 mm
@@ -33,6 +35,8 @@ import math
 import numpy as np
 
 from . import balance, bands, contacts, continuity, limits, mechanical, smoothness, standing, timing
+from .kinematics import kinematics
+from .signal import derivative, lowpass
 from .suite import Evaluation, register_check
 
 
@@ -316,3 +320,15 @@ def _smoking(ev: Evaluation) -> None:
             transports.append(before[-1].duration)
     _band_over(ev, "elbow_at_mouth", elbows, bands.ELBOW_AT_MOUTH, "puffs")
     _band_over(ev, "hand_to_mouth_duration", transports, bands.HAND_TO_MOUTH_DURATION, "hand-to-mouth reaches")
+
+
+@register_check("smoothness", "whole-clip spectral arc length of root and hand speeds (info; reaches: 'reach')")
+def _smoothness(ev: Evaluation) -> None:
+    clip = ev.clip
+    kin = kinematics(clip)
+    for name in ("hips", smoothness.hand_effector(clip, "left"), smoothness.hand_effector(clip, "right")):
+        p = lowpass(contacts.track(kin, name), clip.fps, bands.SMOOTHING_CUTOFF_HZ)
+        v = np.linalg.norm(derivative(p, clip.fps), axis=1)
+        ev.info(
+            f"sparc[{name}]", smoothness.sparc(v, clip.fps), "", "metrics §3 SPARC (whole clip; compare like with like)"
+        )

@@ -198,7 +198,6 @@ ALIASES: dict[str, str] = {
             "bone-length",
         )
     },  # fmt: skip
-    "smoothness": "reach",
     "reaches": "reach",
     "hand-chin": "hand-contact",
     "hand-lips": "hand-contact",

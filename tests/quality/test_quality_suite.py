@@ -132,7 +132,7 @@ def test_gate_names_and_common_spellings_are_accepted_as_check_names():
     from posers_blender.quality import validate_checks
 
     assert validate_checks(["foot_slide", "joint_limits", "speed", "smoothness", "hand_chin", "sway"]) == (
-        "reach",
+        "smoothness",
         "hand-contact",
         "sway",
     )
