@@ -244,6 +244,9 @@ _CMU = {
     "{s}UpperArm": "{Side}Arm",
     "{s}LowerArm": "{Side}ForeArm",
     "{s}Hand": "{Side}Hand",
+    # one finger chain and a thumb stub per hand (Xia and cgspeed files spell the finger LeftHandIndex1)
+    "{s}IndexProximal": "{Side}HandIndex1",
+    "{s}ThumbMetacarpal": "{S}Thumb",
 }
 _BNR = {
     "hips": "Hips",

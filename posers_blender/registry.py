@@ -27,6 +27,9 @@ from types import ModuleType
 from .engine.program import MotionError, MotionProgram
 
 _PKG = __name__.rsplit(".", 1)[0]
+#: Tag of the frozen naive baseline motions (``baseline-*``): listed and reportable, but exempt from the
+#: "every built-in motion passes the hard gates" rule, because failing them is their purpose.
+BASELINE_TAG = "baseline"
 _cache: dict[str, MotionProgram] | None = None
 
 
@@ -96,3 +99,13 @@ def get(motion_id: str) -> MotionProgram:
     close = difflib.get_close_matches(motion_id, list(programs), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise MotionError(f"unknown motion '{motion_id}'{hint} (run 'posers list' to see them)")
+
+
+def is_baseline(program: MotionProgram) -> bool:
+    """True for the frozen naive baseline motions (tagged :data:`BASELINE_TAG`)."""
+    return BASELINE_TAG in program.meta.tags
+
+
+def gated_motions() -> dict[str, MotionProgram]:
+    """The motions the hard gates must pass for: every built-in motion except the tagged baseline."""
+    return {k: p for k, p in discover().items() if not is_baseline(p)}

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from posers_blender import humanoid as hm
-from posers_blender.engine import quat
-from posers_blender.engine.clip import Clip
+from .. import humanoid as hm
+from ..engine import quat
+from ..engine.clip import Clip
 
 ORDER = "ZXY"
 UNITS = "metres"
@@ -68,8 +68,10 @@ def bvh_text(clip: Clip) -> str:
 
     out = io.StringIO()
     out.write("HIERARCHY\n")
+    order: list[int] = []  # joints in the order the hierarchy lists them: the MOTION columns follow it
 
     def emit(j: int, depth: int) -> None:
+        order.append(j)
         ind = "  " * depth
         name = hm.BONES[j]
         if parents[j] < 0:
@@ -94,7 +96,7 @@ def bvh_text(clip: Clip) -> str:
     # local rotations relative to the nearest present ancestor (absent bones fold in)
     lrot = clip.lrot
     cols = [clip.hips_pos]
-    for j in joints:
+    for j in order:
         q = lrot[:, j]
         p = hm.PARENTS[j]
         while p >= 0 and not present[p]:

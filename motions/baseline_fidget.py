@@ -1,0 +1,61 @@
+"""baseline-fidget: the founding document's fidget snippet, frozen: smooth noise on head, spine and arms.
+
+"Nervousness" as continuous noise: every joint wanders all the time at one
+feature frequency, with no discrete gestures, no rest between them, no
+targets. See :mod:`._baseline`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.noise import noise_track
+from ..engine.params import Param, Schema
+from ..engine.program import Context, MotionMeta, MotionProgram, Rig
+from ._baseline import FROZEN, TAGS, X, Y, Z, arms_down, rot
+
+_JOINTS = (
+    ("head", (X, Y), 0.15),
+    ("neck", (X, Y), 0.08),
+    ("spine", (X, Z), 0.05),
+    ("leftLowerArm", (Y,), 0.3),
+    ("rightLowerArm", (Y,), 0.3),
+    ("leftHand", (X, Z), 0.3),
+    ("rightHand", (X, Z), 0.3),
+)
+
+
+class BaselineFidget(MotionProgram):
+    meta = MotionMeta(
+        id="baseline-fidget",
+        name="Baseline: noise fidget",
+        description=f"{FROZEN}: head, spine and arms wander on continuous smooth noise.",
+        tags=(*TAGS, "standing", "fidget"),
+        version="1",
+        checks=("periodicity",),
+        standing=True,
+    )
+    schema = Schema(
+        (
+            Param("frequency", "float", 0.8, "Feature frequency of the noise", 0.1, 3.0, "Hz", "Noise"),
+            Param("amount", "float", 1.0, "Noise amplitude multiplier", 0.0, 3.0, "x", "Noise"),
+        )
+    )
+
+    def init(self, rig: Rig, ctx: Context) -> None:
+        channels = sum(len(axes) for _, axes, _ in _JOINTS)
+        ctx.state["noise"] = noise_track(ctx.rng, ctx.times, ctx.params.frequency, channels=channels)
+
+    def update(self, rig: Rig, ctx: Context, t: float, dt: float) -> None:
+        n = ctx.state["noise"][ctx.frame] * ctx.params.amount
+        arms_down(rig)
+        k = 0
+        for bone, axes, amp in _JOINTS:
+            for axis in axes:
+                rig.add_rotation(bone, rot(axis, float(n[k]) * amp))
+                k += 1
+        rig.add_rotation("leftLowerArm", rot(np.array([0.0, -1.0, 0.0]), 0.3))
+        rig.add_rotation("rightLowerArm", rot(np.array([0.0, 1.0, 0.0]), 0.3))
+
+
+PROGRAM = BaselineFidget()
