@@ -21,7 +21,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="posers-typecheck-") as tmp:
         stage = Path(tmp)
         shutil.copytree(REPO / "posers_blender", stage / "posers_blender", ignore=shutil.ignore_patterns("__pycache__"))
-        shutil.copytree(REPO / "motions", stage / "posers_blender" / "motions", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            REPO / "motions", stage / "posers_blender" / "motions", ignore=shutil.ignore_patterns("__pycache__")
+        )
         shutil.copy(REPO / "pyproject.toml", stage / "pyproject.toml")
         r = subprocess.run([sys.executable, "-m", "mypy", "posers_blender"], cwd=stage)
         return r.returncode
