@@ -27,7 +27,9 @@ differs from the T-pose only at the shoulder (the arm hangs in neutral), so:
   their bone axes (the wrist cannot twist; T-pose palms down = mid-prone).
 - **Wrist, fingers**: swing components of the bone's rotation with the twist
   removed; flexion bends toward the palm (palms face -Y in the T-pose),
-  radial deviation toward the thumb (+Z).
+  radial deviation toward the thumb (+Z). For the wrist the twist is taken
+  as proximal (``hand = twist * swing``): rigs often store forearm rotation
+  on the hand bone, and the wrist then bends about the turned axes.
 - **Spine** (``spine``, ``chest``, ``upperChest``, each bone alone): ``bend`` =
   swing angle away from upright, ``twist`` = axial rotation about +Y.
   **Cervical** = ``neck * head``: flexion (+, chin down), lateral, rotation.
@@ -92,6 +94,15 @@ def _swing_vec(q: Array, axis: Array) -> tuple[Array, Array]:
     return np.degrees(quat.to_scaled_axis(swing)), np.degrees(tw)
 
 
+def _twist_swing_vec(q: Array, axis: Array) -> tuple[Array, Array]:
+    """Like :func:`_swing_vec` but for ``q = twist * swing``: the twist is proximal (applied first in the
+    parent frame) and the swing happens in the twisted frame, as for a hand whose bone also carries the
+    forearm's rotation (the radius turns, then the wrist bends about the turned axes)."""
+    _, twist = quat.swing_twist(q, axis)
+    swing = quat.mul(quat.conj(twist), q)
+    return np.degrees(quat.to_scaled_axis(swing)), np.degrees(quat.twist_angle(q, axis))
+
+
 def _perp(v: Array, axis: Array) -> Array:
     return _unit(v - np.dot(v, axis) * axis)
 
@@ -151,7 +162,7 @@ def _anatomical_angles(clip: Clip) -> list[AngleTrack]:
         out.append(AngleTrack(f"{side}Elbow.flexion", "elbow.flexion", flex))
         out.append(AngleTrack(f"{side}Elbow.offaxis", None, np.linalg.norm(rv - flex[:, None] * hinge, axis=1)))
         hand_dir = _bone_axis(clip, f"{side}Hand", f"{side}MiddleProximal" if sk.has(f"{side}MiddleProximal") else None)
-        rv, tw_hand = _swing_vec(q(f"{side}Hand"), hand_dir)
+        rv, tw_hand = _twist_swing_vec(q(f"{side}Hand"), hand_dir)
         fr = (tw_fore + tw_hand + 180.0) % 360.0 - 180.0
         out.append(AngleTrack(f"{side}Forearm.rotation", "forearm.rotation", fr))
         out.append(AngleTrack(f"{side}Wrist.flexion", "wrist.flexion", -s * rv[:, 2]))

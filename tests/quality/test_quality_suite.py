@@ -154,3 +154,23 @@ def test_gait_phase_markers_are_not_gestures():
 
     assert not any(map(is_gesture_marker, ["leftHeelStrike", "right_toe_off", "inhale", "hold", "sigh"]))
     assert all(map(is_gesture_marker, ["fidget", "glance", "ash_tap", "weight_shift"]))
+
+
+def test_posers_check_reads_a_mocap_bvh_through_the_retargeter(data_dir, capsys):
+    bvh = data_dir / "bvh" / "bnr1_bye_proud_001.bvh"
+    if not bvh.exists():
+        pytest.skip("dev mocap clip not present")
+    code = main(["check", str(bvh), "--checks", "periodicity,balance", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == (0 if data["gates_passed"] else 1)
+    assert {"foot_slide", "joint_limit_frames", "periodicity_purity", "balance_margin"} <= {
+        r["name"] for r in data["results"]
+    }
+
+
+def test_nan_clip_fails_the_gates_without_crashing():
+    clip = rest_clip(1.0)
+    clip.lrot[5, 3, 0] = float("nan")
+    report = evaluate(clip)
+    assert not report.gates_passed
+    assert report.get("nan_values").value == 4 * 0 + 1 and report.get("pose_jump").passed is False
