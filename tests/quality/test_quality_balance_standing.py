@@ -92,3 +92,16 @@ def test_a_weight_shift_does_not_swamp_the_sway_figures():
     assert shifted.ap_rms == pytest.approx(base.ap_rms, rel=0.02)
     assert shifted.ml_rms < 3.0  # a linear detrend would leave ~10 mm
     assert 0.1 < shifted.median_freq < 0.6
+
+
+def test_vectorised_support_margin_matches_the_per_frame_polygon_distance():
+    rng = np.random.default_rng(5)
+    pts = rng.uniform(-0.2, 0.2, size=(200, 8, 2))
+    mask = rng.uniform(size=(200, 8)) < 0.7
+    target = rng.uniform(-0.3, 0.3, size=(200, 2))
+    got = balance.support_margins(pts, mask, target)
+    for f in range(200):
+        if not mask[f].any():
+            assert np.isnan(got[f])
+            continue
+        assert got[f] == pytest.approx(balance.polygon_margin(target[f], pts[f][mask[f]]), abs=1e-9)
