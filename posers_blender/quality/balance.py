@@ -137,11 +137,12 @@ def polygon_margin(point: Array, polygon: Array) -> float:
     return dist if inside else -dist
 
 
-def support_points(clip: Clip) -> tuple[Array, Array]:
+def support_points(clip: Clip) -> tuple[Array, NDArray[np.bool_]]:
     """Sole outline points ``[F, K, 2]`` (x, z) of all foot points and a mask ``[F, K]`` of those in contact."""
     kin = kinematics(clip)
     width = FOOT_WIDTH_H * clip.skeleton.height
-    pts, mask = [], []
+    pts: list[Array] = []
+    mask: list[NDArray[np.bool_]] = []
     for s in SIDES:
         lateral = quat.rotate(kin.grot[:, hm.INDEX[f"{s}Foot"]], np.array([1.0, 0.0, 0.0]))[:, [0, 2]]
         lateral = lateral / np.maximum(np.linalg.norm(lateral, axis=1, keepdims=True), 1e-9)
@@ -186,7 +187,7 @@ def support_margins(points: Array, mask: NDArray[np.bool_], target: Array) -> Ar
     ok_pts = np.where(mask[:, None, :], side >= -eps * np.maximum(elen[:, :, None], 1.0), True)
     edge = np.all(ok_pts, axis=2) & mask[:, i_idx] & mask[:, j_idx] & (elen > 1e-9)  # [F, E]
     c = target[:, None, :]
-    cr = e[..., 0] * (c[..., 1] - pi[..., 1]) - e[..., 1] * (c[..., 0] - pi[..., 0])
+    cr: Array = e[..., 0] * (c[..., 1] - pi[..., 1]) - e[..., 1] * (c[..., 0] - pi[..., 0])
     d_line = cr / np.maximum(elen, 1e-12)
     t = np.clip(np.sum((c - pi) * e, axis=-1) / np.maximum(elen**2, 1e-18), 0.0, 1.0)
     d_seg = np.linalg.norm(c - (pi + t[..., None] * e), axis=-1)

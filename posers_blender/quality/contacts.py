@@ -48,7 +48,7 @@ def track(kin: Kinematics, name: str) -> Array:
     return kin.joint(name)
 
 
-def point_contacts(clip: Clip, name: str) -> Array:
+def point_contacts(clip: Clip, name: str) -> NDArray[np.bool_]:
     """Boolean ``[F]``: the point is on the floor (y < CONTACT_HEIGHT) and slow (horizontal speed < CONTACT_SPEED).
 
     Metrics §0 contact rule, strict end of its ranges (3 cm, 0.2 m/s).
