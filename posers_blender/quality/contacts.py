@@ -224,3 +224,38 @@ def foot_skates(clip: Clip) -> list[Skate]:
                 if path > 0:
                     out.append(Skate(name, s, e, 1000.0 * path))
     return out
+
+
+def liftoff_time(clip: Clip, contact: Contact) -> float:
+    """Sub-frame time (s) a plant ended: where, between its last frame and the next, the last of the foot's
+    points stopped meeting the contact conditions (linear interpolation of height and speed)."""
+    e = contact.end
+    if e >= clip.n_frames:
+        return e / clip.fps
+    kin = kinematics(clip)
+    best = (e - 1) / clip.fps
+    for p in FOOT_POINTS:
+        name = f"{contact.foot}{p}"
+        if not kin.has_landmark(name):
+            continue
+        pos = track(kin, name)
+        h = pos[e - 1 : e + 1, 1]
+        v = np.linalg.norm(derivative(pos[:, [0, 2]], clip.fps)[e - 1 : e + 1], axis=1)
+        if not (h[0] < bands.CONTACT_HEIGHT and v[0] < bands.CONTACT_SPEED):
+            continue
+        frac = 1.0
+        for x, thr in ((h, bands.CONTACT_HEIGHT), (v, bands.CONTACT_SPEED)):
+            if x[1] >= thr:
+                frac = min(frac, float((thr - x[0]) / max(x[1] - x[0], 1e-12)))
+        best = max(best, (e - 1 + frac) / clip.fps)
+    return best
+
+
+def plant_events(clip: Clip, contact: Contact) -> tuple[float, float]:
+    """Sub-frame touch-down and lift-off times (s) of a plant (:func:`touchdown_time`, :func:`liftoff_time`).
+
+    Measured on the contact rule (3 cm, 0.2 m/s): against the gait markers of
+    basic-walk, touch-down reads ~10 ms early and lift-off ~20-40 ms late (a
+    swing starts slowly near the floor), so stance reads ~2-3 points high.
+    """
+    return touchdown_time(clip, contact), liftoff_time(clip, contact)
