@@ -134,7 +134,7 @@ class ConfidentStance(TrackProgram):
         "hands on hips; slow deep breathing, slow large weight shifts and glances.",
         tags=("standing", "confident", "posture"),
         version="1",
-        checks=("breathing", "sway", "blinks", "periodicity", "balance", "foot_slide", "joint_limits", "speed"),
+        checks=("breathing", "sway", "blinks", "periodicity", "balance"),
         standing=True,
     )
     schema = SCHEMA

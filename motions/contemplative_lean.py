@@ -175,17 +175,7 @@ class ContemplativeLean(TrackProgram):
         "head tilted; slow gaze shifts with thinking pauses, chin rubs; optional wall lean.",
         tags=("standing", "contemplative", "thinking"),
         version="1",
-        checks=(
-            "breathing",
-            "sway",
-            "blinks",
-            "periodicity",
-            "balance",
-            "foot_slide",
-            "joint_limits",
-            "speed",
-            "hand_chin",
-        ),
+        checks=("breathing", "sway", "blinks", "periodicity", "balance"),
         standing=True,
     )
     schema = SCHEMA

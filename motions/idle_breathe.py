@@ -109,7 +109,7 @@ class IdleBreathe(TrackProgram):
         "and an occasional face touch.",
         tags=("standing", "idle", "breathing"),
         version="2",
-        checks=("breathing", "sway", "blinks", "periodicity", "balance", "foot_slide", "joint_limits", "speed"),
+        checks=("breathing", "sway", "blinks", "periodicity", "balance"),
         standing=True,
     )
     schema = SCHEMA

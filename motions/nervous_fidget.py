@@ -136,7 +136,7 @@ class NervousFidget(TrackProgram):
         "(face, neck, arm, hand wringing) and gaze aversion, scaled by 'nervousness'.",
         tags=("standing", "nervous", "fidget"),
         version="1",
-        checks=("breathing", "sway", "blinks", "periodicity", "balance", "foot_slide", "joint_limits", "speed"),
+        checks=("breathing", "sway", "blinks", "periodicity", "balance"),
         standing=True,
     )
     schema = SCHEMA

@@ -28,8 +28,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from posers_blender import humanoid as hm
-
+from .. import humanoid as hm
 from . import ik, quat
 from .breathing import BreathTrack, breath_track
 from .curves import bump, minimum_jerk

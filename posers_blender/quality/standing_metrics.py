@@ -11,10 +11,10 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from posers_blender import humanoid as hm
-from posers_blender.engine import quat
-from posers_blender.engine.clip import Clip
-from posers_blender.engine.program import HINGE_AXES
+from .. import humanoid as hm
+from ..engine import quat
+from ..engine.clip import Clip
+from ..engine.program import HINGE_AXES
 
 Array = NDArray[np.float64]
 

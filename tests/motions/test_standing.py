@@ -36,7 +36,7 @@ def schedule(motion: str, params: dict | None = None, seed: int = 0, hours: floa
 def test_motion_declares_standing_checks_and_documented_parameters(motion):
     prog = get(motion)
     assert prog.meta.standing
-    assert {"breathing", "sway", "foot_slide", "joint_limits", "periodicity"} <= set(prog.meta.checks)
+    assert {"breathing", "sway", "periodicity", "balance"} <= set(prog.meta.checks)  # hard gates always apply
     names = {p.name for p in prog.schema.params}
     assert {"energy", "handedness", "gesture_interval", "rate", "sway", "gesture_weight", "gaze_weight"} <= names
     for p in prog.schema.params:
