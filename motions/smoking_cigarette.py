@@ -530,15 +530,13 @@ class SmokingCigarette(TrackProgram):
             narrow = np.maximum(narrow, 0.22 * bump(t, pf.lips_on, 0.4, pf.puff_dur + pf.mouth_hold + pf.inhale, 0.8))
             # eyes glance down at the cigarette as the hand rises (saccade ~180 ms after onset, facts §9)
             gaze_pitch -= 10.0 * bump(t, pf.raise_start + 0.18, 0.06, pf.raise_dur * 0.6, 0.3)
-            # the phase markers plus the quality suite's contract (puff_start/_end, smoke_inhale_start/
-            # _end); inhale/exhale mark every breath, the smoke breath included. No touch:lips: the lips meet
+            # the phase markers (the quality suite reads puff/lower as lips on/off) plus its
+            # smoke_inhale_start/_end; inhale/exhale mark every breath, the smoke breath included. No touch:lips: the lips meet
             # the cigarette, not a hand point (checked through the cigaretteFilter landmark).
             for name, tm in (
                 ("raise", pf.raise_start),
                 ("puff", pf.lips_on),
-                ("puff_start", pf.lips_on),
                 ("lower", pf.lips_off),
-                ("puff_end", pf.lips_off),
                 ("smoke_inhale_start", pf.inhale_start),
                 ("smoke_inhale_end", pf.hold_start),
                 ("hold", pf.hold_start),

@@ -50,8 +50,8 @@ def contact_table() -> None:
             - c.skeleton.landmark_positions("lips", grot, gpos),
             axis=1,
         )
-        on = [a for a, n in c.markers if n == "puff_start"]
-        off = [a for a, n in c.markers if n == "puff_end"]
+        on = [a for a, n in c.markers if n == "puff"]
+        off = [a for a, n in c.markers if n == "lower"]
         at = np.zeros(len(t), bool)
         for a, b in zip(on, off):
             at |= (t >= a) & (t <= b)
