@@ -456,7 +456,14 @@ class SmokingCigarette(TrackProgram):
             }
 
         fingers, palm = reach.face_presentation(
-            sk, side, str(p.grip), eff, clearance=0.003, body=tr, shifts=[(0.0, LIPS_OVERSHOOT, 0.0)]
+            sk,
+            side,
+            str(p.grip),
+            eff,
+            clearance=0.003,
+            body=tr,
+            shifts=[(0.0, LIPS_OVERSHOOT, 0.0)],
+            elbow_range=(115.0, 135.0),  # metrics B9 elbow at the mouth
         )
         # facts §4 APA: a quick 8 mm pelvis shift (2-10 mm [E]) starting before the hand, so it stands out of
         # the sway (~10 mm/s) and is measured 30-80 ms ahead of the hand's onset; it stays as a counterbalance

@@ -331,6 +331,7 @@ def face_presentation(
     body: Tracks | None = None,
     pole: ArrayLike | None = None,
     shifts: Sequence[ArrayLike] = (),
+    elbow_range: tuple[float, float] | None = None,
 ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
     """The first of :data:`FACE_PRESENTATIONS` whose fingers clear the head by ``clearance`` (m) with the
     effector on landmark ``target``; else the one with the most clearance.
@@ -340,7 +341,9 @@ def face_presentation(
     ``pole`` (elbow pole direction), each candidate is solved with the arm IK
     and the wrist limits, so the check sees the hand as it will really sit.
     ``shifts`` (head-frame offsets, metres) are checked too, e.g. the
-    arrival overshoot.
+    arrival overshoot. With ``body`` and ``elbow_range`` (degrees), the first
+    clear candidate whose elbow flexion falls in the range wins; if none
+    does, the first clear one.
     """
     centre, axes = head_ellipsoid(skeleton)
     lm = skeleton.landmarks[target]
@@ -349,7 +352,9 @@ def face_presentation(
     eff = np.asarray(effector, dtype=np.float64)
     jh = skeleton.index("head")
     best, best_clear = FACE_PRESENTATIONS[0], -np.inf
+    first_clear: tuple[tuple[float, float, float], tuple[float, float, float]] | None = None
     for fingers, palm in FACE_PRESENTATIONS:
+        flex = float("nan")
         if body is None:
             r = face_hand_rotation(quat.IDENTITY, side, fingers, palm)
             origin = tgt - quat.rotate(r, eff)
@@ -362,7 +367,8 @@ def face_presentation(
             rot = face_hand_rotation(grot[:, jh], side, fingers, palm)
             pl = elbow_pole(side, out=1.0, back=0.0) if pole is None else np.asarray(pole, dtype=np.float64)
             wp = {"x": Waypoint(world, rot, pl)}
-            solve_reach(trial, ReachPlan(side, "x", (), effector=tuple(eff)), wp, np.zeros(1))  # type: ignore[arg-type]
+            res = solve_reach(trial, ReachPlan(side, "x", (), effector=tuple(eff)), wp, np.zeros(1))  # type: ignore[arg-type]
+            flex = float(np.degrees(res.elbow_flex[0]))
             grot, gpos = trial.fk()
             hq = grot[0, jh]
             hand_w = grot[0, skeleton.index(f"{side}Hand")]
@@ -374,10 +380,13 @@ def face_presentation(
             depth = (1.0 - np.sqrt(np.sum((p / axes) ** 2, axis=-1))) * float(axes.min())
             clear = min(clear, -float(depth.max()))
         if clear >= clearance:
-            return fingers, palm
+            if elbow_range is None or body is None or elbow_range[0] <= flex <= elbow_range[1]:
+                return fingers, palm
+            if first_clear is None:
+                first_clear = (fingers, palm)
         if clear > best_clear:
             best, best_clear = (fingers, palm), clear
-    return best
+    return first_clear if first_clear is not None else best
 
 
 def elbow_pole(side: str, out: float = 0.6, down: float = 1.0, back: float = 0.25) -> Array:
