@@ -129,6 +129,33 @@ def reach_table() -> None:
             )
 
 
+def suite_table(seeds: int = 5) -> None:
+    """The quality suite's own reach measures (palm effector, chest-frame settle) over the right-hand reaches."""
+    from posers_blender.quality import timing
+
+    rows = []
+    for seed in range(seeds):
+        c = sample(PROGRAM, {}, seed=seed, fps=30.0, duration=120.0)
+        for x in timing.reach_timing(c, "right"):
+            r = x.reach
+            rows.append(
+                (r.peak_fraction, r.units, r.overshoot_mm, r.settle_ms, x.trunk_lead, x.elbow_lag, x.wrist_lag, r.sparc)
+            )
+    a = np.array(rows)
+    names = ("peak fraction", "speed peaks", "overshoot mm", "settle ms", "trunk lead ms", "elbow lag ms",
+             "wrist lag ms", "SPARC")  # fmt: skip
+    bounds = ((0.35, 0.55), (1, 2), (2, 10), (0, 300), (30, 80), (0, 100), (0, 100), (-1.8, 0))
+    print(
+        f"\nquality suite, {len(a)} right-hand reaches (seeds 0-{seeds - 1}, 120 s each): median, range, share in band"
+    )
+    for i, (name, (lo, hi)) in enumerate(zip(names, bounds)):
+        col = a[:, i]
+        share = np.mean((col >= lo) & (col <= hi)) * 100
+        print(
+            f"  {name:14s} {np.nanmedian(col):7.2f}  {np.nanmin(col):7.2f}..{np.nanmax(col):7.2f}  {share:3.0f}% in {lo}..{hi}"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=10)
@@ -136,6 +163,7 @@ def main() -> None:
     contact_table()
     timing_table(args.seeds)
     reach_table()
+    suite_table()
 
 
 if __name__ == "__main__":
