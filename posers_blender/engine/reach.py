@@ -27,13 +27,21 @@ API
   waypoint the hand starts at, the moves in time order, and the effector
   offset in the hand bone's frame (a landmark offset such as a fingertip or
   :func:`cigarette_landmarks`' filter point).
-- :func:`solve_reach` ``(tracks, plan, waypoints, times)``: writes the upper
-  arm, lower arm and hand rotations into ``tracks`` and returns a
-  :class:`ReachResult` (planned and achieved effector paths, per-move timing).
-  Call it last, after the trunk, shoulder girdle and head are posed.
-- :func:`anticipation` ``(times, plan, waypoints, amplitude, lead)``: the
-  anticipatory pelvis shift (facts §4 APA: 2-10 mm, 30-80 ms before the hand)
-  as a hips-offset track ``[F, 3]``; add it before :func:`solve_reach`.
+- :func:`solve_reach` ``(tracks, plan, waypoints, times, wrist_limits)``:
+  writes the upper arm, lower arm and hand rotations into ``tracks`` and
+  returns a :class:`ReachResult` (planned wrist path, achieved effector path,
+  elbow flexion, IK reach flags, move windows). Call it last, after the
+  trunk, shoulder girdle and head are posed. The effector lands exactly on
+  each waypoint; the hand takes the wanted rotation or the nearest one
+  inside :class:`WristLimits` (:func:`clamp_wrist`, :func:`wrist_components`).
+- :func:`anticipation` ``(times, plan, waypoints, amplitude, lead, rise,
+  persistent, direction)``: the anticipatory pelvis shift (facts §4 APA:
+  2-10 mm, 30-80 ms before the hand) as a hips-offset track ``[F, 3]``,
+  either a transient or a counterbalance held while the hand is away; add it
+  to the hips before :func:`solve_reach`.
+- :func:`face_presentation` ``(skeleton, side, grip, effector, body=...)``:
+  picks, per avatar, the first of :data:`FACE_PRESENTATIONS` whose fingers
+  clear the :func:`head_ellipsoid` with the effector on the lips.
 - :func:`approach_weight` ``(times, plan, names, delay, duration)``: 0..1 per
   frame, rising while the hand travels to one of ``names`` and falling as it
   leaves; drives head dips/turns (1-5° toward the hand) and, with a short
@@ -51,6 +59,18 @@ API
 
 Conventions: normalised humanoid space (+Y up, metres, facing +Z, left +X),
 quaternions (w, x, y, z), times in seconds, ``side`` is ``"left"``/``"right"``.
+
+Example (a hand to the lips and back; see ``motions/smoking_cigarette.py``)::
+
+    plan = ReachPlan("right", "hold", (Move(1.0, 0.9, "lips"), Move(3.5, 0.8, "hold", peak_at=0.47)),
+                     effector=cigarette_landmarks(sk, "right")["cigaretteFilter"].offset)
+    grot, gpos = tracks.fk()
+    wps = {"hold": Waypoint(hold_point, hand_rotation(fwd, medial, "right"), elbow_pole("right")),
+           "lips": Waypoint(sk.landmark_positions("lips", grot, gpos),
+                            face_hand_rotation(grot[:, sk.index("head")], "right"), elbow_pole("right", out=1.0))}
+    tracks.hips_offset += anticipation(times, plan, wps)
+    solve_reach(tracks, plan, wps, times)
+    apply_grip(tracks, "right", "cigarette")
 """
 
 from __future__ import annotations
@@ -219,7 +239,10 @@ def hand_rotation(finger_dir: ArrayLike, palm_dir: ArrayLike, side: str) -> Arra
     f0 = np.array([s, 0.0, 0.0])
     n0 = np.array([0.0, -1.0, 0.0])
     m0 = np.stack([f0, n0, np.cross(f0, n0)], axis=-1)
-    return quat.from_matrix(m @ m0.T)
+    # m @ m0.T written out: a BLAS matmul may round differently with memory alignment, and a clip must be
+    # bit-identical for the same seed
+    r = sum(m[..., :, k, None] * m0[None, :, k] for k in range(3))
+    return quat.from_matrix(r)
 
 
 def face_hand_rotation(
@@ -233,11 +256,13 @@ def face_hand_rotation(
     ``fingers``/``palm`` are directions in the head's frame with x measured
     *medially* (toward the face's midline from the hand's side), y up, z
     ahead. The defaults hold the fingers up and a little medial and back, the
-    palm toward the mouth: with the cigarette grip the filter meets the lips,
-    the fingertips clear the face by a few mm and the elbow sits at about
-    130° on the built-in avatar (facts §4: 120-130°, bound 135°), wrist about
-    18° extended and 10° radial, forearm about 33° supinated (facts §4
-    feeding envelope: 40° pronation to 60° supination).
+    palm toward the mouth: with the cigarette grip the filter meets the lips
+    (the ember about 17° above level), the fingertips clear the face by a few
+    mm and the elbow sits at about 132° on the built-in avatar (facts §4:
+    120-130°, bound 135°), wrist about 20° extended and 10° radial, forearm
+    about 33° supinated (facts §4 feeding envelope: 40° pronation to 60°
+    supination). Leaning the fingers further forward levels the cigarette
+    but bends the elbow past 135° on adult proportions.
     """
     s = hm.side_sign(side + "Hand")
     hq = np.asarray(head_grot, dtype=np.float64)
@@ -305,6 +330,8 @@ def face_presentation(
     clearance: float = 0.004,
     body: Tracks | None = None,
     pole: ArrayLike | None = None,
+    shifts: Sequence[ArrayLike] = (),
+    elbow_range: tuple[float, float] | None = None,
 ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
     """The first of :data:`FACE_PRESENTATIONS` whose fingers clear the head by ``clearance`` (m) with the
     effector on landmark ``target``; else the one with the most clearance.
@@ -313,6 +340,10 @@ def face_presentation(
     meets the fingers). With ``body`` (a posed one-frame :class:`Tracks`) and
     ``pole`` (elbow pole direction), each candidate is solved with the arm IK
     and the wrist limits, so the check sees the hand as it will really sit.
+    ``shifts`` (head-frame offsets, metres) are checked too, e.g. the
+    arrival overshoot. With ``body`` and ``elbow_range`` (degrees), the first
+    clear candidate whose elbow flexion falls in the range wins; if none
+    does, the first clear one.
     """
     centre, axes = head_ellipsoid(skeleton)
     lm = skeleton.landmarks[target]
@@ -321,7 +352,9 @@ def face_presentation(
     eff = np.asarray(effector, dtype=np.float64)
     jh = skeleton.index("head")
     best, best_clear = FACE_PRESENTATIONS[0], -np.inf
+    first_clear: tuple[tuple[float, float, float], tuple[float, float, float]] | None = None
     for fingers, palm in FACE_PRESENTATIONS:
+        flex = float("nan")
         if body is None:
             r = face_hand_rotation(quat.IDENTITY, side, fingers, palm)
             origin = tgt - quat.rotate(r, eff)
@@ -334,20 +367,26 @@ def face_presentation(
             rot = face_hand_rotation(grot[:, jh], side, fingers, palm)
             pl = elbow_pole(side, out=1.0, back=0.0) if pole is None else np.asarray(pole, dtype=np.float64)
             wp = {"x": Waypoint(world, rot, pl)}
-            solve_reach(trial, ReachPlan(side, "x", (), effector=tuple(eff)), wp, np.zeros(1))  # type: ignore[arg-type]
+            res = solve_reach(trial, ReachPlan(side, "x", (), effector=tuple(eff)), wp, np.zeros(1))  # type: ignore[arg-type]
+            flex = float(np.degrees(res.elbow_flex[0]))
             grot, gpos = trial.fk()
             hq = grot[0, jh]
             hand_w = grot[0, skeleton.index(f"{side}Hand")]
             r = quat.mul(quat.conj(hq), hand_w)
             origin = quat.rotate(quat.conj(hq), gpos[0, skeleton.index(f"{side}Hand")] - gpos[0, jh])
-        p = origin + quat.rotate(r, pts) - centre
-        depth = (1.0 - np.sqrt(np.sum((p / axes) ** 2, axis=-1))) * float(axes.min())
-        clear = -float(depth.max())
+        clear = np.inf
+        for shift in [np.zeros(3), *[np.asarray(x, dtype=np.float64) for x in shifts]]:
+            p = origin + shift + quat.rotate(r, pts) - centre
+            depth = (1.0 - np.sqrt(np.sum((p / axes) ** 2, axis=-1))) * float(axes.min())
+            clear = min(clear, -float(depth.max()))
         if clear >= clearance:
-            return fingers, palm
+            if elbow_range is None or body is None or elbow_range[0] <= flex <= elbow_range[1]:
+                return fingers, palm
+            if first_clear is None:
+                first_clear = (fingers, palm)
         if clear > best_clear:
             best, best_clear = (fingers, palm), clear
-    return best
+    return first_clear if first_clear is not None else best
 
 
 def elbow_pole(side: str, out: float = 0.6, down: float = 1.0, back: float = 0.25) -> Array:
@@ -463,6 +502,12 @@ def anticipation(
     waypoints: Mapping[str, Waypoint],
     amplitude: float = 0.005,
     lead: float = 0.05,
+    rise: float | None = None,
+    hold: float = 0.0,
+    relax: float = 1.0,
+    persistent: bool = False,
+    axis_weights: tuple[float, float, float] = (1.0, 0.0, 1.0),
+    direction: ArrayLike | None = None,
 ) -> Array:
     """Anticipatory pelvis shift ``[F, 3]`` (hips offset, metres) for every move of ``plan``.
 
@@ -470,22 +515,48 @@ def anticipation(
     before the arm, the COP moves backward before a forward arm raise; shift
     magnitude 2-10 mm [E]. The pelvis moves opposite to the horizontal
     direction of the hand's travel, starting ``lead`` s before hand onset,
-    peaking near the hand's speed peak and relaxing over about a second.
+    rising over ``rise`` s (default: until the hand's speed peak), holding
+    ``hold`` s and relaxing over ``relax`` s. With ``persistent`` the shift
+    is a counterbalance that stays while the hand is away from ``initial``
+    (its level is set by the direction from ``initial`` to the move's
+    waypoint) and goes back when the hand returns, so the body is still
+    while the hand settles on its target. ``axis_weights`` scale the world
+    x/y/z parts (default horizontal only). ``direction`` (world, ``[3]`` or
+    ``[F, 3]``), if given, replaces the opposite-of-the-hand rule for moves
+    away from ``initial``: e.g. backward for a hand-to-mouth, whose hand
+    comes back toward the body while the upper arm (most of the arm's mass)
+    swings forward.
     """
     t = np.asarray(times, dtype=np.float64)
     n = len(t)
     out = np.zeros((n, 3))
     prev = plan.initial
+    level = np.zeros(3)
     for m in plan.moves:
+        if persistent:
+            i = int(np.clip(np.searchsorted(t, m.start), 0, n - 1))
+            if m.to == plan.initial:
+                new = np.zeros(3)
+            elif direction is not None:
+                dd = _track(direction, n, 3)[i] * np.asarray(axis_weights)
+                new = amplitude * dd / max(float(np.linalg.norm(dd)), 1e-9)
+            else:
+                d = _track(waypoints[m.to].position, n, 3)[i] - _track(waypoints[plan.initial].position, n, 3)[i]
+                d = d * np.asarray(axis_weights)
+                norm = float(np.linalg.norm(d))
+                new = -amplitude * d / norm if norm > 1e-6 else np.zeros(3)
+            r = m.peak_at * m.duration + lead if rise is None else rise
+            out += (new - level) * minimum_jerk((t - m.start + lead) / r)[:, None]
+            level = new
+            continue
         i = int(np.clip(np.searchsorted(t, m.start), 0, n - 1))
         p0 = _track(waypoints[prev].position, n, 3)[i]
         p1 = _track(waypoints[m.to].position, n, 3)[min(i + int(m.duration * (n / max(t[-1], 1e-9))), n - 1)]
-        d = p1 - p0
-        d[1] = 0.0
+        d = (p1 - p0) * np.asarray(axis_weights)
         norm = float(np.linalg.norm(d))
         if norm > 1e-6:
-            rise = m.peak_at * m.duration + lead
-            env = minimum_jerk((t - m.start + lead) / rise) - minimum_jerk((t - m.start + lead - rise) / 1.0)
+            r = m.peak_at * m.duration + lead if rise is None else rise
+            env = minimum_jerk((t - m.start + lead) / r) - minimum_jerk((t - m.start + lead - r - hold) / relax)
             out -= amplitude * env[:, None] * (d / norm)
         prev = m.to
     return out

@@ -196,6 +196,8 @@ def test_each_raise_and_lower_has_one_speed_peak_at_35_to_60_percent(clip):
         assert len(peaks) == 1, (kind, start)
         rel = (t[w][peaks[0]] - start) / dur
         assert 0.35 <= rel <= 0.60, (kind, rel)
+        if kind == "raise":
+            assert 0.38 <= rel <= 0.48, rel  # facts §4: 0.40-0.45 T approaching the face
 
 
 def test_hand_paths_are_curved(clip):
@@ -256,14 +258,22 @@ def test_smoke_breaths_are_about_1_7_quiet_breaths_deep():
 def test_lips_close_on_the_filter_and_purse_for_the_exhale(clip):
     t = clip.times
     ou = clip.expressions["ou"]
-    for a, b in _windows(clip, "puff", "lower"):
-        assert ou[(t > a + 0.1) & (t < b - 0.1)].min() > 0.2
-    for a, _ in _windows(clip, "exhale", "raise"):
-        assert ou[(t > a + 0.5) & (t < a + 1.5)].max() > 0.4
     blink = clip.expressions["blink"]
+    for p in sc.schedule({}, seed=3, duration=75.0, fps=FPS).puffs:
+        if p.end > clip.duration:
+            continue
+        assert ou[(t > p.lips_on + 0.1) & (t < p.lips_off - 0.1)].min() > 0.2
+        assert ou[(t > p.exhale_start + 0.5) & (t < p.exhale_start + 1.5)].max() > 0.4
+        assert np.median(blink[(t > p.inhale_start) & (t < p.hold_start)]) > 0.1  # eyes narrow on the inhale
     assert np.sum(np.diff((blink > 0.8).astype(int)) == 1) >= 8  # blinks continue (~15/min over 75 s)
-    for a, b in _windows(clip, "inhale", "hold"):
-        assert np.median(blink[(t > a) & (t < b)]) > 0.1  # eyes narrow on the inhale
+
+
+def test_every_breath_is_marked_and_the_smoke_breath_is_one_of_them(clip):
+    inhales = [t for t, n in clip.markers if n == "inhale"]
+    smoke = [t for t, n in clip.markers if n == "smoke_inhale_start"]
+    assert len(inhales) >= 10 and set(smoke) <= set(inhales)
+    names = [n for _, n in clip.markers]
+    assert names.count("smoke_inhale_start") == names.count("hold") >= 2
 
 
 # -- determinism ---------------------------------------------------------------------------------------------------
@@ -273,7 +283,36 @@ def test_same_seed_gives_identical_clips_and_other_seeds_other_timings():
     a = sample(PROGRAM, {}, seed=7, fps=10.0, duration=40.0)
     b = sample(PROGRAM, {}, seed=7, fps=10.0, duration=40.0)
     c = sample(PROGRAM, {}, seed=8, fps=10.0, duration=40.0)
-    assert np.array_equal(a.lrot, b.lrot) and a.markers == b.markers
+    # Equal to 1e-12: inside a long test session the arm very rarely differs by one ulp (1e-16) between two
+    # runs of identical inputs; the cause (numpy SIMD path choice) was not pinned down. Timings are exact.
+    assert np.allclose(a.lrot, b.lrot, rtol=0.0, atol=1e-12) and a.markers == b.markers
+    assert np.array_equal(a.hips_pos, b.hips_pos)
     ta = [t for t, n in a.markers if n in ("puff", "exhale")]
     tc = [t for t, n in c.markers if n in ("puff", "exhale")]
     assert ta != tc
+
+
+# -- the quality suite --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"handedness": "left", "grip": "pinch", "manner": "nervous", "other_arm": "hold_elbow"}]
+)
+def test_hard_gates_pass_including_wrist_and_forearm_limits(params):
+    from posers_blender.quality import evaluate
+    from posers_blender.quality.limits import limit_violations
+
+    c = sample(PROGRAM, {**params, "first_puff": 0.5}, seed=5, fps=FPS, duration=30.0)
+    lv = limit_violations(c)
+    assert lv.frames == 0, lv
+    report = evaluate(c, PROGRAM.meta)
+    assert report.gates_passed, report.table()
+
+
+def test_smoking_topography_bands_pass():
+    from posers_blender.quality import evaluate
+
+    c = sample(PROGRAM, {"first_puff": 0.5}, seed=6, fps=FPS, duration=80.0)
+    report = evaluate(c, PROGRAM.meta, checks=("smoking",))
+    smoking = [r for r in report.results if r.check == "smoking" and r.kind == "band"]
+    assert smoking and all(r.passed for r in smoking), report.table()
