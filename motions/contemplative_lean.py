@@ -132,6 +132,7 @@ def style_for(p: Params, wall_z: float | None = None) -> standing.StandingStyle:
         head_roll=s * p.head_tilt,
         eye_level=0.5,
         arm_mode="chin",
+        head_share=0.35,  # the chin rests on the fist: the eyes do most of each gaze shift
         support_side=side,
         enter=p.enter,
         leave=p.leave,

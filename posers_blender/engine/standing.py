@@ -153,6 +153,7 @@ class StandingStyle:
     gaze: GazeStyle = field(default_factory=GazeStyle)
     blink_rate: float = 15.0
     head_motion: float = 1.0
+    head_share: float = 1.0  # scales the head's part of gaze shifts (a chin resting on a hand turns less)
     eye_level: float = 0.7  # share of the posture's head pitch the eyes undo (1 = eyes level; chin-down stare)
     # gestures (facts §6 / metrics B10: calm 0.2-0.8 self-touches per minute)
     gesture_interval: float = 150.0
@@ -512,8 +513,9 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
         for gl in sched.glances:
             ctx.mark(gl.kind, gl.t)
     hn = wander(rngs["head"], t, 0.25, channels=3) * style.head_motion
-    yaw = (hn[:, 0] * 1.2 + head_fidget[:, 0] + gz.head_yaw) * wgz
-    pitch = hn[:, 1] * 1.0 + head_fidget[:, 1] + gz.head_pitch * wgz
+    hs = style.head_share
+    yaw = (hn[:, 0] * 1.2 + head_fidget[:, 0] + hs * gz.head_yaw) * wgz
+    pitch = hn[:, 1] * 1.0 + head_fidget[:, 1] + hs * gz.head_pitch * wgz
     head_roll = hn[:, 2] * 0.6 + style.head_roll
     chest_yaw = gz.chest_yaw * wgz
 
@@ -895,7 +897,10 @@ def _comfortable_wrist(sk: Skeleton, side: str, local: Array) -> Array:
     mid = f"{side}MiddleProximal"
     axis = sk.offsets[hm.INDEX[mid]] if sk.has(mid) else np.array([s, 0.0, 0.0])
     axis = axis / np.linalg.norm(axis)
-    swing, twist = quat.swing_twist(local, axis)
+    # forearm rotation first, then the wrist bends about the turned axes: local = twist * swing (the
+    # quality suite reads the wrist the same way)
+    _, twist = quat.swing_twist(local, axis)
+    swing = quat.mul(quat.conj(twist), local)
     rv = np.degrees(quat.to_scaled_axis(swing))
     flex = _soft_range(-s * rv[:, 2], -60.0, 75.0, 15.0)  # + flexion (palm-ward)
     dev = _soft_range(-s * rv[:, 1], -35.0, 15.0, 8.0)  # + radial
@@ -903,7 +908,7 @@ def _comfortable_wrist(sk: Skeleton, side: str, local: Array) -> Array:
     rv[:, 1] = -s * dev
     tw = np.degrees(quat.twist_angle(local, axis))
     tw = _soft_range(tw, -60.0, 60.0, 15.0)
-    return quat.mul(quat.from_scaled_axis(np.radians(rv)), quat.from_axis_angle(axis, np.radians(tw)))
+    return quat.mul(quat.from_axis_angle(axis, np.radians(tw)), quat.from_scaled_axis(np.radians(rv)))
 
 
 def _solve_goal(
@@ -920,7 +925,7 @@ def _solve_goal(
     hand_rot = np.broadcast_to(lay.hand, (n, 4))
     upper_g = grot[:, ju]
     sol = None
-    for _ in range(3):
+    for _ in range(6):  # IK and wrist clamp alternate; a fixed point within ~0.1 mm after 4-6 rounds
         target = lay.goal - quat.rotate(hand_rot, lay.contact)
         sol = ik.two_bone(
             gpos[:, ju], upper_g, sk.offsets[jl], sk.offsets[jh], target, lay.pole, hinge, HINGE_LIMITS["LowerArm"]
