@@ -71,13 +71,23 @@ def param_group(motion_id: str, schema: Schema) -> type:
 
 
 def values(group: Any, schema: Schema) -> dict[str, Any]:
-    """The PropertyGroup's values as a parameter dict (validated by the caller through ``schema.validate``)."""
-    return {p.name: getattr(group, p.name) for p in schema}
+    """The PropertyGroup's values as a parameter dict (validated by the caller through ``schema.validate``).
+
+    Blender stores float properties in single precision; they are rounded to 6 significant digits so a
+    default of 0.8 comes back as 0.8 (not 0.800000011920929) and provenance reads as the user typed it.
+    """
+    out = {}
+    for p in schema:
+        v = getattr(group, p.name)
+        out[p.name] = float(f"{v:.6g}") if p.kind == "float" else v
+    return out
 
 
 def _motion_items(self: Any, context: Any) -> list[tuple[str, str, str]]:
     progs = registry.discover()
-    return [(mid, prog.meta.name, prog.meta.description) for mid, prog in sorted(progs.items())]
+    # the motions animators want first; the robotic baselines (kept for quality comparisons) last
+    order = sorted(progs, key=lambda m: (m != "idle-breathe", "baseline" in progs[m].meta.tags, m))
+    return [(mid, progs[mid].meta.name, progs[mid].meta.description) for mid in order]
 
 
 def _on_preview(self: Any, context: Any) -> None:
