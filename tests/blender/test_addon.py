@@ -182,3 +182,31 @@ def test_push_to_nla_operator_moves_the_bake_and_its_face_and_gaze_actions(addon
         for o in bpy.data.objects
         if o.type == "EMPTY"
     )
+
+
+def test_preview_overrides_an_animated_user_action_and_gives_it_back_untouched(addon):
+    obj = rig()
+    pb = obj.pose.bones["leftUpperArm"]
+    for frame, w in ((1, 1.0), (20, 0.8)):
+        pb.rotation_quaternion = (w, 0.0, 0.0, float(np.sqrt(1 - w * w)))
+        pb.keyframe_insert("rotation_quaternion", frame=frame)
+    user = obj.animation_data.action
+    keys = [
+        tuple(k.co) for fc in user.layers[0].strips[0].channelbag(user.slots[0]).fcurves for k in fc.keyframe_points
+    ]
+    scene = bpy.context.scene
+    scene.frame_set(20)
+    mine = np.array(pb.rotation_quaternion)
+    obj.posers.preview = True
+    scene.frame_set(21)
+    scene.frame_set(20)
+    assert not np.allclose(pb.rotation_quaternion, mine, atol=1e-3)  # the preview pose wins while previewing
+    obj.posers.preview = False
+    scene.frame_set(21)
+    scene.frame_set(20)
+    assert np.allclose(pb.rotation_quaternion, mine, atol=1e-6)  # the user's animation plays again
+    assert obj.animation_data.action == user
+    after = [
+        tuple(k.co) for fc in user.layers[0].strips[0].channelbag(user.slots[0]).fcurves for k in fc.keyframe_points
+    ]
+    assert after == keys
