@@ -1,0 +1,219 @@
+"""Pinned gates and bands of the motion-quality suite, each with its source.
+
+Nothing else in the product may define a bound: motions, tests, ``posers check``
+and the tuner all read these constants, so no motion can pass by choosing its
+own bound. Sources: ``human_motion_facts.md`` ("facts §N") and
+``motion_quality_metrics.md`` ("metrics §9 A1..B11"), both in
+``shared/reference``; "issue 3" is the quality issue's own wording.
+Confidence tags follow the facts file: [M]/[R] measured or reference,
+[D] derived by us, [E] an estimate (provisional, recalibrate against mocap).
+
+Hard gates apply to every motion; bands apply where a motion declares the
+check (``MotionMeta.checks``, see :data:`posers_blender.quality.suite.CHECKS`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A closed interval ``[lo, hi]`` (either end may be open: ``None``) with its unit and source."""
+
+    lo: float | None
+    hi: float | None
+    unit: str
+    source: str
+    provisional: bool = False
+
+    def ok(self, value: float) -> bool:
+        """True when ``value`` is finite and inside the interval."""
+        if value is None or not math.isfinite(value):
+            return False
+        if self.lo is not None and value < self.lo:
+            return False
+        return not (self.hi is not None and value > self.hi)
+
+    def text(self) -> str:
+        u = f" {self.unit}" if self.unit else ""
+        if self.lo is not None and self.hi is not None:
+            if self.lo == self.hi:
+                return f"= {self.lo:g}{u}"
+            return f"{self.lo:g}..{self.hi:g}{u}"
+        if self.hi is not None:
+            return f"<= {self.hi:g}{u}"
+        if self.lo is not None:
+            return f">= {self.lo:g}{u}"
+        return "any"
+
+
+# --------------------------------------------------------------------------------------
+# Detection constants (not bounds: how events are found)
+# --------------------------------------------------------------------------------------
+#: Foot point counts as on the floor below this height (metres) above the clip's floor (metrics §0: 3-5 cm).
+CONTACT_HEIGHT = 0.03
+#: ... and slower than this horizontal speed (m/s) (metrics §0: 0.2-0.5 m/s; the strict end).
+CONTACT_SPEED = 0.2
+#: Contacts shorter than this (s) are touches in passing, not plants.
+CONTACT_MIN_DURATION = 0.1
+#: Last share of a contact ignored for slide when the foot lifts before the clip ends (metrics §2: roll-off ~10%).
+ROLL_OFF_FRACTION = 0.10
+#: Joint-limit tolerance added to every range of motion (facts §8 rules: "plus about 5° of tolerance").
+LIMIT_TOLERANCE_DEG = 5.0
+#: Humeral axial rotation is not defined near straight overhead (swing from hanging ~180°); skipped above this.
+SHOULDER_ROTATION_MAX_ELEVATION_DEG = 150.0
+#: Joints moving less than this RMS (degrees) are too still for a periodicity score.
+PURITY_MIN_RMS_DEG = 0.5
+#: Hand reaches: a movement whose filtered speed peaks above this (m/s) and that travels this far (m).
+REACH_MIN_PEAK_SPEED = 0.15
+REACH_MIN_DISTANCE = 0.05
+#: Onset/offset threshold as a share of peak speed (metrics §6 onset lag: 5% of peak).
+ONSET_FRACTION = 0.05
+#: SPARC and LDLJ are taken over the span where speed exceeds this share of the peak (metrics B2: 2%).
+SMOOTHNESS_SPAN_FRACTION = 0.02
+#: Movement units (facts §4, Murphy): rise > 20 mm/s from the previous minimum, peaks >= 150 ms apart.
+NMU_MIN_RISE = 0.020
+NMU_MIN_GAP = 0.150
+#: Zero-lag low-pass for jerk-based metrics (metrics §0 and B2: 4th-order Butterworth, 6 Hz).
+SMOOTHING_CUTOFF_HZ = 6.0
+#: A reach counts as settled when it stays within this distance (m) of its final position.
+SETTLE_TOLERANCE = 0.001
+#: Distribution distance: window length (s), hop (s), and the fewest windows a side may have.
+FD_WINDOW_S = 2.0
+FD_HOP_S = 0.5
+FD_MIN_WINDOWS = 8
+#: Ridge added to each feature covariance, as a share of its mean variance (keeps small-sample Σ invertible).
+FD_REGULARISATION = 1e-3
+#: Fewest events/intervals for a rate or a CV to be reported against a band.
+MIN_EVENTS_FOR_CV = 5
+#: Marker names that are physiology or gait phase, not gestures (excluded from event-interval regularity).
+NON_GESTURE_MARKERS = frozenset(
+    {"inhale", "exhale", "sigh", "heel_strike", "toe_off", "left_heel_strike", "right_heel_strike", "step"}
+)
+
+# --------------------------------------------------------------------------------------
+# Hard gates (every motion, every seed)
+# --------------------------------------------------------------------------------------
+FOOT_SLIDE_MAX = Bound(None, 5.0, "mm", "issue 3 hard gate; metrics §9 A2 (planted-foot motions <= 5 mm)")
+FOOT_SLIDE_MAX_STANDING = Bound(None, 2.0, "mm", "issue 3 hard gate for standing motions (MotionMeta.standing)")
+PENETRATION_MAX = Bound(None, 5.0, "mm", "metrics §9 A3 (sole >= -5 mm every frame)")
+FLOAT_MAX = Bound(None, 5.0, "mm", "metrics §9 A4 (lowest foot point <= 5 mm every frame; no flight in Posers)")
+LIMIT_VIOLATION_FRAMES = Bound(None, 0.0, "frames", "metrics §9 A5; facts §8 ROM + 5° tolerance")
+NAN_VALUES = Bound(None, 0.0, "values", "issue 3 hard gate (no NaN)")
+#: Pose jump: |p[i+1] - p[i] - (v[i-1] + v[i+1])/2| of any joint, the step a smooth track cannot explain.
+#: A min-jerk 0.3 m reach in 0.3 s leaves ~12 mm at 30 fps; a one-frame pop of A leaves 1.5 A. [E]
+POSE_JUMP_MAX = Bound(None, 20.0, "mm", "issue 3 'no discontinuity'; threshold [E], see quality.continuity")
+#: Velocity jump: change of a joint's velocity in one frame; 1.5 m/s at 30 fps = 45 m/s^2 (far above ADL). [E]
+VELOCITY_JUMP_MAX = Bound(None, 1.5, "m/s", "issue 3 'no discontinuity'; metrics §7 (no velocity jumps); [E]")
+BONE_LENGTH_CV_MAX = Bound(None, 0.5, "%", "metrics §9 A6 (bone-length CV <= 0.5%)")
+JOINT_SPEED_MAX = Bound(None, 600.0, "deg/s", "metrics §9 A8 (any joint <= 600°/s, eyes excluded)")
+JOINT_SPEED_P99_STANDING = Bound(
+    None, 300.0, "deg/s", "metrics §9 A8 (standing motions: 99th percentile <= 300°/s); facts §9"
+)
+
+# --------------------------------------------------------------------------------------
+# Joint ranges of motion (facts §8), degrees, as (lo, hi) of an anatomical angle.
+# The upper end of each normal range is used (the most permissive healthy value);
+# the gate adds LIMIT_TOLERANCE_DEG on both sides. Sign conventions: quality.limits.
+# --------------------------------------------------------------------------------------
+JOINT_LIMITS: dict[str, tuple[float, float, str]] = {
+    # spine, per bone: facts §8 rule "a single-bone spine bend > ~15° reads as broken" [D]
+    "spine.bend": (0.0, 15.0, "facts §8 rules: single-bone spine bend <= ~15° [D]"),
+    "chest.bend": (0.0, 15.0, "facts §8 rules: single-bone spine bend <= ~15° [D]"),
+    "upperChest.bend": (0.0, 15.0, "facts §8 rules: single-bone spine bend <= ~15° [D]"),
+    # axial: lumbar rotation 3-18 (spine bone); thoracic 30-35 per side over two bones [E] -> 18 each
+    "spine.twist": (-18.0, 18.0, "facts §8 lumbar rotation 3-18°"),
+    "chest.twist": (-18.0, 18.0, "facts §8 thoracic rotation 30-35° per side over 2 bones [D/E]"),
+    "upperChest.twist": (-18.0, 18.0, "facts §8 thoracic rotation 30-35° per side over 2 bones [D/E]"),
+    # whole cervical spine (neck * head relative to upperChest)
+    "cervical.flexion": (-80.0, 50.0, "facts §8 neck flexion 45-50, extension 55-80"),
+    "cervical.lateral": (-45.0, 45.0, "facts §8 neck lateral flexion 35-45 per side"),
+    "cervical.rotation": (-80.0, 80.0, "facts §8 neck rotation 70-80 per side"),
+    # shoulder complex (shoulder * upperArm relative to upperChest), from the hanging arm
+    "shoulder.behind": (-90.0, 60.0, "facts §8 shoulder extension 50-60, horizontal abduction 40-55"),
+    "shoulder.across": (-90.0, 50.0, "facts §8 cross-body adduction 30-50, horizontal adduction 130-140"),
+    "shoulder.rotation": (-90.0, 90.0, "facts §8 external rotation 90, internal rotation 70-90"),
+    # elbow and forearm
+    "elbow.flexion": (0.0, 150.0, "facts §8 elbow flexion 140-150, extension 0; metrics A5 no hyperextension < -5°"),
+    "elbow.offaxis": (0.0, 15.0, "hinge joint: off-axis swing <= 15° [E] (carrying angle 10-15° is in the rest)"),
+    "forearm.rotation": (-90.0, 90.0, "facts §8 pronation 70-90, supination 85-90"),
+    # wrist: flexion +, radial deviation +
+    "wrist.flexion": (-70.0, 90.0, "facts §8 wrist extension 70, flexion 75-90"),
+    "wrist.deviation": (-45.0, 20.0, "facts §8 radial deviation 20, ulnar 30-45"),
+    # fingers 2-5
+    "finger.mcp.flexion": (-45.0, 90.0, "facts §8 MCP flexion 90, hyperextension 0-45"),
+    "finger.mcp.abduction": (-20.0, 20.0, "facts §8 MCP abduction about 20"),
+    "finger.pip.flexion": (0.0, 120.0, "facts §8 PIP flexion 100-120"),
+    "finger.dip.flexion": (0.0, 90.0, "facts §8 DIP flexion 80-90"),
+    # thumb
+    "thumb.cmc.swing": (0.0, 70.0, "facts §8 thumb CMC abduction 45-70"),
+    "thumb.mcp.flexion": (0.0, 55.0, "facts §8 thumb MCP flexion 50-55"),
+    "thumb.ip.flexion": (-15.0, 80.0, "facts §8 thumb IP flexion 80, hyperextension ~15"),
+    # hip: flexion +, abduction +, internal rotation +
+    "hip.flexion": (-30.0, 125.0, "facts §8 hip flexion 120-125, extension 10-30"),
+    "hip.abduction": (-30.0, 45.0, "facts §8 hip abduction 45, adduction 25-30"),
+    "hip.rotation": (-60.0, 45.0, "facts §8 hip external rotation 45-60, internal 40-45"),
+    # knee
+    "knee.flexion": (0.0, 145.0, "facts §8 knee flexion 130-145, extension 0; metrics A5 no hyperextension < -5°"),
+    "knee.offaxis": (0.0, 15.0, "hinge joint: off-axis swing <= 15° [E]"),
+    # ankle: plantarflexion +, inversion +
+    "ankle.plantarflexion": (-20.0, 50.0, "facts §8 dorsiflexion 20, plantarflexion 45-50"),
+    "ankle.inversion": (-25.0, 35.0, "facts §8 inversion 35, eversion 25"),
+    # toes: flexion +
+    "toes.flexion": (-80.0, 45.0, "facts §8 1st MTP extension 70-80, flexion 30-45"),
+}
+
+# --------------------------------------------------------------------------------------
+# Naturalness bands (applied where a motion declares the check)
+# --------------------------------------------------------------------------------------
+# breathing (facts §1; metrics B7)
+BREATH_RATE = Bound(10.0, 20.0, "1/min", "facts §1 breathing 12-20/min; metrics B7 10-20/min")
+BREATH_IE_RATIO = Bound(1.2, 2.2, "x", "facts §1 I:E 1:1.5-1:2; metrics B7 1:1.2-1:2.2 (exhale/inhale)")
+BREATH_PERIOD_CV = Bound(5.0, 20.0, "%", "metrics B7 breath-period CV 5-20% [E]; facts §1 Benchetrit 2000")
+# sway (facts §1 PMC3966255; metrics B7)
+SWAY_AP_RMS = Bound(2.0, 7.0, "mm", "metrics B7 COM sway RMS AP 2-7 mm (facts §1 COP AP 5.0 ± 2.5 mm)")
+SWAY_ML_RMS = Bound(1.5, 5.0, "mm", "metrics B7 COM sway RMS ML 1.5-5 mm (facts §1 COP ML 3.3 ± 1.1 mm)")
+SWAY_MEDIAN_FREQ = Bound(0.1, 0.6, "Hz", "metrics B7 sway median frequency 0.1-0.6 Hz; facts §1 (< 1 Hz)")
+# blinks (facts §1 Bentivoglio 1997; metrics B7)
+BLINK_RATE = Bound(8.0, 25.0, "1/min", "facts §1 blinks 8-21 primary gaze; metrics B7 8-25/min")
+BLINK_INTERVAL_CV = Bound(0.3, None, "", "metrics B7 inter-blink-interval CV >= 0.3")
+# mechanical-ness
+#: PROVISIONAL: max over joints of the share of motion energy in one best-fitting sinusoid, for in-place
+#: motions. Issue 3 asks for the 95th percentile of the dev mocap's in-place clips; until the mocap helper
+#: calibrates it this is a placeholder between idle-breathe (~0.5-0.7 at 30 s) and a sine idle (1.0).
+PERIODICITY_PURITY_MAX = Bound(
+    None, 0.85, "", "issue 3: dev-mocap in-place 95th percentile (PROVISIONAL placeholder, not yet calibrated)", True
+)
+EVENT_INTERVAL_CV = Bound(0.3, 1.2, "", "issue 3 gesture-interval CV 0.3-1.2 (renewal processes, not clocks)")
+PHASE_LOCKING = Bound(0.7, 0.99, "", "metrics §6/B5 coupled-pair PLV 0.7-0.99 [E] (pure sines give 1.0)")
+# balance
+BALANCE_MARGIN = Bound(10.0, None, "mm", "metrics §9 A10 COM inside the support polygon, margin >= 10 mm [E]")
+# reaches (facts §4; metrics B1, B2, B8; issue 3)
+REACH_SPEED_PEAKS = Bound(1.0, 1.0, "peaks", "issue 3 one speed peak; facts §4 one movement unit per phase")
+REACH_PEAK_TIME = Bound(0.35, 0.60, "of T", "issue 3 peak at 35-60%; facts §4 0.35-0.55; metrics B1")
+REACH_SPARC = Bound(-1.8, None, "", "metrics B1 SPARC >= -1.8 (minimum jerk -1.40)")
+REACH_LDLJ = Bound(-8.0, None, "", "metrics B2 LDLJ >= -8 after a 6 Hz low-pass (minimum jerk ~ -5.3)")
+REACH_OVERSHOOT = Bound(2.0, 10.0, "mm", "issue 3 overshoot 2-10 mm")
+REACH_SETTLE = Bound(None, 300.0, "ms", "issue 3 settling within 300 ms")
+REACH_TRUNK_LEAD = Bound(30.0, 80.0, "ms", "issue 3 trunk/pelvis onset 30-80 ms before the arm; facts §4 APA")
+REACH_JOINT_LAG = Bound(0.0, 100.0, "ms", "metrics B8 shoulder <= elbow <= wrist, each lag 0-100 ms; facts §4")
+HAND_TO_MOUTH_DURATION = Bound(0.6, 1.2, "s", "metrics B1 hand-to-mouth transport 0.6-1.2 s; facts §4")
+# hand contacts (metrics A7: fingers touch, do not enter the face)
+HAND_CONTACT_DISTANCE = Bound(None, 15.0, "mm", "metrics A7/B10: hand point at the landmark while touching [E]")
+# gait (facts §2a; metrics B3, B5)
+GAIT_CADENCE = Bound(95.0, 125.0, "steps/min", "facts §2a cadence 117 ± 9; metrics B3 95-125")
+GAIT_STANCE = Bound(57.0, 64.0, "%", "facts §2a stance 60%; metrics B3 57-64%")
+GAIT_DOUBLE_SUPPORT = Bound(16.0, 26.0, "%", "facts §2a double support 20-25%; metrics B3 16-26%")
+GAIT_STEP_LENGTH = Bound(0.36, 0.48, "H", "facts §2a step length 0.40-0.45 H; metrics B3 0.36-0.48 H")
+GAIT_STRIDE_CV = Bound(1.0, 4.0, "%", "facts §2a stride-time CV 1-4%; metrics B5")
+GAIT_PCI = Bound(1.0, 5.0, "%", "facts §2a PCI 3.2 ± 1.1% (generated 1-5%); metrics B5")
+GAIT_SPEED_CONSISTENCY = Bound(None, 5.0, "%", "metrics B3 root speed = cadence x step length within 5%")
+#: Fewest complete strides for stride CV and PCI (metrics B5: non-loop walks of >= 6 strides).
+GAIT_MIN_STRIDES = 6
+# smoking (facts §5; metrics B9)
+PUFF_DURATION = Bound(1.2, 2.6, "s", "facts §5 puff 1.8-2.0 s; metrics B9 1.2-2.6 s")
+INTER_PUFF_INTERVAL = Bound(15.0, 35.0, "s", "facts §5 inter-puff 19-27 s; metrics B9 15-35 s")
+SMOKE_INHALE = Bound(2.0, 7.0, "s", "facts §5 post-puff inhalation 4.5 ± 1.3 s; metrics B9 2-7 s")
+ELBOW_AT_MOUTH = Bound(115.0, 135.0, "deg", "metrics B9 elbow at mouth 115-135°; facts §4 feeding 120-130°")

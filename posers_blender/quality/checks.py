@@ -1,0 +1,297 @@
+"""The built-in checks: the always-on hard gates and the bands a motion can declare.
+
+Check names (declare them in ``MotionMeta.checks``; ``posers check --checks``):
+
+============  ===========================================================================
+gates         always on: NaN, pose/velocity jumps, bone length, foot slide (<= 2 mm when
+              ``MotionMeta.standing``), penetration, floating, joint limits, speed caps
+periodicity   in-place motions: no joint moves like one pure sinusoid (purity band)
+events        gesture markers (any name except breaths/steps) at irregular intervals
+breathing     rate, I:E and period CV from ``inhale``/``exhale`` markers (else chest motion)
+sway          COM sway RMS AP/ML and median frequency
+blinks        blink rate and interval CV from the ``blink`` expression channel
+balance       COM inside the support polygon of the planted feet
+gait          cadence, stance, double support, step length, stride CV, PCI, leg PLV
+reach         per hand reach: speed peaks, peak time, SPARC, LDLJ, overshoot, settle,
+              pelvis lead and shoulder -> elbow -> wrist lags
+hand-contact  ``touch:<landmark>`` markers (e.g. ``touch:lips``): a hand point within 15 mm
+smoking       ``puff_start``/``puff_end`` (and ``smoke_inhale_start``/``_end``) markers:
+              puff duration, inter-puff interval, inhale, elbow at mouth, transport time
+============  ===========================================================================
+
+Marker conventions are the contract between motions and these checks:
+write them with ``ctx.mark(name, t)``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import balance, bands, contacts, continuity, limits, mechanical, smoothness, standing, timing
+from .suite import Evaluation, register_check
+
+
+@register_check("gates", "hard gates for every motion (always on)")
+def _gates(ev: Evaluation) -> None:
+    clip = ev.clip
+    nan = continuity.nan_count(clip)
+    ev.gate("nan_values", nan, bands.NAN_VALUES)
+    if nan:
+        # nothing else can be measured on non-finite data; every other gate fails loudly
+        for name, b in (
+            ("pose_jump", bands.POSE_JUMP_MAX),
+            ("foot_slide", bands.FOOT_SLIDE_MAX),
+            ("joint_limit_frames", bands.LIMIT_VIOLATION_FRAMES),
+        ):
+            ev.gate(name, math.nan, b, detail="not measurable: the clip has NaN values")
+        return
+    fps = clip.fps
+    pj = continuity.pose_jump(clip)
+    ev.gate("pose_jump", pj.size, bands.POSE_JUMP_MAX, detail=f"{pj.bone} at {pj.frame / fps:.2f} s")
+    vj = continuity.velocity_jump(clip)
+    ev.gate("velocity_jump", vj.size, bands.VELOCITY_JUMP_MAX, detail=f"{vj.bone} at {vj.frame / fps:.2f} s")
+    cv, bone = continuity.bone_length_cv(clip)
+    ev.gate("bone_length_cv", cv, bands.BONE_LENGTH_CV_MAX, detail=bone)
+
+    plants = contacts.foot_contacts(clip)
+    slide_bound = bands.FOOT_SLIDE_MAX_STANDING if ev.standing else bands.FOOT_SLIDE_MAX
+    worst = max(plants, key=lambda c: c.slide_mm, default=None)
+    detail = (
+        f"{len(plants)} contacts; worst {worst.point} at {worst.start / fps:.2f}-{worst.end / fps:.2f} s"
+        if worst
+        else "no foot contacts found"
+    )
+    ev.gate("foot_slide", worst.slide_mm if worst else 0.0, slide_bound, detail=detail)
+    ev.gate("penetration", contacts.penetration_max(clip), bands.PENETRATION_MAX)
+    ev.gate("floating", contacts.floating_max(clip), bands.FLOAT_MAX)
+
+    lv = limits.limit_violations(clip)
+    detail = (
+        f"worst {lv.worst_angle} = {lv.worst_value:.1f}° at {lv.worst_frame / fps:.2f} s; "
+        + ", ".join(f"{k} +{v:.1f}°" for k, v in sorted(lv.by_angle.items(), key=lambda kv: -kv[1])[:4])
+        if lv.frames
+        else "all anatomical angles inside facts §8 + 5°"
+    )
+    ev.gate("joint_limit_frames", lv.frames, bands.LIMIT_VIOLATION_FRAMES, detail=detail)
+    ev.info("joint_limit_worst_excess", lv.worst_excess, "deg", "facts §8 (+5° tolerance)", detail=lv.worst_angle)
+
+    sp = limits.joint_speed_stats(clip)
+    ev.gate("joint_speed_max", sp.max, bands.JOINT_SPEED_MAX, detail=sp.max_joint)
+    if ev.standing:
+        ev.gate("joint_speed_p99", sp.p99, bands.JOINT_SPEED_P99_STANDING, detail=sp.p99_joint)
+    else:
+        ev.info("joint_speed_p99", sp.p99, "deg/s", bands.JOINT_SPEED_P99_STANDING.source, detail=sp.p99_joint)
+
+
+@register_check("periodicity", "in-place motions: no joint's motion is one pure sinusoid (periodicity purity)")
+def _periodicity(ev: Evaluation) -> None:
+    p = mechanical.clip_periodicity(ev.clip)
+    detail = f"{p.joint} at {p.frequency:.3g} Hz" if p.joint else "no joint moves enough to score"
+    ev.band("periodicity_purity", p.max, bands.PERIODICITY_PURITY_MAX, detail=detail)
+
+
+@register_check("events", "gesture markers (not breaths or steps) at irregular intervals: interval CV 0.3-1.2")
+def _events(ev: Evaluation) -> None:
+    found = False
+    for name, (cv, count) in mechanical.event_interval_cvs(ev.clip).items():
+        if count < bands.MIN_EVENTS_FOR_CV:
+            ev.info(f"event_interval_cv[{name}]", cv, "", bands.EVENT_INTERVAL_CV.source, detail=f"only {count} events")
+            continue
+        found = True
+        ev.band(f"event_interval_cv[{name}]", cv, bands.EVENT_INTERVAL_CV, detail=f"{count} events")
+    if not found:
+        ev.info(
+            "event_interval_cv",
+            math.nan,
+            "",
+            bands.EVENT_INTERVAL_CV.source,
+            detail=f"no gesture marker with >= {bands.MIN_EVENTS_FOR_CV} events; sample a longer clip",
+        )
+
+
+@register_check("breathing", "breathing rate, exhale:inhale ratio and breath-period variability (facts §1)")
+def _breathing(ev: Evaluation) -> None:
+    b = standing.breathing(ev.clip)
+    detail = f"from {b.source}, {b.breaths} breaths"
+    ev.band("breath_rate", b.rate, bands.BREATH_RATE, detail=detail)
+    if b.source == "inhale markers":
+        ev.band("breath_ie_ratio", b.ie_ratio, bands.BREATH_IE_RATIO, detail="exhale time / inhale time")
+        if b.breaths >= bands.MIN_EVENTS_FOR_CV:
+            ev.band("breath_period_cv", b.period_cv, bands.BREATH_PERIOD_CV, detail=detail)
+        else:
+            ev.info("breath_period_cv", b.period_cv, "%", bands.BREATH_PERIOD_CV.source, detail="too few breaths")
+        ev.info("breath_rate_chest", standing.breathing_rate_from_motion(ev.clip), "1/min", "chest motion cross-check")
+
+
+@register_check("sway", "postural sway of the COM projection: RMS AP/ML and median frequency (facts §1)")
+def _sway(ev: Evaluation) -> None:
+    s = standing.sway(ev.clip)
+    ev.band("sway_ap_rms", s.ap_rms, bands.SWAY_AP_RMS)
+    ev.band("sway_ml_rms", s.ml_rms, bands.SWAY_ML_RMS)
+    ev.band("sway_median_freq", s.median_freq, bands.SWAY_MEDIAN_FREQ)
+
+
+@register_check("blinks", "blink rate and inter-blink-interval irregularity from the 'blink' channel (facts §1)")
+def _blinks(ev: Evaluation) -> None:
+    b = standing.blinks(ev.clip)
+    detail = f"{b.count} blinks in {ev.clip.duration:.0f} s" if math.isfinite(b.rate) else "no 'blink' channel"
+    ev.band("blink_rate", b.rate, bands.BLINK_RATE, detail=detail)
+    if b.count >= bands.MIN_EVENTS_FOR_CV:
+        ev.band("blink_interval_cv", b.interval_cv, bands.BLINK_INTERVAL_CV)
+    else:
+        ev.info("blink_interval_cv", b.interval_cv, "", bands.BLINK_INTERVAL_CV.source, detail="too few blinks")
+
+
+@register_check("balance", "COM ground projection inside the support polygon of the planted feet (facts §10)")
+def _balance(ev: Evaluation) -> None:
+    b = balance.balance(ev.clip)
+    detail = (
+        f"worst at {b.worst_time:.2f} s; median {b.median_margin:.0f} mm; {b.measured_frames} frames with support"
+        if b.measured_frames
+        else "no frame with a foot on the floor"
+    )
+    ev.band("balance_margin", b.min_margin, bands.BALANCE_MARGIN, detail=detail)
+    ev.info("xcom_margin", b.xcom_min_margin, "mm", "metrics §2 extrapolated COM (Hof 2005)")
+
+
+def _worst(values: list[float], bound: bands.Bound) -> tuple[float, int]:
+    """The value farthest outside ``bound`` (or the median when all are inside) and how many are outside."""
+    vals = [v for v in values if math.isfinite(v)]
+    if not vals:
+        return math.nan, 0
+
+    def excess(v: float) -> float:
+        lo = bound.lo if bound.lo is not None else -math.inf
+        hi = bound.hi if bound.hi is not None else math.inf
+        return max(lo - v, v - hi, 0.0)
+
+    outside = [v for v in vals if excess(v) > 0]
+    if outside:
+        return max(outside, key=excess), len(outside)
+    return float(sorted(vals)[len(vals) // 2]), 0
+
+
+def _band_over(ev: Evaluation, name: str, values: list[float], bound: bands.Bound, what: str) -> None:
+    v, k = _worst(values, bound)
+    n = sum(1 for x in values if math.isfinite(x))
+    if n == 0:
+        ev.info(name, math.nan, bound.unit, bound.source, detail=f"no {what} to measure")
+        return
+    ev.band(name, v, bound, detail=f"{'worst' if k else 'median'} of {n} {what}; {k} outside")
+
+
+@register_check("reach", "hand reaches: one speed peak at 35-60%, SPARC/LDLJ, overshoot and settle, onset order")
+def _reach(ev: Evaluation) -> None:
+    reaches = [r for side in ("left", "right") for r in smoothness.hand_reaches(ev.clip, side)]
+    if not reaches:
+        ev.info("reach_count", 0, "", "issue 3 reaches", detail="no hand movement reached the reach thresholds")
+        return
+    ev.info("reach_count", len(reaches), "", "issue 3 reaches", detail="hand movements >= 5 cm, >= 0.15 m/s")
+    _band_over(ev, "reach_speed_peaks", [r.units for r in reaches], bands.REACH_SPEED_PEAKS, "reaches")
+    _band_over(ev, "reach_peak_time", [r.peak_fraction for r in reaches], bands.REACH_PEAK_TIME, "reaches")
+    _band_over(ev, "reach_sparc", [r.sparc for r in reaches], bands.REACH_SPARC, "reaches")
+    _band_over(ev, "reach_ldlj", [r.ldlj for r in reaches], bands.REACH_LDLJ, "reaches")
+    _band_over(ev, "reach_overshoot", [r.overshoot_mm for r in reaches], bands.REACH_OVERSHOOT, "reaches")
+    _band_over(ev, "reach_settle", [r.settle_ms for r in reaches], bands.REACH_SETTLE, "reaches")
+    timings = [
+        t for side in ("left", "right") for t in timing.reach_timing(ev.clip, side) if t.reach.distance >= 0.20
+    ]  # metrics B8: coordination order for reaches > 20 cm
+    _band_over(ev, "reach_trunk_lead", [t.trunk_lead for t in timings], bands.REACH_TRUNK_LEAD, "reaches > 20 cm")
+    _band_over(ev, "reach_elbow_lag", [t.elbow_lag for t in timings], bands.REACH_JOINT_LAG, "reaches > 20 cm")
+    _band_over(ev, "reach_wrist_lag", [t.wrist_lag for t in timings], bands.REACH_JOINT_LAG, "reaches > 20 cm")
+
+
+@register_check("gait", "walks: cadence, stance, double support, step length, stride CV, PCI, leg phase locking")
+def _gait(ev: Evaluation) -> None:
+    g = timing.gait(ev.clip)
+    detail = f"{g.steps} heel strikes, {g.strides} strides"
+    ev.band("gait_cadence", g.cadence, bands.GAIT_CADENCE, detail=detail)
+    ev.band("gait_stance", g.stance, bands.GAIT_STANCE)
+    ev.band("gait_double_support", g.double_support, bands.GAIT_DOUBLE_SUPPORT)
+    ev.band("gait_step_length", g.step_length, bands.GAIT_STEP_LENGTH)
+    ev.band("gait_speed_consistency", g.speed_consistency, bands.GAIT_SPEED_CONSISTENCY, detail=f"{g.speed:.2f} m/s")
+    for name, value, bound in (
+        ("gait_stride_cv", g.stride_cv, bands.GAIT_STRIDE_CV),
+        ("gait_pci", g.pci, bands.GAIT_PCI),
+    ):
+        if g.strides >= bands.GAIT_MIN_STRIDES:
+            ev.band(name, value, bound, detail=detail)
+        else:
+            ev.info(name, value, bound.unit, bound.source, detail=f"{detail}; band needs >= {bands.GAIT_MIN_STRIDES}")
+    if g.strides and math.isfinite(g.cadence):
+        f_stride = g.cadence / 120.0  # two steps per stride
+        plv = mechanical.phase_locking_value(
+            limits.angle(ev.clip, "leftHip.flexion"),
+            limits.angle(ev.clip, "rightHip.flexion"),
+            ev.clip.fps,
+            (0.6 * f_stride, 1.4 * f_stride),
+        )
+        ev.band("gait_leg_plv", plv, bands.PHASE_LOCKING, detail=f"hip flexion L vs R at {f_stride:.2f} Hz")
+
+
+#: Marker prefix for intended hand contacts: ``touch:lips`` at the time a hand should be at the lips.
+TOUCH_PREFIX = "touch:"
+
+
+@register_check("hand-contact", "hands reach face landmarks when a 'touch:<landmark>' marker says so (<= 15 mm)")
+def _hand_contact(ev: Evaluation) -> None:
+    clip = ev.clip
+    touches = [(t, n[len(TOUCH_PREFIX) :]) for t, n in clip.markers if n.startswith(TOUCH_PREFIX)]
+    targets = sorted({n for _, n in touches} | {"lips", "chin"})
+    dist = {}
+    for target in targets:
+        if target not in clip.skeleton.landmarks:
+            continue
+        dist[target] = np.minimum(
+            contacts.hand_landmark_distance(clip, "left", target),
+            contacts.hand_landmark_distance(clip, "right", target),
+        )
+        ev.info(f"hand_closest[{target}]", float(dist[target].min()), "mm", "metrics A7 (closest hand point)")
+    values = []
+    for t, target in touches:
+        if target not in dist:
+            continue
+        i = int(round(t * clip.fps))
+        w = int(round(0.1 * clip.fps))
+        values.append(float(dist[target][max(0, i - w) : i + w + 1].min()))
+    if touches:
+        _band_over(ev, "hand_contact_distance", values, bands.HAND_CONTACT_DISTANCE, "touch markers")
+    else:
+        ev.info("hand_contact_distance", math.nan, "mm", bands.HAND_CONTACT_DISTANCE.source, detail="no touch markers")
+
+
+@register_check(
+    "smoking",
+    "smoking topography from 'puff_start'/'puff_end' (and 'smoke_inhale_start'/'_end') markers (facts §5)",
+)
+def _smoking(ev: Evaluation) -> None:
+    clip = ev.clip
+    mk = clip.markers
+    starts = sorted(t for t, n in mk if n == "puff_start")
+    ends = sorted(t for t, n in mk if n == "puff_end")
+    if not starts:
+        ev.band("puff_duration", math.nan, bands.PUFF_DURATION, detail="no 'puff_start' markers")
+        return
+    durations = [min((e for e in ends if e > s), default=math.nan) - s for s in starts]
+    _band_over(ev, "puff_duration", durations, bands.PUFF_DURATION, "puffs")
+    _band_over(ev, "inter_puff_interval", list(np.diff(starts)), bands.INTER_PUFF_INTERVAL, "intervals")
+    ins = sorted(t for t, n in mk if n == "smoke_inhale_start")
+    ine = sorted(t for t, n in mk if n == "smoke_inhale_end")
+    if ins:
+        _band_over(ev, "smoke_inhale", [min((e for e in ine if e > s), default=math.nan) - s for s in ins],
+                   bands.SMOKE_INHALE, "smoke inhales")  # fmt: skip
+    # elbow at the mouth: the hand nearer the lips at mid-puff
+    elbows, transports = [], []
+    reaches = {s: smoothness.hand_reaches(clip, s) for s in ("left", "right")}
+    for s, d in zip(starts, durations):
+        mid = s + (0.5 * d if math.isfinite(d) else 0.0)
+        i = min(clip.n_frames - 1, int(round(mid * clip.fps)))
+        side = min(("left", "right"), key=lambda sd: contacts.hand_landmark_distance(clip, sd, "lips")[i])
+        elbows.append(float(limits.angle(clip, f"{side}Elbow.flexion")[i]))
+        before = [r for r in reaches[side] if r.end / clip.fps <= s + 0.5 and r.end / clip.fps >= s - 1.0]
+        if before:
+            transports.append(before[-1].duration)
+    _band_over(ev, "elbow_at_mouth", elbows, bands.ELBOW_AT_MOUTH, "puffs")
+    _band_over(ev, "hand_to_mouth_duration", transports, bands.HAND_TO_MOUTH_DURATION, "hand-to-mouth reaches")
