@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from posers_blender.engine.params import ParamError
 from posers_blender.engine.program import MotionError
 
-COMMANDS: tuple[str, ...] = ("list", "describe", "sample", "check", "retarget", "bench")
+COMMANDS: tuple[str, ...] = ("list", "describe", "sample", "check", "retarget", "tune", "report", "bench")
 
 
 class UserError(Exception):
