@@ -42,12 +42,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from posers_blender import humanoid as hm
-from posers_blender.engine import quat
-from posers_blender.engine.clip import Clip
-from posers_blender.engine.program import HINGE_AXES, LIMBS
-from posers_blender.engine.skeleton import Skeleton, default_avatar
-from posers_blender.io.bvh_read import UNIT_SCALES, BvhError, BvhFile, guess_units, guess_up_axis, read_bvh, up_rotation
+from . import humanoid as hm
+from .engine import quat
+from .engine.clip import Clip
+from .engine.program import HINGE_AXES, LIMBS
+from .engine.skeleton import Skeleton, default_avatar
+from .io.bvh_read import UNIT_SCALES, BvhError, BvhFile, guess_units, guess_up_axis, read_bvh, up_rotation
 
 Array = NDArray[np.float64]
 

@@ -7,5 +7,5 @@ ensure_venv .venv-test
 .venv-test/bin/python -m pip install -q --disable-pip-version-check -r requirements/test.txt
 .venv-test/bin/ruff check .
 .venv-test/bin/ruff format --check .
-.venv-test/bin/mypy
+.venv-test/bin/python scripts/typecheck.py
 .venv-test/bin/python -m pytest "$@"

@@ -71,3 +71,17 @@ def test_wheel_ships_motions_inside_the_package_and_they_load(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert str(target) in r.stdout and "idle-breathe" in r.stdout
+
+
+def test_package_code_imports_itself_relatively():
+    """Blender installs the extension as bl_ext.<repo>.posers_blender, so `import posers_blender` would fail there."""
+    import re
+
+    bad = re.compile(r"^\s*(from|import) posers_blender\b", re.M)
+    offenders = []
+    for path in list((REPO / "posers_blender").rglob("*.py")) + list((REPO / "motions").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        code = re.sub(r'"""(.|\n)*?"""', "", text)  # docstrings may show usage examples
+        if bad.search(code):
+            offenders.append(str(path.relative_to(REPO)))
+    assert offenders == []

@@ -1,7 +1,8 @@
 """The ``posers`` command line.
 
-Each subcommand is a module in this package with ``add_parser(subparsers)``
-and ``run(args) -> int``; :data:`COMMANDS` lists them in help order. User
+Each subcommand is a module ``<name>_cmd.py`` in this package with
+``add_parser(subparsers)`` and ``run(args) -> int``; they are found automatically
+and listed in :data:`PREFERRED_ORDER`. User
 mistakes (bad parameters, missing files, unknown motions) end with one clear
 line on stderr and a non-zero exit, never a traceback.
 """
@@ -10,13 +11,33 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
 
-from posers_blender.engine.params import ParamError
-from posers_blender.engine.program import MotionError
+from ..engine.params import ParamError
+from ..engine.program import MotionError
 
-COMMANDS: tuple[str, ...] = ("list", "describe", "sample", "check", "retarget", "tune", "report", "bench")
+#: Help order of the subcommands; any other ``*_cmd.py`` module in this package is added after them.
+PREFERRED_ORDER: tuple[str, ...] = (
+    "list",
+    "describe",
+    "sample",
+    "check",
+    "retarget",
+    "tune",
+    "report",
+    "bake",
+    "bench",
+)
+
+
+def _command_names() -> tuple[str, ...]:
+    found = sorted(m.name[:-4] for m in pkgutil.iter_modules(__path__) if m.name.endswith("_cmd"))
+    return tuple(n for n in PREFERRED_ORDER if n in found) + tuple(n for n in found if n not in PREFERRED_ORDER)
+
+
+COMMANDS: tuple[str, ...] = _command_names()
 
 
 class UserError(Exception):

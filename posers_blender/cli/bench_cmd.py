@@ -7,9 +7,9 @@ import json
 import statistics
 import time
 
-from posers_blender.engine.sampler import sample
-from posers_blender.engine.skeleton import default_avatar
-from posers_blender.registry import discover
+from ..engine.sampler import sample
+from ..engine.skeleton import default_avatar
+from ..registry import discover
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]

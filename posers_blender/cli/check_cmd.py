@@ -12,10 +12,9 @@ import json
 import sys
 from pathlib import Path
 
-from posers_blender.engine.clip import Clip
-from posers_blender.engine.sampler import sample
-from posers_blender.quality import evaluate, known_checks, validate_checks
-
+from ..engine.clip import Clip
+from ..engine.sampler import sample
+from ..quality import evaluate, known_checks, validate_checks
 from . import UserError
 from .common import add_motion_args, avatar, motion_params, program_for
 

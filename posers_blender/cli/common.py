@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from posers_blender.engine.program import MotionProgram
-from posers_blender.engine.skeleton import DEFAULT_HEIGHT, Skeleton, default_avatar
-from posers_blender.registry import get
+from ..engine.program import MotionProgram
+from ..engine.skeleton import DEFAULT_HEIGHT, Skeleton, default_avatar
+from ..registry import get
 
 
 def add_motion_args(p: argparse.ArgumentParser, seconds: float = 10.0, fps: float = 30.0) -> None:

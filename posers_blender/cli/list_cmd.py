@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from posers_blender.registry import discover
+from ..registry import discover
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]

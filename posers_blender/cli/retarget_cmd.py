@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from posers_blender.engine.skeleton import DEFAULT_HEIGHT
-from posers_blender.io.bvh import write_bvh
-from posers_blender.io.bvh_read import UNIT_SCALES, BvhError, read_bvh
-from posers_blender.retarget import resample, retarget
-
+from ..engine.skeleton import DEFAULT_HEIGHT
+from ..io.bvh import write_bvh
+from ..io.bvh_read import UNIT_SCALES, BvhError, read_bvh
+from ..retarget import resample, retarget
 from . import UserError
 from .common import avatar
 from .sample_cmd import check_out

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from posers_blender.engine.sampler import sample
-from posers_blender.io.bvh import UNITS, write_bvh
-
+from ..engine.sampler import sample
+from ..io.bvh import UNITS, write_bvh
 from . import UserError
 from .common import add_motion_args, avatar, motion_params, program_for
 

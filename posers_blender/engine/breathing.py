@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from .curves import minimum_jerk
 from .noise import renewal_times
 
 Array = NDArray[np.float64]
@@ -52,6 +53,28 @@ def breath_shape(u: Array, ti: float) -> Array:
     return np.where(u < ti, inh, exh)
 
 
+#: A forced breath: ``(start_s, period_s, depth)`` uses the regular shape; a fourth item, a tuple of
+#: ``(u, v)`` keys (``u`` fraction of the period from 0 to 1, ``v`` volume in units of ``depth``), gives it
+#: its own shape, joined by minimum-jerk segments (e.g. a puff draw, a mouth hold, a deep inhale, a
+#: breath hold and a slow exhale).
+ForcedBreath = tuple[float, float, float] | tuple[float, float, float, tuple[tuple[float, float], ...]]
+
+
+def keyed_shape(u: Array, keys: tuple[tuple[float, float], ...]) -> Array:
+    """Volume over one breath (``u`` in [0, 1]) through ``(u, v)`` keys, minimum jerk between neighbours.
+
+    Zero velocity at every key, so holds and turning points are smooth; the
+    first key should be ``(0, 0)`` and the last ``(1, 0)`` so neighbouring
+    breaths join continuously.
+    """
+    u = np.asarray(u, dtype=np.float64)
+    ks = sorted(keys)
+    out = np.full_like(u, ks[0][1])
+    for (u0, v0), (u1, v1) in zip(ks, ks[1:]):
+        out = out + (v1 - v0) * minimum_jerk((u - u0) / max(u1 - u0, 1e-9))
+    return out
+
+
 def breath_track(
     rng: np.random.Generator,
     times: Array,
@@ -61,7 +84,7 @@ def breath_track(
     variation: float = 0.12,
     sigh_interval_s: float = 300.0,
     sigh_depth: float = 2.0,
-    extra_breaths: list[tuple[float, float, float]] | None = None,
+    extra_breaths: list[ForcedBreath] | None = None,
 ) -> BreathTrack:
     """Lay breaths end to end over ``times``.
 
@@ -70,16 +93,23 @@ def breath_track(
     rather than jittering. Sighs arrive by a renewal process with mean
     interval ``sigh_interval_s`` and are ``sigh_depth`` times deeper and about
     1.6x longer. ``extra_breaths`` lets a motion force special breaths
-    ``(start_s, period_s, depth)``, e.g. a smoker's deep inhale; the regular
-    rhythm resumes after each.
+    ``(start_s, period_s, depth[, keys])`` (see :data:`ForcedBreath`), e.g. a
+    smoker's puff and deep inhale; the regular rhythm resumes after each. The
+    regular breath before a forced one ends exactly at its start: it is cut
+    short, or, when less than half a breath would remain, the breath before
+    is lengthened instead, so every breath still starts and ends at
+    end-expiration (the volume stays continuous).
     """
     times = np.asarray(times, dtype=np.float64)
     duration = float(times[-1]) + 1e-9 if times.size else 0.0
     base = 60.0 / rate_per_min
     ti = 1.0 / (1.0 + ie_ratio)
     sigh_times = renewal_times(rng, duration, sigh_interval_s, cv=0.6) if sigh_interval_s > 0 else np.zeros(0)
-    forced = sorted(extra_breaths or [])
-    starts, periods, depths = [], [], []
+    forced = sorted(extra_breaths or [], key=lambda b: b[0])
+    starts: list[float] = []
+    periods: list[float] = []
+    depths: list[float] = []
+    keyed: dict[int, tuple[tuple[float, float], ...]] = {}
     t = -rng.uniform(0.0, base)  # start mid-breath so clips do not all begin at end-expiration
     e_p = 0.0
     e_d = 0.0
@@ -87,8 +117,16 @@ def breath_track(
     fi = 0
     while t < duration:
         if fi < len(forced) and forced[fi][0] <= t + 1e-9:
-            _, per, dep = forced[fi]
+            fb = forced[fi]
+            per, dep = float(fb[1]), float(fb[2])
+            if len(fb) > 3:
+                keyed[len(starts)] = fb[3]  # type: ignore[misc]
             fi += 1
+        elif fi < len(forced) and forced[fi][0] < t + 0.5 * base and starts and len(starts) - 1 not in keyed:
+            # too little time for a whole breath before the forced one: stretch the previous breath to meet it
+            periods[-1] += forced[fi][0] - t
+            t = forced[fi][0]
+            continue
         else:
             e_p = 0.6 * e_p + 0.8 * rng.normal()
             e_d = 0.6 * e_d + 0.8 * rng.normal()
@@ -100,7 +138,8 @@ def breath_track(
                 dep = depth * sigh_depth
             # a forced breath inside this one starts it early: cut this breath at its start
             if fi < len(forced) and forced[fi][0] < t + per:
-                per = max(forced[fi][0] - t, 0.25 * base)
+                per = forced[fi][0] - t
+                dep *= min(1.0, per / (0.5 * base))  # a squeezed breath is shallower, never a gasp
         starts.append(t)
         periods.append(per)
         depths.append(dep)
@@ -112,5 +151,12 @@ def breath_track(
     u = (times - st[k]) / pe[k]
     # forced (cut-short) breaths keep the inhale fraction
     vol = breath_shape(u, ti) * de[k]
+    inhaling = u < ti
+    for i, keys in keyed.items():
+        m = k == i
+        if m.any():
+            vol[m] = keyed_shape(u[m], keys) * de[i]
+            peak_u = max(keys, key=lambda kv: kv[1])[0]
+            inhaling[m] = u[m] < peak_u
     sighs = np.asarray([s for s, d in zip(st, de) if d >= depth * sigh_depth * 0.999])
-    return BreathTrack(volume=vol, inhaling=u < ti, starts=st, periods=pe, depths=de, sighs=sighs)
+    return BreathTrack(volume=vol, inhaling=inhaling, starts=st, periods=pe, depths=de, sighs=sighs)

@@ -14,8 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from posers_blender import humanoid as hm
-
+from .. import humanoid as hm
 from . import quat
 from .clip import Clip
 from .curves import minimum_jerk

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from posers_blender import humanoid as hm
-
+from .. import humanoid as hm
 from . import quat
 
 Array = NDArray[np.float64]

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from posers_blender import humanoid as hm
-from posers_blender.engine import quat
-from posers_blender.engine.clip import Clip
+from .. import humanoid as hm
+from ..engine import quat
+from ..engine.clip import Clip
 
 ORDER = "ZXY"
 UNITS = "metres"

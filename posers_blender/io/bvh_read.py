@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from posers_blender.engine import quat
+from ..engine import quat
 
 Array = NDArray[np.float64]
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from posers_blender import humanoid as hm
-
+from .. import humanoid as hm
 from ..engine import quat
 from ..engine.clip import Clip
 from . import bands

@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from posers_blender import humanoid as hm
-
+from .. import humanoid as hm
 from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.curves import minimum_jerk

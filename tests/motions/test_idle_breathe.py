@@ -12,8 +12,9 @@ PROG = get("idle-breathe")
 
 @pytest.fixture(scope="module", params=[0, 1, 2])
 def long_clip(request):
-    # weight shifts are rare (minutes); keep them out so sway is measured on its own
-    return sample(PROG, {"shift_interval": 600.0}, seed=request.param, fps=30, duration=60)
+    # weight shifts and self-touch gestures are rare (minutes); keep them out so sway and the relaxed arms
+    # are measured on their own (gestures: tests/motions/test_standing.py)
+    return sample(PROG, {"shift_interval": 600.0, "gesture_interval": 600.0}, seed=request.param, fps=30, duration=60)
 
 
 def breaths_per_minute(clip):

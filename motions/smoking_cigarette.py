@@ -1,0 +1,541 @@
+"""smoking-cigarette: a standing smoker's puff cycle on the reach primitive, with breathing the puff modulates.
+
+Timing follows ``human_motion_facts.md`` §5 (smoking topography) and §4
+(hand-to-mouth): raise 0.8-1.0 s with one speed peak at ~0.43 T, lips on the
+filter for the puff (~1.8 s mean), hand away to a resting hold at elbow
+70-90°, a short mouth hold, a deep smoke inhale (chest ~1.7x a quiet breath)
+that starts while the hand is still lowering, a breath hold, a slow exhale
+through pursed lips with a small head lift or turn, then quiet breathing until
+the next puff 19-27 s later; ash taps every 2-4 puffs. Over the cigarette puffs
+shorten and intervals lengthen (Guyatt 1989: duration x(1-0.39k/N), interval
+x(1+0.75k/N)). Breathing is one continuous signal: every puff is a forced
+breath inside :func:`~posers_blender.engine.breathing.breath_track`.
+
+The cigarette is a pair of landmarks on the holding hand (``cigaretteFilter``,
+the mouth end, and ``cigaretteEmber``), added to the skeleton by
+:func:`~posers_blender.engine.reach.cigarette_landmarks`: the Blender adapter
+parents a prop empty at the filter and aims it at the ember.
+
+:func:`schedule` gives the puff plan without posing anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import humanoid as hm
+from ..engine import quat, reach
+from ..engine.breathing import BreathTrack, ForcedBreath, breath_track
+from ..engine.curves import bump, minimum_jerk
+from ..engine.face import blink_times, blink_track
+from ..engine.noise import noise_track, renewal_times, sway_track
+from ..engine.params import Param, Params, Schema
+from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
+from ..engine.springs import damp_track
+
+Array = NDArray[np.float64]
+X = np.array([1.0, 0.0, 0.0])
+Y = np.array([0.0, 1.0, 0.0])
+Z = np.array([0.0, 0.0, 1.0])
+
+SCHEMA = Schema(
+    (
+        Param("handedness", "enum", "right", "Hand that holds the cigarette", group="Style", choices=("right", "left")),
+        Param(
+            "grip",
+            "enum",
+            "cigarette",
+            "How the cigarette is held: between index and middle finger at the PIP crease (facts §5), or a "
+            "thumb-index pinch",
+            group="Style",
+            choices=("cigarette", "pinch"),
+        ),
+        Param(
+            "manner",
+            "enum",
+            "relaxed",
+            "Relaxed, or nervous: shorter intervals, quicker raises and breaths, more ash taps, more sway [E]",
+            group="Style",
+            choices=("relaxed", "nervous"),
+        ),
+        Param(
+            "other_arm",
+            "enum",
+            "hang",
+            "The free arm hangs relaxed or holds the smoking arm's elbow",
+            group="Style",
+            choices=("hang", "hold_elbow"),
+        ),
+        Param(
+            "puff_interval",
+            "float",
+            24.0,
+            "Mean time between puff starts (facts §5: 19-27 s); lengthens over the cigarette",
+            15.0,
+            35.0,
+            "s",
+            "Smoking",
+        ),
+        Param("puff_count", "int", 10, "Puffs in the cigarette (facts §5: 8.3 ± 2)", 7, 15, "count", "Smoking"),
+        Param(
+            "puff_duration",
+            "float",
+            1.8,
+            "Mean lips-on-filter time (facts §5: 1.8-2.0 s); shortens over the cigarette",
+            1.3,
+            2.4,
+            "s",
+            "Smoking",
+        ),
+        Param("first_puff", "float", 1.0, "When the first raise starts", 0.0, 30.0, "s", "Smoking"),
+        Param(
+            "inhale_depth",
+            "float",
+            1.7,
+            "Smoke breath depth relative to a quiet breath (facts §5: 1.7x tidal)",
+            1.3,
+            2.0,
+            "x",
+            "Smoking",
+        ),
+        Param(
+            "ash_every",
+            "float",
+            3.0,
+            "Mean puffs between ash taps (facts §5: every 2-4 puffs [E])",
+            1.0,
+            6.0,
+            "count",
+            "Smoking",
+        ),
+        Param("breath_rate", "float", 14.0, "Quiet breaths per minute (facts §1: 12-20)", 10.0, 20.0, "1/min", "Body"),
+        Param("sway", "float", 1.0, "Postural sway amount; 1 = measured quiet stance", 0.0, 2.5, "x", "Body"),
+        Param("blink_rate", "float", 15.0, "Blinks per minute (facts §1: 8-21)", 8.0, 25.0, "1/min", "Face"),
+    )
+)
+
+
+def _rot(axis: Array, deg: Array | float) -> Array:
+    return quat.from_axis_angle(axis, np.radians(np.asarray(deg, dtype=np.float64)))
+
+
+@dataclass
+class Puff:
+    """One puff cycle; every time is absolute (s) and every duration in seconds."""
+
+    k: int
+    raise_start: float
+    raise_dur: float
+    puff_dur: float
+    lower_dur: float
+    mouth_hold: float
+    inhale: float
+    hold: float
+    exhale: float
+    exhale_turn: float  # head yaw during the exhale (deg, + toward the avatar's left); 0 = lift only
+    exhale_lift: float  # chin up during the exhale (deg)
+    ash_taps: list[float] = field(default_factory=list)  # flick start times
+    flick_dur: float = 0.2
+
+    @property
+    def lips_on(self) -> float:
+        return self.raise_start + self.raise_dur
+
+    @property
+    def lips_off(self) -> float:
+        return self.lips_on + self.puff_dur
+
+    @property
+    def inhale_start(self) -> float:
+        return self.lips_off + self.mouth_hold
+
+    @property
+    def hold_start(self) -> float:
+        return self.inhale_start + self.inhale
+
+    @property
+    def exhale_start(self) -> float:
+        return self.hold_start + self.hold
+
+    @property
+    def end(self) -> float:
+        return self.exhale_start + self.exhale
+
+
+@dataclass
+class Manner:
+    """Rates and amplitudes of relaxed vs nervous smoking ([E] unless cited)."""
+
+    interval: float = 1.0  # scales the puff interval
+    raise_range: tuple[float, float] = (0.8, 1.0)  # facts §5 step 1
+    lower_range: tuple[float, float] = (0.7, 0.9)  # facts §5 step 3 says 0.5-0.8 s [D], §4 measures 0.9-1.4 s
+    inhale_range: tuple[float, float] = (3.0, 4.5)  # facts §5: 3-5 s (Tobin 4.5 ± 1.3 s)
+    hold_range: tuple[float, float] = (0.5, 1.5)  # facts §5 step 6
+    exhale_range: tuple[float, float] = (2.2, 3.6)  # facts §5 step 7: 2-4 s [E]
+    ash_factor: float = 1.0  # scales the puffs between ash taps
+    sway: float = 1.0
+    blink: float = 1.0
+    breath: float = 1.0
+    head_dip: float = 3.0  # facts §4/issue: head turns and dips 1-5° toward the hand
+    hand_drift: float = 0.006  # m, slow drift of the resting hand
+
+
+MANNERS = {
+    "relaxed": Manner(),
+    # Nervous: adolescent-like shorter intervals (facts §5: 7-10 s shorter), more ash handling (facts §5,
+    # displacement activity), anxious sway x1.3-1.6 (metrics B7), quicker and shallower smoke breaths.
+    "nervous": Manner(
+        interval=0.78,
+        raise_range=(0.7, 0.88),
+        lower_range=(0.6, 0.8),
+        inhale_range=(2.2, 3.2),
+        hold_range=(0.3, 0.9),
+        exhale_range=(1.8, 2.8),
+        ash_factor=0.5,
+        sway=1.45,
+        blink=1.4,
+        breath=1.15,
+        head_dip=2.0,
+        hand_drift=0.010,
+    ),
+}
+
+
+@dataclass
+class Schedule:
+    """Puff plan of one clip (drawn without posing)."""
+
+    puffs: list[Puff]
+    breaths: BreathTrack
+    blinks: Array
+
+
+def _streams(rng: np.random.Generator) -> dict[str, np.random.Generator]:
+    names = ("puffs", "breath", "sway", "shift", "head", "blink", "fingers", "other")
+    return {n: np.random.default_rng(rng.integers(0, 2**63 - 1)) for n in names}
+
+
+def plan_puffs(p: Params, rng: np.random.Generator, duration: float) -> list[Puff]:
+    """Puff cycles from ``first_puff`` until ``puff_count`` or the end of the clip.
+
+    Puff ``k`` of ``N`` (facts §5, Guyatt 1989): duration x(1 - 0.39 k/N),
+    interval x(1 + 0.75 k/N), each normalised so the cigarette's mean equals the
+    parameter, with log-normal jitter (duration CV 8%, interval CV 12% [E]),
+    clipped to the facts bands (puff 1.2-2.6 s, interval 15-35 s).
+    """
+    m = MANNERS[str(p.manner)]
+    n = int(p.puff_count)
+    c_d = 1.0 / (1.0 - 0.39 * (n - 1) / (2.0 * n))
+    c_i = 1.0 / (1.0 + 0.75 * (n - 1) / (2.0 * n))
+    mean_i = float(p.puff_interval) * m.interval
+    puffs: list[Puff] = []
+    t = float(p.first_puff)
+    taps_in = int(rng.integers(2, 5)) * m.ash_factor * float(p.ash_every) / 3.0
+    for k in range(n):
+        if t >= duration:
+            break
+        d = float(p.puff_duration) * c_d * (1.0 - 0.39 * k / n) * float(rng.lognormal(0.0, 0.08))
+        d = float(np.clip(d, 1.2, 2.6))
+        raise_dur = float(rng.uniform(*m.raise_range))
+        lower = float(rng.uniform(*m.lower_range))
+        mouth = float(
+            rng.uniform(0.3, max(lower - 0.1, 0.35))
+        )  # facts §5 step 4: 0.3-1.0 s; inhale starts while lowering
+        inhale = float(rng.uniform(*m.inhale_range))
+        hold = float(rng.uniform(*m.hold_range))
+        exhale = float(rng.uniform(*m.exhale_range))
+        turn = 0.0 if rng.uniform() < 0.5 else float(rng.choice([-1.0, 1.0]) * rng.uniform(6.0, 14.0))
+        lift = float(rng.uniform(3.0, 7.0)) if turn == 0.0 else float(rng.uniform(1.0, 3.0))
+        puff = Puff(k, t, raise_dur, d, lower, mouth, inhale, hold, exhale, turn, lift)
+        interval = mean_i * c_i * (1.0 + 0.75 * k / n) * float(rng.lognormal(0.0, 0.12))
+        interval = float(np.clip(interval, 15.0, 35.0))
+        # ash tap between puffs, after the exhale: 1-3 flicks of 150-250 ms (facts §5 [E])
+        taps_in -= 1.0
+        if taps_in <= 0.0:
+            free0 = puff.end + 0.8
+            free1 = t + interval - 2.5
+            if free1 > free0:
+                t0 = float(rng.uniform(free0, free1))
+                puff.flick_dur = float(rng.uniform(0.15, 0.25))
+                puff.ash_taps = [t0 + i * puff.flick_dur for i in range(int(rng.integers(1, 4)))]
+            taps_in += float(rng.integers(2, 5)) * m.ash_factor * float(p.ash_every) / 3.0
+        puffs.append(puff)
+        t += interval
+    return puffs
+
+
+def smoke_breath(pf: Puff, depth: float) -> ForcedBreath:
+    """The puff as one forced breath from lips-on: a small draw during the puff, the mouth hold, the deep
+    inhale, the breath hold and the slow exhale, ending at end-expiration."""
+    per = pf.end - pf.lips_on
+    u = np.cumsum([pf.puff_dur, pf.mouth_hold, pf.inhale, pf.hold]) / per
+    draw = 0.08 / depth  # the draw fills the mouth, the chest barely moves
+    keys = ((0.0, 0.0), (float(u[0]), draw), (float(u[1]), draw), (float(u[2]), 1.0), (float(u[3]), 0.97), (1.0, 0.0))
+    return (pf.lips_on, per, depth, keys)
+
+
+def _plan(p: Params, rngs: dict[str, np.random.Generator], times: Array) -> Schedule:
+    duration = float(times[-1]) + (float(times[1] - times[0]) if len(times) > 1 else 0.0)
+    m = MANNERS[str(p.manner)]
+    puffs = plan_puffs(p, rngs["puffs"], duration)
+    forced = [smoke_breath(pf, float(p.inhale_depth)) for pf in puffs]
+    breaths = breath_track(rngs["breath"], times, float(p.breath_rate) * m.breath, 1.5, 1.0, extra_breaths=forced)
+    blinks = blink_times(rngs["blink"], duration, float(p.blink_rate) * m.blink)
+    return Schedule(puffs, breaths, blinks)
+
+
+def schedule(
+    params: dict[str, Any] | None = None, seed: int = 0, duration: float = 300.0, fps: float = 10.0
+) -> Schedule:
+    """The puff plan :class:`SmokingCigarette` would use for these inputs, on a coarse time grid."""
+    from ..engine.sampler import make_context
+    from ..engine.skeleton import default_avatar
+
+    ctx = make_context(PROGRAM, params, seed, fps, duration, default_avatar())
+    return _plan(ctx.params, _streams(ctx.rng), ctx.times)
+
+
+def _hold_wrist_offset(tr: Tracks, side: str, elbow_deg: float) -> Array:
+    """Resting-hold wrist position in the chest's frame at rest: upper arm hanging 10° forward and 8° out,
+    forearm forward and a little inward at ``elbow_deg`` of flexion (facts §5 step 3: 70-90°)."""
+    sk = tr.skeleton
+    s = hm.side_sign(side + "Hand")
+    rest = sk.rest_positions()
+    sh = rest[sk.index(f"{side}UpperArm")]
+    a = float(np.linalg.norm(sk.offsets[sk.index(f"{side}LowerArm")]))
+    b = float(np.linalg.norm(sk.offsets[sk.index(f"{side}Hand")]))
+    up = np.array([s * np.sin(np.radians(8.0)), -np.cos(np.radians(10.0)), np.sin(np.radians(10.0))])
+    up /= np.linalg.norm(up)
+    elbow = sh + a * up
+    # forearm: rotate the upper-arm direction forward by the flexion, then 20° inward about vertical
+    fwd = quat.rotate(_rot(X, -elbow_deg), up)
+    fwd = quat.rotate(_rot(Y, -s * 20.0), fwd)
+    wrist = elbow + b * fwd
+    return wrist - rest[sk.index("chest")]
+
+
+class SmokingCigarette(TrackProgram):
+    meta = MotionMeta(
+        id="smoking-cigarette",
+        name="Smoking a cigarette",
+        description="Standing smoker: measured puff topography, hand-to-lips reaches with IK, breathing, face.",
+        tags=("standing", "smoking", "hand-to-mouth"),
+        version="1",
+        checks=("breathing", "blinks", "balance"),
+        standing=True,
+    )
+    schema = SCHEMA
+
+    def build(self, ctx: Context) -> Tracks:
+        p = ctx.params
+        t = ctx.times
+        n = len(t)
+        dt = 1.0 / ctx.fps
+        sk = ctx.skeleton
+        side = str(p.handedness)
+        other = "left" if side == "right" else "right"
+        s = hm.side_sign(side + "Hand")
+        so = -s
+        m = MANNERS[str(p.manner)]
+        scale = sk.leg_length / 0.8745
+        rngs = _streams(ctx.rng)
+        plan = _plan(p, rngs, t)
+        sk.landmarks.update(reach.cigarette_landmarks(sk, side, str(p.grip)))
+        tr = Tracks(sk, n)
+
+        # ---- standing base: sway, weight shifts (facts §1), breathing on the thorax -------------------------
+        v = plan.breaths.volume
+        sway = float(p.sway) * m.sway
+        ap = sway_track(rngs["sway"], t, (0.06, 0.17, 0.37, 0.71), rms=0.004 * sway * scale)
+        ml = sway_track(rngs["sway"], t, (0.05, 0.13, 0.29, 0.59), rms=0.0025 * sway * scale)
+        vb = v - v.mean()
+        if np.std(vb) > 0:  # 10-20% of AP sway follows the breath (facts §1)
+            ap = ap + 0.15 * 0.004 * sway * scale * vb / np.std(vb)
+        rs = rngs["shift"]
+        shifts = renewal_times(rs, ctx.duration, 240.0 * (0.6 if p.manner == "nervous" else 1.0), cv=0.7)
+        sgn = float(rs.choice([-1.0, 1.0]))
+        weight = np.full(n, sgn * rs.uniform(0.3, 0.7))
+        for st in shifts:
+            sgn = -sgn
+            new = sgn * rs.uniform(0.6, 1.0)
+            cur = weight[min(int(np.searchsorted(t, st)), n - 1)]
+            weight = weight + (new - cur) * minimum_jerk((t - st) / rs.uniform(1.2, 2.0))
+            ctx.mark("weight_shift", st)
+        hips = np.stack([ml + 0.022 * scale * weight, np.zeros(n), ap], axis=1)  # facts §1: 22 mm ML shift
+        roll = 2.5 * weight
+        yaw_noise = noise_track(rngs["sway"], t, 0.08)[:, 0] * 1.2 * sway
+        tr.rotate("hips", quat.mul(_rot(Y, yaw_noise + 1.5 * weight), _rot(Z, roll)))
+        tr.rotate("spine", quat.mul(_rot(X, -0.25 * v), _rot(Z, -0.55 * roll)))
+        tr.rotate("chest", quat.mul(_rot(X, -0.45 * v), _rot(Z, -0.35 * roll)))
+        tr.rotate("upperChest", quat.mul(_rot(X, -0.55 * v), _rot(Y, -0.8 * yaw_noise)))
+        lift = 0.35 * v + 1.2 * np.maximum(v - 1.3, 0.0)  # clavicle lift (deg): <= 1-2 mm quiet, more when deep
+        for sd, ss in (("left", 1.0), ("right", -1.0)):
+            tr.rotate(f"{sd}Shoulder", _rot(Z, ss * lift))
+
+        # ---- the reach plan: hold <-> lips per puff -----------------------------------------------------------
+        moves: list[reach.Move] = []
+        bulge = (s * 0.8, 0.0, 1.0)  # the hand arcs out and forward on its way up and down
+        for pf in plan.puffs:
+            # the follow-through slides the filter up along the lips rather than into the face
+            moves.append(
+                reach.Move(
+                    pf.raise_start,
+                    pf.raise_dur,
+                    "lips",
+                    peak_at=0.43,
+                    bulge=bulge,
+                    overshoot=0.003,
+                    overshoot_dir=(0.0, 1.0, 0.0),
+                )
+            )
+            if pf.lips_off < ctx.duration + 2.0:
+                moves.append(reach.Move(pf.lips_off, pf.lower_dur, "hold", peak_at=0.47, bulge=bulge))
+        eff = sk.landmarks["cigaretteFilter"].offset
+        rplan = reach.ReachPlan(side, "hold", tuple(moves), effector=eff)
+
+        # ---- head: micro-motion, dip/turn toward the rising hand, exhale lift or turn -----------------------
+        hn = noise_track(rngs["head"], t, 0.25, channels=3)
+        at_lips = reach.approach_weight(t, rplan, ["lips"])
+        yaw = hn[:, 0] * 1.2 + at_lips * s * 0.8 * m.head_dip  # toward the hand's side
+        pitch = hn[:, 1] * 1.0 - at_lips * m.head_dip  # chin down toward the hand
+        head_roll = hn[:, 2] * 0.6
+        exhale_env = np.zeros(n)
+        for pf in plan.puffs:
+            env = bump(t, pf.exhale_start - 0.2, 0.6, max(pf.exhale - 0.8, 0.1), 1.2)
+            yaw = yaw + pf.exhale_turn * env
+            pitch = pitch + pf.exhale_lift * env
+            exhale_env = np.maximum(exhale_env, env)
+        tr.rotate("neck", quat.mul(_rot(Y, 0.4 * yaw), _rot(X, -0.4 * pitch + 0.9 * v)))
+        tr.rotate("head", quat.mul(_rot(Y, 0.6 * yaw), quat.mul(_rot(X, -0.6 * pitch + 0.35 * v), _rot(Z, head_roll))))
+
+        # ---- waypoints, APA, then the exact targets on the final body ---------------------------------------
+        hold_off = _hold_wrist_offset(tr, side, 80.0)
+        drift = noise_track(rngs["fingers"], t, 0.12, channels=3) * m.hand_drift * scale
+
+        def waypoints() -> dict[str, reach.Waypoint]:
+            grot, gpos = tr.fk()
+            jc = sk.index("chest")
+            wrist_hold = gpos[:, jc] + quat.rotate(grot[:, jc], hold_off) + drift
+            rot_hold = reach.hand_rotation(
+                quat.rotate(grot[:, jc], np.array([-s * 0.3, 0.15, 1.0])),
+                quat.rotate(grot[:, jc], np.array([-s * 1.0, 0.6, 0.0])),
+                side,
+            )
+            hold_eff = wrist_hold + quat.rotate(rot_hold, np.asarray(eff))
+            lips = sk.landmark_positions("lips", grot, gpos)
+            rot_lips = reach.face_hand_rotation(grot[:, sk.index("head")], side, fingers, palm)
+            return {
+                "hold": reach.Waypoint(hold_eff, rot_hold, reach.elbow_pole(side, out=0.5, back=0.4)),
+                "lips": reach.Waypoint(lips, rot_lips, reach.elbow_pole(side, out=1.0, back=0.0)),
+            }
+
+        fingers, palm = reach.face_presentation(sk, side, str(p.grip), eff, clearance=0.003, body=tr)
+        apa = reach.anticipation(t, rplan, waypoints(), amplitude=0.005 * scale, lead=0.05)
+        tr.hips_offset[:] = hips + apa
+        rest = sk.rest_positions()
+        feet = {sd: rest[sk.index(f"{sd}Foot")] for sd in ("left", "right")}
+        tr.settle_hips_on_legs(feet, 4.0)
+        wps = waypoints()
+        reach.solve_reach(tr, rplan, wps, t)
+        reach.apply_grip(tr, side, str(p.grip), 1.0, base="relaxed")
+
+        # ---- ash taps: thumb (index for the pinch) flicks the filter, the wrist jolts a little ---------------
+        flick = np.zeros(n)
+        for pf in plan.puffs:
+            for ft in pf.ash_taps:
+                if ft < ctx.duration:
+                    ctx.mark("ash_tap", ft)
+                flick = np.maximum(flick, bump(t, ft, 0.4 * pf.flick_dur, 0.0, 0.6 * pf.flick_dur))
+        if str(p.grip) == "pinch":
+            for ph, k in (("Proximal", 0.6), ("Intermediate", 1.0), ("Distal", 0.5)):
+                tr.rotate(f"{side}Index{ph}", _rot(np.array([0.0, 0.0, -s]), -25.0 * k * flick))
+        else:
+            ax = np.cross(np.array([s * 0.70, -0.06, 0.71]), -Y)
+            tr.rotate(f"{side}ThumbProximal", _rot(ax, 30.0 * flick))
+            tr.rotate(f"{side}ThumbDistal", _rot(ax, 25.0 * flick))
+        # dart-thrower's oblique wrist flick (facts §4): flexion with ulnar deviation
+        tr.rotate(f"{side}Hand", quat.mul(_rot(np.array([0.0, 0.0, -s]), 5.0 * flick), _rot(s * Y, -3.0 * flick)))
+
+        # ---- the other arm ------------------------------------------------------------------------------------
+        grot, gpos = tr.fk()
+        if str(p.other_arm) == "hold_elbow":
+            elbow = gpos[:, sk.index(f"{side}LowerArm")]
+            sh_o = gpos[:, sk.index(f"{other}UpperArm")]
+            # the palm cups the elbow from below and inside: wrist a hand-length medial of the elbow
+            hand_len = float(np.linalg.norm(np.asarray(sk.landmarks[f"{other}HandTip"].offset)))
+            target = elbow + np.array([so * 0.55 * hand_len, -0.04 * scale, 0.02 * scale])
+            target = damp_track(target, 0.08, dt)
+            rot_o = reach.hand_rotation(np.array([-so * 1.0, 0.15, 0.1]), np.array([0.0, 1.0, 0.2]), other)
+            tr.solve_limb(f"{other}Arm", target, sh_o + reach.elbow_pole(other, out=0.3, back=0.6), end_grot=rot_o)
+            reach.apply_grip(tr, other, "relaxed", 1.0)
+        else:
+            lag = (hips - damp_track(hips, 0.25, dt)) / max(
+                sk.bone_length(f"{other}UpperArm") + sk.bone_length(f"{other}LowerArm"), 0.1
+            )
+            swing_fwd = np.clip(np.degrees(lag[:, 2]) * 3.0, -3.0, 3.0)
+            swing_out = np.clip(np.degrees(lag[:, 0]) * 3.0 * so, -3.0, 3.0)
+            tr.set(
+                f"{other}UpperArm",
+                quat.mul(_rot(X, -4.0 - swing_fwd), _rot(Z, -so * (82.0 + swing_out + lift))),
+            )
+            tr.set(f"{other}LowerArm", _rot(np.array([0.0, -so, 0.0]), 14.0))
+            tr.set(f"{other}Hand", _rot(Z, -so * 6.0))
+            curl = noise_track(rngs["other"], t, 0.15)[:, 0] * 3.0
+            apply = reach.grip_pose(other, "relaxed")
+            for bone, q in apply.items():
+                tr.set(bone, q)
+            tr.rotate(f"{other}IndexProximal", _rot(np.array([0.0, 0.0, -so]), curl))
+
+        # ---- face: lips on the filter, pursed exhale, eyes narrow on the inhale, blinks ----------------------
+        ou = np.zeros(n)
+        aa = np.zeros(n)
+        narrow = np.zeros(n)
+        gaze_pitch = np.zeros(n)
+        for pf in plan.puffs:
+            # lips close around the filter as it arrives and stay closed through the mouth hold
+            ou = np.maximum(ou, 0.35 * bump(t, pf.lips_on - 0.12, 0.12, pf.puff_dur - 0.05, 0.25))
+            ou = np.maximum(ou, 0.12 * bump(t, pf.lips_off, 0.1, pf.mouth_hold + 0.2, 0.4))
+            # exhale through pursed lips (facts §5: slow exhale, optional side-mouth stream)
+            ex = bump(t, pf.exhale_start, 0.3, max(pf.exhale - 0.8, 0.1), 0.5)
+            ou = np.maximum(ou, 0.55 * ex)
+            aa = np.maximum(aa, 0.12 * ex)
+            narrow = np.maximum(narrow, 0.22 * bump(t, pf.lips_on, 0.4, pf.puff_dur + pf.mouth_hold + pf.inhale, 0.8))
+            # eyes glance down at the cigarette as the hand rises (saccade ~180 ms after onset, facts §9)
+            gaze_pitch -= 10.0 * bump(t, pf.raise_start + 0.18, 0.06, pf.raise_dur * 0.6, 0.3)
+            for name, tm in (
+                ("raise", pf.raise_start),
+                ("puff", pf.lips_on),
+                ("lower", pf.lips_off),
+                ("inhale", pf.inhale_start),
+                ("hold", pf.hold_start),
+                ("exhale", pf.exhale_start),
+            ):
+                if tm < ctx.duration:
+                    ctx.mark(name, tm)
+        blink = blink_track(t, plan.blinks)
+        tr.expressions["blink"] = narrow + (1.0 - narrow) * blink
+        tr.expressions["ou"] = ou
+        tr.expressions["aa"] = aa
+        eye_yaw = -yaw * 0.7  # the eyes mostly hold the view while the head moves
+        eye_pitch = gaze_pitch - pitch * 0.7
+        if sk.has("leftEye"):
+            q_eye = quat.mul(_rot(Y, eye_yaw), _rot(X, -eye_pitch))
+            tr.set("leftEye", q_eye)
+            tr.set("rightEye", q_eye)
+        gy, gp = np.radians(eye_yaw), np.radians(eye_pitch)
+        tr.gaze = np.stack([np.sin(gy) * np.cos(gp), np.sin(gp), np.cos(gy) * np.cos(gp)], axis=1)
+
+        # ---- legs: feet planted ---------------------------------------------------------------------------------
+        for sd, ss in (("left", 1.0), ("right", -1.0)):
+            knee = rest[sk.index(f"{sd}LowerLeg")]
+            toe_out = _rot(Y, ss * 7.0)  # facts §1: about 14° between the feet
+            pole = knee + quat.rotate(toe_out, np.array([0.0, 0.0, 0.5]))
+            tr.solve_limb(f"{sd}Leg", feet[sd], pole, end_grot=toe_out)
+        return tr
+
+
+PROGRAM = SmokingCigarette()

@@ -1,0 +1,459 @@
+"""Baking clips into Blender: slotted Actions written in bulk, face channels, markers, key reduction, NLA.
+
+Operators and the headless script stay thin and call :func:`bake` with a
+:class:`BakeOptions`. Code paths are chosen by feature checks (``Action.layers``
+exists from Blender 4.4; 5.0 has no ``Action.fcurves``), never by version numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import bpy
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import humanoid as hm
+from .. import registry
+from ..engine import quat
+from ..engine.clip import Clip
+from ..engine.sampler import sample
+from . import keyreduce, retarget, vrm
+from .avatar import Avatar
+
+Array = NDArray[np.float64]
+
+TARGETS_COLLECTION = "Posers Targets"
+_INTERP_LINEAR = "LINEAR"
+
+
+@dataclass
+class BakeOptions:
+    """What to bake. ``seconds`` and ``fps`` give the clip; keys start at ``frame_start``.
+
+    ``reduce_keys_deg``: None keeps one key per frame; a number replaces them by
+    sparse Bezier keys within that many degrees (location within ``reduce_keys_deg``
+    millimetres). ``additive``: bake the motion's movement relative to its own mean
+    pose (for COMBINE layers on top of a base).
+    """
+
+    motion: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    seed: int = 0
+    seconds: float = 10.0
+    fps: float = 30.0
+    frame_start: int = 1
+    reduce_keys_deg: float | None = None
+    overwrite: bool = False
+    additive: bool = False
+    face: bool = True
+    targets: Mapping[str, Any] | None = None  # None: read the armature's target empties (see targets.py)
+    action_name: str | None = None
+
+
+@dataclass
+class BakeResult:
+    action: bpy.types.Action
+    slot: Any
+    clip: Clip
+    keys_dense: int
+    keys_written: int
+    max_error_deg: float = 0.0
+    face_action: bpy.types.Action | None = None
+    gaze_action: bpy.types.Action | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def reduction(self) -> float:
+        """Fraction of per-frame keys removed by key reduction (0 without it)."""
+        return 1.0 - self.keys_written / max(self.keys_dense, 1)
+
+    def summary(self) -> str:
+        s = f"{self.action.name}: {self.clip.n_frames} frames, {self.keys_written} keys"
+        if self.keys_written < self.keys_dense:
+            s += f" ({100 * self.reduction:.0f}% fewer than per-frame, max error {self.max_error_deg:.3f} deg)"
+        return s
+
+
+# -- sampling ----------------------------------------------------------------------------------------
+
+
+def sample_clip(avatar: Avatar, opts: BakeOptions) -> Clip:
+    """Sample the motion on the avatar's own skeleton (raises ParamError/MotionError with clear messages)."""
+    from . import targets
+
+    program = registry.get(opts.motion)
+    goals = opts.targets
+    if goals is None:
+        goals = targets.collect(avatar, opts.frame_start, max(1, int(round(opts.seconds * opts.fps))))
+    return sample(
+        program,
+        dict(opts.params),
+        seed=opts.seed,
+        fps=opts.fps,
+        duration=opts.seconds,
+        skeleton=avatar.skeleton,
+        targets=goals,
+    )
+
+
+def additive_clip(clip: Clip) -> Clip:
+    """The clip's movement relative to its own mean pose: local ``mean^-1 * lrot``, hips relative to the mean."""
+    lrot = quat.continuous(clip.lrot, axis=0)
+    mean = quat.normalize(lrot.mean(axis=0))
+    delta = quat.mul(quat.conj(mean)[None], lrot)
+    hips = clip.skeleton.offsets[0] + (clip.hips_pos - clip.hips_pos.mean(axis=0))
+    out = Clip(clip.fps, quat.continuous(delta, axis=0), hips, clip.skeleton, dict(clip.expressions), clip.gaze)
+    out.markers, out.meta = list(clip.markers), dict(clip.meta, additive=True)
+    return out
+
+
+def pose_tracks(avatar: Avatar, clip: Clip) -> tuple[Array, Array]:
+    """Pose-bone quaternions ``[F, M, 4]`` (order of ``avatar.rest.blender_names``) and mover location ``[F, 3]``."""
+    grot, _ = clip.fk()
+    q = retarget.pose_rotations(avatar.rest, grot)
+    loc = retarget.hips_locations(avatar.rest, clip.hips_pos)
+    if clip.meta.get("additive"):
+        loc = loc - retarget.hips_locations(avatar.rest, clip.skeleton.offsets[0][None])
+    return q, loc
+
+
+# -- actions -----------------------------------------------------------------------------------------
+
+
+def slotted_actions() -> bool:
+    """True when actions have layers and slots (Blender 4.4+)."""
+    props = bpy.types.Action.bl_rna.properties
+    return "layers" in props and "slots" in props
+
+
+class ChannelWriter:
+    """Creates F-curves on one action for one ID (slot), either slotted or legacy."""
+
+    def __init__(self, action: bpy.types.Action, id_type: Literal["OBJECT", "ARMATURE"], slot_name: str):
+        self.action = action
+        self.slot = None
+        if slotted_actions():
+            self.slot = action.slots.new(id_type=id_type, name=slot_name)
+            layer = action.layers[0] if len(action.layers) else action.layers.new("Layer")
+            strip = layer.strips[0] if len(layer.strips) else layer.strips.new(type="KEYFRAME")
+            assert isinstance(strip, bpy.types.ActionKeyframeStrip)
+            self._bag = strip.channelbag(self.slot, ensure=True)
+            self._groups: dict[str, Any] = {}
+        else:  # pragma: no cover - only on Blender < 4.4
+            self._bag = None
+
+    def fcurve(self, data_path: str, index: int, group: str) -> bpy.types.FCurve:
+        if self._bag is None:  # pragma: no cover
+            return self.action.fcurves.new(data_path, index=index, action_group=group)  # type: ignore[attr-defined]
+        fc = self._bag.fcurves.new(data_path, index=index)
+        grp = self._groups.get(group)
+        if grp is None:
+            grp = self._groups[group] = self._bag.groups.new(group)
+        fc.group = grp
+        return fc
+
+
+def write_dense(fc: bpy.types.FCurve, frames: Array, values: Array) -> None:
+    """One key per frame, linear, in one bulk call."""
+    n = len(frames)
+    fc.keyframe_points.add(n)
+    co = np.empty(2 * n, dtype=np.float32)
+    co[0::2] = frames
+    co[1::2] = values
+    fc.keyframe_points.foreach_set("co", co)
+    fc.keyframe_points.foreach_set("interpolation", np.full(n, _enum_index(fc, "interpolation", "LINEAR"), np.int32))
+    fc.update()
+
+
+def write_sparse(fc: bpy.types.FCurve, frames: Array, values: Array, slopes: Array) -> None:
+    """Bezier keys with FREE handles at a third of each span, reproducing the Hermite segments exactly."""
+    n = len(frames)
+    fc.keyframe_points.add(n)
+    span_l = np.diff(frames, prepend=frames[0] - 1.0)
+    span_r = np.diff(frames, append=frames[-1] + 1.0)
+    co = np.empty(2 * n, dtype=np.float32)
+    co[0::2], co[1::2] = frames, values
+    hl = np.empty(2 * n, dtype=np.float32)
+    hl[0::2], hl[1::2] = frames - span_l / 3, values - slopes * span_l / 3
+    hr = np.empty(2 * n, dtype=np.float32)
+    hr[0::2], hr[1::2] = frames + span_r / 3, values + slopes * span_r / 3
+    kp = fc.keyframe_points
+    kp.foreach_set("co", co)
+    free = np.full(n, _enum_index(fc, "handle_left_type", "FREE"), np.int32)
+    kp.foreach_set("handle_left_type", free)
+    kp.foreach_set("handle_right_type", free)
+    kp.foreach_set("interpolation", np.full(n, _enum_index(fc, "interpolation", "BEZIER"), np.int32))
+    kp.foreach_set("handle_left", hl)
+    kp.foreach_set("handle_right", hr)
+    fc.update()
+
+
+_ENUMS: dict[tuple[str, str], int] = {}
+
+
+def _enum_index(fc: bpy.types.FCurve, prop: str, item: str) -> int:
+    key = (prop, item)
+    if key not in _ENUMS:
+        rna = bpy.types.Keyframe.bl_rna.properties[prop]
+        assert isinstance(rna, bpy.types.EnumProperty)
+        _ENUMS[key] = [i.identifier for i in rna.enum_items].index(item)
+    return _ENUMS[key]
+
+
+def _unique_action(name: str, overwrite: bool) -> bpy.types.Action:
+    old = bpy.data.actions.get(name)
+    if old is not None and overwrite:
+        old.name = name + " (replaced)"
+        new = bpy.data.actions.new(name)
+        old.user_remap(new)
+        bpy.data.actions.remove(old)
+        return new
+    return bpy.data.actions.new(name)  # Blender appends .001 if the name is taken: nothing is overwritten
+
+
+def _provenance(action: bpy.types.Action, clip: Clip, avatar: Avatar) -> None:
+    meta = clip.meta
+    action["posers_motion"] = str(meta.get("motion", ""))
+    action["posers_version"] = str(meta.get("version", ""))
+    action["posers_params"] = json.dumps(meta.get("params", {}), sort_keys=True)
+    action["posers_seed"] = int(meta.get("seed", 0))
+    action["posers_fps"] = float(clip.fps)
+    action["posers_seconds"] = float(clip.duration)
+    action["posers_avatar"] = avatar.obj_name
+    action["posers_additive"] = bool(meta.get("additive", False))
+
+
+def write_clip(
+    avatar: Avatar, clip: Clip, action: bpy.types.Action, frame_start: int, reduce_deg: float | None
+) -> tuple[Any, int, int, float]:
+    """Write a clip's bone channels into ``action`` (a new slot for the armature object).
+
+    Returns ``(slot, dense key count, written key count, measured max error in degrees)``.
+    """
+    obj = avatar.obj
+    q, loc = pose_tracks(avatar, clip)
+    n = clip.n_frames
+    frames = frame_start + np.arange(n, dtype=np.float64)
+    writer = ChannelWriter(action, "OBJECT", obj.name)
+    dense = written = 0
+    max_err = 0.0
+    tol = math.radians(reduce_deg) if reduce_deg else None
+    for pb_name in avatar.rest.blender_names:
+        pb = obj.pose.bones[pb_name]
+        if pb.rotation_mode != "QUATERNION":
+            pb.rotation_mode = "QUATERNION"
+    channels: list[tuple[str, int, str, Array, str]] = []
+    for m, name in enumerate(avatar.rest.blender_names):
+        channels.append((f'pose.bones["{name}"].rotation_quaternion', 4, name, q[:, m], "quat"))
+    mover = avatar.rest.loc_bone
+    channels.append((f'pose.bones["{mover}"].location', 3, mover, loc, "vector"))
+    for path, width, group, values, kind in channels:
+        dense += width * n
+        if tol is None:
+            for i in range(width):
+                write_dense(writer.fcurve(path, i, group), frames, values[:, i])
+            written += width * n
+            continue
+        # location tolerance: the same number in millimetres
+        red = keyreduce.reduce(values, tol if kind == "quat" else tol * 1e-3 / math.radians(1.0), kind)
+        fcs = [writer.fcurve(path, i, group) for i in range(width)]
+        for i, fc in enumerate(fcs):
+            write_sparse(fc, frames[red.keys], red.values[:, i], red.slopes[:, i])
+        written += width * len(red.keys)
+        if kind == "quat":
+            # measure what Blender actually evaluates, not what we meant to write
+            got = np.array([[fc.evaluate(f) for fc in fcs] for f in frames])
+            max_err = max(max_err, float(np.degrees(keyreduce.quat_error(got, values).max())))
+    return writer.slot, dense, written, max_err
+
+
+def _assign(id_: Any, action: bpy.types.Action, slot: Any) -> list[str]:
+    """Make ``action`` the active action of ``id_``; a replaced action of the user's keeps a fake user."""
+    notes = []
+    ad = id_.animation_data or id_.animation_data_create()
+    old = ad.action
+    if old is not None and old != action and old.users <= 1 and not old.use_fake_user:
+        old.use_fake_user = True
+        notes.append(f"'{old.name}' kept with a fake user (it was the active action)")
+    ad.action = action
+    if slot is not None and hasattr(ad, "action_slot"):
+        ad.action_slot = slot
+    return notes
+
+
+def _write_face(avatar: Avatar, clip: Clip, frames: Array, base_name: str) -> bpy.types.Action | None:
+    paths = vrm.expression_paths(avatar.obj) if vrm.addon_available() else {}
+    used = {k: v for k, v in clip.expressions.items() if k in paths}
+    if not used:
+        return None
+    arm = avatar.obj.data
+    action = bpy.data.actions.new(base_name + " face")
+    writer = ChannelWriter(action, "ARMATURE", arm.name)
+    for name, values in used.items():
+        write_dense(writer.fcurve(paths[name], 0, "Expressions"), frames, np.clip(values, 0.0, 1.0))
+    _assign(arm, action, writer.slot)
+    return action
+
+
+def gaze_target(avatar: Avatar) -> bpy.types.Object | None:
+    """The avatar's gaze target empty (created in the Posers Targets collection), wired to VRM 1.0 look-at."""
+    look = vrm.gaze_target_property(avatar.obj) if vrm.addon_available() else None
+    if look is None:
+        return None
+    if look.preview_target_bpy_object is not None:
+        return look.preview_target_bpy_object if look.preview_target_bpy_object.type == "EMPTY" else None
+    coll = bpy.data.collections.get(TARGETS_COLLECTION)
+    if coll is None:
+        coll = bpy.data.collections.new(TARGETS_COLLECTION)
+        bpy.context.scene.collection.children.link(coll)
+    empty = bpy.data.objects.new(f"Posers Gaze {avatar.obj_name}", None)
+    empty.empty_display_type = "SPHERE"
+    empty.empty_display_size = 0.03
+    coll.objects.link(empty)
+    look.preview_target_bpy_object = empty
+    look.enable_preview = True
+    return empty
+
+
+def _write_gaze(avatar: Avatar, clip: Clip, frames: Array, base_name: str) -> bpy.types.Action | None:
+    if clip.gaze is None:
+        return None
+    target = gaze_target(avatar)
+    if target is None:
+        return None
+    grot, gpos = clip.fk()
+    j = hm.INDEX["head"]
+    eye = (
+        clip.skeleton.landmark_positions("lookAt", grot, gpos)
+        if "lookAt" in clip.skeleton.landmarks
+        else gpos[:, j] + quat.rotate(grot[:, j], np.array([0.0, 0.06, 0.06]))
+    )
+    point_n = eye + quat.rotate(grot[:, j], clip.gaze) * 1.0  # 1 m ahead along the gaze
+    mw = np.array(avatar.obj.matrix_world)
+    local = retarget.to_blender(point_n)
+    world = local  # normalised space already includes the object transform (see retarget)
+    if target.parent is not None:
+        inv = np.linalg.inv(np.array(target.parent.matrix_world))
+        world = world @ inv[:3, :3].T + inv[:3, 3]
+    del mw
+    action = bpy.data.actions.new(base_name + " gaze")
+    writer = ChannelWriter(action, "OBJECT", target.name)
+    for i in range(3):
+        write_dense(writer.fcurve("location", i, "Gaze"), frames, world[:, i])
+    _assign(target, action, writer.slot)
+    return action
+
+
+def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
+    """Write an already sampled clip as a new Action on the avatar (see :func:`bake`)."""
+    seed = clip.meta.get("seed", opts.seed)
+    base = opts.action_name or f"{clip.meta.get('motion', opts.motion)} seed {seed}"
+    if clip.meta.get("additive"):
+        base += " (additive)"
+    action = _unique_action(base, opts.overwrite)
+    try:
+        slot, dense, written, err = write_clip(avatar, clip, action, opts.frame_start, opts.reduce_keys_deg)
+        _provenance(action, clip, avatar)
+        for t, name in clip.markers:
+            mk = action.pose_markers.new(name)
+            mk.frame = int(round(opts.frame_start + t * clip.fps))
+        action.frame_range = (opts.frame_start, opts.frame_start + clip.n_frames - 1)
+        action.use_frame_range = True
+    except BaseException:
+        bpy.data.actions.remove(action)
+        raise
+    notes = _assign(avatar.obj, action, slot)
+    frames = opts.frame_start + np.arange(clip.n_frames, dtype=np.float64)
+    face = gaze = None
+    if opts.face and not clip.meta.get("additive"):
+        face = _write_face(avatar, clip, frames, action.name)
+        gaze = _write_gaze(avatar, clip, frames, action.name)
+    return BakeResult(action, slot, clip, dense, written, err, face, gaze, notes)
+
+
+def bake(avatar: Avatar, opts: BakeOptions) -> BakeResult:
+    """Sample ``opts.motion`` on the avatar and bake it to a new Action (the scene is unchanged if sampling fails)."""
+    clip = sample_clip(avatar, opts)
+    if opts.additive:
+        clip = additive_clip(clip)
+    return bake_clip(avatar, clip, opts)
+
+
+# -- NLA ---------------------------------------------------------------------------------------------
+
+
+def push_to_nla(
+    id_: Any,
+    action: bpy.types.Action,
+    slot: Any = None,
+    start: float | None = None,
+    blend_type: str = "REPLACE",
+    blend_in: float = 0.0,
+    blend_out: float = 0.0,
+    track_name: str | None = None,
+) -> bpy.types.NlaStrip:
+    """A new NLA track with one strip playing ``action`` (its slot set), and the action unassigned from ``id_``.
+
+    Additive layers use ``COMBINE``, which composes quaternions as rotations
+    (``ADD`` would add their components).
+    """
+    ad = id_.animation_data or id_.animation_data_create()
+    frame = action.frame_range[0] if start is None else start
+    track = ad.nla_tracks.new()
+    track.name = track_name or action.name
+    strip = track.strips.new(action.name, int(round(frame)), action)
+    if slot is not None and hasattr(strip, "action_slot"):
+        strip.action_slot = slot
+    strip.blend_type = blend_type
+    strip.blend_in = blend_in
+    strip.blend_out = blend_out
+    if ad.action == action:
+        ad.action = None
+    return strip
+
+
+def bake_layers(
+    avatar: Avatar, motions: Sequence[BakeOptions], nla: bool, layout: str = "stack", blend: float = 10.0
+) -> list[BakeResult]:
+    """Bake several motions: ``stack`` = first as base, the rest additive COMBINE layers on top;
+    ``sequence`` = one after another with crossfades. Nothing is written unless every motion samples."""
+    clips = []
+    for i, opts in enumerate(motions):
+        clip = sample_clip(avatar, opts)
+        if layout == "stack" and i > 0:
+            clip = additive_clip(clip)
+        clips.append(clip)
+    results = []
+    start: float = motions[0].frame_start if motions else 1
+    for i, (opts, clip) in enumerate(zip(motions, clips)):
+        if layout == "sequence":
+            opts = BakeOptions(**{**opts.__dict__, "frame_start": int(start)})
+        res = bake_clip(avatar, clip, opts)
+        results.append(res)
+        if nla:
+            layer = layout == "stack" and i > 0
+            b = min(blend, clip.n_frames / 4) if layout == "sequence" else 0.0
+            push_to_nla(
+                avatar.obj,
+                res.action,
+                res.slot,
+                blend_type="COMBINE" if layer else "REPLACE",
+                blend_in=b if i > 0 else 0.0,
+                blend_out=b if i < len(motions) - 1 else 0.0,
+            )
+            for extra in (res.face_action, res.gaze_action):
+                if extra is not None:
+                    owner = (
+                        avatar.obj.data
+                        if extra is res.face_action
+                        else bpy.data.objects.get(f"Posers Gaze {avatar.obj_name}")
+                    )
+                    if owner is not None and owner.animation_data is not None:
+                        push_to_nla(owner, extra, owner.animation_data.action_slot, blend_in=b, blend_out=b)
+        start += clip.n_frames - (min(blend, clip.n_frames / 4) if layout == "sequence" else 0)
+    return results

@@ -1,0 +1,154 @@
+"""Blender properties generated from each motion's Schema, and the per-object settings (``Object.posers``).
+
+One declaration per motion (:class:`~posers_blender.engine.params.Schema`) becomes a
+PropertyGroup (``PosersIdleBreatheParams``) with names, descriptions, ranges and
+defaults, so the panel, the CLI and presets never drift. Values live under
+``Object.posers.params.<motion_id>.<name>``: stable, keyable data paths.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import bpy
+
+from .. import registry
+from ..engine.params import Param, Schema
+
+
+def settings(obj: Any) -> Any:
+    """The object's Posers settings (``Object.posers``; registered at runtime, so not in the bpy stubs)."""
+    return obj.posers
+
+
+def attr_name(motion_id: str) -> str:
+    return motion_id.replace("-", "_")
+
+
+def class_name(motion_id: str) -> str:
+    return "Posers" + "".join(p.capitalize() for p in motion_id.split("-")) + "Params"
+
+
+def _on_change(self: Any, context: Any) -> None:
+    from . import preview
+
+    preview.mark_dirty(self.id_data)
+
+
+def _prop(p: Param) -> Any:
+    unit = f" [{p.unit}]" if p.unit else ""
+    desc = f"{p.description}{unit}. Range {p.range_text()}"
+    name = p.title + (f" ({p.unit})" if p.unit and p.unit != "x" else "")
+    if p.kind == "float":
+        return bpy.props.FloatProperty(
+            name=name,
+            description=desc,
+            default=float(p.default),
+            min=-1e9 if p.min is None else float(p.min),
+            max=1e9 if p.max is None else float(p.max),
+            precision=3,
+            update=_on_change,
+        )
+    if p.kind == "int":
+        return bpy.props.IntProperty(
+            name=name,
+            description=desc,
+            default=int(p.default),
+            min=-(2**31) if p.min is None else int(p.min),
+            max=2**31 - 1 if p.max is None else int(p.max),
+            update=_on_change,
+        )
+    if p.kind == "bool":
+        return bpy.props.BoolProperty(name=name, description=desc, default=bool(p.default), update=_on_change)
+    items = [(c, c.replace("_", " ").capitalize(), f"{p.description}: {c}") for c in p.choices]
+    return bpy.props.EnumProperty(name=name, description=desc, items=items, default=p.default, update=_on_change)
+
+
+def param_group(motion_id: str, schema: Schema) -> type:
+    """A PropertyGroup class for one motion's schema."""
+    annotations = {p.name: _prop(p) for p in schema}
+    return type(class_name(motion_id), (bpy.types.PropertyGroup,), {"__annotations__": annotations})
+
+
+def values(group: Any, schema: Schema) -> dict[str, Any]:
+    """The PropertyGroup's values as a parameter dict (validated by the caller through ``schema.validate``)."""
+    return {p.name: getattr(group, p.name) for p in schema}
+
+
+def _motion_items(self: Any, context: Any) -> list[tuple[str, str, str]]:
+    progs = registry.discover()
+    return [(mid, prog.meta.name, prog.meta.description) for mid, prog in sorted(progs.items())]
+
+
+def _on_preview(self: Any, context: Any) -> None:
+    from . import preview
+
+    obj = self.id_data
+    if self.preview:
+        preview.start(obj)
+    else:
+        preview.stop(obj)
+
+
+def settings_class(param_classes: dict[str, type]) -> tuple[type, type]:
+    """(container of all motions' parameter groups, per-object settings) classes."""
+    container = type(
+        "PosersMotionParams",
+        (bpy.types.PropertyGroup,),
+        {
+            "__annotations__": {
+                attr_name(mid): bpy.props.PointerProperty(type=cls) for mid, cls in param_classes.items()
+            }
+        },
+    )
+    annotations = {
+        "motion": bpy.props.EnumProperty(
+            name="Motion", description="Motion program to preview and bake", items=_motion_items, update=_on_change
+        ),
+        "seed": bpy.props.IntProperty(
+            name="Seed",
+            description="Random seed: the same seed gives the same motion",
+            default=0,
+            min=0,
+            update=_on_change,
+        ),
+        "seconds": bpy.props.FloatProperty(
+            name="Duration",
+            description="Clip length in seconds",
+            default=10.0,
+            min=0.1,
+            max=3600.0,
+            unit="TIME_ABSOLUTE",
+            update=_on_change,
+        ),
+        "frame_start": bpy.props.IntProperty(
+            name="Start Frame", description="First frame of the bake and preview", default=1, update=_on_change
+        ),
+        "preview": bpy.props.BoolProperty(
+            name="Preview",
+            description="Pose the armature live from the motion while scrubbing or playing",
+            default=False,
+            update=_on_preview,
+        ),
+        "reduce_keys": bpy.props.BoolProperty(
+            name="Reduce Keys",
+            description="Replace per-frame keys with sparse Bezier keys within the tolerance",
+            default=False,
+        ),
+        "tolerance": bpy.props.FloatProperty(
+            name="Tolerance (deg)",
+            description="Maximum rotation error of reduced keys, degrees",
+            default=0.5,
+            min=0.01,
+            max=5.0,
+        ),
+        "additive": bpy.props.BoolProperty(
+            name="Additive Layer",
+            description="Bake the motion's movement around its mean pose (for COMBINE layers)",
+            default=False,
+        ),
+        "params": bpy.props.PointerProperty(type=container),
+        "last_error": bpy.props.StringProperty(name="Last Error", description="Last preview error", default=""),
+    }
+    settings = type("PosersObjectSettings", (bpy.types.PropertyGroup,), {"__annotations__": annotations})
+    return container, settings

@@ -1,0 +1,242 @@
+"""Talking to the VRM Add-on for Blender through its operators and RNA data only.
+
+The add-on is ``io_scene_vrm`` under the pip ``bpy`` module and
+``bl_ext.<repo>.vrm`` as a Blender extension, so nothing here imports it:
+operators are reached through ``bpy.ops`` and data through
+``Armature.vrm_addon_extension``. When the add-on is missing every entry point
+says so plainly (:class:`VrmAddonMissing`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import bpy
+
+from .. import humanoid as hm
+
+EXT_PROP = "vrm_addon_extension"
+#: Module names the add-on is known under (pip bpy / legacy add-on, then the extensions platform).
+ADDON_MODULES = ("io_scene_vrm", "bl_ext.blender_org.vrm", "bl_ext.user_default.vrm")
+
+
+class VrmAddonMissing(RuntimeError):
+    """The VRM Add-on for Blender is not installed or not enabled."""
+
+
+class ImportFailed(RuntimeError):
+    """A file could not be imported; the scene was left as it was."""
+
+
+def addon_available() -> bool:
+    return hasattr(bpy.types, "IMPORT_SCENE_OT_vrm") and hasattr(bpy.types.Armature, EXT_PROP)
+
+
+def ensure_addon() -> None:
+    """Enable the VRM add-on if it is installed but not enabled; raise :class:`VrmAddonMissing` otherwise.
+
+    ``read_factory_settings`` disables every add-on, so scripts call this after each reset.
+    """
+    if addon_available():
+        return
+    import addon_utils
+
+    for module in ADDON_MODULES:
+        try:
+            addon_utils.enable(module, default_set=True, handle_error=None)
+        except ModuleNotFoundError:
+            continue
+        if addon_available():
+            return
+    raise VrmAddonMissing(
+        "the VRM Add-on for Blender is not installed or not enabled: install it from "
+        "extensions.blender.org ('VRM format') or 'pip install bpy-vrm-format' beside the bpy module"
+    )
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"([A-Z])", r"_\1", name).lower()
+
+
+def extension(armature_data: Any) -> Any:
+    """The VRM add-on's data on an Armature (``None`` without the add-on); typed Any: it is not in the stubs."""
+    return getattr(armature_data, EXT_PROP, None)
+
+
+def spec_version(obj: bpy.types.Object) -> str | None:
+    """'0.0' or '1.0' for an armature carrying VRM data with an assigned humanoid, else ``None``."""
+    ext = extension(obj.data)
+    if ext is None:
+        return None
+    mapping = humanoid_mapping(obj)
+    if not mapping:
+        return None
+    return str(ext.spec_version)
+
+
+def humanoid_mapping(obj: bpy.types.Object) -> dict[str, str]:
+    """Canonical bone name -> Blender bone name from the armature's VRM humanoid data (empty if none).
+
+    VRM 0.x stores ``human_bones`` as a list of (bone, node) pairs with the 0.x
+    thumb spellings; VRM 1.0 stores one pointer per bone (``left_upper_arm``).
+    """
+    ext = extension(obj.data)
+    if ext is None:
+        return {}
+    bones = obj.data.bones
+    out: dict[str, str] = {}
+    if str(ext.spec_version) == "0.0":
+        for hb in ext.vrm0.humanoid.human_bones:
+            name = hb.node.bone_name
+            if not name or name not in bones:
+                continue
+            try:
+                canon = hm.vrm0_to_canonical(hb.bone)
+            except KeyError:
+                continue
+            out.setdefault(canon, name)
+    else:
+        human_bones = ext.vrm1.humanoid.human_bones
+        for canon in hm.BONES:
+            prop = getattr(human_bones, _snake(canon), None)
+            name = prop.node.bone_name if prop is not None else ""
+            if name and name in bones:
+                out[canon] = name
+    return out
+
+
+def look_at_offset(obj: bpy.types.Object) -> tuple[float, float, float] | None:
+    """The VRM look-at (eye) offset from the head bone in normalised axes (metres), or ``None``.
+
+    VRM 1.0 stores it in glTF axes (= normalised); VRM 0.x stores the first-person
+    bone offset in Unity axes (x mirrored), converted here.
+    """
+    ext = extension(obj.data)
+    if ext is None:
+        return None
+    if str(ext.spec_version) == "0.0":
+        off = tuple(ext.vrm0.first_person.first_person_bone_offset)
+        if not any(off):
+            return None
+        return (-float(off[0]), float(off[1]), -float(off[2]))
+    off = tuple(ext.vrm1.look_at.offset_from_head_bone)
+    if not any(off):
+        return None
+    return (float(off[0]), float(off[1]), float(off[2]))
+
+
+def expression_paths(obj: bpy.types.Object) -> dict[str, str]:
+    """Expression name (VRM 1.0 preset names: blink, aa, ou...) -> data path on the Armature data."""
+    ext = extension(obj.data)
+    if ext is None:
+        return {}
+    out: dict[str, str] = {}
+    if str(ext.spec_version) == "0.0":
+        # VRM 0.x presets: blink, a, i, u, e, o, blink_l... mapped to the 1.0 names the engine writes.
+        names = {"a": "aa", "i": "ih", "u": "ou", "e": "ee", "o": "oh", "blink_l": "blinkLeft", "blink_r": "blinkRight"}
+        for group in ext.vrm0.blend_shape_master.blend_shape_groups:
+            preset = str(group.preset_name)
+            if preset and preset != "unknown":
+                out.setdefault(names.get(preset, preset), group.path_from_id("preview"))
+        return out
+    for name, expr in ext.vrm1.expressions.all_name_to_expression_dict().items():
+        out[name] = expr.path_from_id("preview")
+    return out
+
+
+def gaze_target_property(obj: bpy.types.Object) -> Any:
+    """The VRM 1.0 look-at property group (whose preview target the VRMA exporter reads), else ``None``."""
+    ext = extension(obj.data)
+    if ext is None or str(ext.spec_version) == "0.0":
+        return None
+    return ext.vrm1.look_at
+
+
+def set_vrm1_humanoid(obj: bpy.types.Object, mapping: dict[str, str]) -> None:
+    """Give an armature VRM 1.0 humanoid data (bone assignments) so the VRMA exporter accepts it."""
+    ext = extension(obj.data)
+    if ext is None:
+        raise VrmAddonMissing("the VRM Add-on for Blender is not enabled; cannot add VRM humanoid data")
+    ext.spec_version = "1.0"
+    human_bones = ext.vrm1.humanoid.human_bones
+    for canon, bone in mapping.items():
+        prop = getattr(human_bones, _snake(canon), None)
+        if prop is not None:
+            prop.node.bone_name = bone
+
+
+# -- importing without leaving debris ----------------------------------------------------------------
+
+_COLLECTIONS = (
+    "objects",
+    "meshes",
+    "armatures",
+    "materials",
+    "images",
+    "textures",
+    "actions",
+    "collections",
+    "node_groups",
+    "cameras",
+    "lights",
+    "shape_keys",
+    "texts",
+)
+
+
+def _snapshot() -> dict[str, set[int]]:
+    return {c: {id_.session_uid for id_ in getattr(bpy.data, c)} for c in _COLLECTIONS if hasattr(bpy.data, c)}
+
+
+def _remove_new(before: dict[str, set[int]]) -> None:
+    for c, uids in before.items():
+        coll = getattr(bpy.data, c)
+        for id_ in [i for i in coll if i.session_uid not in uids]:
+            try:
+                coll.remove(id_)
+            except (ReferenceError, RuntimeError):  # already removed with its owner
+                continue
+
+
+@contextmanager
+def scene_transaction() -> Iterator[None]:
+    """Remove every data-block created inside the block when it raises, so a failure leaves the scene as it was."""
+    before = _snapshot()
+    try:
+        yield
+    except BaseException:
+        _remove_new(before)
+        raise
+
+
+def import_vrm(path: str | Path) -> bpy.types.Object:
+    """Import a VRM 0.x/1.0 file with the VRM add-on and return its armature object.
+
+    Raises :class:`ImportFailed` (scene unchanged) for a missing, corrupt or
+    non-VRM file and :class:`VrmAddonMissing` without the add-on.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFailed(f"'{path}' does not exist")
+    ensure_addon()
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    if magic != b"glTF":
+        raise ImportFailed(f"'{path}' is not a VRM file (no glTF binary header); export it as .vrm and retry")
+    before = _snapshot()
+    try:
+        result = bpy.ops.import_scene.vrm(filepath=str(path))  # type: ignore[attr-defined]  # VRM add-on operator
+    except RuntimeError as exc:
+        _remove_new(before)
+        last = str(exc).strip().splitlines()[-2:] if str(exc).strip() else ["unknown error"]
+        raise ImportFailed(f"the VRM add-on could not import '{path}': {' '.join(last)}") from None
+    new_objects = [o for o in bpy.data.objects if o.session_uid not in before["objects"]]
+    arms = [o for o in new_objects if o.type == "ARMATURE"]
+    if "FINISHED" not in result or not arms:
+        _remove_new(before)
+        raise ImportFailed(f"the VRM add-on imported no armature from '{path}' (result {sorted(result)})")
+    return arms[0]

@@ -1,0 +1,1067 @@
+"""The gait engine: footstep plan, contact phases, pelvis/trunk/head/arm drive and leg IK for walking.
+
+Everything is built vectorised over a whole clip (see :class:`~.program.Tracks`).
+Numbers come from ``human_motion_facts.md`` §2 (normal gait) and §3 (stylised
+walking); each default cites its row. Lengths are given for the 1.65 m default
+avatar (leg length L0 = 0.8745 m) and scaled by the avatar's own leg length;
+speeds are Froude-scaled (``v * sqrt(L / L0)``) so a small avatar walks the
+dynamically similar speed with the same cadence band relative to its size.
+
+Pipeline (:func:`build_walk`):
+
+1. :func:`plan_footsteps`: a speed profile along a :class:`~.gait_path.Path`
+   (gait initiation and termination ramps), step times with pink-noise
+   stride variability, footfalls (side, heel strike, foot flat, heel off,
+   toe off, floor position, yaw).
+2. :func:`foot_tracks`: per foot and frame the ankle target and foot
+   rotation: heel rocker about the heel, flat foot, forefoot rocker about the
+   MTP (toes) joint with the toes held flat, then a C1 swing trajectory.
+3. Pelvis: lateral shift and rotations keyed to the footfalls, height from
+   the legs' reach (so the stance foot is always reachable: no sliding).
+4. Trunk counter-rotation, stabilised head, arms driven by the gait phase
+   through springs (lag, damping), leg two-bone IK with a knee pole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import humanoid as hm
+from . import quat
+from .curves import minimum_jerk
+from .face import blink_times, blink_track
+from .gait_path import Path, straight, to_target, turn
+from .noise import noise_track
+from .params import Param
+from .program import Context, Tracks
+from .skeleton import Skeleton
+from .springs import damp_track
+
+Array = NDArray[np.float64]
+X = np.array([1.0, 0.0, 0.0])
+Y = np.array([0.0, 1.0, 0.0])
+Z = np.array([0.0, 0.0, 1.0])
+
+L0 = 0.8745  # leg length of the 1.65 m default avatar (0.53 H, facts §10)
+SIDES = (("left", 1.0), ("right", -1.0))
+
+
+# ---------------------------------------------------------------------------------------------
+# Style and settings
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GaitStyle:
+    """Every style number of a walk; :func:`blend_styles` interpolates two styles field by field.
+
+    Lengths in metres for the 1.65 m avatar, angles in degrees, fractions of the stride.
+    """
+
+    cadence_factor: float = 1.0  # x the automatic cadence (facts §2a: 110 spm at 1.3 m/s)
+    step_width: float = 0.09  # heel-centre spacing, facts §2a step width 0.09 m [0.05-0.14]
+    step_width_sd: float = 0.012  # step-to-step width jitter [E]
+    toe_out: float = 6.0  # foot progression angle [E]; facts §1 gives 14° between feet standing
+    stance: float = 0.60  # facts §2a stance 60% -> double support 2 x 10%
+    foot_flat: float = 0.08  # facts §2b ankle: foot flat at about 5-8 %GC
+    heel_off: float = 0.30  # heel rise in terminal stance [R: 30-40 %GC]
+    midstance: float = 0.50  # fraction of a step after heel strike when the ankle is under the pelvis [D]
+    heel_strike_pitch: float = 17.0  # foot toe-up angle at contact (ankle 0° with the shank inclined ~17°) [D]
+    toe_off_pitch: float = 58.0  # foot heel-up angle at toe off (shank ~40° back + 15-25° plantarflexion) [D]
+    knee_contact: float = 4.0  # facts §2b knee at IC 0-5°
+    knee_loading: float = 12.0  # facts §2b loading-response peak 15-20° at 12-15 %GC
+    knee_midstance: float = 5.0  # facts §2b near full extension at about 40 %GC
+    swing_height: float = 0.065  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
+    pelvis_rotation: float = 4.0  # ± degrees, facts §2c pelvic rotation ±4°
+    pelvis_obliquity: float = 4.0  # ± degrees, facts §2c obliquity 8° total
+    pelvis_tilt: float = 1.5  # ± degrees at 2x stride frequency, facts §2c
+    pelvis_forward_tilt: float = 3.0  # static anterior tilt of the pelvis bone [E]
+    lateral_shift: float = 0.04  # peak-to-peak pelvis shift toward the stance foot, facts §2c 4 cm
+    bob_scale: float = 0.8  # x the vertical excursion the legs give (facts §2c 3 cm [2-5])
+    thorax_counter: float = 0.8  # thorax yaw in space / pelvis yaw, antiphase (facts §2c thorax ±3-5°)
+    shoulder_roll_keep: float = 0.35  # share of pelvic obliquity left at the shoulders [E]
+    trunk_lean: float = 2.0  # forward lean of the trunk, degrees [E]
+    arm_arc: float = 30.0  # total shoulder arc, facts §2c 30° [20-45]
+    arm_bias: float = -5.0  # centre of the arc, negative = behind (facts §2c +10/-20)
+    arm_abduction: float = 7.0  # upper arm away from the body so hands clear the hips [E]
+    arm_halflife: float = 0.05  # spring half-life of the arm follow-through, s [E]
+    elbow_base: float = 14.0  # facts §2c elbow 10-40° flexion
+    elbow_forward: float = 18.0  # extra flexion on the forward swing (peaks with it, facts §2c)
+    clavicle_retract: float = 0.0  # shoulder blades drawn back, degrees [E]
+    head_pitch: float = 0.0  # chin down, degrees (facts §3 runway 3-8° [E])
+    head_residual: float = 1.0  # ± degrees of head wobble left after stabilisation (facts §2c ≤2-3°)
+    look_ahead: float = 0.8  # s the head leads the path on turns, facts §2c 0.5-1 s
+
+
+#: Facts §2: a comfortable natural walk.
+BASIC = GaitStyle()
+
+#: Facts §3, runway/catwalk: narrow or crossing steps (−2..+2 cm), pelvic rotation ±6-8°, obliquity
+#: ×1.25-1.5, knee near full extension at push-off, upper arm pulled back, head level and slightly down
+#: (3-8°), steadier torso and head in the frontal plane, step length −5-10 % with a higher cadence.
+RUNWAY = GaitStyle(
+    cadence_factor=1.07,
+    step_width=0.0,
+    step_width_sd=0.008,
+    toe_out=2.0,
+    heel_off=0.40,
+    heel_strike_pitch=15.0,
+    toe_off_pitch=36.0,
+    knee_contact=2.0,
+    knee_loading=12.0,
+    knee_midstance=3.0,
+    swing_height=0.07,
+    pelvis_rotation=7.0,
+    pelvis_obliquity=5.8,
+    pelvis_tilt=1.8,
+    lateral_shift=0.03,
+    bob_scale=0.85,
+    thorax_counter=1.0,
+    shoulder_roll_keep=0.12,
+    trunk_lean=0.5,
+    arm_arc=28.0,
+    arm_bias=-12.0,
+    arm_abduction=9.0,
+    arm_halflife=0.07,
+    elbow_base=10.0,
+    elbow_forward=14.0,
+    clavicle_retract=5.0,
+    head_pitch=5.0,
+    head_residual=0.6,
+)
+
+
+def blend_styles(a: GaitStyle, b: GaitStyle, k: float) -> GaitStyle:
+    """Field-by-field linear blend ``a + k (b - a)``, ``k`` in [0, 1]."""
+    k = float(np.clip(k, 0.0, 1.0))
+    return GaitStyle(**{f.name: (1 - k) * getattr(a, f.name) + k * getattr(b, f.name) for f in fields(GaitStyle)})
+
+
+@dataclass(frozen=True)
+class GaitSettings:
+    """User-level walking settings (the motions' parameters).
+
+    ``speed`` m/s for the 1.65 m avatar; ``cadence`` steps/min (0 = automatic
+    from speed); ``step_width`` m (None = the style's); ``path`` one of
+    ``straight``, ``turn``, ``arc``, ``target``.
+    """
+
+    speed: float = 1.3
+    cadence: float = 0.0
+    step_width: float | None = None
+    arm_swing: float = 1.0
+    path: str = "straight"
+    turn_angle: float = 90.0  # degrees, positive = left
+    turn_radius: float = 1.0  # m
+    target: tuple[float, float] = (0.0, 6.0)  # floor (x, z), m
+    in_place: bool = False
+    start: bool = True
+    stop: bool = True
+    stride_cv: float = 2.0  # %
+
+
+# ---------------------------------------------------------------------------------------------
+# Small signal helpers
+# ---------------------------------------------------------------------------------------------
+def pink_noise(rng: np.random.Generator, n: int, beta: float = 0.8) -> Array:
+    """``n`` samples of 1/f^beta noise with zero mean and unit standard deviation.
+
+    Facts §2a: stride-time fluctuations are long-range correlated (DFA alpha
+    0.8-1.0, i.e. beta = 2 alpha - 1 of about 0.6-1.0), not white.
+    """
+    if n < 4:
+        return rng.standard_normal(n)
+    white = rng.standard_normal(n)
+    spec = np.fft.rfft(white)
+    f = np.fft.rfftfreq(n)
+    f[0] = f[1]
+    spec *= f ** (-beta / 2.0)
+    spec[0] = 0.0
+    out = np.fft.irfft(spec, n)
+    sd = float(np.std(out))
+    return out / sd if sd > 0 else out
+
+
+def key_track(t: Array, key_t: Array, key_v: Array) -> Array:
+    """Half-cosine interpolation through keys (zero slope at each key), held before the first and after the last.
+
+    Alternating equal-interval keys give exactly a sinusoid; uneven
+    intervals and amplitudes (stride variability, starts and stops) stay C1.
+    """
+    key_t = np.asarray(key_t, dtype=np.float64)
+    key_v = np.asarray(key_v, dtype=np.float64)
+    order = np.argsort(key_t, kind="stable")
+    key_t, key_v = key_t[order], key_v[order]
+    i = np.clip(np.searchsorted(key_t, t, side="right") - 1, 0, len(key_t) - 2)
+    t0, t1 = key_t[i], key_t[i + 1]
+    u = np.clip((t - t0) / np.maximum(t1 - t0, 1e-9), 0.0, 1.0)
+    w = 0.5 - 0.5 * np.cos(np.pi * u)
+    return key_v[i] + (key_v[i + 1] - key_v[i]) * w
+
+
+def _rot(axis: Array, deg: Array | float) -> Array:
+    return quat.from_axis_angle(axis, np.radians(np.asarray(deg, dtype=np.float64)))
+
+
+def _hermite5(u: Array, p0: Array, v0: Array, p1: Array, v1: Array, dur: float) -> Array:
+    """Quintic Hermite on u in [0, 1] with end positions/velocities (per second) and zero end accelerations."""
+    u = u[:, None]
+    h0 = 1 - 10 * u**3 + 15 * u**4 - 6 * u**5
+    h1 = u - 6 * u**3 + 8 * u**4 - 3 * u**5
+    h4 = -4 * u**3 + 7 * u**4 - 3 * u**5
+    h5 = 10 * u**3 - 15 * u**4 + 6 * u**5
+    return h0 * p0 + h1 * v0 * dur + h4 * v1 * dur + h5 * p1
+
+
+def _gauss_smooth(x: Array, sigma_frames: float) -> Array:
+    if sigma_frames <= 0.3:
+        return x
+    r = int(np.ceil(3 * sigma_frames))
+    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma_frames) ** 2)
+    k /= k.sum()
+    pad = np.pad(x, (r, r), mode="edge")
+    return np.convolve(pad, k, mode="valid")
+
+
+def _running_min(x: Array, half: int) -> Array:
+    """Minimum over a centred window of ``2 half + 1`` samples (edges padded)."""
+    if half < 1:
+        return x
+    pad = np.pad(x, (half, half), mode="edge")
+    win = np.lib.stride_tricks.sliding_window_view(pad, 2 * half + 1)
+    return np.asarray(win.min(axis=1))
+
+
+def _softmin(a: Array, b: Array, k: float) -> Array:
+    m = np.minimum(a, b)
+    return m - k * np.log(np.exp(-(a - m) / k) + np.exp(-(b - m) / k))
+
+
+# ---------------------------------------------------------------------------------------------
+# Footstep plan
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class FootPlan:
+    """Footfalls of one walk. Arrays ``[K]`` in footfall order (alternating sides).
+
+    ``side`` +1 left / -1 right; times in seconds (``-inf`` for feet standing
+    from the start, ``+inf`` for contacts that never end); ``ankle_xz [K, 2]``
+    the ankle's floor point while the foot is flat; ``yaw`` radians;
+    ``moving`` False for the two initial standing footfalls.
+    Also the pelvis arc-length function ``S(t)`` on a fine grid and the path.
+    """
+
+    side: Array
+    hs: Array
+    ff: Array
+    ho: Array
+    to: Array
+    ankle_xz: Array
+    yaw: Array
+    s: Array
+    step_time: Array
+    moving: NDArray[np.bool_]
+    path: Path
+    grid_t: Array
+    grid_s: Array
+    speed: float
+    step_length: float
+    step_period: float
+    t_end: float  # time the walker is at rest again (inf without a stop)
+
+    def pelvis_s(self, t: Array) -> Array:
+        return np.interp(t, self.grid_t, self.grid_s)
+
+    def speed_at(self, t: Array) -> Array:
+        v = np.gradient(self.grid_s, self.grid_t)
+        return np.interp(t, self.grid_t, v)
+
+    @property
+    def n(self) -> int:
+        return len(self.side)
+
+
+def walking_speed_and_cadence(settings: GaitSettings, style: GaitStyle, leg_length: float) -> tuple[float, float]:
+    """(speed m/s, cadence steps/min) for this avatar.
+
+    Facts §2a: 1.3 m/s at 110 spm for the 1.65 m adult (step 0.42-0.43 H).
+    Step length and cadence both grow about as speed^0.5 [E]. Froude scaling
+    by leg length: speed x sqrt(L/L0), cadence x sqrt(L0/L).
+    """
+    lr = leg_length / L0
+    v_ref = settings.speed
+    if settings.cadence > 0:
+        cad_ref = settings.cadence
+    else:
+        cad_ref = 110.0 * (v_ref / 1.3) ** 0.5 * style.cadence_factor
+    return v_ref * np.sqrt(lr), cad_ref / np.sqrt(lr)
+
+
+def make_path(settings: GaitSettings, speed: float, duration: float, lr: float) -> Path:
+    """The floor path for these settings (metres in the avatar's own scale)."""
+    reach = speed * duration + 5.0
+    if settings.path == "turn":
+        before = max(0.3, 0.45 * speed * max(duration - 2.5, 0.5))
+        r = settings.turn_radius * lr
+        ang = np.radians(settings.turn_angle)
+        return turn(before, r, ang, max(reach - before, 1.0))
+    if settings.path == "arc":
+        r = max(settings.turn_radius * lr, speed * duration / max(abs(np.radians(settings.turn_angle)), 1e-3))
+        ang = np.radians(settings.turn_angle)
+        arc_len = r * abs(ang)
+        return turn(0.01, r, ang, max(reach - arc_len, 1.0))
+    if settings.path == "target":
+        p = to_target(np.asarray(settings.target) * lr, settings.turn_radius * lr)
+        return p
+    return straight(reach)
+
+
+def plan_footsteps(
+    settings: GaitSettings,
+    style: GaitStyle,
+    skeleton: Skeleton,
+    duration: float,
+    rng: np.random.Generator,
+) -> FootPlan:
+    """Footfalls, contact phases and the pelvis progression for one walk (see :class:`FootPlan`)."""
+    lr = skeleton.leg_length / L0
+    v, cad = walking_speed_and_cadence(settings, style, skeleton.leg_length)
+    T0 = 60.0 / cad
+    path = make_path(settings, v, duration, lr)
+    width = (style.step_width if settings.step_width is None else settings.step_width) * lr
+
+    # ---- speed profile: initiation and termination ramps (minimum jerk) -----------------------
+    t_go = 0.20  # APA: the COM starts moving before the first toe off [E, ~0.2-0.4 s]
+    t_first_to = 0.45
+    r_up = (t_first_to - t_go) + 2.0 * T0  # steady speed by the end of the second step [R]
+    r_down = 2.0 * T0  # stop within two steps [R]
+    settle = 0.8
+    if settings.stop and path.finite:
+        need = v * (r_up + r_down) / 2.0
+        if path.length < need:
+            v = max(path.length / max((r_up + r_down) / 2.0, 1e-3), 0.05)
+        t_stop = (
+            path.length / v + (t_go if settings.start else 0.0) + (r_up / 2 if settings.start else 0.0) - r_down / 2
+        )
+    elif settings.stop:
+        t_stop = duration - settle - r_down
+    else:
+        t_stop = np.inf
+    if settings.start and settings.stop and t_stop < t_go + r_up:
+        half = max((duration - settle - t_go) / 2.0, 0.4)
+        r_up = r_down = half
+        t_stop = t_go + r_up
+    g0 = -6.0 * T0
+    g1 = (duration if not np.isfinite(t_stop) else max(duration, t_stop + r_down)) + 6.0 * T0
+    grid_t = np.arange(g0, g1, 1.0 / 480.0)
+    up = minimum_jerk((grid_t - t_go) / r_up) if settings.start else np.ones_like(grid_t)
+    down = 1.0 - minimum_jerk((grid_t - t_stop) / r_down) if np.isfinite(t_stop) else np.ones_like(grid_t)
+    vel = v * up * down
+    grid_s = np.concatenate([[0.0], np.cumsum(0.5 * (vel[1:] + vel[:-1]) * np.diff(grid_t))])
+    grid_s -= np.interp(0.0, grid_t, grid_s) if not settings.start else 0.0
+    if path.finite:
+        grid_s = np.minimum(grid_s, path.length)
+    s_end = float(grid_s[-1]) if np.isfinite(t_stop) else np.inf
+    t_end = t_stop + r_down if np.isfinite(t_stop) else np.inf
+
+    def S(t: float) -> float:
+        return float(np.interp(t, grid_t, grid_s))
+
+    # ---- step times: pink stride noise plus a little step-level asymmetry (PCI 1-5 %) ---------
+    n_max = int((g1 - g0) / (0.6 * T0)) + 8
+    cv = settings.stride_cv / 100.0
+    stride_noise = pink_noise(rng, n_max // 2 + 2)
+    step_noise = rng.standard_normal(n_max) * 0.009  # facts §2a PCI 3.2 ± 1.1 % [M]
+    steps = T0 * (1.0 + cv * np.repeat(stride_noise, 2)[:n_max] + step_noise)
+    steps = np.clip(steps, 0.7 * T0, 1.3 * T0)
+    width_noise = rng.standard_normal(n_max) * style.step_width_sd * lr
+    first = 1.0 if rng.uniform() < 0.5 else -1.0  # which foot steps first
+
+    rest = skeleton.rest_positions()
+    stand_half = float(abs(rest[hm.INDEX["leftFoot"], 0] - rest[hm.INDEX["rightFoot"], 0])) / 2.0
+
+    side: list[float] = []
+    hs: list[float] = []
+    s_list: list[float] = []
+    lat: list[float] = []
+    st: list[float] = []
+    moving: list[bool] = []
+    swing0 = 2.0 * T0 * (1.0 - style.stance)
+    step_len = v * T0
+    if settings.start:
+        # two standing feet; the first mover leaves at t_first_to
+        for sd in (first, -first):
+            side.append(sd)
+            hs.append(-np.inf)
+            s_list.append(0.0)
+            lat.append(sd * stand_half)
+            st.append(T0)
+            moving.append(False)
+        t_hs = t_first_to + swing0
+        cur = -first
+    else:
+        t_hs = -4.0 * 2 * T0
+        cur = first
+    k = 0
+    while True:
+        cur = -cur
+        Tk = float(steps[min(k, n_max - 1)])
+        sk = S(t_hs + style.midstance * Tk)
+        last = False
+        if settings.stop and np.isfinite(s_end) and (s_end - sk < 0.45 * step_len or t_hs > t_end):
+            sk, last = s_end, True
+        if last and len(s_list) >= 2 and abs(sk - s_list[-2]) < 0.25 * step_len:
+            # this foot is already about where it should stop: no shuffle step
+            break
+        side.append(cur)
+        hs.append(t_hs)
+        s_list.append(sk)
+        lat.append(cur * (width / 2.0 + width_noise[min(k, n_max - 1)]))
+        st.append(Tk)
+        moving.append(True)
+        k += 1
+        t_hs += Tk
+        if last:
+            if abs(s_end - s_list[-2]) < 0.25 * step_len:
+                break
+            # closing step: the trailing foot comes alongside
+            cur = -cur
+            side.append(cur)
+            hs.append(t_hs + 0.1 * T0)
+            s_list.append(s_end)
+            lat.append(cur * max(width / 2.0, stand_half * 0.8))
+            st.append(Tk)
+            moving.append(True)
+            break
+        if t_hs > duration + 3.0 * T0 and not (settings.stop and np.isfinite(s_end)):
+            break
+        if k > n_max - 2:
+            break
+    n = len(side)
+    side_a = np.asarray(side)
+    hs_a = np.asarray(hs)
+    st_a = np.asarray(st)
+    s_a = np.asarray(s_list)
+    to_a = np.full(n, np.inf)
+    ds_frac = 2.0 * style.stance - 1.0  # double support per step, in steps
+    for i in range(n - 1):
+        nxt = hs_a[i + 1]
+        if np.isfinite(nxt):
+            to_a[i] = nxt + ds_frac * st_a[i]
+    if settings.start:
+        to_a[0] = t_first_to
+        to_a[1] = hs_a[2] + ds_frac * st_a[2] if n > 2 else np.inf
+    # the last two footfalls of a stop stand for good
+    if settings.stop and np.isfinite(s_end):
+        to_a[-1] = np.inf
+        to_a[-2] = np.inf
+    stride = 2.0 * st_a
+    ff_a = hs_a + style.foot_flat * stride
+    ho_a = np.where(np.isfinite(to_a), hs_a + style.heel_off * stride, np.inf)
+    ho_a = np.where(np.isfinite(to_a), np.minimum(ho_a, to_a - 0.08 * stride), ho_a)
+    if settings.start:
+        ho_a[0] = to_a[0] - (style.stance - style.heel_off) * 2 * T0
+        ho_a[1] = to_a[1] - (style.stance - style.heel_off) * 2 * T0
+    pts = path.point(s_a) + np.asarray(lat)[:, None] * path.left(s_a)
+    yaw = path.theta(s_a) + side_a * np.radians(style.toe_out)
+    return FootPlan(
+        side=side_a,
+        hs=hs_a,
+        ff=ff_a,
+        ho=ho_a,
+        to=to_a,
+        ankle_xz=pts,
+        yaw=yaw,
+        s=s_a,
+        step_time=st_a,
+        moving=np.asarray(moving),
+        path=path,
+        grid_t=grid_t,
+        grid_s=grid_s,
+        speed=v,
+        step_length=step_len,
+        step_period=T0,
+        t_end=t_end,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Foot tracks
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class FootGeometry:
+    """Points of one foot in its own frame (offsets from the ankle, metres, rest axes)."""
+
+    heel: Array
+    mtp: Array  # rotation pivot of the forefoot rocker (the toes joint, or the ball point)
+    toe_tip: Array  # in the toes frame when ``has_toes`` else in the foot frame
+    has_toes: bool
+    ankle_height: float
+
+
+def foot_geometry(sk: Skeleton, name: str) -> FootGeometry:
+    heel = np.asarray(sk.landmarks[f"{name}Heel"].offset)
+    has_toes = sk.has(f"{name}Toes")
+    if has_toes:
+        mtp = sk.offsets[hm.INDEX[f"{name}Toes"]].copy()
+    else:
+        # without a toes bone the forefoot cannot bend: roll about the toe tip so it never dips into the floor
+        mtp = np.asarray(sk.landmarks[f"{name}ToeTip"].offset)
+    tip = np.asarray(sk.landmarks[f"{name}ToeTip"].offset)
+    return FootGeometry(heel, mtp, tip, has_toes, float(-heel[1]))
+
+
+@dataclass
+class FootTrack:
+    """Per-frame targets of one foot: ankle ``[F, 3]``, foot world rotation ``[F, 4]``, pitch ``[F]`` (rad,
+    positive = heel up), toes local pitch ``[F]`` (rad) and phase flags (contact, heel contact, ball contact)."""
+
+    ankle: Array
+    rot: Array
+    pitch: Array
+    toes_pitch: Array
+    contact: NDArray[np.bool_]
+    heel_contact: NDArray[np.bool_]
+    ball_contact: NDArray[np.bool_]
+    yaw: Array
+
+
+def _stance_pitch(t: Array, hs: float, ff: float, ho: float, to: float, p_hs: float, p_to: float) -> Array:
+    """Foot pitch through a stance (radians, + = heel up): heel rocker, flat, forefoot rocker."""
+    out = np.zeros_like(t)
+    if np.isfinite(hs):
+        u = np.clip((t - hs) / max(ff - hs, 1e-6), 0.0, 1.0)
+        out = np.where(t < ff, -p_hs * (1.0 - minimum_jerk(u)), out)
+    if np.isfinite(ho):
+        w = np.clip((t - ho) / max(to - ho, 1e-6), 0.0, None)
+        out = np.where(t >= ho, p_to * w**1.4, out)
+    return out
+
+
+def _stance_ankle(
+    t: Array, pitch: Array, heel_xz: Array, yaw: float, ho: float, g: FootGeometry
+) -> tuple[Array, Array]:
+    """Ankle positions ``[n, 3]`` and foot rotations ``[n, 4]`` for stance pitches (pivot heel, then MTP)."""
+    qy = quat.from_axis_angle(Y, np.asarray(yaw))
+    rot = quat.mul(qy, quat.from_axis_angle(X, pitch))
+    heel_w = np.array([heel_xz[0], 0.0, heel_xz[1]])
+    by_heel = heel_w - quat.rotate(rot, g.heel)
+    mtp_w = heel_w - quat.rotate(qy, g.heel) + quat.rotate(qy, g.mtp)
+    by_mtp = mtp_w - quat.rotate(rot, g.mtp)
+    use_mtp = (t >= ho)[:, None]
+    return np.where(use_mtp, by_mtp, by_heel), rot
+
+
+def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) -> dict[str, FootTrack]:
+    """Ankle targets and foot rotations of both feet for every frame time."""
+    lr = sk.leg_length / L0
+    p_hs = np.radians(style.heel_strike_pitch)
+    p_to = np.radians(style.toe_off_pitch)
+    out: dict[str, FootTrack] = {}
+    n = len(times)
+    eps = 1e-3
+    for name, sgn in SIDES:
+        g = foot_geometry(sk, name)
+        idx = np.nonzero(plan.side == sgn)[0]
+        other = np.nonzero(plan.side == -sgn)[0]
+        ankle = np.zeros((n, 3))
+        rot = quat.identity((n,))
+        pitch = np.zeros(n)
+        toes = np.zeros(n)
+        contact = np.zeros(n, dtype=bool)
+        heel_c = np.zeros(n, dtype=bool)
+        ball_c = np.zeros(n, dtype=bool)
+        yaw_t = np.zeros(n)
+
+        # push-off scales with the length of the step the foot is about to take (a closing step barely rolls)
+        push = np.ones(plan.n)
+        land = np.ones(plan.n)
+        for a_, b_ in zip(idx[:-1], idx[1:]):
+            d_ = float(np.linalg.norm(plan.ankle_xz[b_] - plan.ankle_xz[a_]))
+            push[a_] = float(np.clip(d_ / max(plan.step_length, 1e-6), 0.25, 1.0))
+            land[b_] = push[a_]  # a short step also lands flatter
+
+        def heel_xz(i: int, g: FootGeometry = g) -> Array:
+            qy = quat.from_axis_angle(Y, np.asarray(plan.yaw[i]))
+            a = np.array([plan.ankle_xz[i, 0], 0.0, plan.ankle_xz[i, 1]])
+            h = a + quat.rotate(qy, g.heel)
+            return np.array([h[0], h[2]])
+
+        def stance_state(
+            i: int, tt: Array, g: FootGeometry = g, land: Array = land, push: Array = push
+        ) -> tuple[Array, Array, Array]:
+            pt = _stance_pitch(tt, plan.hs[i], plan.ff[i], plan.ho[i], plan.to[i], p_hs * land[i], p_to * push[i])
+            a, r = _stance_ankle(tt, pt, heel_xz(i), float(plan.yaw[i]), plan.ho[i], g)
+            return a, r, pt
+
+        for j, i in enumerate(idx):
+            # stance of footfall i
+            m = (times >= plan.hs[i]) & (times <= plan.to[i])
+            if m.any():
+                a, r, pt = stance_state(i, times[m])
+                ankle[m], rot[m], pitch[m] = a, r, pt
+                toes[m] = -np.maximum(pt, 0.0)
+                contact[m] = True
+                heel_c[m] = times[m] < plan.ho[i]
+                ball_c[m] = times[m] >= plan.ff[i]
+                yaw_t[m] = plan.yaw[i]
+            if j + 1 >= len(idx):
+                continue
+            k = idx[j + 1]
+            t0, t1 = plan.to[i], plan.hs[k]
+            if not (np.isfinite(t0) and np.isfinite(t1)):
+                continue
+            m = (times > t0) & (times < t1)
+            if not m.any():
+                continue
+            dur = t1 - t0
+            ta = np.array([t0 - eps, t0])
+            a0s, _, pt0 = stance_state(i, ta)
+            tb = np.array([t1, t1 + eps])
+            a1s, _, pt1 = stance_state(k, tb)
+            v0 = (a0s[1] - a0s[0]) / eps
+            v1 = (a1s[1] - a1s[0]) / eps
+            # the heel lands moving down (~0.2 m/s [E]), not hovering: contact is an impact
+            v1 = v1 + np.array([0.0, -0.2 * lr, 0.0])
+            u = (times[m] - t0) / dur
+            base = _hermite5(u, a0s[1], v0, a1s[0], v1, dur)
+            # clearance: an early-peaking lift (knee flexion peaks early in swing, facts §2b)
+            shape = (u**2) * (1 - u) ** 3 / (0.4**2 * 0.6**3)
+            # short steps (initiation, termination, closing) lift the foot less
+            dist = float(np.linalg.norm(plan.ankle_xz[k] - plan.ankle_xz[i]))
+            base[:, 1] += style.swing_height * lr * shape * float(np.clip(dist / plan.step_length, 0.3, 1.0))
+            # swing past the stance foot without hitting it (matters for narrow and crossing steps)
+            stance_foot = other[(plan.hs[other] < t1) & (plan.to[other] > t0)]
+            if len(stance_foot):
+                o = stance_foot[-1]
+                left = plan.path.left(plan.s[o])
+                mid = 0.5 * (plan.ankle_xz[i] + plan.ankle_xz[k])
+                d = float(np.dot(mid - plan.ankle_xz[o], left)) * sgn
+                need = 0.105 * lr - d
+                if need > 0:
+                    bump = need * np.sin(np.pi * u) ** 2
+                    base[:, 0] += sgn * left[0] * bump
+                    base[:, 2] += sgn * left[1] * bump
+            ankle[m] = base
+            w0 = (pt0[1] - pt0[0]) / eps
+            w1 = (pt1[1] - pt1[0]) / eps
+            pw = _hermite5(u, np.array([pt0[1]]), np.array([w0]), np.array([pt1[0]]), np.array([w1]), dur)[:, 0]
+            pitch[m] = pw
+            dyaw = (plan.yaw[k] - plan.yaw[i] + np.pi) % (2 * np.pi) - np.pi
+            yw = plan.yaw[i] + dyaw * minimum_jerk(u)
+            yaw_t[m] = yw
+            rot[m] = quat.mul(quat.from_axis_angle(Y, yw), quat.from_axis_angle(X, pw))
+            # toes stay bent as they leave the floor, then relax by mid swing
+            toes[m] = -np.maximum(pt0[1], 0.0) * (1.0 - minimum_jerk(u / 0.45))
+        # before the first and after the last footfall of this side: hold
+        first_i, last_i = idx[0], idx[-1]
+        before = times < plan.hs[first_i]
+        if before.any():
+            a, r, pt = stance_state(first_i, np.full(int(before.sum()), plan.hs[first_i]))
+            ankle[before], rot[before] = a, r
+        after = times > plan.to[last_i]
+        if after.any() and np.isfinite(plan.to[last_i]):
+            a, r, pt = stance_state(last_i, np.full(int(after.sum()), plan.to[last_i]))
+            ankle[after], rot[after] = a, r
+        out[name] = FootTrack(ankle, rot, pitch, toes, contact, heel_c, ball_c, yaw_t)
+        _lift_above_floor(out[name], g)
+    return out
+
+
+def _lift_above_floor(ft: FootTrack, g: FootGeometry) -> None:
+    """Raise the swinging foot where a sole point (heel, MTP ball, toe tip) would dip below the floor."""
+    swing = ~ft.contact
+    if not swing.any():
+        return
+    pts = [g.heel, g.mtp + np.array([0.0, -g.mtp[1] - g.ankle_height, 0.0])]
+    low = np.full(len(ft.pitch), np.inf)
+    for p in pts:
+        low = np.minimum(low, ft.ankle[:, 1] + quat.rotate(ft.rot, p)[:, 1])
+    toes_rot = quat.mul(ft.rot, quat.from_axis_angle(X, ft.toes_pitch))
+    base = ft.ankle + quat.rotate(ft.rot, g.mtp) if g.has_toes else ft.ankle
+    tip = base + quat.rotate(toes_rot if g.has_toes else ft.rot, g.toe_tip)
+    low = np.minimum(low, tip[:, 1])
+    lift = np.where(swing, np.maximum(0.004 - low, 0.0), 0.0)
+    # spread the correction smoothly but keep it zero at contact
+    lift = np.maximum(lift, _gauss_smooth(lift, 2.0)) * swing
+    ft.ankle[:, 1] += lift
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole walk
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class WalkResult:
+    tracks: Tracks
+    plan: FootPlan
+    feet: dict[str, FootTrack]
+
+
+def _knee_distance(sk: Skeleton, name: str, knee_deg: Array) -> Array:
+    """Hip-to-ankle distance for a knee flexion (degrees), from the avatar's own thigh and shank."""
+    a = float(np.linalg.norm(sk.offsets[hm.INDEX[f"{name}LowerLeg"]]))
+    b = float(np.linalg.norm(sk.offsets[hm.INDEX[f"{name}Foot"]]))
+    k = np.radians(knee_deg)
+    return np.sqrt(a * a + b * b + 2 * a * b * np.cos(k))
+
+
+def _leg_reach(sk: Skeleton, name: str) -> float:
+    up = sk.offsets[hm.INDEX[f"{name}LowerLeg"]]
+    lo = sk.offsets[hm.INDEX[f"{name}Foot"]]
+    return float(np.linalg.norm(up + lo)) if np.dot(up, lo) > 0 else float(np.linalg.norm(up) + np.linalg.norm(lo))
+
+
+def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkResult:
+    """Build a whole walking clip into :class:`Tracks` (plus the plan and foot tracks for inspection)."""
+    sk = ctx.skeleton
+    t = ctx.times
+    n = len(t)
+    dt = 1.0 / ctx.fps
+    lr = sk.leg_length / L0
+    rngs = {k: np.random.default_rng(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "arm")}
+    plan = plan_footsteps(settings, style, sk, ctx.duration, rngs["plan"])
+    feet = foot_tracks(plan, style, sk, t)
+    tr = Tracks(sk, n)
+    moving = plan.moving
+    step0 = plan.step_length
+
+    # ---- amplitude envelope per footfall: short steps (start, stop) give smaller oscillations ------
+    s_prev = np.empty(plan.n)
+    s_prev[0] = plan.s[0]
+    s_prev[1:] = plan.s[:-1]
+    env = np.clip(np.abs(plan.s - s_prev) / max(step0, 1e-6), 0.0, 1.0)
+    env = np.where(moving, env, 0.0)
+    mv = np.nonzero(moving)[0]
+    hs = plan.hs[mv]
+    sd = plan.side[mv]
+    Tm = plan.step_time[mv]
+    en = env[mv]
+    t_start = float(hs[0]) - 2 * plan.step_period if len(hs) else 0.0
+    t_rest = plan.t_end if np.isfinite(plan.t_end) else float(t[-1]) + 10.0
+
+    def keyed(times_k: Array, values_k: Array, start_v: float = 0.0) -> Array:
+        kt = np.concatenate([[min(t_start, -1.0)], times_k, [t_rest + 0.3]])
+        kv = np.concatenate([[start_v], values_k, [0.0]])
+        if not np.isfinite(plan.t_end):
+            kt, kv = kt[:-1], kv[:-1]
+        return key_track(t, kt, kv)
+
+    # ---- pelvis: path position, lateral shift, rotations ----------------------------------------
+    s_t = plan.pelvis_s(t)
+    path = plan.path
+    pxz = path.point(s_t)
+    heading = path.theta(s_t)
+    left = path.left(s_t)
+    width_factor = 0.55 + 0.45 * np.clip(
+        (style.step_width if settings.step_width is None else settings.step_width) / 0.09, 0.0, 1.5
+    )
+    lat_amp = style.lateral_shift * lr * width_factor * (1.3 / max(settings.speed, 0.5)) ** 0.5 / 2.0
+    # facts §2c: peak over the stance foot near mid-stance (~30 %GC); APA: toward the first stance foot
+    lat_t = hs + 0.3 * 2 * Tm
+    lat_v = sd * lat_amp * en
+    if settings.start:
+        apa = plan.side[1] * lat_amp * 0.5
+        lat_t = np.concatenate([[plan.to[0] - 0.05], lat_t])
+        lat_v = np.concatenate([[apa], lat_v])
+    lateral = keyed(lat_t, lat_v)
+    noise = noise_track(rngs["noise"], t, 0.4, channels=6)
+    pelvis = np.zeros((n, 3))
+    pelvis[:, 0] = pxz[:, 0] + lateral * left[:, 0]
+    pelvis[:, 2] = pxz[:, 1] + lateral * left[:, 1]
+    yaw_osc = keyed(hs, -sd * style.pelvis_rotation * en)  # leading hemipelvis forward at its heel strike
+    roll = keyed(hs + 0.15 * 2 * Tm, sd * style.pelvis_obliquity * en)  # swing side drops in loading
+    tilt_t = np.concatenate([hs + 0.1 * 2 * Tm, hs + 0.35 * 2 * Tm])
+    tilt_v = np.concatenate([style.pelvis_tilt * en, -style.pelvis_tilt * en])
+    tilt = keyed(tilt_t, tilt_v)
+    # amplitude wobble from stride to stride (no mechanical oscillator)
+    yaw_osc = yaw_osc * (1.0 + 0.08 * noise[:, 0])
+    roll = roll * (1.0 + 0.08 * noise[:, 1])
+    q_pelvis = quat.mul(
+        quat.from_axis_angle(Y, heading + np.radians(yaw_osc)),
+        quat.mul(_rot(Z, roll), _rot(X, tilt + style.pelvis_forward_tilt)),
+    )
+    tr.set("hips", q_pelvis)
+
+    # ---- pelvis height from the legs' reach --------------------------------------------------------
+    rest_hips = sk.offsets[0]
+    if settings.in_place:
+        shift = np.zeros((n, 3))
+        shift[:, 0] = pxz[:, 0]
+        shift[:, 2] = pxz[:, 1]
+        pelvis -= shift
+        for ft in feet.values():
+            ft.ankle -= shift
+    allowed = np.full(n, np.inf)
+    hard = np.full(n, np.inf)
+    for name, sgn in SIDES:
+        ft = feet[name]
+        hip_rel = quat.rotate(q_pelvis, sk.offsets[hm.INDEX[f"{name}UpperLeg"]])
+        dxz = np.hypot(pelvis[:, 0] + hip_rel[:, 0] - ft.ankle[:, 0], pelvis[:, 2] + hip_rel[:, 2] - ft.ankle[:, 2])
+        reach = _leg_reach(sk, name) * 0.9985
+        knee = np.full(n, style.knee_midstance)
+        idx = np.nonzero(plan.side == sgn)[0]
+        for i in idx:
+            m = (t >= plan.hs[i]) & (t <= plan.to[i])
+            if not m.any():
+                continue
+            if np.isfinite(plan.hs[i]):
+                u = (t[m] - plan.hs[i]) / (2 * plan.step_time[i])
+                e = env[i]
+                kc = style.knee_contact
+                kl = kc + (style.knee_loading - kc) * e
+                km = style.knee_midstance
+                knee[m] = key_track(u, np.array([0.0, 0.13, 0.40]), np.array([kc, kl, km]))
+            else:
+                knee[m] = 2.0
+        d_want = np.minimum(_knee_distance(sk, name, knee), reach)
+        # after heel off the trailing leg is only held to full reach; in swing it is free
+        free = (~ft.contact) | (~ft.heel_contact)
+        d_use = np.where(free, reach, d_want)
+        h = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(d_use**2 - dxz**2, 1e-6))
+        h_hard = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(reach**2 - dxz**2, 1e-6))
+        # the swinging foot must be reachable too (tight turns, long steps), with the knee still a little
+        # bent so terminal swing extends it smoothly instead of snapping straight
+        late_swing = (~ft.contact) & (ft.ankle[:, 1] < ft.ankle[:, 1].min() + 0.03 * lr)
+        d_sw = float(_knee_distance(sk, name, np.asarray(style.knee_contact + 1.0)))
+        h_sw = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(d_sw**2 - dxz**2, 1e-6))
+        allowed = np.minimum(allowed, np.where(ft.contact, h, np.where(late_swing, h_sw, np.inf)))
+        hard = np.minimum(hard, h_hard)
+    stand_y = rest_hips[1] - 0.004 * lr
+    allowed = np.minimum(np.where(np.isfinite(allowed), allowed, stand_y), stand_y)
+    # Erode then smooth: the pelvis starts down before a heel strike instead of dropping at it, and the
+    # smoothed curve stays under every stance leg's reach.
+    y = _gauss_smooth(_running_min(allowed, int(round(0.07 * ctx.fps))), 0.03 * ctx.fps)
+    if style.bob_scale != 1.0:
+        # compress the bob by lowering the mid-stance peaks only (raising the valleys would over-reach)
+        half = int(round(0.5 * plan.step_period * ctx.fps))
+        low = _gauss_smooth(_running_min(y, half), 0.25 * half)
+        y = y - (1.0 - style.bob_scale) * np.maximum(y - low, 0.0)
+    y = y + 0.002 * lr * noise[:, 2]
+    hard = np.where(np.isfinite(hard), hard, stand_y + 1.0)
+    y = _softmin(y, hard, 0.0015 * lr)
+    pelvis[:, 1] = y
+    tr.hips_offset[:] = pelvis - rest_hips
+
+    # ---- trunk: counter-rotation, counter-roll, lean ----------------------------------------------
+    trunk_yaw = -(1.0 + style.thorax_counter) * yaw_osc
+    trunk_roll = -(1.0 - style.shoulder_roll_keep) * roll
+    trunk_pitch = -tilt - style.pelvis_forward_tilt + style.trunk_lean
+    for bone, share in (("spine", 0.4), ("chest", 0.35), ("upperChest", 0.25)):
+        tr.set(
+            bone,
+            quat.mul(_rot(Y, share * trunk_yaw), quat.mul(_rot(Z, share * trunk_roll), _rot(X, share * trunk_pitch))),
+        )
+
+    # ---- legs: two-bone IK to the ankle targets, knee toward the foot's heading -------------------
+    grot, gpos = tr.fk()
+    for name, _sgn in SIDES:
+        ft = feet[name]
+        hip = gpos[:, hm.INDEX[f"{name}UpperLeg"]]
+        fwd = quat.rotate(quat.from_axis_angle(Y, ft.yaw), Z)
+        pole = 0.5 * (hip + ft.ankle) + fwd * 1.0
+        tr.solve_limb(f"{name}Leg", ft.ankle, pole, end_grot=ft.rot)
+        if sk.has(f"{name}Toes"):
+            tr.set(f"{name}Toes", quat.from_axis_angle(X, ft.toes_pitch))
+
+    # ---- head: stabilised in space, leads the path on turns --------------------------------------
+    grot, gpos = tr.fk()
+    look = path.theta(plan.pelvis_s(t + style.look_ahead))
+    head_yaw = look + np.radians(style.head_residual * noise[:, 3])
+    head_pitch = np.radians(style.head_pitch + style.head_residual * 0.7 * noise[:, 4])
+    head_roll = np.radians(style.head_residual * 0.5 * noise[:, 5])
+    q_head = quat.mul(
+        quat.from_axis_angle(Y, head_yaw),
+        quat.mul(quat.from_axis_angle(X, head_pitch), quat.from_axis_angle(Z, head_roll)),
+    )
+    parent = grot[:, hm.INDEX["upperChest"]]
+    rel = quat.normalize(quat.mul(quat.conj(parent), q_head))
+    rel = quat.continuous(rel)
+    neck = quat.slerp(quat.identity((n,)), rel, 0.4)
+    tr.set("neck", neck)
+    tr.set("head", quat.normalize(quat.mul(quat.conj(neck), rel)))
+
+    # ---- arms: gait-phase drive through springs (lag and damping) ---------------------------------
+    amp = settings.arm_swing
+    for name, sgn in SIDES:
+        # the arm is forward at the opposite foot's heel strike (facts §2c), so the drive leads by the lag
+        lead = 2.2 * style.arm_halflife
+        drive = keyed(hs - lead, np.where(sd == -sgn, 1.0, -1.0) * en)
+        # a flattened drive (muscle bursts) through two springs gives a rounded, lagged swing
+        drive = np.tanh(1.6 * drive) / np.tanh(1.6)
+        sw = damp_track(damp_track(drive, style.arm_halflife, dt), style.arm_halflife, dt)
+        steady = np.abs(drive) > 0.0
+        gain = 1.0
+        if steady.sum() > 10:
+            lo, hi = np.percentile(sw[steady], [3.0, 97.0])
+            full = np.percentile(np.abs(drive[steady]), 97.0)
+            if hi - lo > 1e-6 and full > 0:
+                gain = 2.0 * full / (hi - lo)
+        sw = sw * gain
+        flex = style.arm_bias * np.clip(en.max() if len(en) else 0.0, 0, 1) + 0.5 * style.arm_arc * amp * sw
+        # bias fades in with walking speed
+        vnow = plan.speed_at(t) / max(plan.speed, 1e-6)
+        flex = style.arm_bias * np.clip(vnow, 0, 1) + 0.5 * style.arm_arc * amp * sw
+        fwd_part = np.maximum(sw, 0.0)
+        elbow = style.elbow_base + style.elbow_forward * amp * damp_track(fwd_part, 1.6 * style.arm_halflife, dt)
+        hang = 90.0 - style.arm_abduction
+        tr.set(f"{name}Shoulder", _rot(Y, sgn * style.clavicle_retract * np.clip(vnow, 0, 1)))
+        tr.set(f"{name}UpperArm", quat.mul(_rot(X, -flex), _rot(Z, -sgn * hang)))
+        tr.set(f"{name}LowerArm", _rot(np.array([0.0, -sgn, 0.0]), elbow))
+        tr.set(f"{name}Hand", _rot(Z, -sgn * 8.0))
+        for finger, kf in (("Index", 0.7), ("Middle", 0.9), ("Ring", 1.0), ("Little", 1.15)):
+            for ph, m in (("Proximal", 0.8), ("Intermediate", 1.0), ("Distal", 0.6)):
+                tr.set(f"{name}{finger}{ph}", _rot(np.array([0.0, 0.0, -sgn]), 20.0 * kf * m))
+        thumb_axis = np.cross(np.array([sgn * 0.7, -0.06, 0.71]), -Y)
+        tr.set(f"{name}ThumbProximal", _rot(thumb_axis, 10.0))
+        tr.set(f"{name}ThumbDistal", _rot(thumb_axis, 12.0))
+
+    # ---- face: keep blinking (facts §1 blink rate) -----------------------------------------------
+    tr.expressions["blink"] = blink_track(t, blink_times(rngs["blink"], ctx.duration, 15.0))
+
+    # ---- markers ---------------------------------------------------------------------------------
+    for i in range(plan.n):
+        nm = "left" if plan.side[i] > 0 else "right"
+        for key, arr in (("HeelStrike", plan.hs), ("FootFlat", plan.ff), ("HeelOff", plan.ho), ("ToeOff", plan.to)):
+            tv = float(arr[i])
+            if np.isfinite(tv) and 0.0 <= tv < ctx.duration:
+                ctx.mark(f"{nm}{key}", tv)
+    return WalkResult(tr, plan, feet)
+
+
+def walk_params(speed: float, width: float, width_text: str, style_default: float | None = None) -> list[Param]:
+    """The parameters every walk shares (one declaration for UI, CLI and presets)."""
+    out = [
+        Param(
+            "speed",
+            "float",
+            speed,
+            "Walking speed of a 1.65 m adult (facts §2a: 1.3 m/s [1.0-1.6]); other avatars walk the Froude-equivalent speed",
+            0.6,
+            1.8,
+            "m/s",
+            "Gait",
+        ),
+        Param(
+            "cadence",
+            "float",
+            0.0,
+            "Steps per minute for a 1.65 m adult; 0 = automatic from speed (facts §2a: 110 spm at 1.3 m/s)",
+            0.0,
+            140.0,
+            "steps/min",
+            "Gait",
+        ),
+        Param("step_width", "float", width, width_text, -0.04, 0.2, "m", "Gait"),
+        Param(
+            "stride_cv",
+            "float",
+            2.0,
+            "Stride-to-stride timing variability, pink noise (facts §2a: CV 1-4 %)",
+            0.0,
+            4.0,
+            "%",
+            "Gait",
+        ),
+        Param("arm_swing", "float", 1.0, "Arm swing amount; 1 = measured 30° arc (facts §2c)", 0.0, 2.0, "x", "Arms"),
+        Param(
+            "path",
+            "enum",
+            "straight",
+            "Walking path: straight ahead, a corner turn, a steady arc, or to a target point",
+            unit="",
+            group="Path",
+            choices=("straight", "turn", "arc", "target"),
+        ),
+        Param(
+            "turn_angle",
+            "float",
+            90.0,
+            "Turn angle for 'turn' and 'arc' paths; positive turns left",
+            -180.0,
+            180.0,
+            "deg",
+            "Path",
+        ),
+        Param("turn_radius", "float", 1.0, "Radius of turns (1.65 m adult scale) [E]", 0.4, 10.0, "m", "Path"),
+        Param(
+            "target_x",
+            "float",
+            2.0,
+            "Target point for the 'target' path: metres to the avatar's left",
+            -20.0,
+            20.0,
+            "m",
+            "Path",
+        ),
+        Param("target_z", "float", 5.0, "Target point for the 'target' path: metres ahead", -20.0, 20.0, "m", "Path"),
+        Param(
+            "in_place",
+            "bool",
+            False,
+            "Walk on the spot (no root travel; feet slide back like on a treadmill)",
+            group="Root",
+        ),
+        Param(
+            "start_from_stand", "bool", True, "Begin standing and initiate gait (else start mid-stride)", group="Root"
+        ),
+        Param(
+            "stop_at_end",
+            "bool",
+            True,
+            "Stop with feet together before the clip ends (else keep walking)",
+            group="Root",
+        ),
+    ]
+    if style_default is not None:
+        out.insert(
+            3,
+            Param(
+                "style_intensity",
+                "float",
+                style_default,
+                "Blend from basic walk (0) to runway style (1) along the measured differences (facts §3)",
+                0.0,
+                1.0,
+                "x",
+                "Style",
+            ),
+        )
+    return out
+
+
+def settings_from_params(p: object, style: GaitStyle) -> GaitSettings:
+    """Map a walk motion's validated params (attribute access) to :class:`GaitSettings`."""
+    g = getattr
+    return GaitSettings(
+        speed=float(g(p, "speed")),
+        cadence=float(g(p, "cadence")),
+        step_width=float(g(p, "step_width")) if g(p, "step_width", None) is not None else None,
+        arm_swing=float(g(p, "arm_swing")),
+        path=str(g(p, "path")),
+        turn_angle=float(g(p, "turn_angle")),
+        turn_radius=float(g(p, "turn_radius")),
+        target=(float(g(p, "target_x")), float(g(p, "target_z"))),
+        in_place=bool(g(p, "in_place")),
+        start=bool(g(p, "start_from_stand")),
+        stop=bool(g(p, "stop_at_end")),
+        stride_cv=float(g(p, "stride_cv")),
+    )
+
+
+__all__ = [
+    "BASIC",
+    "RUNWAY",
+    "FootPlan",
+    "FootTrack",
+    "GaitSettings",
+    "GaitStyle",
+    "WalkResult",
+    "blend_styles",
+    "build_walk",
+    "foot_tracks",
+    "key_track",
+    "pink_noise",
+    "plan_footsteps",
+    "settings_from_params",
+]

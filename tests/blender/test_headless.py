@@ -1,0 +1,86 @@
+"""Headless bake: argv handling after '--', and end-to-end runs of the script with the pip bpy module."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("bpy", reason="the Blender integration tests need the bpy module (pip bpy==5.0.1)")
+
+import subprocess
+import sys
+from pathlib import Path
+
+from posers_blender.blender import export, headless
+
+from .blender_helpers import REPO, vrm_files
+
+
+def test_arguments_after_double_dash_are_the_scripts():
+    blender_argv = [
+        "blender",
+        "--background",
+        "scene.blend",
+        "--python",
+        "scripts/posers_bake.py",
+        "--",
+        "--motion",
+        "idle-breathe",
+        "--seconds",
+        "3",
+        "--nla",
+    ]
+    args = headless.build_parser().parse_args(headless.script_args(blender_argv))
+    assert args.motion == ["idle-breathe"] and args.seconds == 3.0 and args.nla and args.vrm is None
+    python_argv = ["scripts/posers_bake.py", "--motion", "idle-breathe", "--motion", "idle-breathe", "--seed", "4"]
+    args = headless.build_parser().parse_args(headless.script_args(python_argv))
+    assert args.motion == ["idle-breathe", "idle-breathe"] and args.seed == 4
+
+
+def run_script(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "posers_bake.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+
+
+def test_script_bakes_builtin_avatar_to_blend_bvh_and_vrma(tmp_path: Path):
+    out = run_script(
+        "--motion",
+        "idle-breathe",
+        "--seconds",
+        "2",
+        "--nla",
+        "--reduce-keys",
+        "--out",
+        str(tmp_path / "a.blend"),
+        "--bvh",
+        str(tmp_path / "a.bvh"),
+        "--vrma",
+        str(tmp_path / "a.vrma"),
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert (tmp_path / "a.blend").stat().st_size > 0
+    assert "Frames:\t60" in (tmp_path / "a.bvh").read_text() or "Frames: 60" in (tmp_path / "a.bvh").read_text()
+    gltf = export.read_vrma(tmp_path / "a.vrma")
+    ext = gltf["extensions"]["VRMC_vrm_animation"]
+    assert "hips" in ext["humanoid"]["humanBones"] and "blink" in ext["expressions"]["preset"]
+    assert gltf["animations"][0]["channels"]
+
+
+@pytest.mark.parametrize("path", vrm_files()[:1], ids=lambda p: p.stem)
+def test_script_refuses_vrma_for_a_vrm0_avatar_with_a_clear_message(tmp_path: Path, path: Path):
+    out = run_script("--vrm", str(path), "--seconds", "1", "--vrma", str(tmp_path / "x.vrma"))
+    assert out.returncode == 2
+    assert "VRM 1.0" in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "x.vrma").exists()
+
+
+def test_script_reports_a_non_vrm_file_in_one_line(tmp_path: Path):
+    bad = tmp_path / "bad.vrm"
+    bad.write_text("hello")
+    out = run_script("--vrm", str(bad), "--out", str(tmp_path / "x.blend"))
+    assert out.returncode == 2 and "not a VRM file" in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "x.blend").exists()

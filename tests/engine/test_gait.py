@@ -1,0 +1,46 @@
+"""Gait engine pieces: pink stride noise, keyed tracks, paths, the footstep plan's contact phases."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from posers_blender.engine import gait as G
+from posers_blender.engine.gait_path import to_target, turn
+from posers_blender.engine.skeleton import default_avatar
+
+
+def test_pink_noise_is_unit_variance_and_long_range_correlated():
+    x = G.pink_noise(np.random.default_rng(0), 512)
+    assert abs(np.std(x) - 1.0) < 1e-9
+    assert np.corrcoef(x[:-1], x[1:])[0, 1] > 0.2  # white noise would be ~0
+
+
+def test_key_track_passes_through_keys_with_zero_slope():
+    t = np.linspace(0, 3, 3001)
+    y = G.key_track(t, np.array([0.0, 1.0, 2.5]), np.array([0.0, 2.0, -1.0]))
+    for kt, kv in ((1.0, 2.0), (2.5, -1.0)):
+        i = int(round(kt * 1000))
+        assert abs(y[i] - kv) < 1e-9
+        assert abs(y[i + 1] - y[i - 1]) < 1e-4
+
+
+def test_target_path_ends_at_the_target_and_turn_path_turns_by_its_angle():
+    p = to_target([3.0, 4.0], 1.0)
+    assert np.linalg.norm(p.point(p.length) - [3.0, 4.0]) < 0.02
+    q = turn(2.0, 1.0, np.radians(90.0), 3.0)
+    assert abs(np.degrees(q.theta(q.length)) - 90.0) < 1e-6
+
+
+def test_plan_has_measured_stance_and_double_support_and_alternating_sides():
+    plan = G.plan_footsteps(G.GaitSettings(stop=False), G.BASIC, default_avatar(), 20.0, np.random.default_rng(1))
+    mv = np.nonzero(plan.moving & np.isfinite(plan.to))[0][2:-3]
+    stride = plan.step_time[mv] + plan.step_time[mv + 1]
+    stance = (plan.to[mv] - plan.hs[mv]) / stride
+    assert np.all(np.abs(stance - 0.60) < 0.02)  # facts §2a stance 60 %
+    assert np.all(plan.side[mv] == -plan.side[mv + 1])
+    assert np.all((plan.hs[mv] < plan.ff[mv]) & (plan.ff[mv] < plan.ho[mv]) & (plan.ho[mv] < plan.to[mv]))
+
+
+def test_blend_styles_hits_both_ends():
+    assert G.blend_styles(G.BASIC, G.RUNWAY, 0.0) == G.BASIC
+    assert G.blend_styles(G.BASIC, G.RUNWAY, 1.0).pelvis_obliquity == G.RUNWAY.pelvis_obliquity
