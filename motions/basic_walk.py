@@ -28,7 +28,7 @@ class BasicWalk(TrackProgram):
         description="A comfortable natural walk: planned footsteps, planted feet, measured pelvis, trunk and arm swing.",
         tags=("locomotion", "walk"),
         version="1",
-        checks=("gait",),  # hard gates (slide, penetration, limits, continuity) always apply
+        checks=("gait",),
         standing=False,
     )
     schema = SCHEMA

@@ -38,7 +38,7 @@ class SeductiveWalk(TrackProgram):
         description="A runway walk: narrow crossing steps, swinging hips, arms carried back, level head.",
         tags=("locomotion", "walk", "style"),
         version="1",
-        checks=("gait",),  # hard gates (slide, penetration, limits, continuity) always apply
+        checks=("gait",),
         standing=False,
     )
     schema = SCHEMA

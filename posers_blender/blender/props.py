@@ -71,13 +71,28 @@ def param_group(motion_id: str, schema: Schema) -> type:
 
 
 def values(group: Any, schema: Schema) -> dict[str, Any]:
-    """The PropertyGroup's values as a parameter dict (validated by the caller through ``schema.validate``)."""
-    return {p.name: getattr(group, p.name) for p in schema}
+    """The PropertyGroup's values as a parameter dict (validated by the caller through ``schema.validate``).
+
+    Blender stores float properties in single precision; values are read back at 7 significant
+    digits so 0.8 stays 0.8 (not 0.800000011920929) in presets and Action provenance.
+    """
+    out: dict[str, Any] = {}
+    for p in schema:
+        v = getattr(group, p.name)
+        out[p.name] = float(f"{v:.7g}") if p.kind == "float" else v
+    return out
+
+
+_MOTION_ITEMS: list[tuple[str, str, str]] = []
 
 
 def _motion_items(self: Any, context: Any) -> list[tuple[str, str, str]]:
-    progs = registry.discover()
-    return [(mid, prog.meta.name, prog.meta.description) for mid, prog in sorted(progs.items())]
+    # The frozen naive baselines are for quality reports, not for animators; idle-breathe is the default.
+    progs = {k: v for k, v in registry.discover().items() if "baseline" not in v.meta.tags}
+    order = sorted(progs, key=lambda k: (k != "idle-breathe", k))
+    # Blender only borrows the strings of dynamic enum items: keep them alive at module level.
+    _MOTION_ITEMS[:] = [(mid, progs[mid].meta.name, progs[mid].meta.description) for mid in order]
+    return _MOTION_ITEMS
 
 
 def _on_preview(self: Any, context: Any) -> None:

@@ -24,7 +24,7 @@ Pipeline (:func:`build_walk`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,6 +47,12 @@ Z = np.array([0.0, 0.0, 1.0])
 
 L0 = 0.8745  # leg length of the 1.65 m default avatar (0.53 H, facts §10)
 SIDES = (("left", 1.0), ("right", -1.0))
+SWING_FRONT_LOAD = 0.5  # time-warp strength of the swing's forward travel [E]
+HEEL_RISE_DORSIFLEXION = 15.0  # degrees: the heel rises before the ankle reaches its 20° limit (facts §8)
+LATE_SWING_SLACK = (
+    0.03  # m the landing leg may over-reach before the pelvis gives way (the swing target is pulled in) [E]
+)
+KNEE_FLOOR_SPAN = 40  # degrees the swing knee's straightening floor falls over a swing [E]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -63,7 +69,7 @@ class GaitStyle:
     step_width: float = 0.09  # heel-centre spacing, facts §2a step width 0.09 m [0.05-0.14]
     step_width_sd: float = 0.012  # step-to-step width jitter [E]
     toe_out: float = 6.0  # foot progression angle [E]; facts §1 gives 14° between feet standing
-    stance: float = 0.60  # facts §2a stance 60% -> double support 2 x 10%
+    stance: float = 0.58  # facts §2a stance 60% [57-64]: 58% planned reads ~62% by the suite's 3 cm contact rule
     foot_flat: float = 0.08  # facts §2b ankle: foot flat at about 5-8 %GC
     heel_off: float = 0.30  # heel rise in terminal stance [R: 30-40 %GC]
     midstance: float = 0.50  # fraction of a step after heel strike when the ankle is under the pelvis [D]
@@ -72,7 +78,7 @@ class GaitStyle:
     knee_contact: float = 4.0  # facts §2b knee at IC 0-5°
     knee_loading: float = 12.0  # facts §2b loading-response peak 15-20° at 12-15 %GC
     knee_midstance: float = 5.0  # facts §2b near full extension at about 40 %GC
-    swing_height: float = 0.065  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
+    swing_height: float = 0.045  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
     pelvis_rotation: float = 4.0  # ± degrees, facts §2c pelvic rotation ±4°
     pelvis_obliquity: float = 4.0  # ± degrees, facts §2c obliquity 8° total
     pelvis_tilt: float = 1.5  # ± degrees at 2x stride frequency, facts §2c
@@ -105,7 +111,7 @@ RUNWAY = GaitStyle(
     step_width=0.0,
     step_width_sd=0.008,
     toe_out=2.0,
-    heel_off=0.40,
+    heel_off=0.32,
     heel_strike_pitch=15.0,
     toe_off_pitch=36.0,
     knee_contact=2.0,
@@ -224,10 +230,13 @@ def _gauss_smooth(x: Array, sigma_frames: float) -> Array:
     return np.convolve(pad, k, mode="valid")
 
 
-def _running_min(x: Array, half: int) -> Array:
-    """Minimum over a centred window of ``2 half + 1`` samples (edges padded)."""
+def _running_min(x: Array, half: int, ahead: bool = False) -> Array:
+    """Minimum over a centred window of ``2 half + 1`` samples, or over the next ``half`` samples (edges padded)."""
     if half < 1:
         return x
+    if ahead:
+        pad = np.pad(x, (0, half), mode="edge")
+        return np.asarray(np.lib.stride_tricks.sliding_window_view(pad, half + 1).min(axis=1))
     pad = np.pad(x, (half, half), mode="edge")
     win = np.lib.stride_tricks.sliding_window_view(pad, 2 * half + 1)
     return np.asarray(win.min(axis=1))
@@ -269,6 +278,7 @@ class FootPlan:
     step_length: float
     step_period: float
     t_end: float  # time the walker is at rest again (inf without a stop)
+    push_boost: Array = field(default_factory=lambda: np.ones(0))  # per-footfall x toe-off pitch (second pass)
 
     def pelvis_s(self, t: Array) -> Array:
         return np.interp(t, self.grid_t, self.grid_s)
@@ -410,7 +420,9 @@ def plan_footsteps(
         sk = S(t_hs + style.midstance * Tk)
         last = False
         if settings.stop and np.isfinite(s_end) and (s_end - sk < 0.45 * step_len or t_hs > t_end):
-            sk, last = s_end, True
+            # land on the stop line unless that makes this step overlong; then the next step stops
+            if s_end - s_list[-1] <= 1.1 * step_len or t_hs > t_end:
+                sk, last = s_end, True
         if last and len(s_list) >= 2 and abs(sk - s_list[-2]) < 0.25 * step_len:
             # this foot is already about where it should stop: no shuffle step
             break
@@ -525,6 +537,7 @@ class FootTrack:
     heel_contact: NDArray[np.bool_]
     ball_contact: NDArray[np.bool_]
     yaw: Array
+    swing_u: Array  # progress through the swing 0..1, NaN in stance
 
 
 def _stance_pitch(t: Array, hs: float, ff: float, ho: float, to: float, p_hs: float, p_to: float) -> Array:
@@ -532,7 +545,9 @@ def _stance_pitch(t: Array, hs: float, ff: float, ho: float, to: float, p_hs: fl
     out = np.zeros_like(t)
     if np.isfinite(hs):
         u = np.clip((t - hs) / max(ff - hs, 1e-6), 0.0, 1.0)
-        out = np.where(t < ff, -p_hs * (1.0 - minimum_jerk(u)), out)
+        # heel rocker: already rotating toward flat at contact (the swing arrives with that rate), flat with
+        # zero rate at foot flat: (1-u)^2 (1+u)
+        out = np.where(t < ff, -p_hs * (1.0 - u) ** 2 * (1.0 + u), out)
     if np.isfinite(ho):
         w = np.clip((t - ho) / max(to - ho, 1e-6), 0.0, None)
         out = np.where(t >= ho, p_to * w**1.4, out)
@@ -573,6 +588,7 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
         heel_c = np.zeros(n, dtype=bool)
         ball_c = np.zeros(n, dtype=bool)
         yaw_t = np.zeros(n)
+        swing_u = np.full(n, np.nan)
 
         # push-off scales with the length of the step the foot is about to take (a closing step barely rolls)
         push = np.ones(plan.n)
@@ -580,7 +596,9 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
         for a_, b_ in zip(idx[:-1], idx[1:]):
             d_ = float(np.linalg.norm(plan.ankle_xz[b_] - plan.ankle_xz[a_]))
             push[a_] = float(np.clip(d_ / max(plan.step_length, 1e-6), 0.25, 1.0))
-            land[b_] = push[a_]  # a short step also lands flatter
+            land[b_] = max(push[a_], 0.7)  # a short step lands a little flatter (flatter skids the forefoot in)
+        if not np.isfinite(plan.to[idx[-1]]):
+            land[idx[-1]] = min(land[idx[-1]], 0.7)  # the stopping foot is set down flatter [E]
 
         def heel_xz(i: int, g: FootGeometry = g) -> Array:
             qy = quat.from_axis_angle(Y, np.asarray(plan.yaw[i]))
@@ -591,7 +609,10 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
         def stance_state(
             i: int, tt: Array, g: FootGeometry = g, land: Array = land, push: Array = push
         ) -> tuple[Array, Array, Array]:
-            pt = _stance_pitch(tt, plan.hs[i], plan.ff[i], plan.ho[i], plan.to[i], p_hs * land[i], p_to * push[i])
+            boost = plan.push_boost[i] if len(plan.push_boost) == plan.n else 1.0
+            pt = _stance_pitch(
+                tt, plan.hs[i], plan.ff[i], plan.ho[i], plan.to[i], p_hs * land[i], p_to * push[i] * boost
+            )
             a, r = _stance_ankle(tt, pt, heel_xz(i), float(plan.yaw[i]), plan.ho[i], g)
             return a, r, pt
 
@@ -617,17 +638,32 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
                 continue
             dur = t1 - t0
             ta = np.array([t0 - eps, t0])
-            a0s, _, pt0 = stance_state(i, ta)
+            a0s, r0s, pt0 = stance_state(i, ta)
             tb = np.array([t1, t1 + eps])
-            a1s, _, pt1 = stance_state(k, tb)
-            v0 = (a0s[1] - a0s[0]) / eps
-            v1 = (a1s[1] - a1s[0]) / eps
-            # the heel lands moving down (~0.2 m/s [E]), not hovering: contact is an impact
-            v1 = v1 + np.array([0.0, -0.2 * lr, 0.0])
+            a1s, r1s, pt1 = stance_state(k, tb)
             u = (times[m] - t0) / dur
-            base = _hermite5(u, a0s[1], v0, a1s[0], v1, dur)
+            w0 = (pt0[1] - pt0[0]) / eps
+            w1 = (pt1[1] - pt1[0]) / eps
+            pw = _hermite5(u, np.array([pt0[1]]), np.array([w0]), np.array([pt1[0]]), np.array([w1]), dur)[:, 0]
+            dyaw = (plan.yaw[k] - plan.yaw[i] + np.pi) % (2 * np.pi) - np.pi
+            yw = plan.yaw[i] + dyaw * minimum_jerk(u)
+            r_sw = quat.mul(quat.from_axis_angle(Y, yw), quat.from_axis_angle(X, pw))
+            # The swing is planned for the heel point: it leaves with the stance foot's velocity and lands
+            # still moving down (~0.25 m/s [E]) with no horizontal speed, so the planted heel never
+            # slides and never hovers; the ankle follows from the heel and the foot rotation.
+            h0 = a0s + quat.rotate(r0s, g.heel)
+            hv0 = (h0[1] - h0[0]) / eps
+            h1 = a1s[0] + quat.rotate(r1s[0], g.heel)
+            hv1 = np.array([0.0, -0.25 * lr, 0.0])
+            base = _hermite5(u, h0[1], hv0, h1, hv1, dur)
+            # Forward travel is front-loaded (time warp u + a u (1-u)^2, same end velocities): the foot
+            # passes under the hip early and the knee extends over the last third of swing instead of
+            # snapping straight just before contact (facts §2b: ~65° in ~0.26 s).
+            a_w = SWING_FRONT_LOAD
+            uh = u + a_w * u * (1 - u) ** 2
+            base[:, [0, 2]] = _hermite5(uh, h0[1], hv0 / (1 + a_w), h1, hv1, dur)[:, [0, 2]]
             # clearance: an early-peaking lift (knee flexion peaks early in swing, facts §2b)
-            shape = (u**2) * (1 - u) ** 3 / (0.4**2 * 0.6**3)
+            shape = u**1.5 * (1 - u) ** 3.5 / (0.3**1.5 * 0.7**3.5)  # peaks at 30 % of swing (~72 %GC)
             # short steps (initiation, termination, closing) lift the foot less
             dist = float(np.linalg.norm(plan.ankle_xz[k] - plan.ankle_xz[i]))
             base[:, 1] += style.swing_height * lr * shape * float(np.clip(dist / plan.step_length, 0.3, 1.0))
@@ -643,17 +679,13 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
                     bump = need * np.sin(np.pi * u) ** 2
                     base[:, 0] += sgn * left[0] * bump
                     base[:, 2] += sgn * left[1] * bump
-            ankle[m] = base
-            w0 = (pt0[1] - pt0[0]) / eps
-            w1 = (pt1[1] - pt1[0]) / eps
-            pw = _hermite5(u, np.array([pt0[1]]), np.array([w0]), np.array([pt1[0]]), np.array([w1]), dur)[:, 0]
+            ankle[m] = base - quat.rotate(r_sw, g.heel)
             pitch[m] = pw
-            dyaw = (plan.yaw[k] - plan.yaw[i] + np.pi) % (2 * np.pi) - np.pi
-            yw = plan.yaw[i] + dyaw * minimum_jerk(u)
             yaw_t[m] = yw
-            rot[m] = quat.mul(quat.from_axis_angle(Y, yw), quat.from_axis_angle(X, pw))
+            rot[m] = r_sw
+            swing_u[m] = u
             # toes stay bent as they leave the floor, then relax by mid swing
-            toes[m] = -np.maximum(pt0[1], 0.0) * (1.0 - minimum_jerk(u / 0.45))
+            toes[m] = -np.maximum(pt0[1], 0.0) * (1.0 - minimum_jerk(u / 0.75))
         # before the first and after the last footfall of this side: hold
         first_i, last_i = idx[0], idx[-1]
         before = times < plan.hs[first_i]
@@ -664,7 +696,7 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
         if after.any() and np.isfinite(plan.to[last_i]):
             a, r, pt = stance_state(last_i, np.full(int(after.sum()), plan.to[last_i]))
             ankle[after], rot[after] = a, r
-        out[name] = FootTrack(ankle, rot, pitch, toes, contact, heel_c, ball_c, yaw_t)
+        out[name] = FootTrack(ankle, rot, pitch, toes, contact, heel_c, ball_c, yaw_t, swing_u)
         _lift_above_floor(out[name], g)
     return out
 
@@ -682,7 +714,7 @@ def _lift_above_floor(ft: FootTrack, g: FootGeometry) -> None:
     base = ft.ankle + quat.rotate(ft.rot, g.mtp) if g.has_toes else ft.ankle
     tip = base + quat.rotate(toes_rot if g.has_toes else ft.rot, g.toe_tip)
     low = np.minimum(low, tip[:, 1])
-    lift = np.where(swing, np.maximum(0.004 - low, 0.0), 0.0)
+    lift = np.where(swing, np.maximum(-low, 0.0), 0.0)
     # spread the correction smoothly but keep it zero at contact
     lift = np.maximum(lift, _gauss_smooth(lift, 2.0)) * swing
     ft.ankle[:, 1] += lift
@@ -712,15 +744,121 @@ def _leg_reach(sk: Skeleton, name: str) -> float:
     return float(np.linalg.norm(up + lo)) if np.dot(up, lo) > 0 else float(np.linalg.norm(up) + np.linalg.norm(lo))
 
 
+def _terminal_swing_reach(sk: Skeleton, name: str, hip: Array, ft: FootTrack, knee_contact: float) -> Array:
+    """Ankle targets ``[F, 3]`` with the swinging foot drawn toward the hip where it would over-reach.
+
+    The knee may not straighten below a floor that falls linearly from
+    ``knee_contact + KNEE_FLOOR_SPAN`` at toe off to ``knee_contact`` at heel
+    strike, so terminal swing extends the knee smoothly (facts §2b: ~65° in
+    ~0.26 s) instead of snapping straight against the leg's length. Stance
+    targets are untouched (the pelvis height already keeps them reachable).
+    """
+    u = ft.swing_u
+    swing = np.isfinite(u)
+    if not swing.any():
+        return ft.ankle
+    floor = knee_contact + KNEE_FLOOR_SPAN * (1.0 - np.where(swing, u, 1.0))
+    cap = _knee_distance(sk, name, floor)
+    v = ft.ankle - hip
+    d = np.linalg.norm(v, axis=1)
+    soft = np.where(d > cap - 0.02, (cap - 0.02) + 0.02 * np.tanh((d - (cap - 0.02)) / 0.02), d)
+    # Hand back to the planned landing over the last fifth of the swing (the pelvis keeps that reachable)
+    # and only from mid swing on (fading in), so toe off keeps the stance leg's own bend
+    uu = np.where(swing, u, 1.0)
+    weight = minimum_jerk((uu - 0.3) / 0.3) * (1.0 - minimum_jerk((uu - 0.8) / 0.2))
+    scale = np.where(swing, soft / np.maximum(d, 1e-9), 1.0)
+    scale = 1.0 + (scale - 1.0) * weight
+    # never past the leg's length anywhere in swing (a straight knee has no defined swivel: the hip would flip)
+    reach = float(_knee_distance(sk, name, np.asarray(3.0)))
+    d2 = d * scale
+    capped = np.where(d2 > reach - 0.01, (reach - 0.01) + 0.01 * np.tanh((d2 - (reach - 0.01)) / 0.01), d2)
+    scale = np.where(swing, capped / np.maximum(d, 1e-9), 1.0)
+    return hip + v * scale[:, None]
+
+
+def _soft_cap(x: Array, knee: float, cap: float) -> Array:
+    """Identity below ``knee``, then eases into ``cap`` (tanh), C1 at the knee."""
+    over = np.maximum(x - knee, 0.0)
+    return np.where(x > knee, knee + (cap - knee) * np.tanh(over / (cap - knee)), x)
+
+
+def _limit_swing_ankle(tr: Tracks, name: str, ft: FootTrack) -> None:
+    """Keep the swinging ankle inside its range (facts §8: dorsiflexion 20°, plantarflexion 45-50°).
+
+    The swing foot's pitch is planned in the world; slow swings (stops,
+    turns) can leave it badly angled to the shank. Only the foot turns, about
+    the ankle, so the IK result and the planted feet are untouched.
+    """
+    j = hm.INDEX[f"{name}Foot"]
+    q = tr.lrot[:, j]
+    dorsi = -np.degrees(quat.twist_angle(q, X))
+    capped = -_soft_cap(-_soft_cap(dorsi, 14.0, 19.0), 35.0, 44.0)
+    delta = np.where(ft.contact, 0.0, dorsi - capped)
+    if np.any(delta != 0.0):
+        tr.lrot[:, j] = quat.normalize(quat.mul(q, quat.from_axis_angle(X, np.radians(delta))))
+
+
 def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkResult:
-    """Build a whole walking clip into :class:`Tracks` (plus the plan and foot tracks for inspection)."""
+    """Build a whole walking clip into :class:`Tracks` (plus the plan and foot tracks for inspection).
+
+    Two passes: the heel rises when the ankle runs out of dorsiflexion
+    (facts §8: 20°), so after a first solve any flat-foot phase that would
+    bend the ankle past ``HEEL_RISE_DORSIFLEXION`` gets an earlier heel off
+    (long-footed or short-legged avatars, slow stops), and the walk is solved
+    again with that plan.
+    """
+    seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "arm")}
+    plan = plan_footsteps(settings, style, ctx.skeleton, ctx.duration, np.random.default_rng(seeds["plan"]))
+    res = _build_walk(ctx, style, settings, plan, seeds)
+    if _earlier_heel_off(res, ctx):
+        res = _build_walk(ctx, style, settings, plan, seeds)
+    for i in range(plan.n):
+        nm = "left" if plan.side[i] > 0 else "right"
+        for key, arr in (("HeelStrike", plan.hs), ("FootFlat", plan.ff), ("HeelOff", plan.ho), ("ToeOff", plan.to)):
+            tv = float(arr[i])
+            if np.isfinite(tv) and 0.0 <= tv < ctx.duration:
+                ctx.mark(f"{nm}{key}", tv)
+    return res
+
+
+def _earlier_heel_off(res: WalkResult, ctx: Context) -> bool:
+    """Move heel off earlier where the flat foot's ankle would pass ``HEEL_RISE_DORSIFLEXION``; True if any moved."""
+    plan = res.plan
+    t = ctx.times
+    changed = False
+    if len(plan.push_boost) != plan.n:
+        plan.push_boost = np.ones(plan.n)
+    for name, sgn in SIDES:
+        q = res.tracks.lrot[:, hm.INDEX[f"{name}Foot"]]
+        dorsi = -np.degrees(quat.twist_angle(q, X))
+        for i in np.nonzero(plan.side == sgn)[0]:
+            if not (np.isfinite(plan.hs[i]) and np.isfinite(plan.ho[i])):
+                continue
+            m = (t >= plan.ff[i]) & (t < plan.ho[i]) & (dorsi > HEEL_RISE_DORSIFLEXION)
+            if m.any():
+                t_hit = float(t[np.argmax(m)])
+                new = max(plan.ff[i] + 0.02, t_hit - 0.06)
+                if new < plan.ho[i]:
+                    plan.ho[i] = new
+                    changed = True
+            # after heel off the foot must pitch up at least as fast as the shank tilts
+            m2 = (t >= plan.ho[i]) & (t < plan.to[i])
+            excess = float(np.max(dorsi[m2] - 22.0, initial=0.0))
+            if excess > 0:
+                plan.push_boost[i] = min(1.0 + excess / 40.0, 1.3)
+                changed = True
+    return changed
+
+
+def _build_walk(
+    ctx: Context, style: GaitStyle, settings: GaitSettings, plan: FootPlan, seeds: dict[str, int]
+) -> WalkResult:
     sk = ctx.skeleton
     t = ctx.times
     n = len(t)
     dt = 1.0 / ctx.fps
     lr = sk.leg_length / L0
-    rngs = {k: np.random.default_rng(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "arm")}
-    plan = plan_footsteps(settings, style, sk, ctx.duration, rngs["plan"])
+    rngs = {k: np.random.default_rng(v) for k, v in seeds.items()}
     feet = foot_tracks(plan, style, sk, t)
     tr = Tracks(sk, n)
     moving = plan.moving
@@ -820,18 +958,16 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
         d_use = np.where(free, reach, d_want)
         h = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(d_use**2 - dxz**2, 1e-6))
         h_hard = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(reach**2 - dxz**2, 1e-6))
-        # the swinging foot must be reachable too (tight turns, long steps), with the knee still a little
-        # bent so terminal swing extends it smoothly instead of snapping straight
-        late_swing = (~ft.contact) & (ft.ankle[:, 1] < ft.ankle[:, 1].min() + 0.03 * lr)
-        d_sw = float(_knee_distance(sk, name, np.asarray(style.knee_contact + 1.0)))
-        h_sw = ft.ankle[:, 1] - hip_rel[:, 1] + np.sqrt(np.maximum(d_sw**2 - dxz**2, 1e-6))
-        allowed = np.minimum(allowed, np.where(ft.contact, h, np.where(late_swing, h_sw, np.inf)))
-        hard = np.minimum(hard, h_hard)
+        late = np.nan_to_num(ft.swing_u, nan=0.0) > 0.75
+        # the landing foot must be reachable as it comes down (tight turns, long steps): the pelvis
+        # anticipates that through the same eroded, smoothed curve
+        allowed = np.minimum(allowed, np.where(ft.contact, h, np.where(late, h_hard + LATE_SWING_SLACK * lr, np.inf)))
+        hard = np.minimum(hard, np.where(ft.contact | late, h_hard, np.inf))
     stand_y = rest_hips[1] - 0.004 * lr
     allowed = np.minimum(np.where(np.isfinite(allowed), allowed, stand_y), stand_y)
     # Erode then smooth: the pelvis starts down before a heel strike instead of dropping at it, and the
     # smoothed curve stays under every stance leg's reach.
-    y = _gauss_smooth(_running_min(allowed, int(round(0.07 * ctx.fps))), 0.03 * ctx.fps)
+    y = _gauss_smooth(_running_min(allowed, int(round(0.08 * ctx.fps)), ahead=True), 0.03 * ctx.fps)
     if style.bob_scale != 1.0:
         # compress the bob by lowering the mid-stance peaks only (raising the valleys would over-reach)
         half = int(round(0.5 * plan.step_period * ctx.fps))
@@ -859,8 +995,10 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
         ft = feet[name]
         hip = gpos[:, hm.INDEX[f"{name}UpperLeg"]]
         fwd = quat.rotate(quat.from_axis_angle(Y, ft.yaw), Z)
-        pole = 0.5 * (hip + ft.ankle) + fwd * 1.0
-        tr.solve_limb(f"{name}Leg", ft.ankle, pole, end_grot=ft.rot)
+        target = _terminal_swing_reach(sk, name, hip, ft, style.knee_contact)
+        pole = 0.5 * (hip + target) + fwd * 1.0
+        tr.solve_limb(f"{name}Leg", target, pole, end_grot=ft.rot)
+        _limit_swing_ankle(tr, name, ft)
         if sk.has(f"{name}Toes"):
             tr.set(f"{name}Toes", quat.from_axis_angle(X, ft.toes_pitch))
 
@@ -885,7 +1023,7 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     amp = settings.arm_swing
     for name, sgn in SIDES:
         # the arm is forward at the opposite foot's heel strike (facts §2c), so the drive leads by the lag
-        lead = 2.2 * style.arm_halflife
+        lead = 2.8 * style.arm_halflife
         drive = keyed(hs - lead, np.where(sd == -sgn, 1.0, -1.0) * en)
         # a flattened drive (muscle bursts) through two springs gives a rounded, lagged swing
         drive = np.tanh(1.6 * drive) / np.tanh(1.6)
@@ -919,13 +1057,6 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     # ---- face: keep blinking (facts §1 blink rate) -----------------------------------------------
     tr.expressions["blink"] = blink_track(t, blink_times(rngs["blink"], ctx.duration, 15.0))
 
-    # ---- markers ---------------------------------------------------------------------------------
-    for i in range(plan.n):
-        nm = "left" if plan.side[i] > 0 else "right"
-        for key, arr in (("HeelStrike", plan.hs), ("FootFlat", plan.ff), ("HeelOff", plan.ho), ("ToeOff", plan.to)):
-            tv = float(arr[i])
-            if np.isfinite(tv) and 0.0 <= tv < ctx.duration:
-                ctx.mark(f"{nm}{key}", tv)
     return WalkResult(tr, plan, feet)
 
 

@@ -137,11 +137,12 @@ def polygon_margin(point: Array, polygon: Array) -> float:
     return dist if inside else -dist
 
 
-def support_points(clip: Clip) -> tuple[Array, Array]:
+def support_points(clip: Clip) -> tuple[Array, NDArray[np.bool_]]:
     """Sole outline points ``[F, K, 2]`` (x, z) of all foot points and a mask ``[F, K]`` of those in contact."""
     kin = kinematics(clip)
     width = FOOT_WIDTH_H * clip.skeleton.height
-    pts, mask = [], []
+    pts: list[Array] = []
+    mask: list[NDArray[np.bool_]] = []
     for s in SIDES:
         lateral = quat.rotate(kin.grot[:, hm.INDEX[f"{s}Foot"]], np.array([1.0, 0.0, 0.0]))[:, [0, 2]]
         lateral = lateral / np.maximum(np.linalg.norm(lateral, axis=1, keepdims=True), 1e-9)
@@ -169,6 +170,37 @@ class BalanceStats:
     xcom_min_margin: float
 
 
+def support_margins(points: Array, mask: NDArray[np.bool_], target: Array) -> Array:
+    """Signed distance ``[F]`` of ``target [F, 2]`` to the convex hull of the masked ``points [F, K, 2]``.
+
+    Positive inside, negative outside, NaN where no point is masked in. Vectorised over frames: an
+    ordered pair (i, j) is a counter-clockwise hull edge when no masked point lies to its right.
+    """
+    f, k, _ = points.shape
+    i_idx, j_idx = np.nonzero(~np.eye(k, dtype=bool))
+    pi, pj = points[:, i_idx], points[:, j_idx]  # [F, E, 2]
+    e = pj - pi
+    elen = np.linalg.norm(e, axis=-1)
+    rel = points[:, None, :, :] - pi[:, :, None, :]  # [F, E, K, 2]
+    side = e[:, :, None, 0] * rel[..., 1] - e[:, :, None, 1] * rel[..., 0]  # [F, E, K]
+    eps = 1e-9
+    ok_pts = np.where(mask[:, None, :], side >= -eps * np.maximum(elen[:, :, None], 1.0), True)
+    edge = np.all(ok_pts, axis=2) & mask[:, i_idx] & mask[:, j_idx] & (elen > 1e-9)  # [F, E]
+    c = target[:, None, :]
+    cr: Array = e[..., 0] * (c[..., 1] - pi[..., 1]) - e[..., 1] * (c[..., 0] - pi[..., 0])
+    d_line = cr / np.maximum(elen, 1e-12)
+    t = np.clip(np.sum((c - pi) * e, axis=-1) / np.maximum(elen**2, 1e-18), 0.0, 1.0)
+    d_seg = np.linalg.norm(c - (pi + t[..., None] * e), axis=-1)
+    has_edge = edge.any(axis=1)
+    inside = has_edge & np.all(np.where(edge, d_line >= 0.0, True), axis=1)
+    inside_margin = np.min(np.where(edge, d_line, np.inf), axis=1)
+    outside_dist = np.min(np.where(edge, d_seg, np.inf), axis=1)
+    # a single supporting point (no edge): distance to it
+    point_dist = np.min(np.where(mask, np.linalg.norm(points - target[:, None, :], axis=-1), np.inf), axis=1)
+    out = np.where(inside, inside_margin, -np.where(has_edge, outside_dist, point_dist))
+    return np.where(mask.any(axis=1), out, np.nan)
+
+
 def balance(clip: Clip) -> BalanceStats:
     """COM ground-projection margin in the support polygon of the contact feet (metrics §9 A10), mm.
 
@@ -179,14 +211,8 @@ def balance(clip: Clip) -> BalanceStats:
     leg = max(float(np.mean(com[:, 1])), 0.1)
     xcom = com + vel * np.sqrt(leg / G)
     pts, mask = support_points(clip)
-    margins = np.full(clip.n_frames, np.nan)
-    xmargins = np.full(clip.n_frames, np.nan)
-    for i in range(clip.n_frames):
-        if mask[i].sum() == 0:
-            continue
-        poly = pts[i][mask[i]]
-        margins[i] = 1000.0 * polygon_margin(com[i, [0, 2]], poly)
-        xmargins[i] = 1000.0 * polygon_margin(xcom[i, [0, 2]], poly)
+    margins = 1000.0 * support_margins(pts, mask, com[:, [0, 2]])
+    xmargins = 1000.0 * support_margins(pts, mask, xcom[:, [0, 2]])
     ok = np.isfinite(margins)
     if not ok.any():
         return BalanceStats(float("nan"), float("nan"), float("nan"), 0, float("nan"))

@@ -12,6 +12,8 @@ sway          COM sway RMS AP/ML and median frequency
 blinks        blink rate and interval CV from the ``blink`` expression channel
 balance       COM inside the support polygon of the planted feet
 gait          cadence, stance, double support, step length, stride CV, PCI, leg PLV
+smoothness    whole-clip SPARC of the hips' and hands' speed (info: no band applies to
+              continuous motion; reaches have their own bands)
 reach         per hand reach: speed peaks, peak time, SPARC, LDLJ, overshoot, settle,
               pelvis lead and shoulder -> elbow -> wrist lags
 hand-contact  ``touch:<landmark>`` markers (e.g. ``touch:lips``): a hand point within 15 mm
@@ -20,7 +22,10 @@ smoking       ``puff_start``/``puff_end`` (and ``smoke_inhale_start``/``_end``) 
 ============  ===========================================================================
 
 Marker conventions are the contract between motions and these checks:
-write them with ``ctx.mark(name, t)``.
+write them with ``ctx.mark(name, t)``. ``inhale`` markers count as breaths
+only when they come every breath (median interval <= 8 s). Names of hard
+gates (``foot_slide``, ``joint_limits``, ``speed``...) and a few other
+spellings are accepted as aliases (:data:`posers_blender.quality.suite.ALIASES`).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ import math
 import numpy as np
 
 from . import balance, bands, contacts, continuity, limits, mechanical, smoothness, standing, timing
+from .kinematics import kinematics
+from .signal import derivative, lowpass
 from .suite import Evaluation, register_check
 
 
@@ -41,7 +48,7 @@ def _gates(ev: Evaluation) -> None:
     if nan:
         # nothing else can be measured on non-finite data; every other gate fails loudly
         for name, b in (
-            ("pose_jump", bands.POSE_JUMP_MAX),
+            ("pose_jump", bands.pose_jump_bound(clip.fps)),
             ("foot_slide", bands.FOOT_SLIDE_MAX),
             ("joint_limit_frames", bands.LIMIT_VIOLATION_FRAMES),
         ):
@@ -49,9 +56,9 @@ def _gates(ev: Evaluation) -> None:
         return
     fps = clip.fps
     pj = continuity.pose_jump(clip)
-    ev.gate("pose_jump", pj.size, bands.POSE_JUMP_MAX, detail=f"{pj.bone} at {pj.frame / fps:.2f} s")
+    ev.gate("pose_jump", pj.size, bands.pose_jump_bound(fps), detail=f"{pj.bone} at {pj.frame / fps:.2f} s")
     vj = continuity.velocity_jump(clip)
-    ev.gate("velocity_jump", vj.size, bands.VELOCITY_JUMP_MAX, detail=f"{vj.bone} at {vj.frame / fps:.2f} s")
+    ev.gate("velocity_jump", vj.size, bands.velocity_jump_bound(fps), detail=f"{vj.bone} at {vj.frame / fps:.2f} s")
     cv, bone = continuity.bone_length_cv(clip)
     ev.gate("bone_length_cv", cv, bands.BONE_LENGTH_CV_MAX, detail=bone)
 
@@ -64,6 +71,10 @@ def _gates(ev: Evaluation) -> None:
         else "no foot contacts found"
     )
     ev.gate("foot_slide", worst.slide_mm if worst else 0.0, slide_bound, detail=detail)
+    skates = contacts.foot_skates(clip)
+    sk = max(skates, key=lambda s: s.path_mm, default=None)
+    detail = f"{sk.point} at {sk.start / fps:.2f}-{sk.end / fps:.2f} s" if sk else "no touching foot point slides"
+    ev.gate("foot_skate", sk.path_mm if sk else 0.0, slide_bound, detail=detail)
     ev.gate("penetration", contacts.penetration_max(clip), bands.PENETRATION_MAX)
     ev.gate("floating", contacts.floating_max(clip), bands.FLOAT_MAX)
 
@@ -76,6 +87,10 @@ def _gates(ev: Evaluation) -> None:
     )
     ev.gate("joint_limit_frames", lv.frames, bands.LIMIT_VIOLATION_FRAMES, detail=detail)
     ev.info("joint_limit_worst_excess", lv.worst_excess, "deg", "facts §8 (+5° tolerance)", detail=lv.worst_angle)
+    off = {a.name: float(np.nanmax(a.degrees)) for a in limits.anatomical_angles(clip) if a.name.endswith("offaxis")}
+    if off:
+        worst_off = max(off, key=lambda k: off[k])
+        ev.info("hinge_offaxis_max", off[worst_off], "deg", "elbow/knee swing off the hinge axis", detail=worst_off)
 
     sp = limits.joint_speed_stats(clip)
     ev.gate("joint_speed_max", sp.max, bands.JOINT_SPEED_MAX, detail=sp.max_joint)
@@ -203,7 +218,7 @@ def _reach(ev: Evaluation) -> None:
     _band_over(ev, "reach_wrist_lag", [t.wrist_lag for t in timings], bands.REACH_JOINT_LAG, "reaches > 20 cm")
 
 
-@register_check("gait", "walks: cadence, stance, double support, step length, stride CV, PCI, leg phase locking")
+@register_check("gait", "walks: cadence, stance, double support, step length, stride CV, PCI (leg PLV as info)")
 def _gait(ev: Evaluation) -> None:
     g = timing.gait(ev.clip)
     detail = f"{g.steps} heel strikes, {g.strides} strides"
@@ -228,7 +243,8 @@ def _gait(ev: Evaluation) -> None:
             ev.clip.fps,
             (0.6 * f_stride, 1.4 * f_stride),
         )
-        ev.band("gait_leg_plv", plv, bands.PHASE_LOCKING, detail=f"hip flexion L vs R at {f_stride:.2f} Hz")
+        # info, not a band: dev mocap walks score > 0.99 here (see bands.PHASE_LOCKING)
+        ev.info("gait_leg_plv", plv, "", bands.PHASE_LOCKING.source, detail=f"hip flexion L vs R at {f_stride:.2f} Hz")
 
 
 #: Marker prefix for intended hand contacts: ``touch:lips`` at the time a hand should be at the lips.
@@ -262,6 +278,11 @@ def _hand_contact(ev: Evaluation) -> None:
         ev.info("hand_contact_distance", math.nan, "mm", bands.HAND_CONTACT_DISTANCE.source, detail="no touch markers")
 
 
+#: Puff markers: ``puff_start``/``puff_end``, or smoking-cigarette's ``puff`` (lips on) / ``lower`` (lips off).
+PUFF_START = ("puff_start", "puff")
+PUFF_END = ("puff_end", "lower")
+
+
 @register_check(
     "smoking",
     "smoking topography from 'puff_start'/'puff_end' (and 'smoke_inhale_start'/'_end') markers (facts §5)",
@@ -269,16 +290,20 @@ def _hand_contact(ev: Evaluation) -> None:
 def _smoking(ev: Evaluation) -> None:
     clip = ev.clip
     mk = clip.markers
-    starts = sorted(t for t, n in mk if n == "puff_start")
-    ends = sorted(t for t, n in mk if n == "puff_end")
+    starts = sorted(t for t, n in mk if n in PUFF_START)
+    ends = sorted(t for t, n in mk if n in PUFF_END)
     if not starts:
-        ev.band("puff_duration", math.nan, bands.PUFF_DURATION, detail="no 'puff_start' markers")
+        ev.band("puff_duration", math.nan, bands.PUFF_DURATION, detail="no 'puff_start' (or 'puff') markers")
         return
     durations = [min((e for e in ends if e > s), default=math.nan) - s for s in starts]
     _band_over(ev, "puff_duration", durations, bands.PUFF_DURATION, "puffs")
     _band_over(ev, "inter_puff_interval", list(np.diff(starts)), bands.INTER_PUFF_INTERVAL, "intervals")
     ins = sorted(t for t, n in mk if n == "smoke_inhale_start")
     ine = sorted(t for t, n in mk if n == "smoke_inhale_end")
+    if not ins and any(n == "hold" for _, n in mk):
+        # smoking-cigarette's own convention: 'inhale' (smoke breath) then 'hold'
+        ins = sorted(t for t, n in mk if n == "inhale")
+        ine = sorted(t for t, n in mk if n == "hold")
     if ins:
         _band_over(ev, "smoke_inhale", [min((e for e in ine if e > s), default=math.nan) - s for s in ins],
                    bands.SMOKE_INHALE, "smoke inhales")  # fmt: skip
@@ -295,3 +320,15 @@ def _smoking(ev: Evaluation) -> None:
             transports.append(before[-1].duration)
     _band_over(ev, "elbow_at_mouth", elbows, bands.ELBOW_AT_MOUTH, "puffs")
     _band_over(ev, "hand_to_mouth_duration", transports, bands.HAND_TO_MOUTH_DURATION, "hand-to-mouth reaches")
+
+
+@register_check("smoothness", "whole-clip spectral arc length of root and hand speeds (info; reaches: 'reach')")
+def _smoothness(ev: Evaluation) -> None:
+    clip = ev.clip
+    kin = kinematics(clip)
+    for name in ("hips", smoothness.hand_effector(clip, "left"), smoothness.hand_effector(clip, "right")):
+        p = lowpass(contacts.track(kin, name), clip.fps, bands.SMOOTHING_CUTOFF_HZ)
+        v = np.linalg.norm(derivative(p, clip.fps), axis=1)
+        ev.info(
+            f"sparc[{name}]", smoothness.sparc(v, clip.fps), "", "metrics §3 SPARC (whole clip; compare like with like)"
+        )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,6 +29,8 @@ class Kinematics:
     grot: Array
     gpos: Array
     _landmarks: dict[str, Array] = field(default_factory=dict)
+    #: derived per-clip results other modules memoise (e.g. anatomical angles)
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def fps(self) -> float:

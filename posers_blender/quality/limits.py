@@ -20,12 +20,16 @@ differs from the T-pose only at the shoulder (the arm hangs in neutral), so:
   ``SHOULDER_ROTATION_MAX_ELEVATION_DEG``.
 - **Elbow, knee**: flexion = component of the swing (twist about the bone
   removed) about the hinge axis of :data:`~posers_blender.engine.program.HINGE_AXES`;
-  negative = hyperextension; ``offaxis`` = the rest of the swing.
+  negative = hyperextension; ``offaxis`` = the rest of the swing (reported,
+  not limited: facts §8 has no bound for it and retargeted mocap elbows show
+  up to ~36° from rest-pose differences).
 - **Forearm rotation** = twist of the lower arm plus twist of the hand about
   their bone axes (the wrist cannot twist; T-pose palms down = mid-prone).
 - **Wrist, fingers**: swing components of the bone's rotation with the twist
   removed; flexion bends toward the palm (palms face -Y in the T-pose),
-  radial deviation toward the thumb (+Z).
+  radial deviation toward the thumb (+Z). For the wrist the twist is taken
+  as proximal (``hand = twist * swing``): rigs often store forearm rotation
+  on the hand bone, and the wrist then bends about the turned axes.
 - **Spine** (``spine``, ``chest``, ``upperChest``, each bone alone): ``bend`` =
   swing angle away from upright, ``twist`` = axial rotation about +Y.
   **Cervical** = ``neck * head``: flexion (+, chin down), lateral, rotation.
@@ -49,6 +53,7 @@ from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.program import HINGE_AXES
 from . import bands
+from .kinematics import kinematics
 
 Array = NDArray[np.float64]
 
@@ -89,12 +94,29 @@ def _swing_vec(q: Array, axis: Array) -> tuple[Array, Array]:
     return np.degrees(quat.to_scaled_axis(swing)), np.degrees(tw)
 
 
+def _twist_swing_vec(q: Array, axis: Array) -> tuple[Array, Array]:
+    """Like :func:`_swing_vec` but for ``q = twist * swing``: the twist is proximal (applied first in the
+    parent frame) and the swing happens in the twisted frame, as for a hand whose bone also carries the
+    forearm's rotation (the radius turns, then the wrist bends about the turned axes)."""
+    _, twist = quat.swing_twist(q, axis)
+    swing = quat.mul(quat.conj(twist), q)
+    return np.degrees(quat.to_scaled_axis(swing)), np.degrees(quat.twist_angle(q, axis))
+
+
 def _perp(v: Array, axis: Array) -> Array:
     return _unit(v - np.dot(v, axis) * axis)
 
 
 def anatomical_angles(clip: Clip) -> list[AngleTrack]:
-    """All anatomical angles the limits table covers (degrees; conventions in the module docstring)."""
+    """All anatomical angles the limits table covers (degrees; conventions in the module docstring). Cached per clip."""
+    kin = kinematics(clip)
+    cached = kin.cache.get("anatomical_angles")
+    if cached is None:
+        cached = kin.cache["anatomical_angles"] = _anatomical_angles(clip)
+    return list(cached)
+
+
+def _anatomical_angles(clip: Clip) -> list[AngleTrack]:
     sk = clip.skeleton
     L = clip.lrot
 
@@ -138,11 +160,9 @@ def anatomical_angles(clip: Clip) -> list[AngleTrack]:
         rv, tw_fore = _swing_vec(q(f"{side}LowerArm"), fore_dir)
         flex = rv @ hinge
         out.append(AngleTrack(f"{side}Elbow.flexion", "elbow.flexion", flex))
-        out.append(
-            AngleTrack(f"{side}Elbow.offaxis", "elbow.offaxis", np.linalg.norm(rv - flex[:, None] * hinge, axis=1))
-        )
+        out.append(AngleTrack(f"{side}Elbow.offaxis", None, np.linalg.norm(rv - flex[:, None] * hinge, axis=1)))
         hand_dir = _bone_axis(clip, f"{side}Hand", f"{side}MiddleProximal" if sk.has(f"{side}MiddleProximal") else None)
-        rv, tw_hand = _swing_vec(q(f"{side}Hand"), hand_dir)
+        rv, tw_hand = _twist_swing_vec(q(f"{side}Hand"), hand_dir)
         fr = (tw_fore + tw_hand + 180.0) % 360.0 - 180.0
         out.append(AngleTrack(f"{side}Forearm.rotation", "forearm.rotation", fr))
         out.append(AngleTrack(f"{side}Wrist.flexion", "wrist.flexion", -s * rv[:, 2]))
@@ -181,9 +201,7 @@ def anatomical_angles(clip: Clip) -> list[AngleTrack]:
         rv, _ = _swing_vec(q(f"{side}LowerLeg"), shank)
         flex = rv @ hinge
         out.append(AngleTrack(f"{side}Knee.flexion", "knee.flexion", flex))
-        out.append(
-            AngleTrack(f"{side}Knee.offaxis", "knee.offaxis", np.linalg.norm(rv - flex[:, None] * hinge, axis=1))
-        )
+        out.append(AngleTrack(f"{side}Knee.offaxis", None, np.linalg.norm(rv - flex[:, None] * hinge, axis=1)))
         # ankle and toes
         rv = np.degrees(quat.to_scaled_axis(q(f"{side}Foot")))
         out.append(AngleTrack(f"{side}Ankle.plantarflexion", "ankle.plantarflexion", rv[:, 0]))

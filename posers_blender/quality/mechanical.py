@@ -26,13 +26,13 @@ def _sine_energy(x: Array, t: Array, f: float) -> float:
     """Energy of the least-squares sinusoid at frequency ``f`` fitted to each channel of ``x [N, C]``."""
     c = np.cos(2 * np.pi * f * t)
     s = np.sin(2 * np.pi * f * t)
-    g = np.array([[c @ c, c @ s], [c @ s, s @ s]])
-    rhs = np.stack([c @ x, s @ x])  # [2, C]
-    try:
-        coef = np.linalg.solve(g, rhs)
-    except np.linalg.LinAlgError:
+    cc, cs, ss = float(c @ c), float(c @ s), float(s @ s)
+    det = cc * ss - cs * cs
+    if det <= 1e-12 * max(cc * ss, 1e-300):
         return 0.0
-    return float(np.sum(coef * rhs))  # = sum_c ||fit_c||^2 for a least-squares fit
+    a, b = c @ x, s @ x  # [C]
+    # rhs^T G^-1 rhs for the 2x2 Gram matrix G = [[cc, cs], [cs, ss]]: the fitted energy per channel
+    return float(np.sum((ss * a * a - 2.0 * cs * a * b + cc * b * b) / det))
 
 
 def periodicity_purity(x: ArrayLike, fs: float, fmax: float = 10.0, min_cycles: float = 3.0) -> tuple[float, float]:
@@ -65,15 +65,15 @@ def periodicity_purity(x: ArrayLike, fs: float, fmax: float = 10.0, min_cycles: 
         return 0.0, float("nan")
     best_f, best_e = float("nan"), 0.0
     df = f[1] - f[0]
-    # refine the three strongest coarse peaks (leakage can mislead the single strongest bin)
+    # refine the two strongest coarse peaks (leakage can mislead the single strongest bin)
     idx = np.nonzero(sel)[0]
-    cand = idx[np.argsort(spec[idx])[::-1][:3]]
+    cand = idx[np.argsort(spec[idx])[::-1][:2]]
     for k in cand:
         a, b = max(fmin, f[k] - df), min(hi, f[k] + df)
         g = (np.sqrt(5) - 1) / 2
         c, d = b - g * (b - a), a + g * (b - a)
         ec, ed = _sine_energy(x, t, c), _sine_energy(x, t, d)
-        for _ in range(30):
+        for _ in range(16):
             if ec > ed:
                 b, d, ed = d, c, ec
                 c = b - g * (b - a)
@@ -160,10 +160,16 @@ def interval_cv(times: ArrayLike) -> float:
     return float(np.std(iv, ddof=1) / np.mean(iv))
 
 
-def event_interval_cvs(clip: Clip, exclude: frozenset[str] = bands.NON_GESTURE_MARKERS) -> dict[str, tuple[float, int]]:
+def is_gesture_marker(name: str) -> bool:
+    """False for physiology and gait-phase markers (``bands.NON_GESTURE_WORDS``), True for gestures."""
+    low = name.lower()
+    return not any(w in low for w in bands.NON_GESTURE_WORDS)
+
+
+def event_interval_cvs(clip: Clip) -> dict[str, tuple[float, int]]:
     """Per gesture marker name: (CV of its intervals, number of events). Issue 3 gesture-interval CV."""
     by: dict[str, list[float]] = defaultdict(list)
     for t, name in clip.markers:
-        if name not in exclude:
+        if is_gesture_marker(name):
             by[name].append(t)
     return {k: (interval_cv(v), len(v)) for k, v in sorted(by.items())}

@@ -14,9 +14,11 @@ whose peak reaches ``REACH_MIN_PEAK_SPEED`` and whose net displacement is at
 least ``REACH_MIN_DISTANCE``; its onset and offset extend outward to where
 speed falls below ``ONSET_FRACTION`` of the peak (or stops falling).
 Overshoot is the largest excursion past the final position along the reach
-direction; settle time runs from the first crossing of the target plane to
-staying within ``SETTLE_TOLERANCE`` of the final position. The final position
+direction; settle time runs from that overshoot peak to staying within
+``SETTLE_TOLERANCE`` of the final position (0 without overshoot). The final position
 is where the hand is 0.5 s after the offset (or at the next reach's onset).
+For hands both are measured in the upper chest's frame, so postural sway
+(millimetres per 100 ms) does not read as a hand that never settles.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import humanoid as hm
+from ..engine import quat
 from ..engine.clip import Clip
 from . import bands
 from .contacts import track
@@ -151,10 +155,15 @@ def _span(v: Array, pk: int, lo: int, hi: int, frac: float) -> tuple[int, int]:
     return a, b
 
 
-def analyse_reaches(pos: ArrayLike, fs: float, effector: str = "") -> list[Reach]:
-    """All reaches of a path ``[N, 3]`` (metres) with their smoothness, timing and accuracy figures."""
+def analyse_reaches(pos: ArrayLike, fs: float, effector: str = "", local: ArrayLike | None = None) -> list[Reach]:
+    """All reaches of a path ``[N, 3]`` (metres) with their smoothness, timing and accuracy figures.
+
+    ``local`` (``[N, 3]``, optional) is the same path in the trunk's frame; overshoot and settle are
+    measured on it so body sway does not read as the hand failing to settle.
+    """
     raw = np.asarray(pos, dtype=np.float64)
     p = lowpass(raw, fs, bands.SMOOTHING_CUTOFF_HZ)
+    q = p if local is None else lowpass(np.asarray(local, dtype=np.float64), fs, bands.SMOOTHING_CUTOFF_HZ)
     v = np.linalg.norm(derivative(p, fs), axis=1)
     segs = reach_segments(v, fs)
     out: list[Reach] = []
@@ -169,16 +178,15 @@ def analyse_reaches(pos: ArrayLike, fs: float, effector: str = "") -> list[Reach
         a, b = _span(v, pk, s, e, bands.SMOOTHNESS_SPAN_FRACTION)
         nxt = segs[k + 1][0] if k + 1 < len(segs) else len(p)
         w_end = max(e, min(e + int(round(0.5 * fs)), nxt))
-        final = p[w_end - 1]
-        u = (final - p[s]) / max(float(np.linalg.norm(final - p[s])), 1e-9)
-        along = (p[s:w_end] - final) @ u
+        final = q[w_end - 1]
+        u = (final - q[s]) / max(float(np.linalg.norm(final - q[s])), 1e-9)
+        along = (q[s:w_end] - final) @ u
         overshoot = max(0.0, float(along.max())) * 1000.0
-        crossed = np.nonzero(along >= 0.0)[0]
         settle = 0.0
-        if len(crossed) and overshoot > 1000.0 * bands.SETTLE_TOLERANCE:
-            c = s + int(crossed[0])
-            far = np.nonzero(np.linalg.norm(p[c:w_end] - final, axis=1) > bands.SETTLE_TOLERANCE)[0]
-            settle = 1000.0 * ((c + int(far[-1]) + 1 - c) / fs if len(far) else 0.0)
+        if overshoot > 1000.0 * bands.SETTLE_TOLERANCE:
+            c = s + int(np.argmax(along))  # the overshoot peak
+            far = np.nonzero(np.linalg.norm(q[c:w_end] - final, axis=1) > bands.SETTLE_TOLERANCE)[0]
+            settle = 1000.0 * ((int(far[-1]) + 1) / fs if len(far) else 0.0)
         out.append(
             Reach(
                 effector=effector,
@@ -204,7 +212,15 @@ def hand_effector(clip: Clip, side: str) -> str:
     return f"{side}Palm" if f"{side}Palm" in clip.skeleton.landmarks else f"{side}Hand"
 
 
+def trunk_frame(clip: Clip, points: Array) -> Array:
+    """World points ``[F, 3]`` expressed in the upper chest's moving frame (metres, relative to its joint)."""
+    kin = kinematics(clip)
+    j = hm.INDEX["upperChest"]
+    return quat.rotate(quat.conj(kin.grot[:, j]), points - kin.gpos[:, j])
+
+
 def hand_reaches(clip: Clip, side: str) -> list[Reach]:
-    """Reaches of one hand's effector in world space."""
+    """Reaches of one hand's effector: found and scored in world space, overshoot/settle in the trunk frame."""
     name = hand_effector(clip, side)
-    return analyse_reaches(track(kinematics(clip), name), clip.fps, name)
+    world = track(kinematics(clip), name)
+    return analyse_reaches(world, clip.fps, name, local=trunk_frame(clip, world))

@@ -4,9 +4,12 @@
   (rate, exhale:inhale ratio, breath-period CV), else from the chest motion
   (the summed flexion of ``spine``, ``chest``, ``upperChest``: its dominant
   frequency in 0.1-0.6 Hz).
-- Sway: the whole-body COM ground projection (facts §10 masses), linearly
-  detrended; RMS anterior-posterior (z) and medio-lateral (x) in mm and the
-  median frequency of the combined spectrum (Hz).
+- Sway: the whole-body COM ground projection (facts §10 masses), high-passed
+  at ``SWAY_HIGHPASS_HZ`` (facts §1: sway lives in 0.05-0.8 Hz; the band's
+  lab values come from quiet-stance trials without the weight shifts and
+  drift our idles add on purpose, which would otherwise dominate); RMS
+  anterior-posterior (z) and medio-lateral (x) in mm and the median
+  frequency of the combined spectrum between 0.05 and 5 Hz.
 - Blinks: rising crossings of 0.5 on the ``blink`` expression channel.
 """
 
@@ -19,9 +22,10 @@ from numpy.typing import NDArray
 
 from ..engine import quat
 from ..engine.clip import Clip
+from . import bands
 from .balance import center_of_mass
 from .mechanical import interval_cv, periodicity_purity
-from .signal import detrend, median_frequency
+from .signal import detrend, lowpass, median_frequency
 
 Array = NDArray[np.float64]
 
@@ -61,10 +65,15 @@ def breathing_rate_from_motion(clip: Clip) -> float:
 
 
 def breathing(clip: Clip) -> Breathing:
-    """Breathing statistics (facts §1; metrics B7), from markers when there are >= 3 ``inhale`` markers."""
+    """Breathing statistics (facts §1; metrics B7).
+
+    From ``inhale``/``exhale`` markers when there are >= 3 inhales whose median
+    interval is a breath (<= ``BREATH_MARKER_MAX_INTERVAL``), else the rate
+    from the chest motion (less reliable when the trunk also makes large moves).
+    """
     inh = np.sort([t for t, n in clip.markers if n == "inhale"])
     exh = np.sort([t for t, n in clip.markers if n == "exhale"])
-    if len(inh) >= 3:
+    if len(inh) >= 3 and float(np.median(np.diff(inh))) <= bands.BREATH_MARKER_MAX_INTERVAL:
         periods = np.diff(inh)
         ratios = []
         for a, b in zip(inh[:-1], inh[1:]):
@@ -92,13 +101,16 @@ class Sway:
     median_freq: float
 
 
+SWAY_HIGHPASS_HZ = 0.05  # facts §1 sway band 0.05-0.8 Hz
+
+
 def sway(clip: Clip) -> Sway:
-    """Postural sway of the COM ground projection (metrics B7; facts §1), linearly detrended."""
-    com = center_of_mass(clip)
-    xz = detrend(com[:, [0, 2]]) * 1000.0
+    """Postural sway of the COM ground projection (metrics B7; facts §1), high-passed at 0.05 Hz."""
+    com = center_of_mass(clip)[:, [0, 2]] * 1000.0
+    xz = detrend(com - lowpass(com, clip.fps, SWAY_HIGHPASS_HZ))
     ml = float(np.sqrt(np.mean(xz[:, 0] ** 2)))
     ap = float(np.sqrt(np.mean(xz[:, 1] ** 2)))
-    mf = median_frequency(xz, clip.fps, fmin=1.0 / max(clip.duration, 1e-6), fmax=5.0)
+    mf = median_frequency(xz, clip.fps, fmin=SWAY_HIGHPASS_HZ, fmax=5.0)
     return Sway(ap, ml, mf)
 
 

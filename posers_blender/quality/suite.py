@@ -178,14 +178,47 @@ def known_checks() -> dict[str, str]:
     return {k: v.description for k, v in REGISTRY.items()}
 
 
+#: Other spellings motion authors use. Names of hard gates are accepted and ignored (gates always run);
+#: ``_`` and ``-`` are interchangeable.
+ALIASES: dict[str, str] = {
+    **{
+        g: "gates"
+        for g in (
+            "foot-slide",
+            "foot-skate",
+            "penetration",
+            "floating",
+            "joint-limits",
+            "limits",
+            "speed",
+            "speeds",
+            "nan",
+            "continuity",
+            "contacts",
+            "bone-length",
+        )
+    },  # fmt: skip
+    "reaches": "reach",
+    "hand-chin": "hand-contact",
+    "hand-lips": "hand-contact",
+    "hand-mouth": "hand-contact",
+    "face-touch": "hand-contact",
+    "breath": "breathing",
+    "blink": "blinks",
+    "gesture-intervals": "events",
+    "smoke": "smoking",
+}
+
+
 def validate_checks(names: Iterable[str]) -> tuple[str, ...]:
-    """The names, checked against the registry; an unknown name raises ValueError with a suggestion."""
+    """Canonical check names (aliases resolved, gates dropped); an unknown name raises ValueError with a hint."""
     _ensure_builtin()
     out = []
-    for n in names:
-        n = n.strip()
+    for raw in names:
+        n = raw.strip().replace("_", "-")
         if not n:
             continue
+        n = ALIASES.get(n, n)
         if n not in REGISTRY:
             close = difflib.get_close_matches(n, list(REGISTRY), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""

@@ -9,9 +9,11 @@
   to its peak, and crossings are interpolated between frames. Bands:
   trunk/pelvis 30-80 ms before the hand (issue 3, facts §4 APA), shoulder <=
   elbow <= wrist with lags of 0-100 ms (metrics B8).
-- Gait (facts §2a; metrics §6 PCI, B3, B5): heel strikes are foot-contact
-  onsets (:func:`posers_blender.quality.contacts.foot_contacts`) after the
-  first frame; strides run heel strike to heel strike of the same foot.
+- Gait (facts §2a; metrics §6 PCI, B3, B5): plants are found by
+  :func:`posers_blender.quality.contacts.foot_contacts`; their touch-down and
+  lift-off times are interpolated between frames
+  (:func:`~posers_blender.quality.contacts.plant_events`); strides run
+  touch-down to touch-down of the same foot.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from .. import humanoid as hm
 from ..engine import quat
 from ..engine.clip import Clip
 from . import bands
-from .contacts import SIDES, foot_contacts, touchdown_time, track
+from .contacts import SIDES, foot_contacts, plant_events, track
 from .kinematics import kinematics
 from .signal import derivative, lowpass
 from .smoothness import Reach, hand_reaches
@@ -40,8 +42,9 @@ def onset_time(
 
     The threshold sits ``ONSET_FRACTION`` of the way from the resting level
     (median over ``rest`` frames, else the window minimum) to the window's
-    peak; the crossing before the peak is interpolated linearly. NaN when the
-    peak rise is below ``min_peak``.
+    peak; the crossing before the peak is interpolated linearly. If the
+    signal turns upward again (a valley) before falling below the threshold,
+    the valley is the onset. NaN when the peak rise is below ``min_peak``.
     """
     x = np.asarray(signal, dtype=np.float64)
     lo, hi = max(0, lo), min(len(x), hi)
@@ -53,8 +56,12 @@ def onset_time(
         return float("nan")
     thr = base + bands.ONSET_FRACTION * (x[pk] - base)
     i = pk
-    while i > lo and x[i - 1] > thr:
+    # walk back down the rising flank: stop below the threshold or at the valley before the rise
+    # (with background motion such as sway the signal may never drop below the threshold)
+    while i > lo and x[i - 1] > thr and x[i - 1] < x[i]:
         i -= 1
+    if x[i - 1 if i > lo else i] >= x[i] or x[i] <= thr:
+        return i / fs  # a valley above the threshold (or the window start): onset at the valley
     if i == lo:
         return lo / fs
     # crossing between i-1 (below) and i (above)
@@ -141,8 +148,8 @@ class Gait:
 
 
 def heel_strikes(clip: Clip) -> list[tuple[float, str]]:
-    """``(time s, foot)`` of each foot contact that begins after the first frame (sub-frame touchdown)."""
-    return [(touchdown_time(clip, c), c.foot) for c in foot_contacts(clip) if c.start > 0]
+    """``(time s, foot)`` of each foot contact that begins after the first frame (sub-frame touch-down)."""
+    return [(plant_events(clip, c)[0], c.foot) for c in foot_contacts(clip) if c.start > 0]
 
 
 def pci(left_hs: ArrayLike, right_hs: ArrayLike) -> float:
@@ -169,12 +176,12 @@ def gait(clip: Clip) -> Gait:
     kin = kinematics(clip)
     plants = [c for c in foot_contacts(clip)]
     hs = [c for c in plants if c.start > 0]
-    n = clip.n_frames
     nan = float("nan")
     if len(hs) < 3:
         return Gait(len(hs), 0, nan, nan, nan, nan, nan, nan, nan, nan)
-    hst = {id(c): touchdown_time(clip, c) for c in hs}  # sub-frame heel-strike times
-    times = np.array([hst[id(c)] for c in hs])
+    ev = {id(c): plant_events(clip, c) for c in plants}  # touch-down / lift-off times (s)
+    hst = {id(c): ev[id(c)][0] for c in hs}
+    times = np.array(sorted(hst.values()))
     cadence = 60.0 * (len(hs) - 1) / (times[-1] - times[0])
     strides, stance = [], []
     by_foot: dict[str, list] = {s: [c for c in hs if c.foot == s] for s in SIDES}
@@ -182,13 +189,18 @@ def gait(clip: Clip) -> Gait:
         for a, b in zip(cs[:-1], cs[1:]):
             st = hst[id(b)] - hst[id(a)]
             strides.append(st)
-            stance.append(100.0 * (a.end - a.start) / fs / st)
-    # double support over the span of complete strides
-    on = np.zeros((2, n), dtype=bool)
-    for c in plants:
-        on[SIDES.index(c.foot), c.start : c.end] = True
+            stance.append(100.0 * (ev[id(a)][1] - ev[id(a)][0]) / st)
+    # double support: time both feet are down, over the span from the first to the last heel strike
+    t0, t1 = float(times[0]), float(times[-1])
+    both = 0.0
+    for a in plants:
+        for b in plants:
+            if a.foot == "left" and b.foot == "right":
+                lo_t = max(ev[id(a)][0], ev[id(b)][0], t0)
+                hi_t = min(ev[id(a)][1], ev[id(b)][1], t1)
+                both += max(0.0, hi_t - lo_t)
+    ds = 100.0 * both / (t1 - t0) if t1 > t0 else nan
     lo, hi = hs[0].start, hs[-1].start
-    ds = 100.0 * float(np.mean(on[0, lo:hi] & on[1, lo:hi])) if hi > lo else nan
     # progression direction from the hips' net travel
     hips = kin.joint("hips")[:, [0, 2]]
     travel = hips[hi] - hips[lo]

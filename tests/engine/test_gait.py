@@ -36,7 +36,7 @@ def test_plan_has_measured_stance_and_double_support_and_alternating_sides():
     mv = np.nonzero(plan.moving & np.isfinite(plan.to))[0][2:-3]
     stride = plan.step_time[mv] + plan.step_time[mv + 1]
     stance = (plan.to[mv] - plan.hs[mv]) / stride
-    assert np.all(np.abs(stance - 0.60) < 0.02)  # facts §2a stance 60 %
+    assert np.all(np.abs(stance - G.BASIC.stance) < 0.02)  # facts §2a stance ~60 %
     assert np.all(plan.side[mv] == -plan.side[mv + 1])
     assert np.all((plan.hs[mv] < plan.ff[mv]) & (plan.ff[mv] < plan.ho[mv]) & (plan.ho[mv] < plan.to[mv]))
 

@@ -77,3 +77,31 @@ def test_blink_rate_and_interval_cv_from_the_channel():
     assert b.count == len(times[times < 59.8])
     assert b.rate == pytest.approx(b.count, abs=1e-9)  # 60 s clip
     assert b.interval_cv > 0.2
+
+
+def test_a_weight_shift_does_not_swamp_the_sway_figures():
+    clip = rest_clip(60.0)
+    t = np.arange(clip.n_frames) / clip.fps
+    from posers_blender.engine.curves import minimum_jerk
+
+    off = np.zeros((clip.n_frames, 3))
+    off[:, 2] = 0.004 * np.sin(2 * np.pi * 0.3 * t)
+    base = standing.sway(move_hips(clip, off))
+    off[:, 0] = 0.022 * minimum_jerk((t - 30.0) / 1.5)  # facts §1: a 22 mm ML shift
+    shifted = standing.sway(move_hips(clip, off))
+    assert shifted.ap_rms == pytest.approx(base.ap_rms, rel=0.02)
+    assert shifted.ml_rms < 3.0  # a linear detrend would leave ~10 mm
+    assert 0.1 < shifted.median_freq < 0.6
+
+
+def test_vectorised_support_margin_matches_the_per_frame_polygon_distance():
+    rng = np.random.default_rng(5)
+    pts = rng.uniform(-0.2, 0.2, size=(200, 8, 2))
+    mask = rng.uniform(size=(200, 8)) < 0.7
+    target = rng.uniform(-0.3, 0.3, size=(200, 2))
+    got = balance.support_margins(pts, mask, target)
+    for f in range(200):
+        if not mask[f].any():
+            assert np.isnan(got[f])
+            continue
+        assert got[f] == pytest.approx(balance.polygon_margin(target[f], pts[f][mask[f]]), abs=1e-9)

@@ -60,3 +60,14 @@ def test_hand_to_lips_distance_in_mm():
     expect = 1000.0 * np.linalg.norm(sk.landmark_rest("lips") - sk.landmark_rest("chin"))
     assert np.allclose(d, expect)
     assert np.all(contacts.hand_landmark_distance(clip, "left", "lips") > 500.0)  # T-pose: hands far away
+
+
+def test_feet_skating_fast_on_the_floor_are_measured_as_skate_not_hidden():
+    clip = rest_clip(seconds=2.0)
+    off = np.zeros((clip.n_frames, 3))
+    off[30:34, 0] = np.linspace(0.0, 0.030, 5)[1:]  # 30 mm in 4 frames = 0.22 m/s, then held
+    off[34:, 0] = 0.030
+    skated = move_hips(clip, off)
+    sk = contacts.foot_skates(skated)
+    assert max(s.path_mm for s in sk) == pytest.approx(30.0, abs=0.01)
+    assert contacts.foot_skates(clip) == []

@@ -40,3 +40,12 @@ def test_nan_values_are_counted():
     clip = rest_clip(1.0)
     clip.hips_pos[3, 1] = np.nan
     assert continuity.nan_count(clip) == 1
+
+
+def test_jump_bounds_scale_with_frame_rate():
+    from posers_blender.quality import bands
+
+    assert bands.pose_jump_bound(30.0).hi == pytest.approx(27.78, abs=0.01)
+    assert bands.pose_jump_bound(120.0).hi == bands.POSE_JUMP_FLOOR_MM
+    assert bands.velocity_jump_bound(30.0).hi == pytest.approx(2.67, abs=0.01)
+    assert bands.velocity_jump_bound(240.0).hi == bands.VELOCITY_JUMP_FLOOR

@@ -94,3 +94,16 @@ def test_joint_speed_of_a_head_turning_at_720_deg_per_s():
     assert stats.max_joint == "head" and stats.max == pytest.approx(72.0, rel=1e-6)
     eyes = set_rotation(clip, "leftEye", rot(Y, 2000.0 * t))  # eyes are excluded
     assert limits.joint_speed_stats(eyes).max == pytest.approx(72.0, rel=1e-6)
+
+
+def test_wrist_deviation_is_measured_in_the_turned_frame_when_the_hand_carries_forearm_twist():
+    from posers_blender.engine import quat
+
+    # forearm rotation 60° stored on the hand bone, then 15° radial deviation about the turned axis
+    base = rest_clip(1.0)
+    axis = limits._bone_axis(base, "leftHand", "leftMiddleProximal")  # wrist -> middle knuckle
+    q = quat.mul(rot(axis, 60.0), rot(Y, -15.0))  # left hand: radial = -rotation about +Y (toward +Z)
+    clip = set_rotation(base, "leftHand", q)
+    assert _angle(clip, "leftWrist.deviation") == pytest.approx(15.0, abs=0.5)
+    assert _angle(clip, "leftWrist.flexion") == pytest.approx(0.0, abs=0.5)
+    assert _angle(clip, "leftForearm.rotation") == pytest.approx(60.0, abs=1.0)  # axis tilts 1° below X

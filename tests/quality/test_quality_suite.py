@@ -29,11 +29,12 @@ def test_idle_breathe_passes_every_hard_gate(idle, seed):
 
 
 def test_every_builtin_motion_declares_only_known_checks():
+    from posers_blender.quality import validate_checks
     from posers_blender.registry import discover
 
     names = set(known_checks())
     for prog in discover().values():
-        assert set(prog.meta.checks) <= names, prog.meta.id
+        assert set(validate_checks(prog.meta.checks)) <= names, prog.meta.id  # raises on an unknown name
 
 
 def test_sliding_feet_fail_the_gate_and_the_report_says_so():
@@ -87,7 +88,7 @@ def test_gait_check_on_a_clockwork_walk_flags_its_regularity():
     assert report.get("gait_cadence").passed
     assert report.get("gait_step_length").passed  # 0.65 m = 0.39 H
     assert report.get("gait_stride_cv").passed is False  # ~0%: a clock, not a person
-    assert report.get("gait_leg_plv").value > 0.99
+    assert report.get("gait_leg_plv").value > 0.99 and report.get("gait_leg_plv").kind == "info"
 
 
 def test_reach_check_reports_peaks_smoothness_and_onsets():
@@ -126,3 +127,50 @@ def test_events_check_scores_gesture_interval_cv():
     names = [r.name for r in report.results if r.check == "events"]
     assert names == ["event_interval_cv[fidget]"]  # breaths are not gestures
     assert report.get("event_interval_cv[fidget]").passed
+
+
+def test_gate_names_and_common_spellings_are_accepted_as_check_names():
+    from posers_blender.quality import validate_checks
+
+    assert validate_checks(["foot_slide", "joint_limits", "speed", "smoothness", "hand_chin", "sway"]) == (
+        "smoothness",
+        "hand-contact",
+        "sway",
+    )
+
+
+def test_sparse_smoke_inhale_markers_are_not_read_as_breaths():
+    from posers_blender.quality import standing
+    from posers_blender.quality.synthetic import sine_idle
+
+    clip = sine_idle(90.0, freq=0.25)
+    clip.markers = [(5.0 + 24.0 * k, "inhale") for k in range(4)]  # one smoke inhale per puff
+    b = standing.breathing(clip)
+    assert b.source == "chest motion" and b.rate == pytest.approx(15.0, abs=0.3)
+
+
+def test_gait_phase_markers_are_not_gestures():
+    from posers_blender.quality.mechanical import is_gesture_marker
+
+    assert not any(map(is_gesture_marker, ["leftHeelStrike", "right_toe_off", "inhale", "hold", "sigh"]))
+    assert all(map(is_gesture_marker, ["fidget", "glance", "ash_tap", "weight_shift"]))
+
+
+def test_posers_check_reads_a_mocap_bvh_through_the_retargeter(data_dir, capsys):
+    bvh = data_dir / "bvh" / "bnr1_bye_proud_001.bvh"
+    if not bvh.exists():
+        pytest.skip("dev mocap clip not present")
+    code = main(["check", str(bvh), "--checks", "periodicity,balance", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == (0 if data["gates_passed"] else 1)
+    assert {"foot_slide", "joint_limit_frames", "periodicity_purity", "balance_margin"} <= {
+        r["name"] for r in data["results"]
+    }
+
+
+def test_nan_clip_fails_the_gates_without_crashing():
+    clip = rest_clip(1.0)
+    clip.lrot[5, 3, 0] = float("nan")
+    report = evaluate(clip)
+    assert not report.gates_passed
+    assert report.get("nan_values").value == 4 * 0 + 1 and report.get("pose_jump").passed is False

@@ -74,3 +74,12 @@ def test_synthetic_walk_cadence_step_length_and_regularity():
     # stance 60% built in; detection (3 cm, 0.2 m/s) keeps the smooth swing start/end ~25 ms longer
     assert 59.0 < g.stance < 66.0
     assert 18.0 < g.double_support < 32.0
+
+
+def test_onset_is_found_at_the_rise_despite_background_sway():
+    fs = 60.0
+    t = np.arange(int(3 * fs)) / fs
+    sway = 0.12 + 0.06 * np.sin(2 * np.pi * 0.7 * t)  # never falls below 5% of the peak rise
+    x = _bell(t, 1.0, 0.8) + sway
+    onset = timing.onset_time(x, fs, int(0.5 * fs), int(1.5 * fs), rest=(int(0.5 * fs), int(0.7 * fs)))
+    assert 0.9 < onset < 1.1
