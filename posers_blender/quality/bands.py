@@ -210,7 +210,7 @@ BLINK_INTERVAL_CV = Bound(0.3, None, "", "metrics B7 inter-blink-interval CV >= 
 #: retargeted onto the default 1.65 m avatar at 30 fps, score (max over joints) bnr1_bye_proud_001 0.236,
 #: bnr1_call_normal_001 0.198, bnr1_walk_not-confident_002 0.763 (its "fidget" is a timid walk, periodic by
 #: nature); numpy's linear-interpolation 95th percentile of the three is 0.710. For comparison at 30 s:
-#: idle-breathe 0.27-0.48 (seeds 0-2), the frozen sine baseline-breathe 0.996. Three clips is a thin sample:
+#: idle-breathe 0.35-0.39 (seeds 0-2, standing base), the frozen sine baseline-breathe 0.996. Three clips is thin:
 #: recompute when the reference set grows.
 PERIODICITY_PURITY_MAX = Bound(
     None,
