@@ -28,9 +28,20 @@ facing +Z, the avatar's left +X):
    Bones the source lacks keep the identity local rotation.
 5. **Root**: the midpoint of the hip joints follows the source's, scaled by
    the leg-length ratio (the hips height ratio measured along hip-knee-ankle,
-   which needs no rest pose); then (``align``) the clip is turned to face +Z
-   over its first second, its start is moved to x = z = 0, and the floor is
-   put at y = 0 under the lowest foot points.
+   which needs no rest pose).
+6. **Alignment and contacts** (``align``, the default): the clip is turned
+   to face +Z (a forward walk: to travel along +Z), starts at x = z = 0, and
+   stands on y = 0: every frame the body is lowered until the highest foot
+   the source has planted touches the floor; a planted or swinging target
+   foot that would still go through rolls over its ball (foot, then toes
+   dorsiflex) and is finally lifted by its knee (at most :data:`MAX_LIFT`).
+   Elbow and knee twists are calibrated on the limb's bending plane, toe
+   channels are lightly smoothed. Without ``align`` none of this happens:
+   our own export then reads back to the same joint positions.
+
+Known limits: foot shapes and knee hyperextension differ between rigs, so
+retargeted mocap keeps a few mm to cm of floating or sliding in places; the
+quality gates report them rather than this module hiding them.
 """
 
 from __future__ import annotations
