@@ -207,6 +207,16 @@ def plot_trajectories(clip: Clip, path: Path) -> Path:
     """Hand-tip and foot paths from the top (x-z) and the side (z-y)."""
     plt = _plt()
     eff = end_effectors(clip)
+    hips = clip.hips_pos.copy()
+    travel = float(np.linalg.norm(hips[-1, [0, 2]] - hips[0, [0, 2]]))
+    frame = ""
+    if travel > 0.5:
+        # a clip that travels: show the paths relative to the hips (travel removed), or 8 m of walk
+        # squeezes every swing into a line
+        base = hips * np.array([1.0, 0.0, 1.0])
+        eff = {k: v - base for k, v in eff.items()}
+        hips = hips - base
+        frame = ", relative to the hips"
     fig, (top, side) = plt.subplots(1, 2, figsize=(9, 4.2))
     for key, track in eff.items():
         colour = LEFT_COLOUR if key.startswith("left") else RIGHT_COLOUR
@@ -217,14 +227,13 @@ def plot_trajectories(clip: Clip, path: Path) -> Path:
         kw = {"color": colour, "lw": 1.0, "label": label, "marker": marker, "ms": 3, "markevery": every}
         top.plot(track[:, 0], track[:, 2], style, **kw)
         side.plot(track[:, 2], track[:, 1], style, **kw)
-    hips = clip.hips_pos
     top.plot(hips[:, 0], hips[:, 2], color=CENTRE_COLOUR, lw=1.0, label="hips")
     side.plot(hips[:, 2], hips[:, 1], color=CENTRE_COLOUR, lw=1.0, label="hips")
-    top.set_title("top view (x left, z forward)", fontsize=9)
+    top.set_title(f"top view (x left, z forward{frame})", fontsize=9)
     top.set_xlabel("x (m)", fontsize=8)
     top.set_ylabel("z (m)", fontsize=8)
     top.invert_xaxis()  # the avatar's left (+X) on the viewer's left when looking down from above, facing up-page
-    side.set_title("side view (z forward, y up)", fontsize=9)
+    side.set_title(f"side view (z forward, y up{frame})", fontsize=9)
     side.set_xlabel("z (m)", fontsize=8)
     side.set_ylabel("y (m)", fontsize=8)
     side.axhline(0.0, color="#999999", lw=0.8)
