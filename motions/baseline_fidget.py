@@ -37,7 +37,7 @@ class BaselineFidget(MotionProgram):
     )
     schema = Schema(
         (
-            Param("frequency", "float", 0.8, "Feature frequency of the noise", 0.1, 3.0, "Hz", "Noise"),
+            Param("frequency", "float", 0.75, "Feature frequency of the noise", 0.1, 3.0, "Hz", "Noise"),
             Param("amount", "float", 1.0, "Noise amplitude multiplier", 0.0, 3.0, "x", "Noise"),
         )
     )

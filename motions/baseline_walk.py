@@ -30,7 +30,7 @@ class BaselineWalk(MotionProgram):
     schema = Schema(
         (
             Param("cadence", "float", 110.0, "Steps per minute of the swing sine", 60.0, 160.0, "steps/min", "Gait"),
-            Param("speed", "float", 1.3, "Constant forward speed of the root", 0.3, 2.5, "m/s", "Gait"),
+            Param("speed", "float", 1.25, "Constant forward speed of the root", 0.3, 2.5, "m/s", "Gait"),
         )
     )
 

@@ -28,9 +28,20 @@ facing +Z, the avatar's left +X):
    Bones the source lacks keep the identity local rotation.
 5. **Root**: the midpoint of the hip joints follows the source's, scaled by
    the leg-length ratio (the hips height ratio measured along hip-knee-ankle,
-   which needs no rest pose); then (``align``) the clip is turned to face +Z
-   over its first second, its start is moved to x = z = 0, and the floor is
-   put at y = 0 under the lowest foot points.
+   which needs no rest pose).
+6. **Alignment and contacts** (``align``, the default): the clip is turned
+   to face +Z (a forward walk: to travel along +Z), starts at x = z = 0, and
+   stands on y = 0: every frame the body is lowered until the highest foot
+   the source has planted touches the floor; a planted or swinging target
+   foot that would still go through rolls over its ball (foot, then toes
+   dorsiflex) and is finally lifted by its knee (at most :data:`MAX_LIFT`).
+   Elbow and knee twists are calibrated on the limb's bending plane, toe
+   channels are lightly smoothed. Without ``align`` none of this happens:
+   our own export then reads back to the same joint positions.
+
+Known limits: foot shapes and knee hyperextension differ between rigs, so
+retargeted mocap keeps a few mm to cm of floating or sliding in places; the
+quality gates report them rather than this module hiding them.
 """
 
 from __future__ import annotations
@@ -45,6 +56,7 @@ from numpy.typing import NDArray
 from . import humanoid as hm
 from .engine import quat
 from .engine.clip import Clip
+from .engine.program import HINGE_AXES, LIMBS
 from .engine.skeleton import Skeleton, default_avatar
 from .io.bvh_read import UNIT_SCALES, BvhError, BvhFile, guess_units, guess_up_axis, read_bvh, up_rotation
 
@@ -95,6 +107,8 @@ TPOSE_TOLERANCE_DEG = 45.0
 # low level and slower than 0.2 m/s (metrics file §0: contact below 3-5 cm, under 0.2-0.5 m/s).
 _PLANT_HEIGHT = 0.03
 _PLANT_SPEED = 0.2
+#: Largest ankle lift (m) used to keep a dipping target foot out of the floor.
+MAX_LIFT = 0.05
 
 
 @dataclass
@@ -132,6 +146,41 @@ def _yaw_to_forward(left: Array) -> Array:
     # R_y(a) takes (x, 0, z) to (x cos a + z sin a, 0, z cos a - x sin a): zero z at a = atan2(z, x).
     ang = np.arctan2(v[2], v[0])
     return quat.from_axis_angle(np.array([0.0, 1.0, 0.0]), ang)
+
+
+# Upper bones of hinge limbs -> (middle, end) bone: their twist is calibrated on the hinge plane.
+_HINGE_UPPER: dict[str, tuple[str, str]] = {upper: (mid, end) for upper, mid, end in LIMBS.values()}
+
+
+def _hinge_twist(bone: str, g: Array, gpos: Array, src: dict[str, int], rest_t: Array) -> Array:
+    """Twist ``[4]`` about the upper bone's own axis that makes the source's bending plane the target's hinge.
+
+    Elbows and knees are hinges (facts §8): wherever the source limb is bent by more than 20°, the normal of
+    the upper-lower plane, seen from the target's upper bone, should be the lower bone's flexion axis
+    (:data:`~posers_blender.engine.program.HINGE_AXES`). A family's reference twist can be off by tens of
+    degrees (CMU upper arms: ~28°); this per-clip circular mean takes it out. Identity when the limb
+    never bends enough to tell.
+    """
+    mid, end = _HINGE_UPPER[bone]
+    if mid not in src or end not in src:
+        return quat.identity()
+    a = gpos[:, src[mid]] - gpos[:, src[bone]]
+    b = gpos[:, src[end]] - gpos[:, src[mid]]
+    n = np.cross(a, b)
+    sin_bend = np.linalg.norm(n, axis=-1) / np.maximum(np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1), 1e-12)
+    bent = sin_bend > np.sin(np.radians(20.0))
+    if bent.sum() < 10:
+        return quat.identity()
+    u = rest_t[hm.INDEX[mid]] - rest_t[hm.INDEX[bone]]
+    u = u / np.linalg.norm(u)
+    n_local = quat.rotate(quat.conj(g[bent]), n[bent])
+    n_local -= np.outer(n_local @ u, u)
+    h = HINGE_AXES[mid] - np.dot(HINGE_AXES[mid], u) * u
+    h = h / np.linalg.norm(h)
+    # signed angle from h to each n_local about u; T(alpha) h = n_local  =>  conj(T) n_local = h
+    ang = np.arctan2(np.cross(h, n_local) @ u, n_local @ h)
+    alpha = float(np.arctan2(np.sin(ang).mean(), np.cos(ang).mean()))
+    return quat.from_axis_angle(u, alpha)
 
 
 def _left_direction(gpos: Array, src: dict[str, int]) -> Array:
@@ -196,12 +245,71 @@ def _planted(pos: Array, fps: float) -> NDArray[np.bool_]:
 
 
 def _sole_points(skel: Skeleton, side: str, grot: Array, gpos: Array) -> Array:
-    """Heel and ball-pad points ``[F, 2, 3]``: the heel landmark, and the point the rest ball height below the
-    toe joint (the pad under the ball stays about that thick however the foot is pitched)."""
+    """Sole points ``[F, 3, 3]``: the heel, the ball pad (the rest ball height below the toe joint: the pad
+    stays about that thick however the foot is pitched) and the toe tip."""
     heel = skel.landmark_positions(f"{side}Heel", grot, gpos)
     jt = hm.INDEX[f"{side}Toes"]
     pad = gpos[:, jt] - np.array([0.0, skel.rest_positions()[jt, 1], 0.0])
-    return np.stack([heel, pad], axis=1)
+    tip = skel.landmark_positions(f"{side}ToeTip", grot, gpos)
+    return np.stack([heel, pad, tip], axis=1)
+
+
+def _source_planted(gpos: Array, src: dict[str, int], side: str, fps: float) -> NDArray[np.bool_]:
+    """Frames ``[F]`` where the source's ankle or ball joint rests low and slow (metrics file §0 contact rule)."""
+    out = _planted(gpos[:, src[f"{side}Foot"]], fps)
+    if f"{side}Toes" in src:
+        out |= _planted(gpos[:, src[f"{side}Toes"]], fps)
+    return out
+
+
+def _raise_angle(pivot: Array, point: Array, axis: Array, want_y: Array, max_angle: float) -> Array:
+    """Angles ``[N]`` in ``[-max_angle, 0]`` about ``axis`` (through ``pivot``) that bring ``point`` up to ``want_y``.
+
+    The smallest such turn in the negative sense (dorsiflexion for feet and toes, whose flexion is
+    positive about +X); where the height cannot be reached, the turn that gets closest within the limit.
+    """
+    a = axis / np.linalg.norm(axis, axis=-1, keepdims=True)
+    v = point - pivot
+    w = np.cross(a, v)
+    k = a[:, 1] * np.sum(a * v, axis=-1)
+    big_a, big_b = v[:, 1] - k, w[:, 1]
+    r = want_y - pivot[:, 1] - k
+    rr = np.maximum(np.hypot(big_a, big_b), 1e-12)
+    phi = np.arctan2(big_b, big_a)  # height peaks at th = phi
+    delta = np.arccos(np.clip(r / rr, -1.0, 1.0))
+    wrap = lambda x: (x + np.pi) % (2 * np.pi) - np.pi  # noqa: E731
+    cands = np.stack([wrap(phi - delta), wrap(phi + delta)], axis=1)
+    ok = (cands <= 1e-12) & (cands >= -max_angle)
+    best = np.where(ok, -cands, np.inf).min(axis=1)  # smallest |th| among admissible negatives
+    fallback = np.clip(wrap(phi), -max_angle, 0.0)
+    return np.where(np.isfinite(best), -best, fallback)
+
+
+def _roll_foot(clip: Clip, side: str) -> None:
+    """Where the ball pad or the toe tip would go through the floor, dorsiflex the foot (at most 25°) and
+    then the toes (at most 50°) just enough to keep them on it: a toe-off rolls over the ball and the toes
+    (facts §2b, ankle and toe-off), and the target's foot is usually longer than the source's."""
+    skel = clip.skeleton
+    jf, jt = hm.INDEX[f"{side}Foot"], hm.INDEX[f"{side}Toes"]
+    ball_h = skel.rest_positions()[jt, 1]
+    x = np.array([1.0, 0.0, 0.0])
+    for joint, pivot_j, max_deg in ((jf, jf, 25.0), (jt, jt, 50.0)):
+        grot, gpos = clip.fk()
+        if joint == jf:
+            point, want = gpos[:, jt], np.full(clip.n_frames, ball_h)
+        else:
+            point, want = skel.landmark_positions(f"{side}ToeTip", grot, gpos), np.zeros(clip.n_frames)
+        low = point[:, 1] < want
+        if not low.any():
+            continue
+        axis = quat.rotate(grot[low, joint], x)
+        th = np.zeros(clip.n_frames)
+        th[low] = _raise_angle(gpos[low, pivot_j], point[low], axis, want[low], np.radians(max_deg))
+        # Spread over +-90 ms (an envelope that is at least as large everywhere), so a toe-off that the
+        # source does in two frames does not snap the foot: the roll starts a little earlier instead.
+        th = -_envelope(-th, clip.fps, 0.03, below=False)
+        # a turn about the bone's own +X, applied in its local frame
+        clip.lrot[:, joint] = quat.normalize(quat.mul(clip.lrot[:, joint], quat.from_axis_angle(x, th)))
 
 
 def _lift_foot(clip: Clip, side: str) -> None:
@@ -213,9 +321,12 @@ def _lift_foot(clip: Clip, side: str) -> None:
     """
     skel = clip.skeleton
     grot, gpos = clip.fk()
-    depth = np.maximum(0.0, -_sole_points(skel, side, grot, gpos)[:, :, 1].min(axis=1))
+    # At most 5 cm: a deeper dip means the rigs disagree (a straight leg would have to fold in a frame or
+    # two); it is left for the penetration gate to report rather than hidden by a jerk of the knee.
+    depth = np.clip(-_sole_points(skel, side, grot, gpos)[:, :, 1].min(axis=1), 0.0, MAX_LIFT)
     if not np.any(depth > 0):
         return
+    depth = _envelope(depth, clip.fps, 0.02, below=False)  # >= the dip, spread over +-60 ms: no knee snap
     ju, jl, jf = (hm.INDEX[f"{side}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot"))
     hip, knee, ankle = gpos[:, ju], gpos[:, jl], gpos[:, jf]
     a = float(np.linalg.norm(skel.offsets[jl]))
@@ -223,12 +334,19 @@ def _lift_foot(clip: Clip, side: str) -> None:
     want = ankle + depth[:, None] * np.array([0.0, 1.0, 0.0])
     c = np.linalg.norm(ankle - hip, axis=-1)
     c_new = np.minimum(np.linalg.norm(want - hip, axis=-1), a + b - 1e-6)
-    gamma = np.arccos(np.clip((a * a + b * b - c * c) / (2 * a * b), -1.0, 1.0))
-    gamma_new = np.arccos(np.clip((a * a + b * b - c_new * c_new) / (2 * a * b), -1.0, 1.0))
-    hinge = np.cross(knee - hip, ankle - knee)
-    straight = np.linalg.norm(hinge, axis=-1) < 1e-6
-    hinge = np.where(straight[:, None], quat.rotate(grot[:, jl], np.array([1.0, 0.0, 0.0])), hinge)
-    q_knee = quat.from_axis_angle(hinge, gamma - gamma_new)  # positive about thigh x shank bends more
+    # Extra flexion about the knee's own flexion axis (continuous in time even where the source knee bends
+    # a little sideways; never toward hyperextension): the difference between the bend that gives the
+    # shorter hip-ankle span and the bend now.
+    flex_axis = quat.rotate(grot[:, jl], HINGE_AXES[f"{side}LowerLeg"])
+    bend_now = np.pi - np.arccos(np.clip((a * a + b * b - c * c) / (2 * a * b), -1.0, 1.0))
+    bend_new = np.pi - np.arccos(np.clip((a * a + b * b - c_new * c_new) / (2 * a * b), -1.0, 1.0))
+    # A knee hyperextended in the source (signed flexion < 0) first has to come through straight to its
+    # mirror bend (same span) before it can shorten the leg; that part fades in over the first 5 mm of
+    # the dip, so frames without a dip stay untouched and the change stays continuous.
+    thigh, shank = (knee - hip) / a, (ankle - knee) / b
+    signed = np.arctan2(np.sum(np.cross(thigh, shank) * flex_axis, axis=-1), np.sum(thigh * shank, axis=-1))
+    unhyper = 2.0 * np.maximum(-signed, 0.0) * np.minimum(depth / 0.005, 1.0)
+    q_knee = quat.from_axis_angle(flex_axis, np.maximum(bend_new - bend_now, 0.0) + unhyper)
     moved = knee + quat.rotate(q_knee, ankle - knee)
     q_leg = quat.between(moved - hip, want - hip)
     g_upper = quat.mul(q_leg, grot[:, ju])
@@ -239,32 +357,38 @@ def _lift_foot(clip: Clip, side: str) -> None:
     clip.lrot[:, jf] = quat.normalize(quat.mul(quat.conj(g_lower), grot[:, jf]))
 
 
-def _bend_toes(clip: Clip, side: str) -> None:
-    """Bend the toes up about their hinge where the toe tip would go below the floor (toe-off roll)."""
-    skel = clip.skeleton
-    tip_name = f"{side}ToeTip"
-    jt = hm.INDEX[f"{side}Toes"]
-    if tip_name not in skel.landmarks or skel.landmarks[tip_name].bone != f"{side}Toes":
-        return
-    grot, gpos = clip.fk()
-    tip = skel.landmark_positions(tip_name, grot, gpos)
-    low = tip[:, 1] < 0.0
-    if not low.any():
-        return
-    g, p, t = grot[low, jt], gpos[low, jt], tip[low]
-    axis = quat.rotate(g, np.array([1.0, 0.0, 0.0]))
-    v = t - p
-    w = np.cross(axis, v)
-    # With a near-horizontal hinge, the tip height after turning by th is p_y + v_y cos th + w_y sin th.
-    r = np.maximum(np.hypot(v[:, 1], w[:, 1]), 1e-9)
-    phi = np.arctan2(w[:, 1], v[:, 1])
-    delta = np.arccos(np.clip(-p[:, 1] / r, -1.0, 1.0))
-    cands = np.stack([phi - delta, phi + delta], axis=1)
-    cands = (cands + np.pi) % (2 * np.pi) - np.pi
-    th = np.take_along_axis(cands, np.argmin(np.abs(cands), axis=1)[:, None], axis=1)[:, 0]
-    q = quat.from_axis_angle(axis, th)
-    parent = grot[low, hm.PARENTS[jt]]
-    clip.lrot[low, jt] = quat.normalize(quat.mul(quat.conj(parent), quat.mul(q, g)))
+def _smooth(x: Array, fps: float, sigma_s: float) -> Array:
+    """Gaussian smoothing of ``x [F, ...]`` along time, edges held (``sigma_s`` seconds)."""
+    sigma = sigma_s * fps
+    if sigma < 0.5 or len(x) < 3:
+        return x
+    r = int(np.ceil(3 * sigma))
+    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma) ** 2)
+    k /= k.sum()
+    flat = x.reshape(len(x), -1)
+    padded = np.concatenate([np.repeat(flat[:1], r, axis=0), flat, np.repeat(flat[-1:], r, axis=0)])
+    out = np.stack([np.convolve(padded[:, c], k, mode="valid") for c in range(flat.shape[1])], axis=1)
+    return out.reshape(x.shape)
+
+
+def _envelope(x: Array, fps: float, sigma_s: float, below: bool) -> Array:
+    """A smooth track that stays >= ``x [F]`` (``below=False``) or <= it (``below=True``) everywhere.
+
+    A running maximum (minimum) over +-3 sigma, then a Gaussian of that sigma: every sample of the
+    Gaussian's support covers the frame itself, so the bound holds exactly.
+    """
+    sigma = sigma_s * fps
+    if sigma < 0.5 or len(x) < 3:
+        return x
+    r = int(np.ceil(3 * sigma))
+    pad = np.concatenate([np.repeat(x[:1], r), x, np.repeat(x[-1:], r)])
+    win = np.lib.stride_tricks.sliding_window_view(pad, 2 * r + 1)
+    return _smooth(win.min(axis=1) if below else win.max(axis=1), fps, sigma_s)
+
+
+def _smooth_rotations(q: Array, fps: float, sigma_s: float) -> Array:
+    """Gaussian-smoothed rotation track ``[F, 4]`` (hemisphere-aligned components, renormalised)."""
+    return quat.normalize(_smooth(quat.continuous(q, axis=0), fps, sigma_s))
 
 
 def retarget(
@@ -292,6 +416,16 @@ def retarget(
             f"'{bvh.path}': cannot find the humanoid bones {', '.join(missing)} among its joints "
             f"({', '.join(bvh.names[:8])}...); supported namings: VRM, CMU, Bandai Namco, Mixamo, VRoid, Rigify"
         )
+    # A finger is carried over only with all its phalanges (CMU's single 'finger' and thumb stubs are not
+    # a hand: their rotations would twist one target finger and leave the rest straight).
+    for side in ("left", "right"):
+        for finger, segs in (("Thumb", ("Metacarpal", "Proximal", "Distal")),) + tuple(
+            (f, ("Proximal", "Intermediate", "Distal")) for f in ("Index", "Middle", "Ring", "Little")
+        ):
+            names = [f"{side}{finger}{seg}" for seg in segs]
+            if not all(name in mapping for name in names):
+                for name in names:
+                    mapping.pop(name, None)
     src = {canon: bvh.index(name) for canon, name in mapping.items()}
     warnings: list[str] = []
     fps = bvh.fps
@@ -385,11 +519,20 @@ def retarget(
                 ok = np.linalg.norm(vs, axis=-1) > 1e-6
                 if np.linalg.norm(vt0) > 1e-9 and ok.all():
                     g = quat.mul(quat.between(quat.rotate(g, vt0), vs), g)
+            if align and bone in _HINGE_UPPER:
+                g = quat.mul(g, _hinge_twist(bone, g, gpos, src, rest_t))
             g = quat.normalize(g)
         else:
             g = parent_g
         g_t[:, j] = g
         lrot[:, j] = quat.normalize(quat.mul(quat.conj(parent_g), g))
+    if align:
+        # Mocap toe channels can let go at toe-off within a frame (the BNR walks: 30° in 33 ms, ~900°/s);
+        # a 40 ms Gaussian keeps the roll and drops the snap. Nothing hangs below the toes.
+        for s in ("left", "right"):
+            if f"{s}Toes" in src:
+                j = hm.INDEX[f"{s}Toes"]
+                lrot[:, j] = _smooth_rotations(lrot[:, j], fps, 0.04)
 
     # -- root: the hip-joint midpoint follows the source's, scaled by the leg-length ratio --------
     leg_t = _leg_length(skel.rest_positions()[None], hm.INDEX)
@@ -400,13 +543,25 @@ def retarget(
     clip = Clip(fps=float(fps), lrot=lrot, hips_pos=hips, skeleton=skel)
     if align:
         hips[:, [0, 2]] -= hips[0, [0, 2]]
+        # Ground every foot the source has planted: per frame the body is lowered (or raised) until the
+        # *highest* planted foot touches the floor, then any planted foot that would go through is lifted
+        # by bending its knee. Foot shapes differ between rigs (ankle and ball heights, foot length), so a
+        # foot that is flat or rolling in the source is not exactly on the floor in the target; this keeps
+        # the contacts of the source without raising the body on a rolling rear foot at toe-off.
+        plants = np.stack([_source_planted(gpos, src, s, fps) for s in ("left", "right")], axis=1)
         grot_t, gpos_t = clip.fk()
-        soles = [_sole_points(skel, s, grot_t, gpos_t)[:, :, 1].min(axis=1) for s in ("left", "right")]
-        # The floor is where the lower foot rests most of the time (flat stance), not the deepest dip.
-        hips[:, 1] -= float(np.median(np.minimum(*soles)))
+        low = np.stack([_sole_points(skel, s, grot_t, gpos_t)[:, :, 1].min(axis=1) for s in ("left", "right")], axis=1)
+        c = np.where(plants, low, -np.inf).max(axis=1)
+        known = np.isfinite(c)
+        if known.any():
+            idx = np.arange(n)
+            c = np.interp(idx, idx[known], c[known])  # frames with no planted foot: bridge linearly
+        else:
+            c = np.full(n, float(np.median(low.min(axis=1))))
+        hips[:, 1] -= _smooth(np.clip(c, -0.05, 0.05) if known.any() else c, fps, 0.04)
         for s in ("left", "right"):
+            _roll_foot(clip, s)
             _lift_foot(clip, s)
-            _bend_toes(clip, s)
     clip.lrot = quat.continuous(quat.normalize(clip.lrot), axis=0)
     source_height = leg_m / 0.491  # facts §10: hip 0.530 H - ankle 0.039 H
     clip.meta = {

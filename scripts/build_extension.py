@@ -4,16 +4,14 @@ Zip layout (what Blender's extension platform expects): ``blender_manifest.toml`
 and the package's ``__init__.py`` at the root, the package's modules beside it,
 the repository's ``motions/`` as ``motions/`` inside, and the bundled
 ``opensimplex`` wheel under ``wheels/``. No tests, scripts or command line.
-The staged copy turns the engine's absolute ``from posers_blender import ...``
-into relative imports, because Blender imports the extension as
-``bl_ext.<repo>.posers_blender``. The result is validated with Blender's own
+The package imports itself relatively (guarded by tests/test_architecture.py),
+because Blender imports the extension as ``bl_ext.<repo>.posers_blender``. The result is validated with Blender's own
 ``blender_ext.py`` (shipped inside the bpy wheel) when it can be found.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import subprocess
 import sys
@@ -38,20 +36,6 @@ def blender_ext_tool() -> Path | None:
     return found[0] if found else None
 
 
-def relative_imports(path: Path, depth: int) -> None:
-    """Rewrite ``from posers_blender[.x] import y`` as a relative import ``depth`` levels deep."""
-    text = path.read_text(encoding="utf-8")
-    dots = "." * (depth + 1)
-
-    def sub(m: re.Match[str]) -> str:
-        rest = m.group(1) or ""
-        return f"from {dots}{rest.lstrip('.')} import"
-
-    new = re.sub(r"^from posers_blender(\.[\w.]+)? import", sub, text, flags=re.M)
-    if new != text:
-        path.write_text(new, encoding="utf-8")
-
-
 def stage(dest: Path, wheel_dir: Path) -> Path:
     if dest.exists():
         shutil.rmtree(dest)
@@ -68,8 +52,6 @@ def stage(dest: Path, wheel_dir: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, target)
     shutil.copytree(REPO / "motions", dest / "motions", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    for py in dest.rglob("*.py"):
-        relative_imports(py, len(py.relative_to(dest).parts) - 1)
     manifest = tomllib.loads((REPO / "blender_manifest.toml").read_text(encoding="utf-8"))
     (dest / "wheels").mkdir()
     for wheel in manifest.get("wheels", []):

@@ -373,6 +373,11 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
     if opts.face and not clip.meta.get("additive"):
         face = _write_face(avatar, clip, frames, action.name)
         gaze = _write_gaze(avatar, clip, frames, action.name)
+        # companions travel with the body action (Push to NLA moves them together)
+        if face is not None:
+            action["posers_face_action"] = face.name
+        if gaze is not None:
+            action["posers_gaze_action"] = gaze.name
     return BakeResult(action, slot, clip, dense, written, err, face, gaze, notes)
 
 
@@ -417,6 +422,33 @@ def push_to_nla(
     return strip
 
 
+def push_bake_to_nla(
+    obj: bpy.types.Object, action: bpy.types.Action, blend_in: float = 0.0, blend_out: float = 0.0
+) -> bpy.types.NlaStrip:
+    """Push a Posers bake and its face/gaze companion Actions (where still active) to NLA tracks.
+
+    Additive bakes become COMBINE strips; the rest REPLACE.
+    """
+    ad = obj.animation_data
+    slot = getattr(ad, "action_slot", None) if ad is not None and ad.action == action else None
+    if slot is None and len(action.slots):
+        slot = action.slots[0]
+    blend = "COMBINE" if action.get("posers_additive") else "REPLACE"
+    strip = push_to_nla(obj, action, slot, None, blend, blend_in, blend_out)
+    owners: list[Any] = [obj.data] + [o for o in bpy.data.objects if o.type == "EMPTY"]
+    for key in ("posers_face_action", "posers_gaze_action"):
+        name = action.get(key)
+        companion = bpy.data.actions.get(str(name)) if name else None
+        if companion is None:
+            continue
+        for owner in owners:
+            oad = owner.animation_data
+            if oad is not None and oad.action == companion:
+                push_to_nla(owner, companion, oad.action_slot, None, "REPLACE", blend_in, blend_out)
+                break
+    return strip
+
+
 def bake_layers(
     avatar: Avatar, motions: Sequence[BakeOptions], nla: bool, layout: str = "stack", blend: float = 10.0
 ) -> list[BakeResult]:
@@ -436,24 +468,9 @@ def bake_layers(
         res = bake_clip(avatar, clip, opts)
         results.append(res)
         if nla:
-            layer = layout == "stack" and i > 0
             b = min(blend, clip.n_frames / 4) if layout == "sequence" else 0.0
-            push_to_nla(
-                avatar.obj,
-                res.action,
-                res.slot,
-                blend_type="COMBINE" if layer else "REPLACE",
-                blend_in=b if i > 0 else 0.0,
-                blend_out=b if i < len(motions) - 1 else 0.0,
+            push_bake_to_nla(
+                avatar.obj, res.action, blend_in=b if i > 0 else 0.0, blend_out=b if i < len(motions) - 1 else 0.0
             )
-            for extra in (res.face_action, res.gaze_action):
-                if extra is not None:
-                    owner = (
-                        avatar.obj.data
-                        if extra is res.face_action
-                        else bpy.data.objects.get(f"Posers Gaze {avatar.obj_name}")
-                    )
-                    if owner is not None and owner.animation_data is not None:
-                        push_to_nla(owner, extra, owner.animation_data.action_slot, blend_in=b, blend_out=b)
         start += clip.n_frames - (min(blend, clip.n_frames / 4) if layout == "sequence" else 0)
     return results

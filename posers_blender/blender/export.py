@@ -7,6 +7,7 @@ import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import bpy
 import numpy as np
@@ -70,8 +71,10 @@ def flattened(obj: bpy.types.Object, start: int, end: int) -> Iterator[None]:
         bones.foreach_get("rotation_quaternion", rot[i])
         bones.foreach_get("location", loc[i])
         for k in face:
-            face[k][i] = float(obj.data.path_resolve(paths[k]))
+            value: Any = obj.data.path_resolve(paths[k])  # a float property's value
+            face[k][i] = float(value)
     scene.frame_set(current)
+    rot64, loc64 = rot.astype(np.float64), loc.astype(np.float64)
     frames = np.arange(start, end + 1, dtype=np.float64)
     temp = bpy.data.actions.new("Posers export (temporary)")
     writer = bake.ChannelWriter(temp, "OBJECT", obj.name)
@@ -80,10 +83,12 @@ def flattened(obj: bpy.types.Object, start: int, end: int) -> Iterator[None]:
             continue
         for c in range(4):
             bake.write_dense(
-                writer.fcurve(f'pose.bones["{pb.name}"].rotation_quaternion', c, pb.name), frames, rot[:, 4 * b + c]
+                writer.fcurve(f'pose.bones["{pb.name}"].rotation_quaternion', c, pb.name), frames, rot64[:, 4 * b + c]
             )
         for c in range(3):
-            bake.write_dense(writer.fcurve(f'pose.bones["{pb.name}"].location', c, pb.name), frames, loc[:, 3 * b + c])
+            bake.write_dense(
+                writer.fcurve(f'pose.bones["{pb.name}"].location', c, pb.name), frames, loc64[:, 3 * b + c]
+            )
     ad.action = temp
     ad.action_slot = writer.slot
     temp_face = None

@@ -180,10 +180,7 @@ def run(args: argparse.Namespace) -> int:
         frames = export.export_bvh(av.obj, args.bvh, start, end)
         print(f"wrote {args.bvh} ({frames} frames)")
     if args.nla and single:
-        r = results[0]
-        bake.push_to_nla(av.obj, r.action, r.slot)
-        if r.face_action is not None:
-            bake.push_to_nla(av.obj.data, r.face_action, av.obj.data.animation_data.action_slot)
+        bake.push_bake_to_nla(av.obj, results[0].action)
     scene.frame_set(start)
     if args.out:
         bpy.ops.wm.save_as_mainfile(filepath=str(Path(args.out).resolve()))

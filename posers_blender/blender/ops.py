@@ -49,7 +49,7 @@ class POSERS_OT_bake_motion(bpy.types.Operator):
 
 
 class POSERS_OT_push_to_nla(bpy.types.Operator):
-    """Move the active armature's baked Action into a new NLA track (COMBINE for additive bakes)"""
+    """Move the active armature's baked Action (and its face and gaze Actions) into new NLA tracks"""
 
     bl_idname = "posers.push_to_nla"
     bl_label = "Push to NLA"
@@ -69,16 +69,7 @@ class POSERS_OT_push_to_nla(bpy.types.Operator):
         ad = obj.animation_data
         action = ad.action
         assert action is not None
-        additive = bool(action.get("posers_additive", False))
-        strip = bake.push_to_nla(
-            obj,
-            action,
-            getattr(ad, "action_slot", None),
-            None,
-            "COMBINE" if additive else "REPLACE",
-            self.blend_in,
-            self.blend_out,
-        )
+        strip = bake.push_bake_to_nla(obj, action, self.blend_in, self.blend_out)
         self.report(
             {"INFO"}, f"Pushed '{action.name}' to NLA track '{strip.id_data.animation_data.nla_tracks[-1].name}'"
         )

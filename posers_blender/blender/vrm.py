@@ -112,21 +112,25 @@ def humanoid_mapping(obj: bpy.types.Object) -> dict[str, str]:
 def look_at_offset(obj: bpy.types.Object) -> tuple[float, float, float] | None:
     """The VRM look-at (eye) offset from the head bone in normalised axes (metres), or ``None``.
 
-    VRM 1.0 stores it in glTF axes (= normalised); VRM 0.x stores the first-person
-    bone offset in Unity axes (x mirrored), converted here.
+    VRM 0.x: ``firstPersonBoneOffset`` is in Unity axes (avatar facing +Z, +X to its right); the add-on
+    stores the JSON ``(x, y, z)`` as ``(x, z, y)``, so normalised = ``(-s0, s2, s1)``. VRM 1.0: the add-on
+    stores glTF axes (= normalised) when the head bone's axes are untouched (``axis_translation`` NONE or AUTO);
+    with another axis translation the value is in the add-on's bone axes and is not used (the estimate
+    from the head stands instead).
     """
     ext = extension(obj.data)
     if ext is None:
         return None
     if str(ext.spec_version) == "0.0":
-        off = tuple(ext.vrm0.first_person.first_person_bone_offset)
-        if not any(off):
-            return None
-        return (-float(off[0]), float(off[1]), -float(off[2]))
-    off = tuple(ext.vrm1.look_at.offset_from_head_bone)
-    if not any(off):
+        s = tuple(float(v) for v in ext.vrm0.first_person.first_person_bone_offset)
+        return (-s[0], s[2], s[1]) if any(s) else None
+    off = tuple(float(v) for v in ext.vrm1.look_at.offset_from_head_bone)
+    head = ext.vrm1.humanoid.human_bones.head.node.bone_name
+    bone = obj.data.bones.get(head) if head else None
+    bone_ext = getattr(bone, EXT_PROP, None) if bone is not None else None
+    if not any(off) or (bone_ext is not None and str(bone_ext.axis_translation) not in ("NONE", "AUTO")):
         return None
-    return (float(off[0]), float(off[1]), float(off[2]))
+    return (off[0], off[1], off[2])
 
 
 def expression_paths(obj: bpy.types.Object) -> dict[str, str]:

@@ -53,8 +53,8 @@ def _angle(u: Array, v: Array) -> Array:
 def joint_angles(clip: Clip) -> dict[str, Array]:
     """Readable joint angles over time (degrees, ``[F]`` each).
 
-    - ``hip flexion`` (thigh forward of the pelvis' down axis, in the pelvis' sagittal plane),
-    - ``knee flexion`` and ``elbow flexion`` (0 = straight; angle between the two bones),
+    - ``hip flexion`` (thigh forward of its rest direction, in the pelvis' sagittal plane),
+    - ``knee flexion`` and ``elbow flexion`` (angle between the two bones, minus the same at rest),
     - ``shoulder elevation`` (upper arm from the trunk's down axis: 0 hanging, 90 horizontal),
     - ``trunk pitch`` (upper chest's up axis leaning forward of vertical) and ``trunk roll``,
     - ``head yaw`` and ``head pitch`` relative to the upper chest (+ = left / down).
@@ -62,18 +62,26 @@ def joint_angles(clip: Clip) -> dict[str, Array]:
     grot, gpos = clip.fk()
     p = {b: gpos[:, hm.INDEX[b]] for b in hm.BONES}
     g = {b: grot[:, hm.INDEX[b]] for b in ("hips", "upperChest", "head")}
+    rest = clip.skeleton.rest_positions()
+    r = {b: rest[hm.INDEX[b]][None] for b in hm.BONES}
     out: dict[str, Array] = {}
     for side in ("left", "right"):
         s = side[0].upper()
         thigh = quat.rotate(quat.conj(g["hips"]), p[f"{side}LowerLeg"] - p[f"{side}UpperLeg"])
-        out[f"hip flexion {s}"] = np.degrees(np.arctan2(thigh[:, 2], -thigh[:, 1]))
-        out[f"knee flexion {s}"] = _angle(
-            p[f"{side}LowerLeg"] - p[f"{side}UpperLeg"], p[f"{side}Foot"] - p[f"{side}LowerLeg"]
+        thigh0 = r[f"{side}LowerLeg"] - r[f"{side}UpperLeg"]
+        out[f"hip flexion {s}"] = np.degrees(
+            np.arctan2(thigh[:, 2], -thigh[:, 1]) - np.arctan2(thigh0[:, 2], -thigh0[:, 1])
         )
+        for joint, (a, b, c) in (
+            ("knee", ("UpperLeg", "LowerLeg", "Foot")),
+            ("elbow", ("UpperArm", "LowerArm", "Hand")),
+        ):
+            now = _angle(p[f"{side}{b}"] - p[f"{side}{a}"], p[f"{side}{c}"] - p[f"{side}{b}"])
+            at_rest = _angle(r[f"{side}{b}"] - r[f"{side}{a}"], r[f"{side}{c}"] - r[f"{side}{b}"])
+            out[f"{joint} flexion {s}"] = now - at_rest  # 0 = the rest pose (a rig's knee may rest slightly bent)
         arm = p[f"{side}LowerArm"] - p[f"{side}UpperArm"]
         down = quat.rotate(g["upperChest"], np.array([0.0, -1.0, 0.0]))
         out[f"shoulder elevation {s}"] = _angle(arm, down)
-        out[f"elbow flexion {s}"] = _angle(arm, p[f"{side}Hand"] - p[f"{side}LowerArm"])
     up = quat.rotate(g["upperChest"], np.array([0.0, 1.0, 0.0]))
     body = quat.rotate(g["hips"], np.array([0.0, 0.0, 1.0])) * np.array([1.0, 0.0, 1.0])  # heading, horizontal
     fwd = body / np.maximum(np.linalg.norm(body, axis=-1, keepdims=True), 1e-12)
@@ -199,6 +207,16 @@ def plot_trajectories(clip: Clip, path: Path) -> Path:
     """Hand-tip and foot paths from the top (x-z) and the side (z-y)."""
     plt = _plt()
     eff = end_effectors(clip)
+    hips = clip.hips_pos.copy()
+    travel = float(np.linalg.norm(hips[-1, [0, 2]] - hips[0, [0, 2]]))
+    frame = ""
+    if travel > 0.5:
+        # a clip that travels: show the paths relative to the hips (travel removed), or 8 m of walk
+        # squeezes every swing into a line
+        base = hips * np.array([1.0, 0.0, 1.0])
+        eff = {k: v - base for k, v in eff.items()}
+        hips = hips - base
+        frame = ", relative to the hips"
     fig, (top, side) = plt.subplots(1, 2, figsize=(9, 4.2))
     for key, track in eff.items():
         colour = LEFT_COLOUR if key.startswith("left") else RIGHT_COLOUR
@@ -209,14 +227,13 @@ def plot_trajectories(clip: Clip, path: Path) -> Path:
         kw = {"color": colour, "lw": 1.0, "label": label, "marker": marker, "ms": 3, "markevery": every}
         top.plot(track[:, 0], track[:, 2], style, **kw)
         side.plot(track[:, 2], track[:, 1], style, **kw)
-    hips = clip.hips_pos
     top.plot(hips[:, 0], hips[:, 2], color=CENTRE_COLOUR, lw=1.0, label="hips")
     side.plot(hips[:, 2], hips[:, 1], color=CENTRE_COLOUR, lw=1.0, label="hips")
-    top.set_title("top view (x left, z forward)", fontsize=9)
+    top.set_title(f"top view (x left, z forward{frame})", fontsize=9)
     top.set_xlabel("x (m)", fontsize=8)
     top.set_ylabel("z (m)", fontsize=8)
     top.invert_xaxis()  # the avatar's left (+X) on the viewer's left when looking down from above, facing up-page
-    side.set_title("side view (z forward, y up)", fontsize=9)
+    side.set_title(f"side view (z forward, y up{frame})", fontsize=9)
     side.set_xlabel("z (m)", fontsize=8)
     side.set_ylabel("y (m)", fontsize=8)
     side.axhline(0.0, color="#999999", lw=0.8)
@@ -288,8 +305,9 @@ def plot_reach_speeds(clip: Clip, path: Path) -> Path:
     return _save(fig, path)
 
 
-def stick_gif(clip: Clip, path: Path, seconds: float = 6.0, fps: float = 10.0, size: float = 2.6) -> Path:
-    """An animated stick figure (front and side view) as a GIF, following the hips; ``size`` inches square-ish."""
+def stick_gif(clip: Clip, path: Path, seconds: float = 6.0, fps: float = 10.0, size: float = 3.0) -> Path:
+    """An animated stick figure as a GIF, following the hips: a front view (the avatar faces the viewer, so
+    its left, +X, is on the viewer's right) and a side view (forward to the right); ``size`` in inches."""
     plt = _plt()
     from matplotlib.animation import FuncAnimation, PillowWriter
 
@@ -301,7 +319,7 @@ def stick_gif(clip: Clip, path: Path, seconds: float = 6.0, fps: float = 10.0, s
     top = float(np.max(head_top[:, 1])) + 0.05
     fig, axes = plt.subplots(1, 2, figsize=(size * 1.6, size))
     lines = []
-    for ax, (a, title) in zip(axes, ((0, "front"), (2, "side"))):
+    for ax, (_a, title) in zip(axes, ((0, "front"), (2, "side"))):
         ax.set_xlim(-0.7, 0.7)
         ax.set_ylim(-0.05, top)
         ax.set_aspect("equal")
@@ -309,8 +327,6 @@ def stick_gif(clip: Clip, path: Path, seconds: float = 6.0, fps: float = 10.0, s
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(title, fontsize=8)
-        if a == 0:
-            ax.invert_xaxis()  # seen from the front, the avatar's left is on the viewer's right
         lines.append([ax.plot([], [], color=c, lw=2.0, solid_capstyle="round")[0] for _, _, c in bones])
     fig.tight_layout()
 
@@ -329,29 +345,35 @@ def stick_gif(clip: Clip, path: Path, seconds: float = 6.0, fps: float = 10.0, s
     return path
 
 
+def _oblique(p: Array) -> Array:
+    """Horizontal screen coordinate of a three-quarter view from the avatar's front right (forward to the right)."""
+    ang = np.radians(35.0)
+    return p[..., 2] * np.cos(ang) - p[..., 0] * np.sin(ang)
+
+
 def stick_strip(clip: Clip, path: Path, count: int = 8, reference: Clip | None = None) -> Path:
-    """A strip of ``count`` side-view stick figures spread over the clip (a still companion to the GIF)."""
+    """A strip of ``count`` stick figures spread over the clip, in a three-quarter view (a still companion
+    to the GIF; left limbs red, right blue), following the hips."""
     plt = _plt()
     rows = [clip] + ([reference] if reference is not None else [])
-    fig, axes = plt.subplots(len(rows), count, figsize=(count * 1.1, 2.3 * len(rows)), squeeze=False)
+    fig, axes = plt.subplots(len(rows), count, figsize=(count * 1.25, 2.6 * len(rows)), squeeze=False)
     for r, c in enumerate(rows):
         _, gpos = c.fk()
         top = float(np.max(c.landmark("headTop")[:, 1])) + 0.05
+        u = _oblique(gpos)
         for k, f in enumerate(np.linspace(0, c.n_frames - 1, count).astype(int)):
             ax = axes[r, k]
-            centre = gpos[f, 0, 2]
-            for b in STICK_BONES:
+            centre = u[f, 0]
+            # draw the far (right) side first so the near (left) limbs stay visible
+            order = sorted(STICK_BONES, key=lambda b: 0 if b.startswith("right") else 1)
+            for b in order:
                 j, p = hm.INDEX[b], hm.INDEX[hm.PARENT[b]]  # type: ignore[index]
-                ax.plot(
-                    [gpos[f, p, 2] - centre, gpos[f, j, 2] - centre],
-                    [gpos[f, p, 1], gpos[f, j, 1]],
-                    color=_colour(b),
-                    lw=1.5,
-                )
+                ax.plot([u[f, p] - centre, u[f, j] - centre], [gpos[f, p, 1], gpos[f, j, 1]], color=_colour(b), lw=1.8)
+            ax.axhline(0.0, color="#bbbbbb", lw=0.8)
             ax.set_xlim(-0.6, 0.6)
             ax.set_ylim(-0.05, top)
             ax.set_aspect("equal")
             ax.axis("off")
-            ax.set_title(f"{f / c.fps:.1f} s", fontsize=7)
+            ax.set_title(f"{f / c.fps:.1f} s", fontsize=8)
     fig.tight_layout()
     return _save(fig, path)

@@ -121,21 +121,92 @@ def test_preview_errors_show_once_and_never_raise(addon, monkeypatch):
     assert "sampling failed" in obj.posers.last_error
 
 
+def _pixels(path) -> np.ndarray:
+    img = bpy.data.images.load(str(path))
+    px = np.array(img.pixels[:])
+    bpy.data.images.remove(img)
+    return px
+
+
 def test_render_with_preview_on_renders_the_baked_pose_and_cleans_up(addon, tmp_path):
     obj = rig()
     obj.posers.preview = True
+    obj.posers.seconds = 3.0
     scene = bpy.context.scene
     scene.render.engine = "BLENDER_WORKBENCH"
-    scene.render.resolution_x, scene.render.resolution_y = 64, 64
+    scene.render.resolution_x, scene.render.resolution_y = 64, 96
     cam = bpy.data.objects.new("Cam", bpy.data.cameras.new("Cam"))
     scene.collection.objects.link(cam)
-    cam.location = (0, -4, 1)
-    cam.rotation_euler = (1.5708, 0, 0)
+    cam.location = (0.5, -4, 1)
+    cam.rotation_euler = (1.5708, 0, 0.1)
     scene.camera = cam
-    scene.frame_start, scene.frame_end = 1, 3
-    scene.render.filepath = str(tmp_path / "f_")
+    scene.frame_start, scene.frame_end, scene.frame_step = 1, 61, 30
+    scene.render.filepath = str(tmp_path / "p_")
     actions = set(bpy.data.actions.keys())
     bpy.ops.render.render(animation=True)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["f_0001.png", "f_0002.png", "f_0003.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p_0001.png", "p_0031.png", "p_0061.png"]
     assert set(bpy.data.actions.keys()) == actions  # the temporary render action is gone
     assert not preview._suspended
+    # the same frames rendered from an explicit bake of the same settings look identical (body only: a face
+    # bake would also switch on the VRM add-on's look-at preview, which turns the eyes)
+    from posers_blender.blender import avatar, bake
+
+    opts = preview.options(obj)
+    obj.posers.preview = False
+    opts.face = False
+    bake.bake(avatar.load(obj), opts)
+    scene.render.filepath = str(tmp_path / "b_")
+    bpy.ops.render.render(animation=True)
+    for f in ("0001", "0031", "0061"):
+        assert np.abs(_pixels(tmp_path / f"p_{f}.png") - _pixels(tmp_path / f"b_{f}.png")).max() < 1e-6, f
+    assert np.abs(_pixels(tmp_path / "p_0001.png") - _pixels(tmp_path / "p_0061.png")).max() > 0.05  # it moves
+
+
+def test_push_to_nla_operator_moves_the_bake_and_its_face_and_gaze_actions(addon):
+    obj = rig()
+    obj.posers.seconds = 2.0
+    assert bpy.ops.posers.bake_motion() == {"FINISHED"}
+    action = obj.animation_data.action
+    face = obj.data.animation_data.action
+    assert face is not None and action["posers_face_action"] == face.name
+    assert bpy.ops.posers.push_to_nla(blend_in=3.0, blend_out=3.0) == {"FINISHED"}
+    assert obj.animation_data.action is None and obj.data.animation_data.action is None
+    strip = obj.animation_data.nla_tracks[0].strips[0]
+    assert strip.action == action and strip.action_slot == action.slots[0] and strip.blend_in == 3.0
+    assert obj.data.animation_data.nla_tracks[0].strips[0].action == face
+    gaze = bpy.data.actions[action["posers_gaze_action"]]
+    assert any(
+        o.animation_data
+        and len(o.animation_data.nla_tracks)
+        and o.animation_data.nla_tracks[0].strips[0].action == gaze
+        for o in bpy.data.objects
+        if o.type == "EMPTY"
+    )
+
+
+def test_preview_overrides_an_animated_user_action_and_gives_it_back_untouched(addon):
+    obj = rig()
+    pb = obj.pose.bones["leftUpperArm"]
+    for frame, w in ((1, 1.0), (20, 0.8)):
+        pb.rotation_quaternion = (w, 0.0, 0.0, float(np.sqrt(1 - w * w)))
+        pb.keyframe_insert("rotation_quaternion", frame=frame)
+    user = obj.animation_data.action
+    keys = [
+        tuple(k.co) for fc in user.layers[0].strips[0].channelbag(user.slots[0]).fcurves for k in fc.keyframe_points
+    ]
+    scene = bpy.context.scene
+    scene.frame_set(20)
+    mine = np.array(pb.rotation_quaternion)
+    obj.posers.preview = True
+    scene.frame_set(21)
+    scene.frame_set(20)
+    assert not np.allclose(pb.rotation_quaternion, mine, atol=1e-3)  # the preview pose wins while previewing
+    obj.posers.preview = False
+    scene.frame_set(21)
+    scene.frame_set(20)
+    assert np.allclose(pb.rotation_quaternion, mine, atol=1e-6)  # the user's animation plays again
+    assert obj.animation_data.action == user
+    after = [
+        tuple(k.co) for fc in user.layers[0].strips[0].channelbag(user.slots[0]).fcurves for k in fc.keyframe_points
+    ]
+    assert after == keys

@@ -64,6 +64,9 @@ def test_vrm_avatar_bone_directions_match_engine_fk_and_each_other(empty_scene, 
     av = avatar.load(obj)
     assert av.health.ok and av.health.spec in ("0.0", "1.0")
     assert av.health.rest_pose == "T"
+    look = vrm.look_at_offset(obj)
+    if look is not None and av.spec == "0.0":  # VRM 0.x eyes sit above and in front of the head joint
+        assert look[1] > 0 and look[2] > 0, look
     check(av)
     # across avatars: the same normalised pose points the arms the same way as on the built-in avatar
     # (legs keep each avatar's own rest splay and spines their lean, e.g. Godette's chibi legs stand 9 deg apart, so they are
@@ -103,6 +106,17 @@ def test_vrm_avatars_keep_planted_feet_when_baked(empty_scene):
             assert np.abs(got_a - want).max() < 1e-3, path.stem
             slide = np.ptp(got_a[:, [0, 2]], axis=0).max()
             assert slide < 5e-3, f"{path.stem} {side} foot slides {slide * 1e3:.1f} mm"
+
+
+def test_builtin_avatar_eyes_come_from_its_vrm_look_at_offset(empty_scene):
+    from posers_blender.blender import builtin
+
+    obj = builtin.build()
+    look = vrm.look_at_offset(obj)
+    assert look is not None and look[1] > 0.05 and look[2] > 0.05
+    skel = avatar.load(obj).skeleton
+    assert skel.landmarks["lookAt"].offset == pytest.approx(look)
+    assert skel.landmarks["leftEye"].offset[1:] == pytest.approx(look[1:])
 
 
 def test_minimal_armature_with_15_required_bones_folds_missing_rotations(empty_scene):

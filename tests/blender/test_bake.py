@@ -217,3 +217,34 @@ def test_landmark_empties_start_at_the_estimates_and_moving_one_moves_the_landma
     empty.matrix_basis = basis
     moved = avatar.load(obj).skeleton.landmark_rest("lips")
     assert np.allclose(moved - lips, [0.0, 0.0, 0.01], atol=1e-5)
+
+
+@pytest.mark.parametrize("path", [p for p in vrm_files() if p.stem == "debug_robot"], ids=lambda p: p.stem)
+def test_vrma_export_round_trips_through_the_vrm_addons_importer(empty_scene, path, tmp_path):
+    """Bake on the built-in avatar, export VRMA, import it onto another VRM 1.0 avatar: limbs point the same way."""
+    from posers_blender import humanoid as hm
+    from posers_blender.blender import export
+
+    av = avatar.load(builtin.build())
+    res = bake.bake(av, bake.BakeOptions("smoking-cigarette", seed=1, seconds=2.0, fps=30.0))
+    gltf = export.export_vrma(av.obj, tmp_path / "m.vrma", 1, res.clip.n_frames)
+    assert gltf["extensions"]["VRMC_vrm_animation"]["humanoid"]["humanBones"]["leftHand"]
+    _, gpos = res.clip.fk()
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    vrm.ensure_addon()
+    obj = vrm.import_vrm(path)
+    bpy.context.view_layer.objects.active = obj
+    assert bpy.ops.import_scene.vrma(filepath=str(tmp_path / "m.vrma"), armature_object_name=obj.name) == {"FINISHED"}
+    mapping = avatar.load(obj).mapping
+    for f in (20, 50):
+        bpy.context.scene.frame_set(1 + f)
+        for a, b in (
+            ("leftUpperArm", "leftLowerArm"),
+            ("rightLowerArm", "rightHand"),
+            ("leftUpperLeg", "leftLowerLeg"),
+        ):
+            ha = retarget.to_normalised(np.array(obj.matrix_world @ obj.pose.bones[mapping[a]].head))
+            hb = retarget.to_normalised(np.array(obj.matrix_world @ obj.pose.bones[mapping[b]].head))
+            d1, d2 = hb - ha, gpos[f, hm.INDEX[b]] - gpos[f, hm.INDEX[a]]
+            ang = np.degrees(np.arccos(np.clip(d1 @ d2 / np.linalg.norm(d1) / np.linalg.norm(d2), -1, 1)))
+            assert ang < 2.0, (f, a, b, ang)

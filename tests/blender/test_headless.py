@@ -84,3 +84,27 @@ def test_script_reports_a_non_vrm_file_in_one_line(tmp_path: Path):
     out = run_script("--vrm", str(bad), "--out", str(tmp_path / "x.blend"))
     assert out.returncode == 2 and "not a VRM file" in out.stderr and "Traceback" not in out.stderr
     assert not (tmp_path / "x.blend").exists()
+
+
+def test_script_exports_a_sequence_pushed_to_nla_as_one_vrma(tmp_path: Path):
+    out = run_script(
+        "--motion",
+        "idle-breathe",
+        "--motion",
+        "confident-stance",
+        "--layout",
+        "sequence",
+        "--seconds",
+        "1",
+        "--nla",
+        "--vrma",
+        str(tmp_path / "s.vrma"),
+        "--out",
+        str(tmp_path / "s.blend"),
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    gltf = export.read_vrma(tmp_path / "s.vrma")
+    sampler = gltf["animations"][0]["samplers"][0]
+    t_end = gltf["accessors"][sampler["input"]]["max"][0]
+    assert 1.5 < t_end < 2.0  # two 1 s clips with a crossfade, flattened from the NLA for the exporter
+    assert "temporary" not in out.stdout
