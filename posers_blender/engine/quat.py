@@ -148,15 +148,18 @@ def between(u: ArrayLike, v: ArrayLike) -> Array:
     un: Array = u0 / np.maximum(np.linalg.norm(u0, axis=-1, keepdims=True), 1e-12)
     vn: Array = v0 / np.maximum(np.linalg.norm(v0, axis=-1, keepdims=True), 1e-12)
     c = np.cross(un, vn)
-    d = np.sum(un * vn, axis=-1, keepdims=True)
-    q = np.concatenate([1.0 + d, c], axis=-1)
-    # opposite vectors: rotate pi about any axis orthogonal to u
-    opposite = (1.0 + d[..., 0]) < 1e-10
+    # 1 + u.v computed as |u + v|^2 / 2, which keeps its precision when u and v are nearly opposite
+    s = np.sum((un + vn) ** 2, axis=-1, keepdims=True) * 0.5
+    q = np.concatenate([s, c], axis=-1)
+    # Exactly opposite vectors leave (1 + d, u x v) ~ 0: rotate pi about any axis orthogonal to u.
+    # Nearly opposite ones keep an accurate axis in u x v (its length is sin of the small gap),
+    # so the fallback is only for a vanishing quaternion, not for a small 1 + d.
+    opposite = np.linalg.norm(q, axis=-1) < 1e-12
     if np.any(opposite):
         ortho = np.cross(un, np.array([1.0, 0.0, 0.0]))
         small = np.linalg.norm(ortho, axis=-1, keepdims=True) < 1e-6
         ortho = np.where(small, np.cross(un, np.array([0.0, 1.0, 0.0])), ortho)
-        alt = np.concatenate([np.zeros_like(d), ortho], axis=-1)
+        alt = np.concatenate([np.zeros_like(s), ortho], axis=-1)
         q = np.where(opposite[..., None], alt, q)
     return normalize(q)
 

@@ -105,3 +105,10 @@ def test_angular_velocity_of_constant_spin():
     q = quat.from_axis_angle(np.array([0, 0, 1.0]), 2.0 * t)
     w = quat.angular_velocity(q, 0.01)
     assert np.allclose(w, [0, 0, 2.0], atol=1e-9)
+
+
+def test_between_is_accurate_for_nearly_opposite_vectors():
+    for gap in (1e-3, 1e-5, 1e-8):
+        u, v = np.array([0, 0, -1.0]), np.array([gap, 0, 1.0])
+        q = quat.between(u, v)
+        assert np.allclose(quat.rotate(q, u), v / np.linalg.norm(v), atol=1e-9)
