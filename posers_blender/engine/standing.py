@@ -374,7 +374,9 @@ def _delayed(t: Array, x: Array, lag: float) -> Array:
 
 def _hinge_angle(q: Array, axis: Array) -> Array:
     """Signed rotation angle (rad) of hinge rotations ``q [F, 4]`` about ``axis``."""
-    return 2.0 * np.arctan2(q[:, 1:] @ axis, q[:, 0])
+    # an explicit sum, not a BLAS matmul: BLAS kernels may round differently with memory alignment,
+    # and the same seed must give bit-identical clips within one process too
+    return 2.0 * np.arctan2(np.sum(q[:, 1:] * axis, axis=-1), q[:, 0])
 
 
 @dataclass
