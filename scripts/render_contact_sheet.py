@@ -1,6 +1,6 @@
 """Render a few Workbench frames of a baked motion and tile them into one PNG.
 
-python scripts/render_contact_sheet.py --out docs/contact_sheet.png [--vrm FILE] [--motion ID]
+python scripts/render_contact_sheet.py --out docs/contact_sheet.png [--vrm FILE] [--motion ID] [--closeup head]
 """
 
 import argparse
@@ -24,6 +24,9 @@ def main() -> int:
     p.add_argument("--frames", default="1,60,120,180,240,300", help="frames per motion, comma-separated")
     p.add_argument("--size", type=int, default=200, help="tile width in pixels (height 1.5x)")
     p.add_argument("--columns", type=int, default=6, help="tiles per row")
+    p.add_argument(
+        "--closeup", metavar="BONE", help="frame this humanoid bone up close (e.g. head) instead of the body"
+    )
     args = p.parse_args()
     bpy.ops.wm.read_factory_settings(use_empty=True)
     vrm.ensure_addon()
@@ -54,8 +57,14 @@ def main() -> int:
             obj.animation_data.action_slot = action.slots[0]
             for f in [int(x) for x in args.frames.split(",")]:
                 scene.frame_set(f)
-                c = obj.matrix_world @ hips.head
-                cam.location = (c.x + h * 0.9, c.y - h * 2.6, h * 0.6)
+                if args.closeup:
+                    # a three-quarter view of the bone from the avatar's front right, 0.45 H away
+                    c = obj.matrix_world @ obj.pose.bones[av.mapping[args.closeup]].head
+                    cam.location = (c.x - h * 0.18, c.y - h * 0.42, c.z - h * 0.02)
+                    cam.rotation_euler = (c - cam.location).to_track_quat("-Z", "Y").to_euler()
+                else:
+                    c = obj.matrix_world @ hips.head
+                    cam.location = (c.x + h * 0.9, c.y - h * 2.6, h * 0.6)
                 scene.render.filepath = f"{tmp}/a{a}_f{f:04d}.png"
                 bpy.ops.render.render(write_still=True)
                 img = bpy.data.images.load(scene.render.filepath)
