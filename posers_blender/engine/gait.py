@@ -47,13 +47,11 @@ Z = np.array([0.0, 0.0, 1.0])
 
 L0 = 0.8745  # leg length of the 1.65 m default avatar (0.53 H, facts §10)
 SIDES = (("left", 1.0), ("right", -1.0))
-SWING_FRONT_LOAD = 0.0  # time-warp strength of the swing's forward travel [E]
 HEEL_RISE_DORSIFLEXION = 15.0  # degrees: the heel rises before the ankle reaches its 20° limit (facts §8)
 LATE_SWING_SLACK = (
     0.03  # m the landing leg may over-reach before the pelvis gives way (the swing target is pulled in) [E]
 )
 KNEE_FLOOR_SPAN = 40  # degrees the swing knee's straightening floor falls over a swing [E]
-LOW_IN_DS = 0.0  # where in double support the pelvis is lowest (0 = heel strike, 1 = toe off) [E]
 HIGH_AT = 0.6  # the pelvis is highest this far from one low to the next (facts §2c: max near 30 %GC) [E]
 
 
@@ -87,6 +85,11 @@ class GaitStyle:
     pelvis_forward_tilt: float = 3.0  # static anterior tilt of the pelvis bone [E]
     lateral_shift: float = 0.04  # peak-to-peak pelvis shift toward the stance foot, facts §2c 4 cm
     bob_scale: float = 0.8  # x the vertical excursion the legs give (facts §2c 3 cm [2-5])
+    # where in double support the pelvis is lowest (facts §2c: lowest in double support), 0 = heel strike,
+    # 1 = toe off [E]. Later lows bend the landing knee more in loading response; earlier lows let the
+    # pelvis rise under the trailing leg before its toe off, which straightens that knee just before swing
+    # flexes it (a knee pop when the push-off is short, as in the runway style).
+    pelvis_low: float = 0.0
     thorax_counter: float = 0.8  # thorax yaw in space / pelvis yaw, antiphase (facts §2c thorax ±3-5°)
     shoulder_roll_keep: float = 0.35  # share of pelvic obliquity left at the shoulders [E]
     trunk_lean: float = 2.0  # forward lean of the trunk, degrees [E]
@@ -125,6 +128,7 @@ RUNWAY = GaitStyle(
     pelvis_tilt=1.8,
     lateral_shift=0.03,
     bob_scale=0.85,
+    pelvis_low=0.5,
     thorax_counter=1.0,
     shoulder_roll_keep=0.12,
     trunk_lean=0.5,
@@ -653,15 +657,11 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             h1 = a1s[0] + quat.rotate(r1s[0], g.heel)
             hv1 = np.array([0.0, -0.25 * lr, 0.0])
             base = _hermite5(u, h0[1], hv0, h1, hv1, dur)
-            # Forward travel is front-loaded (time warp u + a u (1-u)^2, same end velocities): the foot
-            # passes under the hip early and the knee extends over the last third of swing instead of
-            # snapping straight just before contact (facts §2b: ~65° in ~0.26 s).
-            a_w = SWING_FRONT_LOAD
-            uh = u + a_w * u * (1 - u) ** 2
-            base[:, [0, 2]] = _hermite5(uh, h0[1], hv0 / (1 + a_w), h1, hv1, dur)[:, [0, 2]]
+            # (The forward travel is not time-warped: front-loading it tripled the jerk at toe off, a knee pop.)
             # clearance: an early-peaking lift (knee flexion peaks early in swing, facts §2b). It starts with
-            # zero velocity and zero acceleration (u^3): u^1.5 had an unbounded acceleration at toe off and
-            # lifted the ankle ~3 cm in the first 30 fps frame (a knee pop at every toe off).
+            # zero velocity and a finite acceleration (u^2): u^1.5 had an unbounded acceleration at toe off
+            # and lifted the ankle ~3 cm in the first 30 fps frame (a knee pop at every toe off); u^3 lifts
+            # the toes too slowly (they skate on the floor).
             shape = u**2 * (1 - u) ** (14 / 3) / (0.3**2 * 0.7 ** (14 / 3))  # peaks at 30 % of swing (~72 %GC)
             # short steps (initiation, termination, closing) lift the foot less
             dist = float(np.linalg.norm(plan.ankle_xz[k] - plan.ankle_xz[i]))
@@ -818,7 +818,7 @@ def _pelvis_wave(t: Array, plan: FootPlan, style: GaitStyle, allowed: Array, ext
     step = plan.step_period
     ds = max(2.0 * style.stance - 1.0, 0.02)
     real = np.nonzero(plan.moving & np.isfinite(plan.hs))[0]
-    lows = [float(plan.hs[i] + LOW_IN_DS * ds * plan.step_time[i]) for i in real]
+    lows = [float(plan.hs[i] + style.pelvis_low * ds * plan.step_time[i]) for i in real]
     kt: list[float] = []
     kind: list[int] = []  # 0 low, 1 high, 2 standing
     t_first = lows[0] if lows else duration + 1.0
