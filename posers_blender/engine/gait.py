@@ -52,6 +52,7 @@ LATE_SWING_SLACK = (
     0.03  # m the landing leg may over-reach before the pelvis gives way (the swing target is pulled in) [E]
 )
 KNEE_FLOOR_SPAN = 40  # degrees the swing knee's straightening floor falls over a swing [E]
+ANKLE_PASS = 0.07  # m between the ankle centres as the swing foot passes the stance ankle (two half ankle widths) [E]
 HIGH_AT = 0.6  # the pelvis is highest this far from one low to the next (facts §2c: max near 30 %GC) [E]
 
 
@@ -669,16 +670,22 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             short = float(np.clip(dist / plan.step_length, 0.3, 1.0))
             scale = 1.0 - (1.0 - short) * minimum_jerk(u / 0.3)
             base[:, 1] += style.swing_height * lr * shape * scale
-            # swing past the stance foot without hitting it (matters for narrow and crossing steps)
+            # swing past the stance foot without hitting it (matters for narrow and crossing steps): the ankle
+            # centres pass ANKLE_PASS apart, widest just as the swing ankle passes the stance ankle, so the
+            # foot passes close to the stance ankle instead of circling around it (no circumduction)
             stance_foot = other[(plan.hs[other] < t1) & (plan.to[other] > t0)]
             if len(stance_foot):
                 o = stance_foot[-1]
                 left = plan.path.left(plan.s[o])
+                fwd = np.array([left[1], -left[0]]) * -1.0
                 mid = 0.5 * (plan.ankle_xz[i] + plan.ankle_xz[k])
                 d = float(np.dot(mid - plan.ankle_xz[o], left)) * sgn
-                need = 0.105 * lr - d
+                need = ANKLE_PASS * lr - d
                 if need > 0:
-                    bump = need * np.sin(np.pi * u) ** 2
+                    ahead = (base[:, [0, 2]] - plan.ankle_xz[o]) @ fwd
+                    cross = np.nonzero(np.diff(np.sign(ahead)) > 0)[0]
+                    u_p = float(np.clip(u[cross[0]] if len(cross) else 0.5, 0.25, 0.75))
+                    bump = need * np.sin(np.pi * u ** (np.log(0.5) / np.log(u_p))) ** 2
                     base[:, 0] += sgn * left[0] * bump
                     base[:, 2] += sgn * left[1] * bump
             ankle[m] = base - quat.rotate(r_sw, g.heel)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from posers_blender import humanoid as hm
 from posers_blender.quality import contacts, continuity, limits, timing
 from posers_blender.quality import gait_kinematics as gk
+from posers_blender.quality.kinematics import kinematics
 from posers_blender.quality.suite import evaluate
 from posers_blender.registry import get
 
@@ -281,3 +283,18 @@ def test_walk_starts_and_stops_standing_with_feet_side_by_side():
     i1 = int(round(hs[0][0] * clip.fps))
     steady_len = timing.gait(clip).step_length * clip.skeleton.height
     assert heel[i1, 2] - heel[0, 2] < 0.9 * 2 * steady_len
+
+
+def test_runway_swing_foot_passes_close_to_the_stance_ankle_without_circumduction():
+    """Issue 6: the earlier runway walk swung the foot ~11 cm out around the stance foot ("geometric
+    crossover", robotic). The ankle centres need only about two half ankle widths (~7 cm [E]) as they pass."""
+    clip = steady("seductive-walk")
+    p = kinematics(clip).gpos
+    lf, rf = p[:, hm.INDEX["leftFoot"]], p[:, hm.INDEX["rightFoot"]]
+    sl = slice(int(3 * clip.fps), int(12 * clip.fps))
+    dz = lf[sl, 2] - rf[sl, 2]  # the straight path runs along +Z
+    passing = np.nonzero(np.diff(np.sign(dz)) != 0)[0] + sl.start
+    assert len(passing) >= 10
+    sep = np.abs(lf[passing, 0] - rf[passing, 0])
+    assert np.mean(sep) < 0.085 and np.max(sep) < 0.10
+    assert np.max(np.abs(lf[sl, 0] - rf[sl, 0])) < 0.12  # never swings wide around the other foot
