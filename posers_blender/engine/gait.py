@@ -47,12 +47,13 @@ Z = np.array([0.0, 0.0, 1.0])
 
 L0 = 0.8745  # leg length of the 1.65 m default avatar (0.53 H, facts §10)
 SIDES = (("left", 1.0), ("right", -1.0))
-SWING_FRONT_LOAD = 0.5  # time-warp strength of the swing's forward travel [E]
 HEEL_RISE_DORSIFLEXION = 15.0  # degrees: the heel rises before the ankle reaches its 20° limit (facts §8)
 LATE_SWING_SLACK = (
     0.03  # m the landing leg may over-reach before the pelvis gives way (the swing target is pulled in) [E]
 )
 KNEE_FLOOR_SPAN = 40  # degrees the swing knee's straightening floor falls over a swing [E]
+ANKLE_PASS = 0.07  # m between the ankle centres as the swing foot passes the stance ankle (two half ankle widths) [E]
+HIGH_AT = 0.6  # the pelvis is highest this far from one low to the next (facts §2c: max near 30 %GC) [E]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,6 +86,11 @@ class GaitStyle:
     pelvis_forward_tilt: float = 3.0  # static anterior tilt of the pelvis bone [E]
     lateral_shift: float = 0.04  # peak-to-peak pelvis shift toward the stance foot, facts §2c 4 cm
     bob_scale: float = 0.8  # x the vertical excursion the legs give (facts §2c 3 cm [2-5])
+    # where in double support the pelvis is lowest (facts §2c: lowest in double support), 0 = heel strike,
+    # 1 = toe off [E]. Later lows bend the landing knee more in loading response; earlier lows let the
+    # pelvis rise under the trailing leg before its toe off, which straightens that knee just before swing
+    # flexes it (a knee pop when the push-off is short, as in the runway style).
+    pelvis_low: float = 0.0
     thorax_counter: float = 0.8  # thorax yaw in space / pelvis yaw, antiphase (facts §2c thorax ±3-5°)
     shoulder_roll_keep: float = 0.35  # share of pelvic obliquity left at the shoulders [E]
     trunk_lean: float = 2.0  # forward lean of the trunk, degrees [E]
@@ -123,6 +129,7 @@ RUNWAY = GaitStyle(
     pelvis_tilt=1.8,
     lateral_shift=0.03,
     bob_scale=0.85,
+    pelvis_low=0.5,
     thorax_counter=1.0,
     shoulder_roll_keep=0.12,
     trunk_lean=0.5,
@@ -240,11 +247,6 @@ def _running_min(x: Array, half: int, ahead: bool = False) -> Array:
     pad = np.pad(x, (half, half), mode="edge")
     win = np.lib.stride_tricks.sliding_window_view(pad, 2 * half + 1)
     return np.asarray(win.min(axis=1))
-
-
-def _softmin(a: Array, b: Array, k: float) -> Array:
-    m = np.minimum(a, b)
-    return m - k * np.log(np.exp(-(a - m) / k) + np.exp(-(b - m) / k))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -656,27 +658,34 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             h1 = a1s[0] + quat.rotate(r1s[0], g.heel)
             hv1 = np.array([0.0, -0.25 * lr, 0.0])
             base = _hermite5(u, h0[1], hv0, h1, hv1, dur)
-            # Forward travel is front-loaded (time warp u + a u (1-u)^2, same end velocities): the foot
-            # passes under the hip early and the knee extends over the last third of swing instead of
-            # snapping straight just before contact (facts §2b: ~65° in ~0.26 s).
-            a_w = SWING_FRONT_LOAD
-            uh = u + a_w * u * (1 - u) ** 2
-            base[:, [0, 2]] = _hermite5(uh, h0[1], hv0 / (1 + a_w), h1, hv1, dur)[:, [0, 2]]
-            # clearance: an early-peaking lift (knee flexion peaks early in swing, facts §2b)
-            shape = u**1.5 * (1 - u) ** 3.5 / (0.3**1.5 * 0.7**3.5)  # peaks at 30 % of swing (~72 %GC)
+            # (The forward travel is not time-warped: front-loading it tripled the jerk at toe off, a knee pop.)
+            # clearance: an early-peaking lift (knee flexion peaks early in swing, facts §2b). It starts with
+            # zero velocity and a finite acceleration (u^2): u^1.5 had an unbounded acceleration at toe off
+            # and lifted the ankle ~3 cm in the first 30 fps frame (a knee pop at every toe off); u^3 lifts
+            # the toes too slowly (they skate on the floor).
+            shape = u**2 * (1 - u) ** (14 / 3) / (0.3**2 * 0.7 ** (14 / 3))  # peaks at 30 % of swing (~72 %GC)
             # short steps (initiation, termination, closing) lift the foot less
             dist = float(np.linalg.norm(plan.ankle_xz[k] - plan.ankle_xz[i]))
-            base[:, 1] += style.swing_height * lr * shape * float(np.clip(dist / plan.step_length, 0.3, 1.0))
-            # swing past the stance foot without hitting it (matters for narrow and crossing steps)
+            # (only the arc's height shrinks: the early lift, which takes the toes off the floor, stays whole)
+            short = float(np.clip(dist / plan.step_length, 0.3, 1.0))
+            scale = 1.0 - (1.0 - short) * minimum_jerk(u / 0.3)
+            base[:, 1] += style.swing_height * lr * shape * scale
+            # swing past the stance foot without hitting it (matters for narrow and crossing steps): the ankle
+            # centres pass ANKLE_PASS apart, widest just as the swing ankle passes the stance ankle, so the
+            # foot passes close to the stance ankle instead of circling around it (no circumduction)
             stance_foot = other[(plan.hs[other] < t1) & (plan.to[other] > t0)]
             if len(stance_foot):
                 o = stance_foot[-1]
                 left = plan.path.left(plan.s[o])
+                fwd = np.array([left[1], -left[0]]) * -1.0
                 mid = 0.5 * (plan.ankle_xz[i] + plan.ankle_xz[k])
                 d = float(np.dot(mid - plan.ankle_xz[o], left)) * sgn
-                need = 0.105 * lr - d
+                need = ANKLE_PASS * lr - d
                 if need > 0:
-                    bump = need * np.sin(np.pi * u) ** 2
+                    ahead = (base[:, [0, 2]] - plan.ankle_xz[o]) @ fwd
+                    cross = np.nonzero(np.diff(np.sign(ahead)) > 0)[0]
+                    u_p = float(np.clip(u[cross[0]] if len(cross) else 0.5, 0.25, 0.75))
+                    bump = need * np.sin(np.pi * u ** (np.log(0.5) / np.log(u_p))) ** 2
                     base[:, 0] += sgn * left[0] * bump
                     base[:, 2] += sgn * left[1] * bump
             ankle[m] = base - quat.rotate(r_sw, g.heel)
@@ -685,7 +694,9 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             rot[m] = r_sw
             swing_u[m] = u
             # toes stay bent as they leave the floor, then relax by mid swing
-            toes[m] = -np.maximum(pt0[1], 0.0) * (1.0 - minimum_jerk(u / 0.75))
+            # (against the foot's own pitch, which keeps rising after toe off: the toes stay level and their
+            # tips leave the floor with the forefoot instead of dipping back toward it)
+            toes[m] = -np.maximum(pw, 0.0) * (1.0 - minimum_jerk(u / 0.75))
         # before the first and after the last footfall of this side: hold
         first_i, last_i = idx[0], idx[-1]
         before = times < plan.hs[first_i]
@@ -796,6 +807,83 @@ def _limit_swing_ankle(tr: Tracks, name: str, ft: FootTrack) -> None:
     delta = np.where(ft.contact, 0.0, dorsi - capped)
     if np.any(delta != 0.0):
         tr.lrot[:, j] = quat.normalize(quat.mul(q, quat.from_axis_angle(X, np.radians(delta))))
+
+
+def _pelvis_wave(t: Array, plan: FootPlan, style: GaitStyle, allowed: Array, extra: Array, duration: float) -> Array:
+    """Pelvis height ``[F]`` (m): a half-cosine wave through keys that never rises above ``allowed``.
+
+    Facts §2c: the vertical COM is lowest in double support and highest near
+    mid-stance, two cycles per stride. Keys sit in the middle of each double
+    support (low) and halfway between (high), so uneven steps stay C1 and an
+    even walk is a sinusoid (no plateaus, no V at heel strike). Each key starts
+    at the lowest ``allowed`` near it; the mid-stance keys are then lowered by
+    ``1 - bob_scale`` of the excursion. ``extra`` (a small noise layer) is added
+    and, because the curve between two keys is a convex blend of them,
+    lowering both keys of an interval by its worst excess makes the whole
+    interval fit under ``allowed`` in one pass.
+    """
+    step = plan.step_period
+    ds = max(2.0 * style.stance - 1.0, 0.02)
+    real = np.nonzero(plan.moving & np.isfinite(plan.hs))[0]
+    lows = [float(plan.hs[i] + style.pelvis_low * ds * plan.step_time[i]) for i in real]
+    kt: list[float] = []
+    kind: list[int] = []  # 0 low, 1 high, 2 standing
+    t_first = lows[0] if lows else duration + 1.0
+    kt.append(min(float(t[0]), t_first - 2.0 * step) - 1.0)
+    kind.append(2)
+    if lows:
+        # leaving the stand: the first high key half a step before the first low one
+        kt.append(t_first - 0.5 * step)
+        kind.append(1)
+    for a, b in zip(lows, lows[1:] + [np.inf]):
+        kt.append(a)
+        kind.append(0)
+        if np.isfinite(b):
+            kt.append(a + HIGH_AT * (b - a))
+            kind.append(1)
+    if lows:
+        end = plan.t_end if np.isfinite(plan.t_end) else lows[-1] + step
+        kt.append(max(lows[-1] + 0.6 * step, min(end, lows[-1] + 2.0 * step)))
+        kind.append(2)
+    kt_a = np.asarray(kt)
+    kind_a = np.asarray(kind)
+    order = np.argsort(kt_a, kind="stable")
+    kt_a, kind_a = kt_a[order], kind_a[order]
+    keep = np.concatenate([[True], np.diff(kt_a) > 0.04])
+    kt_a, kind_a = kt_a[keep], kind_a[keep]
+    # initial key values: the lowest allowed height within a tenth of a step of the key
+    kv = np.empty(len(kt_a))
+    for j, tk in enumerate(kt_a):
+        m = np.abs(t - tk) <= 0.1 * step
+        kv[j] = float(allowed[m].min()) if m.any() else float(np.interp(tk, t, allowed))
+    # bob compression: lower the mid-stance keys toward their neighbouring lows
+    if style.bob_scale != 1.0:
+        for j in np.nonzero(kind_a == 1)[0]:
+            nb = [kv[q] for q in (j - 1, j + 1) if 0 <= q < len(kv) and kind_a[q] == 0]
+            if nb:
+                lo = min(nb)
+                kv[j] -= (1.0 - style.bob_scale) * max(kv[j] - lo, 0.0)
+    seg = np.clip(np.searchsorted(kt_a, t, side="right") - 1, 0, len(kt_a) - 2)
+    u = np.clip((t - kt_a[seg]) / np.maximum(kt_a[seg + 1] - kt_a[seg], 1e-9), 0.0, 1.0)
+    w1 = 0.5 - 0.5 * np.cos(np.pi * u)  # weight of the later key (key_track's half cosine)
+    near = np.where(w1 >= 0.5, seg + 1, seg)
+    # lower the nearer key by the excess where the curve pokes above the legs' reach: few rounds converge,
+    # and lowering only where needed keeps the mid-stance peaks as high as the stance leg allows
+    for _ in range(12):
+        excess = key_track(t, kt_a, kv) + extra - allowed
+        if float(excess.max(initial=0.0)) <= 1e-5:
+            break
+        drop = np.zeros(len(kt_a))
+        np.maximum.at(drop, near, np.maximum(excess, 0.0))
+        kv -= drop
+    # the convex-blend pass guarantees the bound whatever is left
+    excess = key_track(t, kt_a, kv) + extra - allowed
+    need = np.zeros(len(kt_a) - 1)
+    np.maximum.at(need, seg, np.maximum(excess, 0.0))
+    drop = np.zeros(len(kt_a))
+    drop[:-1] = need
+    drop[1:] = np.maximum(drop[1:], need)
+    return key_track(t, kt_a, kv - drop) + extra
 
 
 def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkResult:
@@ -965,17 +1053,12 @@ def _build_walk(
         hard = np.minimum(hard, np.where(ft.contact | late, h_hard, np.inf))
     stand_y = rest_hips[1] - 0.004 * lr
     allowed = np.minimum(np.where(np.isfinite(allowed), allowed, stand_y), stand_y)
-    # Erode then smooth: the pelvis starts down before a heel strike instead of dropping at it, and the
-    # smoothed curve stays under every stance leg's reach.
-    y = _gauss_smooth(_running_min(allowed, int(round(0.08 * ctx.fps)), ahead=True), 0.03 * ctx.fps)
-    if style.bob_scale != 1.0:
-        # compress the bob by lowering the mid-stance peaks only (raising the valleys would over-reach)
-        half = int(round(0.5 * plan.step_period * ctx.fps))
-        low = _gauss_smooth(_running_min(y, half), 0.25 * half)
-        y = y - (1.0 - style.bob_scale) * np.maximum(y - low, 0.0)
-    y = y + 0.002 * lr * noise[:, 2]
+    # A keyed wave, not the envelope of the legs' reach: low in each double support, high at each
+    # mid-stance (facts §2c: two smooth cycles per stride), every key as high as the legs allow.
     hard = np.where(np.isfinite(hard), hard, stand_y + 1.0)
-    y = _softmin(y, hard, 0.0015 * lr)
+    # the wave keeps under the landing leg's hard reach too (y <= hard exactly): clipping afterwards put a
+    # V into the wave just before each heel strike and a step where ``hard`` switches on in late swing
+    y = _pelvis_wave(t, plan, style, np.minimum(allowed, hard), 0.002 * lr * noise[:, 2], ctx.duration)
     pelvis[:, 1] = y
     tr.hips_offset[:] = pelvis - rest_hips
 

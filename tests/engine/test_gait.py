@@ -44,3 +44,23 @@ def test_plan_has_measured_stance_and_double_support_and_alternating_sides():
 def test_blend_styles_hits_both_ends():
     assert G.blend_styles(G.BASIC, G.RUNWAY, 0.0) == G.BASIC
     assert G.blend_styles(G.BASIC, G.RUNWAY, 1.0).pelvis_obliquity == G.RUNWAY.pelvis_obliquity
+
+
+def test_pelvis_wave_never_rises_above_the_legs_reach_and_is_lowest_near_heel_strike():
+    plan = G.plan_footsteps(G.GaitSettings(stop=False), G.BASIC, default_avatar(), 12.0, np.random.default_rng(2))
+    t = np.arange(0.0, 12.0, 1.0 / 60.0)
+    # a sawtooth-like reach envelope with a dip at every heel strike (the shape the legs give)
+    hs = plan.hs[np.isfinite(plan.hs)]
+    since = np.min(np.where(t[:, None] >= hs[None, :], t[:, None] - hs[None, :], np.inf), axis=1)
+    allowed = 0.92 - 0.05 * np.exp(-((since / 0.08) ** 2)) - 0.01 * np.exp(-(((since - 0.5) / 0.05) ** 2))
+    extra = 0.002 * np.sin(2.0 * np.pi * 0.4 * t)
+    y = G._pelvis_wave(t, plan, G.BASIC, allowed, extra, 12.0)
+    assert np.all(y <= allowed + 1e-9)
+    steady = (t > 3.0) & (t < 10.0)
+    acc = np.abs(np.diff(y, 2))[steady[1:-1]] * 60.0**2
+    assert acc.max() < 8.0  # a smooth wave (see test_walks: pelvis height without kinks)
+    lows = [
+        float(t[steady][np.argmin(np.where(np.abs(t[steady] - h) < 0.25, y[steady], np.inf))])
+        for h in hs[(hs > 3.5) & (hs < 9.5)]
+    ]
+    assert np.all(np.abs(np.asarray(lows) - hs[(hs > 3.5) & (hs < 9.5)]) < 0.1)  # facts §2c: lowest in double support

@@ -11,8 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from posers_blender import humanoid as hm
 from posers_blender.quality import contacts, continuity, limits, timing
 from posers_blender.quality import gait_kinematics as gk
+from posers_blender.quality.kinematics import kinematics
 from posers_blender.quality.suite import evaluate
 from posers_blender.registry import get
 
@@ -38,6 +40,38 @@ def test_walk_passes_every_hard_gate_of_the_quality_suite(motion, items, seed):
     report = evaluate(clip, get(motion).meta)
     failed = [r for r in report.failed("gate") if r.name not in MOCAP_LEVEL]
     assert not failed, [(r.name, r.value, r.detail) for r in failed]
+
+
+@pytest.mark.parametrize("motion", WALKS)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_straight_walk_passes_every_hard_gate_including_pose_jump(motion, seed):
+    """No exemptions on a straight path at 30 fps (the ``posers check`` default): the knee pops at toe off
+    (swing lift with an unbounded start acceleration) and at heel strike (pelvis clipped under the landing
+    leg) measured 33-34 mm (runway) and 24 mm (basic) against the 27.8 mm pose-jump gate."""
+    clip = walk(motion, (), seed, 30.0)
+    report = evaluate(clip, get(motion).meta)
+    failed = report.failed("gate")
+    assert not failed, [(r.name, r.value, r.detail) for r in failed]
+    assert continuity.pose_jump(clip).size < 25.0  # a margin under the gate, so a regression shows here first
+
+
+@pytest.mark.parametrize("motion", WALKS)
+def test_pelvis_height_is_a_smooth_wave_without_kinks(motion):
+    """Facts §2c: the vertical COM rises and falls smoothly, two cycles per stride (no plateau with a V).
+
+    Bound on the pelvis's vertical acceleration, 8 m/s² at 120 fps: a sinusoidal bob of 5 cm peak to peak
+    (top of the facts §2c band) at 125 steps/min (top of the §2a cadence band) peaks at 4.3 m/s²; keys
+    spaced unevenly (rise over 60 % of a step, fall over 40 %) raise that by up to (0.5/0.4)² ≈ 1.6, so
+    6.8 m/s². A corner or a step in the height grows with the frame rate instead: the clipped envelope
+    this replaced measured 16-23 m/s² at 120 fps (9-15 at 60 fps).
+    """
+    clip = walk(motion, (), 1, 16.0, 120.0)
+    y = clip.hips_pos[:, 1]
+    steady = slice(int(3 * clip.fps), int(12 * clip.fps))
+    acc = np.abs(np.diff(y, 2))[steady] * clip.fps**2
+    assert acc.max() < 8.0
+    k = gk.gait_kinematics(clip)
+    assert 0.02 <= k.vertical_excursion <= 0.05  # facts §2c vertical 2-5 cm
 
 
 @pytest.mark.parametrize("motion", WALKS)
@@ -249,3 +283,18 @@ def test_walk_starts_and_stops_standing_with_feet_side_by_side():
     i1 = int(round(hs[0][0] * clip.fps))
     steady_len = timing.gait(clip).step_length * clip.skeleton.height
     assert heel[i1, 2] - heel[0, 2] < 0.9 * 2 * steady_len
+
+
+def test_runway_swing_foot_passes_close_to_the_stance_ankle_without_circumduction():
+    """Issue 6: the earlier runway walk swung the foot ~11 cm out around the stance foot ("geometric
+    crossover", robotic). The ankle centres need only about two half ankle widths (~7 cm [E]) as they pass."""
+    clip = steady("seductive-walk")
+    p = kinematics(clip).gpos
+    lf, rf = p[:, hm.INDEX["leftFoot"]], p[:, hm.INDEX["rightFoot"]]
+    sl = slice(int(3 * clip.fps), int(12 * clip.fps))
+    dz = lf[sl, 2] - rf[sl, 2]  # the straight path runs along +Z
+    passing = np.nonzero(np.diff(np.sign(dz)) != 0)[0] + sl.start
+    assert len(passing) >= 10
+    sep = np.abs(lf[passing, 0] - rf[passing, 0])
+    assert np.mean(sep) < 0.085 and np.max(sep) < 0.10
+    assert np.max(np.abs(lf[sl, 0] - rf[sl, 0])) < 0.12  # never swings wide around the other foot
