@@ -136,7 +136,7 @@ class NervousFidget(TrackProgram):
         "(face, neck, arm, hand wringing) and gaze aversion, scaled by 'nervousness'.",
         tags=("standing", "nervous", "fidget"),
         version="1",
-        checks=("breathing", "sway", "blinks", "periodicity", "balance"),
+        checks=("breathing", "sway-nervous", "blinks", "periodicity", "balance"),
         standing=True,
     )
     schema = SCHEMA

@@ -143,11 +143,13 @@ def point_distance(clip: Clip, a: str, b: str) -> Array:
 
 
 def hand_points(clip: Clip, side: str) -> list[str]:
-    """Candidate contact points of one hand: fingertips, palm and hand tip that the skeleton has."""
+    """Candidate contact points of one hand: fingertips, palm, hand tip and the fist's knuckles (back of the
+    curled index's middle joint: a fist under the chin) that the skeleton has."""
     kin = kinematics(clip)
     names = [f"{side}{f}Tip" for f in ("Thumb", "Index", "Middle", "Ring", "Little")] + [
         f"{side}Palm",
         f"{side}HandTip",
+        f"{side}Knuckles",
     ]
     return [n for n in names if kin.has_landmark(n)]
 

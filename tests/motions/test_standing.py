@@ -37,7 +37,8 @@ def schedule(motion: str, params: dict | None = None, seed: int = 0, hours: floa
 def test_motion_declares_standing_checks_and_documented_parameters(motion):
     prog = get(motion)
     assert prog.meta.standing
-    assert {"breathing", "sway", "blinks", "periodicity", "balance"} <= set(prog.meta.checks)  # gates always apply
+    sway = "sway-nervous" if motion == "nervous-fidget" else "sway"  # metrics B7: NERV sways x1.3-1.6
+    assert {"breathing", sway, "blinks", "periodicity", "balance"} <= set(prog.meta.checks)  # gates always apply
     assert validate_checks(prog.meta.checks)
     names = {p.name for p in prog.schema.params}
     assert {"energy", "handedness", "gesture_interval", "rate", "sway", "gesture_weight", "gaze_weight"} <= names
