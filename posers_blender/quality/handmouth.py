@@ -1,4 +1,6 @@
-"""Hand-to-face metrics: speed peaks, onsets, path curvature, arrival overshoot, contact and head clearance.
+"""Hand-to-face metrics: onsets, path curvature, arrival overshoot, contact and head clearance.
+
+Speed peaks (movement units) are :func:`posers_blender.quality.smoothness.movement_units`.
 
 Pure numpy over baked tracks (``motion_quality_metrics.md`` §9: B1 discrete-action
 smoothness, B8 coordination order, A7 self-penetration, B9 smoking). Times in
@@ -26,35 +28,6 @@ def rotation_speed(lrot: ArrayLike, fps: float) -> Array:
     """Angular speed ``[F]`` (rad/s) of a local-rotation track ``[F, 4]`` (padded to the input length)."""
     w = np.linalg.norm(quat.angular_velocity(np.asarray(lrot, dtype=np.float64), 1.0 / fps), axis=-1)
     return np.concatenate([w[:1], 0.5 * (w[1:] + w[:-1]), w[-1:]]) if len(w) else np.zeros(1)
-
-
-def speed_peaks(speed: ArrayLike, fps: float, min_rise: float = 0.02, min_gap_s: float = 0.15) -> NDArray[np.int64]:
-    """Indices of movement-unit peaks in a speed track (metrics B1, after Murphy et al.).
-
-    A local maximum counts when its prominence (height above the higher of the
-    two lowest points separating it from higher speed on either side, or from
-    the track's ends) exceeds ``min_rise`` (20 mm/s); peaks closer than
-    ``min_gap_s`` (150 ms) merge into the larger.
-    """
-    v = np.asarray(speed, dtype=np.float64)
-    if v.size < 3:
-        return np.zeros(0, dtype=np.int64)
-    cand = np.nonzero((v[1:-1] > v[:-2]) & (v[1:-1] >= v[2:]))[0] + 1
-    kept: list[int] = []
-    for i in cand:
-        higher_left = np.nonzero(v[:i] > v[i])[0]
-        lo = higher_left[-1] if len(higher_left) else 0
-        higher_right = np.nonzero(v[i + 1 :] > v[i])[0]
-        hi = i + 1 + higher_right[0] if len(higher_right) else len(v) - 1
-        base = max(v[lo : i + 1].min(), v[i : hi + 1].min())
-        if v[i] - base < min_rise:
-            continue
-        if kept and (i - kept[-1]) / fps < min_gap_s:
-            if v[i] > v[kept[-1]]:
-                kept[-1] = int(i)
-            continue
-        kept.append(int(i))
-    return np.asarray(kept, dtype=np.int64)
 
 
 def onset_time(speed: ArrayLike, times: ArrayLike, t0: float, t1: float, frac: float = 0.05) -> float:
