@@ -1,4 +1,4 @@
-"""Hand-to-face metrics: onsets, path curvature, arrival overshoot, contact and head clearance.
+"""Hand-to-face metrics: onsets (seconds), path curvature, arrival overshoot, contact and head clearance.
 
 Speed peaks (movement units) are :func:`posers_blender.quality.smoothness.movement_units`.
 
@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..engine import quat
 from ..engine.reach import head_ellipsoid
 from ..engine.skeleton import Skeleton
+from .timing import onset_time as onset_in_frames
 
 Array = NDArray[np.float64]
 
@@ -30,20 +31,19 @@ def rotation_speed(lrot: ArrayLike, fps: float) -> Array:
     return np.concatenate([w[:1], 0.5 * (w[1:] + w[:-1]), w[-1:]]) if len(w) else np.zeros(1)
 
 
-def onset_time(speed: ArrayLike, times: ArrayLike, t0: float, t1: float, frac: float = 0.05) -> float:
-    """First time in ``[t0, t1]`` when ``speed`` exceeds ``frac`` of its maximum there (NaN if it never moves)."""
-    v = np.asarray(speed, dtype=np.float64)
+def onset_time(speed: ArrayLike, times: ArrayLike, t0: float, t1: float) -> float:
+    """First time in ``[t0, t1]`` (s) that ``speed`` rises toward its peak there (NaN if it never moves).
+
+    The window in seconds of a uniformly sampled track; the onset rule is the suite's one,
+    :func:`posers_blender.quality.timing.onset_time` (metrics §6: 5 % of the rise, interpolated).
+    """
     t = np.asarray(times, dtype=np.float64)
-    m = (t >= t0) & (t <= t1)
-    if not m.any():
+    if len(t) < 2:
         return float("nan")
-    seg = v[m]
-    base = float(seg[0])
-    peak = float(seg.max())
-    if peak - base <= 1e-9:
-        return float("nan")
-    i = int(np.argmax(seg - base > frac * (peak - base)))
-    return float(t[m][i])
+    fs = 1.0 / float(t[1] - t[0])
+    lo = int(np.searchsorted(t, t0))
+    hi = int(np.searchsorted(t, t1, side="right"))
+    return float(t[0]) + onset_in_frames(speed, fs, lo, hi, min_peak=1e-9)
 
 
 def path_deviation(points: ArrayLike) -> float:
