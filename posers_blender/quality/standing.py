@@ -111,30 +111,26 @@ def non_quiet_windows(clip: Clip) -> list[tuple[float, float]]:
 def breathing(clip: Clip) -> Breathing:
     """Quiet-breathing statistics (facts §1; metrics B7).
 
-    From ``inhale``/``exhale`` markers when there are >= 3 inhales whose median
-    interval is a breath (<= ``BREATH_MARKER_MAX_INTERVAL``), else the rate
+    A breath runs from one ``inhale`` marker to the next; sigh and smoke
+    breaths are skipped (:func:`non_quiet_windows`), so rate, I:E and period
+    CV describe the quiet breaths only. The markers are used when at least
+    one quiet breath remains and the quiet breaths' median length is a
+    breath (<= ``BREATH_MARKER_MAX_INTERVAL``: a motion that marks only its
+    smoke inhales is not read as breathing every 24 s); else the rate comes
     from the chest motion (less reliable when the trunk also makes large moves).
-    A breath runs from one inhale to the next; sigh and smoke breaths are
-    skipped (:func:`non_quiet_windows`), so rate, I:E and period CV describe
-    the quiet breaths only.
     """
     inh = np.sort([t for t, n in clip.markers if n == "inhale"])
     exh = np.sort([t for t, n in clip.markers if n == "exhale"])
-    if len(inh) >= 3 and float(np.median(np.diff(inh))) <= bands.BREATH_MARKER_MAX_INTERVAL:
-        skip = non_quiet_windows(clip)
-        eps = 1e-6
-        quiet = [
-            (a, b) for a, b in zip(inh[:-1], inh[1:]) if not any(wa < b - eps and wb >= a - eps for wa, wb in skip)
-        ]
-        periods = np.array([b - a for a, b in quiet])
+    skip = non_quiet_windows(clip)
+    eps = 1e-6
+    quiet = [(a, b) for a, b in zip(inh[:-1], inh[1:]) if not any(wa < b - eps and wb >= a - eps for wa, wb in skip)]
+    periods = np.array([b - a for a, b in quiet])
+    if len(periods) and float(np.median(periods)) <= bands.BREATH_MARKER_MAX_INTERVAL:
         ratios = []
         for a, b in quiet:
             e = exh[(exh > a) & (exh < b)]
             if len(e):
                 ratios.append((b - e[0]) / max(e[0] - a, 1e-6))
-        n_skip = len(inh) - 1 - len(quiet)
-        if len(periods) == 0:
-            return Breathing(math.nan, math.nan, math.nan, 0, "inhale markers", n_skip)
         cv = 100.0 * float(np.std(periods, ddof=1) / np.mean(periods)) if len(periods) >= 2 else math.nan
         return Breathing(
             60.0 / float(np.mean(periods)),
@@ -142,7 +138,7 @@ def breathing(clip: Clip) -> Breathing:
             cv,
             len(periods),
             "inhale markers",
-            n_skip,
+            len(inh) - 1 - len(quiet),
         )
     rate = breathing_rate_from_motion(clip)
     return Breathing(rate, math.nan, math.nan, 0, "chest motion")
