@@ -176,7 +176,7 @@ class ContemplativeLean(TrackProgram):
         "head tilted; slow gaze shifts with thinking pauses, chin rubs; optional wall lean.",
         tags=("standing", "contemplative", "thinking"),
         version="1",
-        checks=("breathing", "sway", "blinks", "periodicity", "balance"),
+        checks=("breathing", "sway", "blinks", "periodicity", "balance", "hand-contact"),
         standing=True,
     )
     schema = SCHEMA

@@ -336,9 +336,8 @@ class SmokingCigarette(TrackProgram):
         description="Standing smoker: measured puff topography, hand-to-lips reaches with IK, breathing, face.",
         tags=("standing", "smoking", "hand-to-mouth"),
         version="1",
-        # not "breathing": its quiet-breathing bands (rate, I:E, CV) do not hold across smoke breaths by design;
-        # the smoking check and the motion's tests cover the modulated breathing
-        checks=("blinks", "balance", "sway", "reach", "smoking"),
+        # "breathing" measures the quiet breaths only (the suite skips puff and smoke-breath windows)
+        checks=("breathing", "blinks", "balance", "sway", "reach", "smoking"),
         standing=True,
     )
     schema = SCHEMA

@@ -22,6 +22,7 @@ sys.path.insert(0, str(REPO))
 from posers_blender.engine import quat, sample  # noqa: E402
 from posers_blender.engine.skeleton import default_avatar  # noqa: E402
 from posers_blender.quality import handmouth as hmq  # noqa: E402
+from posers_blender.quality import smoothness  # noqa: E402
 from posers_blender.registry import get, motions_module  # noqa: E402
 
 PROGRAM = get("smoking-cigarette")
@@ -111,7 +112,7 @@ def reach_table() -> None:
             if a + d > c.duration:
                 continue
             w = (t >= a) & (t <= a + d)
-            peaks = hmq.speed_peaks(v[w], fps)
+            peaks = smoothness.movement_units(v[w], fps)
             on = [
                 hmq.onset_time(hmq.rotation_speed(c.lrot[:, sk.index(b)], fps), t, a - 0.2, a + d)
                 for b in ("rightUpperArm", "rightLowerArm", "rightHand")

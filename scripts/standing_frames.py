@@ -27,13 +27,7 @@ def main() -> None:
     ap.add_argument("--set", action="append", default=[])
     ap.add_argument("--out", type=Path, default=Path("/tmp/standing/frames.png"))
     a = ap.parse_args()
-    params: dict[str, object] = {}
-    for kv in a.set:
-        k, v = kv.split("=", 1)
-        try:
-            params[k] = float(v)
-        except ValueError:
-            params[k] = v
+    params = get(a.motion).schema.parse_assignments(a.set)
     dur = a.seconds or max(a.times) + 1.0
     clip = sample(get(a.motion), params, seed=a.seed, fps=30, duration=dur)
     grot, gpos = clip.fk()

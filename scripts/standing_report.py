@@ -14,9 +14,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from posers_blender import humanoid as hm  # noqa: E402
+from posers_blender.engine import quat  # noqa: E402
 from posers_blender.engine.sampler import sample  # noqa: E402
-from posers_blender.quality import standing_metrics as sm  # noqa: E402
+from posers_blender.quality import balance, contacts, continuity, limits, mechanical, standing  # noqa: E402
 from posers_blender.registry import get  # noqa: E402
 
 MOTIONS = ("idle-breathe", "confident-stance", "contemplative-lean", "nervous-fidget")
@@ -24,26 +24,33 @@ MOTIONS = ("idle-breathe", "confident-stance", "contemplative-lean", "nervous-fi
 
 def report(motion: str, seconds: float, seed: int, out: Path, params: dict[str, object]) -> None:
     clip = sample(get(motion), params, seed=seed, fps=30, duration=seconds)
-    ap, ml = sm.sway_rms(clip)
-    com = sm.com_track(clip)
-    pur = sm.joint_purity(clip)
-    worst = sorted(pur.items(), key=lambda kv: -kv[1])[:4]
-    speeds = sm.angular_speed(clip)
-    p99 = {b: float(np.percentile(v, 99)) for b, v in speeds.items() if not b.endswith("Eye")}
-    acc = sm.angular_acceleration_max(clip, [b for b in hm.BONES if not b.endswith("Eye")])
+    sw = standing.sway(clip)
+    rsw = standing.sway(clip, robust=True)
+    com = balance.center_of_mass(clip)
+    pur = mechanical.clip_periodicity(clip)
+    worst = sorted(pur.by_joint.items(), key=lambda kv: -kv[1])[:4]
+    sp = limits.joint_speed_stats(clip)
+    acc = continuity.angular_acceleration_max(clip)
+    br = standing.breathing(clip)
+    lv = limits.limit_violations(clip)
     print(f"== {motion} seed={seed} {seconds:.0f}s {params}")
-    rap, rml = sm.sway_rms(clip, robust=True)
     print(
-        f"  sway RMS AP {ap:.2f} mm  ML {ml:.2f} mm (robust {rap:.2f} / {rml:.2f}); median freq AP {sm.median_frequency(com[:, 2], 30):.2f} Hz"
+        f"  sway RMS AP {sw.ap_rms:.2f} mm  ML {sw.ml_rms:.2f} mm (robust {rsw.ap_rms:.2f} / {rsw.ml_rms:.2f}); "
+        f"median freq {sw.median_freq:.2f} Hz"
     )
-    print(f"  breathing {sm.breathing_rate(clip):.1f}/min  blinks {sm.blink_rate(clip):.1f}/min")
-    print(f"  head pitch {sm.head_pitch_deg(clip):+.1f} deg  foot slide {sm.foot_slide_mm(clip):.3f} mm")
-    print(f"  limits {sm.joint_limit_violations(clip) or 'ok'}")
-    print(f"  purity worst {[(b, round(v, 2)) for b, v in worst]}")
-    top = sorted(p99.items(), key=lambda kv: -kv[1])[:3]
     print(
-        f"  p99 speed top {[(b, round(v)) for b, v in top]}; max accel {max(acc.values()):.0f} deg/s2 "
-        f"({max(acc, key=lambda b: acc[b])})"
+        f"  breathing {br.rate:.1f}/min (CV {br.period_cv:.1f} %, {br.breaths} quiet breaths)  "
+        f"blinks {standing.blinks(clip).rate:.1f}/min"
+    )
+    print(
+        f"  head pitch {float(np.mean(standing.head_pitch(clip))):+.1f} deg  "
+        f"foot slide {contacts.foot_slide_max(clip):.3f} mm"
+    )
+    print(f"  limits {f'{lv.frames} frames, worst {lv.worst_angle} +{lv.worst_excess:.1f} deg' if lv.frames else 'ok'}")
+    print(f"  purity worst {[(b, round(v, 2)) for b, v in worst]}")
+    print(
+        f"  speed p99 {sp.p99:.0f} deg/s ({sp.p99_joint}), max {sp.max:.0f} ({sp.max_joint}); "
+        f"max accel {max(acc.values()):.0f} deg/s2 ({max(acc, key=lambda b: acc[b])})"
     )
     from collections import Counter
 
@@ -53,7 +60,7 @@ def report(motion: str, seconds: float, seed: int, out: Path, params: dict[str, 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sig = sm.joint_angle_signals(clip)
+    sig = mechanical.joint_signals(clip)
     t = clip.times
     fig, ax = plt.subplots(5, 1, figsize=(14, 13), sharex=True)
     ax[0].plot(t, (com[:, 0] - com[0, 0]) * 1000, label="COM ML (mm)")
@@ -67,11 +74,12 @@ def report(motion: str, seconds: float, seed: int, out: Path, params: dict[str, 
     for b in ("leftUpperArm", "leftLowerArm", "rightUpperArm", "rightLowerArm", "rightHand"):
         ax[2].plot(t, np.linalg.norm(sig[b], axis=1), label=b)
     ax[2].legend(loc="upper right")
-    ax[3].plot(t, sm.hinge_flexion(clip, "leftLowerLeg"), label="left knee")
-    ax[3].plot(t, sm.hinge_flexion(clip, "rightLowerLeg"), label="right knee")
+    ax[3].plot(t, limits.angle(clip, "leftKnee.flexion"), label="left knee")
+    ax[3].plot(t, limits.angle(clip, "rightKnee.flexion"), label="right knee")
     ax[3].plot(t, clip.expressions.get("blink", np.zeros_like(t)) * 10, label="blink x10", lw=0.6)
     if clip.skeleton.has("leftEye"):
-        ax[3].plot(t, sig["leftEye"][:, 1], label="eye yaw")
+        eye_yaw = np.degrees(quat.to_scaled_axis(clip.lrot[:, clip.skeleton.index("leftEye")])[:, 1])
+        ax[3].plot(t, eye_yaw, label="eye yaw")  # eyes are left out of joint_signals
     ax[3].legend(loc="upper right")
     for tm, name in clip.markers:
         if name in ("inhale", "exhale"):
@@ -80,15 +88,11 @@ def report(motion: str, seconds: float, seed: int, out: Path, params: dict[str, 
         ax[4].text(tm, 0.5, name, rotation=90, fontsize=7)
     if motion == "contemplative-lean":
         side = params.get("support_side", "right")
-        from posers_blender.engine.standing import contact_local
-
-        bone, off = f"{side}Hand", contact_local(clip.skeleton, side, "knuckles", 80.0)
-        d = sm.point_distance(clip, bone, off, "chin") * 1000
+        d = contacts.point_distance(clip, f"{side}Knuckles", "chin")
         ax[4].plot(t, d / 10, label="knuckle-chin (cm)")
         ax[4].legend()
-        print(
-            f"  hand-chin distance: median {np.median(d):.1f} mm, max in hold {np.max(d[(t > 2.5) & (t < t[-1] - 2.5)]):.1f} mm"
-        )
+        hold = (t > 2.5) & (t < t[-1] - 2.5)
+        print(f"  hand-chin distance: median {np.median(d):.1f} mm, max in hold {np.max(d[hold]):.1f} mm")
     fig.tight_layout()
     out.mkdir(parents=True, exist_ok=True)
     fig.savefig(out / f"{motion}.png", dpi=70)
@@ -103,15 +107,8 @@ def main() -> None:
     ap.add_argument("--set", action="append", default=[])
     ap.add_argument("--out", type=Path, default=Path("/tmp/standing"))
     a = ap.parse_args()
-    params: dict[str, object] = {}
-    for kv in a.set:
-        k, v = kv.split("=", 1)
-        try:
-            params[k] = float(v)
-        except ValueError:
-            params[k] = v
     for m in a.motions:
-        report(m, a.seconds, a.seed, a.out, params)
+        report(m, a.seconds, a.seed, a.out, get(m).schema.parse_assignments(a.set))
 
 
 if __name__ == "__main__":

@@ -230,6 +230,13 @@ def estimate_landmarks(skel: Skeleton) -> dict[str, Landmark]:
         direction = forearm / max(float(np.linalg.norm(forearm)), 1e-6)
         out[f"{side}Palm"] = Landmark(f"{side}Hand", tuple(float(v) for v in direction * 0.4 * hand_len))  # type: ignore[arg-type]
         out[f"{side}HandTip"] = Landmark(f"{side}Hand", tuple(float(v) for v in direction * hand_len))  # type: ignore[arg-type]
+        # the front of a fist: the back of the index finger's middle joint (PIP), on the middle phalanx so it
+        # follows the finger's curl (a fist under the chin rests there); without finger bones, mid-hand. The same
+        # point as engine.standing.contact_local(..., "knuckles", ...), which the contemplative lean puts on the chin
+        if skel.has(f"{side}MiddleDistal"):
+            out[f"{side}Knuckles"] = Landmark(f"{side}IndexIntermediate", (0.0, 0.1 * hand_len, 0.0))
+        else:
+            out[f"{side}Knuckles"] = Landmark(f"{side}Hand", tuple(float(v) for v in direction * 0.5 * hand_len))  # type: ignore[arg-type]
     return out
 
 

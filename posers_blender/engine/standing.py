@@ -577,12 +577,13 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     # ---- arms ----------------------------------------------------------------------------------------------
     activity = _arms(ctx, tr, style, sched, rr, rngs["fingers"], markers, scale, dt)
     if markers and style.arm_mode == "chin":
-        # 'chin_hold' markers while the fist holds the chin undisturbed (the suite's 'hand-contact' check looks
-        # at fingertips and palm only; the contact here is the back of the curled index, see contact_local)
+        # every 10 s while the fist holds the chin undisturbed: 'chin_hold' and the suite's 'touch:chin' (its
+        # 'hand-contact' check measures the closest hand point, the fist's 'Knuckles' landmark among them)
         busy = [(g.t - 0.3, g.end + 0.3) for g in sched.gestures if g.side == style.support_side]
         for tt in np.arange(style.enter + 0.5, ctx.duration - style.leave - 0.5, 10.0):
             if not any(a <= tt <= b for a, b in busy):
                 ctx.mark("chin_hold", float(tt))
+                ctx.mark("touch:chin", float(tt))
 
     # ---- legs: feet planted at the stance positions --------------------------------------------------------
     for side, s in SIDES:

@@ -93,7 +93,10 @@ FD_REGULARISATION = 1e-3
 MIN_EVENTS_FOR_CV = 5
 #: Marker names that are physiology or gait phase, not gestures (excluded from event-interval regularity):
 #: any name containing one of these words, case-insensitive (``inhale``, ``leftHeelStrike``, ``toe_off``...).
-NON_GESTURE_WORDS = ("inhale", "exhale", "sigh", "breath", "hold", "heel", "toe", "foot", "step", "strike", "stride")
+#: ``touch:`` markers assert a contact (``touch:chin`` while a fist holds the chin), they do not start a gesture.
+NON_GESTURE_WORDS = (
+    "inhale", "exhale", "sigh", "breath", "hold", "heel", "toe", "foot", "step", "strike", "stride", "touch:"
+)  # fmt: skip
 #: ``inhale`` markers are read as breaths only when their median interval is at most this (s): a motion
 #: that marks only its smoke inhales (one every ~24 s) is then measured from the chest instead.
 BREATH_MARKER_MAX_INTERVAL = 8.0
@@ -199,6 +202,15 @@ BREATH_PERIOD_CV = Bound(5.0, 20.0, "%", "metrics B7 breath-period CV 5-20% [E];
 # sway (facts §1 PMC3966255; metrics B7)
 SWAY_AP_RMS = Bound(2.0, 7.0, "mm", "metrics B7 COM sway RMS AP 2-7 mm (facts §1 COP AP 5.0 ± 2.5 mm)")
 SWAY_ML_RMS = Bound(1.5, 5.0, "mm", "metrics B7 COM sway RMS ML 1.5-5 mm (facts §1 COP ML 3.3 ± 1.1 mm)")
+#: Nervous stance (metrics B7 "x1.3-1.6 for NERV", B11 "NERV: sway x1.3-1.6"): the calm band's ends scaled by
+#: the low and high ends of that factor (declare the ``sway-nervous`` check instead of ``sway``).
+SWAY_NERVOUS_FACTOR = (1.3, 1.6)
+SWAY_AP_RMS_NERVOUS = Bound(
+    2.0 * SWAY_NERVOUS_FACTOR[0], 7.0 * SWAY_NERVOUS_FACTOR[1], "mm", "metrics B7/B11 AP 2-7 mm x1.3-1.6 for NERV"
+)
+SWAY_ML_RMS_NERVOUS = Bound(
+    1.5 * SWAY_NERVOUS_FACTOR[0], 5.0 * SWAY_NERVOUS_FACTOR[1], "mm", "metrics B7/B11 ML 1.5-5 mm x1.3-1.6 for NERV"
+)
 SWAY_MEDIAN_FREQ = Bound(0.1, 0.6, "Hz", "metrics B7 sway median frequency 0.1-0.6 Hz; facts §1 (< 1 Hz)")
 # blinks (facts §1 Bentivoglio 1997; metrics B7)
 BLINK_RATE = Bound(8.0, 25.0, "1/min", "facts §1 blinks 8-21 primary gaze; metrics B7 8-25/min")
@@ -237,6 +249,10 @@ REACH_JOINT_LAG = Bound(0.0, 100.0, "ms", "metrics B8 shoulder <= elbow <= wrist
 HAND_TO_MOUTH_DURATION = Bound(0.6, 1.2, "s", "metrics B1 hand-to-mouth transport 0.6-1.2 s; facts §4")
 # hand contacts (metrics A7: fingers touch, do not enter the face)
 HAND_CONTACT_DISTANCE = Bound(None, 15.0, "mm", "metrics A7/B10: hand point at the landmark while touching [E]")
+#: A fist or hand holding the chin (``touch:chin``): issue 5 "hand to the chin ... contact within 1 cm".
+HAND_CHIN_CONTACT = Bound(None, 10.0, "mm", "issue 5: hand to the chin, contact within 1 cm")
+#: Touch target -> its bound (targets not listed use HAND_CONTACT_DISTANCE).
+HAND_CONTACT_BY_TARGET = {"chin": HAND_CHIN_CONTACT}
 # gait (facts §2a; metrics B3, B5)
 GAIT_CADENCE = Bound(95.0, 125.0, "steps/min", "facts §2a cadence 117 ± 9; metrics B3 95-125")
 GAIT_STANCE = Bound(57.0, 64.0, "%", "facts §2a stance 60%; metrics B3 57-64%")

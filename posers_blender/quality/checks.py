@@ -8,7 +8,8 @@ gates         always on: NaN, pose/velocity jumps, bone length, foot slide (<= 2
 periodicity   in-place motions: no joint moves like one pure sinusoid (purity band)
 events        gesture markers (any name except breaths/steps) at irregular intervals
 breathing     rate, I:E and period CV from ``inhale``/``exhale`` markers (else chest motion)
-sway          COM sway RMS AP/ML and median frequency
+sway          COM sway RMS AP/ML (around a 10 s moving median) and median frequency
+sway-nervous  the same with metrics B7's NERV band (calm x1.3-1.6)
 blinks        blink rate and interval CV from the ``blink`` expression channel
 balance       COM inside the support polygon of the planted feet
 gait          cadence, stance, double support, step length, stride CV, PCI, leg PLV
@@ -16,7 +17,8 @@ smoothness    whole-clip SPARC of the hips' and hands' speed (info: no band appl
               continuous motion; reaches have their own bands)
 reach         per hand reach: speed peaks, peak time, SPARC, LDLJ, overshoot, settle,
               pelvis lead and shoulder -> elbow -> wrist lags
-hand-contact  ``touch:<landmark>`` markers (e.g. ``touch:lips``): a hand point within 15 mm
+hand-contact  ``touch:<landmark>`` markers (e.g. ``touch:lips``): a hand point (fingertips, palm,
+              hand tip, fist knuckles) within 15 mm (``touch:chin``: 10 mm, issue 5)
 smoking       ``puff_start``/``puff_end`` (and ``smoke_inhale_start``/``_end``) markers:
               puff duration, inter-puff interval, inhale, elbow at mouth, transport time
 ============  ===========================================================================
@@ -129,7 +131,9 @@ def _events(ev: Evaluation) -> None:
 @register_check("breathing", "breathing rate, exhale:inhale ratio and breath-period variability (facts §1)")
 def _breathing(ev: Evaluation) -> None:
     b = standing.breathing(ev.clip)
-    detail = f"from {b.source}, {b.breaths} breaths"
+    detail = f"from {b.source}, {b.breaths} quiet breaths" + (
+        f" ({b.skipped} sigh/smoke breaths skipped)" if b.skipped else ""
+    )
     ev.band("breath_rate", b.rate, bands.BREATH_RATE, detail=detail)
     if b.source == "inhale markers":
         ev.band("breath_ie_ratio", b.ie_ratio, bands.BREATH_IE_RATIO, detail="exhale time / inhale time")
@@ -140,12 +144,22 @@ def _breathing(ev: Evaluation) -> None:
         ev.info("breath_rate_chest", standing.breathing_rate_from_motion(ev.clip), "1/min", "chest motion cross-check")
 
 
+def _sway_lines(ev: Evaluation, ap: bands.Bound, ml: bands.Bound) -> None:
+    s = standing.sway(ev.clip)
+    detail = f"around a {standing.SWAY_DETREND_S:g} s moving median"
+    ev.band("sway_ap_rms", s.ap_rms, ap, detail=detail)
+    ev.band("sway_ml_rms", s.ml_rms, ml, detail=detail)
+    ev.band("sway_median_freq", s.median_freq, bands.SWAY_MEDIAN_FREQ)
+
+
 @register_check("sway", "postural sway of the COM projection: RMS AP/ML and median frequency (facts §1)")
 def _sway(ev: Evaluation) -> None:
-    s = standing.sway(ev.clip)
-    ev.band("sway_ap_rms", s.ap_rms, bands.SWAY_AP_RMS)
-    ev.band("sway_ml_rms", s.ml_rms, bands.SWAY_ML_RMS)
-    ev.band("sway_median_freq", s.median_freq, bands.SWAY_MEDIAN_FREQ)
+    _sway_lines(ev, bands.SWAY_AP_RMS, bands.SWAY_ML_RMS)
+
+
+@register_check("sway-nervous", "sway of a nervous stance: the calm RMS band x1.3-1.6 (metrics B7/B11 NERV)")
+def _sway_nervous(ev: Evaluation) -> None:
+    _sway_lines(ev, bands.SWAY_AP_RMS_NERVOUS, bands.SWAY_ML_RMS_NERVOUS)
 
 
 @register_check("blinks", "blink rate and inter-blink-interval irregularity from the 'blink' channel (facts §1)")
@@ -251,7 +265,9 @@ def _gait(ev: Evaluation) -> None:
 TOUCH_PREFIX = "touch:"
 
 
-@register_check("hand-contact", "hands reach face landmarks when a 'touch:<landmark>' marker says so (<= 15 mm)")
+@register_check(
+    "hand-contact", "hands reach face landmarks when a 'touch:<landmark>' marker says so (<= 15 mm; chin 10 mm)"
+)
 def _hand_contact(ev: Evaluation) -> None:
     clip = ev.clip
     touches = [(t, n[len(TOUCH_PREFIX) :]) for t, n in clip.markers if n.startswith(TOUCH_PREFIX)]
@@ -265,22 +281,20 @@ def _hand_contact(ev: Evaluation) -> None:
             contacts.hand_landmark_distance(clip, "right", target),
         )
         ev.info(f"hand_closest[{target}]", float(dist[target].min()), "mm", "metrics A7 (closest hand point)")
-    values = []
+    values: dict[str, list[float]] = {}
+    w = int(round(0.1 * clip.fps))
     for t, target in touches:
         if target not in dist:
             continue
         i = int(round(t * clip.fps))
-        w = int(round(0.1 * clip.fps))
-        values.append(float(dist[target][max(0, i - w) : i + w + 1].min()))
-    if touches:
-        _band_over(ev, "hand_contact_distance", values, bands.HAND_CONTACT_DISTANCE, "touch markers")
-    else:
+        values.setdefault(target, []).append(float(dist[target][max(0, i - w) : i + w + 1].min()))
+    for target, vals in sorted(values.items()):
+        bound = bands.HAND_CONTACT_BY_TARGET.get(target, bands.HAND_CONTACT_DISTANCE)
+        _band_over(ev, f"hand_contact_distance[{target}]", vals, bound, f"touch:{target} markers")
+    if touches and not values:
+        ev.band("hand_contact_distance", math.nan, bands.HAND_CONTACT_DISTANCE, detail="no touched landmark exists")
+    elif not touches:
         ev.info("hand_contact_distance", math.nan, "mm", bands.HAND_CONTACT_DISTANCE.source, detail="no touch markers")
-
-
-#: Puff markers: ``puff_start``/``puff_end``, or smoking-cigarette's ``puff`` (lips on) / ``lower`` (lips off).
-PUFF_START = ("puff_start", "puff")
-PUFF_END = ("puff_end", "lower")
 
 
 @register_check(
@@ -290,8 +304,8 @@ PUFF_END = ("puff_end", "lower")
 def _smoking(ev: Evaluation) -> None:
     clip = ev.clip
     mk = clip.markers
-    starts = sorted(t for t, n in mk if n in PUFF_START)
-    ends = sorted(t for t, n in mk if n in PUFF_END)
+    starts = sorted(t for t, n in mk if n in standing.PUFF_START)
+    ends = sorted(t for t, n in mk if n in standing.PUFF_END)
     if not starts:
         ev.band("puff_duration", math.nan, bands.PUFF_DURATION, detail="no 'puff_start' (or 'puff') markers")
         return

@@ -143,11 +143,13 @@ def point_distance(clip: Clip, a: str, b: str) -> Array:
 
 
 def hand_points(clip: Clip, side: str) -> list[str]:
-    """Candidate contact points of one hand: fingertips, palm and hand tip that the skeleton has."""
+    """Candidate contact points of one hand: fingertips, palm, hand tip and the fist's knuckles (back of the
+    curled index's middle joint: a fist under the chin) that the skeleton has."""
     kin = kinematics(clip)
     names = [f"{side}{f}Tip" for f in ("Thumb", "Index", "Middle", "Ring", "Little")] + [
         f"{side}Palm",
         f"{side}HandTip",
+        f"{side}Knuckles",
     ]
     return [n for n in names if kin.has_landmark(n)]
 
@@ -160,6 +162,19 @@ def hand_landmark_distance(clip: Clip, side: str, target: str) -> Array:
     return np.min(np.stack([point_distance(clip, p, target) for p in pts], axis=1), axis=1)
 
 
+def _edge_samples(clip: Clip, foot: str, i: int) -> list[tuple[Array, Array]]:
+    """Per foot point: height (m) and horizontal speed (m/s) at frames ``i - 1`` and ``i`` (each ``[2]``)."""
+    kin = kinematics(clip)
+    out = []
+    for p in FOOT_POINTS:
+        name = f"{foot}{p}"
+        if kin.has_landmark(name):
+            pos = track(kin, name)
+            v = np.linalg.norm(derivative(pos[:, [0, 2]], clip.fps)[i - 1 : i + 1], axis=1)
+            out.append((pos[i - 1 : i + 1, 1], v))
+    return out
+
+
 def touchdown_time(clip: Clip, contact: Contact) -> float:
     """Sub-frame time (s) a plant began: where, between the frame before and its first frame, the first of the
     foot's points met both contact conditions (linear interpolation of height and speed).
@@ -170,15 +185,8 @@ def touchdown_time(clip: Clip, contact: Contact) -> float:
     s = contact.start
     if s == 0:
         return 0.0
-    kin = kinematics(clip)
     best = s / clip.fps
-    for p in FOOT_POINTS:
-        name = f"{contact.foot}{p}"
-        if not kin.has_landmark(name):
-            continue
-        pos = track(kin, name)
-        h = pos[s - 1 : s + 1, 1]
-        v = np.linalg.norm(derivative(pos[:, [0, 2]], clip.fps)[s - 1 : s + 1], axis=1)
+    for h, v in _edge_samples(clip, contact.foot, s):
         if not (h[1] < bands.CONTACT_HEIGHT and v[1] < bands.CONTACT_SPEED):
             continue
         frac = 0.0
@@ -232,15 +240,8 @@ def liftoff_time(clip: Clip, contact: Contact) -> float:
     e = contact.end
     if e >= clip.n_frames:
         return e / clip.fps
-    kin = kinematics(clip)
     best = (e - 1) / clip.fps
-    for p in FOOT_POINTS:
-        name = f"{contact.foot}{p}"
-        if not kin.has_landmark(name):
-            continue
-        pos = track(kin, name)
-        h = pos[e - 1 : e + 1, 1]
-        v = np.linalg.norm(derivative(pos[:, [0, 2]], clip.fps)[e - 1 : e + 1], axis=1)
+    for h, v in _edge_samples(clip, contact.foot, e):
         if not (h[0] < bands.CONTACT_HEIGHT and v[0] < bands.CONTACT_SPEED):
             continue
         frac = 1.0

@@ -1,4 +1,6 @@
-"""Hand-to-face metrics: speed peaks, onsets, path curvature, arrival overshoot, contact and head clearance.
+"""Hand-to-face metrics: onsets (seconds), path curvature, arrival overshoot, contact and head clearance.
+
+Speed peaks (movement units) are :func:`posers_blender.quality.smoothness.movement_units`.
 
 Pure numpy over baked tracks (``motion_quality_metrics.md`` §9: B1 discrete-action
 smoothness, B8 coordination order, A7 self-penetration, B9 smoking). Times in
@@ -13,6 +15,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..engine import quat
 from ..engine.reach import head_ellipsoid
 from ..engine.skeleton import Skeleton
+from .timing import onset_time as onset_in_frames
 
 Array = NDArray[np.float64]
 
@@ -28,49 +31,19 @@ def rotation_speed(lrot: ArrayLike, fps: float) -> Array:
     return np.concatenate([w[:1], 0.5 * (w[1:] + w[:-1]), w[-1:]]) if len(w) else np.zeros(1)
 
 
-def speed_peaks(speed: ArrayLike, fps: float, min_rise: float = 0.02, min_gap_s: float = 0.15) -> NDArray[np.int64]:
-    """Indices of movement-unit peaks in a speed track (metrics B1, after Murphy et al.).
+def onset_time(speed: ArrayLike, times: ArrayLike, t0: float, t1: float) -> float:
+    """First time in ``[t0, t1]`` (s) that ``speed`` rises toward its peak there (NaN if it never moves).
 
-    A local maximum counts when its prominence (height above the higher of the
-    two lowest points separating it from higher speed on either side, or from
-    the track's ends) exceeds ``min_rise`` (20 mm/s); peaks closer than
-    ``min_gap_s`` (150 ms) merge into the larger.
+    The window in seconds of a uniformly sampled track; the onset rule is the suite's one,
+    :func:`posers_blender.quality.timing.onset_time` (metrics §6: 5 % of the rise, interpolated).
     """
-    v = np.asarray(speed, dtype=np.float64)
-    if v.size < 3:
-        return np.zeros(0, dtype=np.int64)
-    cand = np.nonzero((v[1:-1] > v[:-2]) & (v[1:-1] >= v[2:]))[0] + 1
-    kept: list[int] = []
-    for i in cand:
-        higher_left = np.nonzero(v[:i] > v[i])[0]
-        lo = higher_left[-1] if len(higher_left) else 0
-        higher_right = np.nonzero(v[i + 1 :] > v[i])[0]
-        hi = i + 1 + higher_right[0] if len(higher_right) else len(v) - 1
-        base = max(v[lo : i + 1].min(), v[i : hi + 1].min())
-        if v[i] - base < min_rise:
-            continue
-        if kept and (i - kept[-1]) / fps < min_gap_s:
-            if v[i] > v[kept[-1]]:
-                kept[-1] = int(i)
-            continue
-        kept.append(int(i))
-    return np.asarray(kept, dtype=np.int64)
-
-
-def onset_time(speed: ArrayLike, times: ArrayLike, t0: float, t1: float, frac: float = 0.05) -> float:
-    """First time in ``[t0, t1]`` when ``speed`` exceeds ``frac`` of its maximum there (NaN if it never moves)."""
-    v = np.asarray(speed, dtype=np.float64)
     t = np.asarray(times, dtype=np.float64)
-    m = (t >= t0) & (t <= t1)
-    if not m.any():
+    if len(t) < 2:
         return float("nan")
-    seg = v[m]
-    base = float(seg[0])
-    peak = float(seg.max())
-    if peak - base <= 1e-9:
-        return float("nan")
-    i = int(np.argmax(seg - base > frac * (peak - base)))
-    return float(t[m][i])
+    fs = 1.0 / float(t[1] - t[0])
+    lo = int(np.searchsorted(t, t0))
+    hi = int(np.searchsorted(t, t1, side="right"))
+    return float(t[0]) + onset_in_frames(speed, fs, lo, hi, min_peak=1e-9)
 
 
 def path_deviation(points: ArrayLike) -> float:

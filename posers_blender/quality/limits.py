@@ -107,6 +107,18 @@ def _perp(v: Array, axis: Array) -> Array:
     return _unit(v - np.dot(v, axis) * axis)
 
 
+def _hinge(clip: Clip, out: list[AngleTrack], bone: str, child: str, joint: str, limit: str) -> Array:
+    """Append ``<joint>.flexion`` (swing about the hinge axis) and ``<joint>.offaxis`` of a hinge bone; return
+    the bone's twist about its own axis (degrees ``[F]``)."""
+    axis = _bone_axis(clip, bone, child)
+    hinge = _perp(HINGE_AXES[bone], axis)
+    rv, tw = _swing_vec(clip.lrot[:, hm.INDEX[bone]], axis)
+    flex = rv @ hinge
+    out.append(AngleTrack(f"{joint}.flexion", limit, flex))
+    out.append(AngleTrack(f"{joint}.offaxis", None, np.linalg.norm(rv - flex[:, None] * hinge, axis=1)))
+    return tw
+
+
 def anatomical_angles(clip: Clip) -> list[AngleTrack]:
     """All anatomical angles the limits table covers (degrees; conventions in the module docstring). Cached per clip."""
     kin = kinematics(clip)
@@ -155,12 +167,7 @@ def _anatomical_angles(clip: Clip) -> list[AngleTrack]:
         rot = np.where(elevation <= bands.SHOULDER_ROTATION_MAX_ELEVATION_DEG, rot, np.nan)
         out.append(AngleTrack(f"{side}Shoulder.rotation", "shoulder.rotation", rot))
         # elbow and forearm
-        fore_dir = _bone_axis(clip, f"{side}LowerArm", f"{side}Hand")
-        hinge = _perp(HINGE_AXES[f"{side}LowerArm"], fore_dir)
-        rv, tw_fore = _swing_vec(q(f"{side}LowerArm"), fore_dir)
-        flex = rv @ hinge
-        out.append(AngleTrack(f"{side}Elbow.flexion", "elbow.flexion", flex))
-        out.append(AngleTrack(f"{side}Elbow.offaxis", None, np.linalg.norm(rv - flex[:, None] * hinge, axis=1)))
+        tw_fore = _hinge(clip, out, f"{side}LowerArm", f"{side}Hand", f"{side}Elbow", "elbow.flexion")
         hand_dir = _bone_axis(clip, f"{side}Hand", f"{side}MiddleProximal" if sk.has(f"{side}MiddleProximal") else None)
         rv, tw_hand = _twist_swing_vec(q(f"{side}Hand"), hand_dir)
         fr = (tw_fore + tw_hand + 180.0) % 360.0 - 180.0
@@ -196,12 +203,7 @@ def _anatomical_angles(clip: Clip) -> list[AngleTrack]:
         out.append(AngleTrack(f"{side}Hip.abduction", "hip.abduction", s * rv[:, 2]))
         out.append(AngleTrack(f"{side}Hip.rotation", "hip.rotation", -s * tw))
         # knee
-        shank = _bone_axis(clip, f"{side}LowerLeg", f"{side}Foot")
-        hinge = _perp(HINGE_AXES[f"{side}LowerLeg"], shank)
-        rv, _ = _swing_vec(q(f"{side}LowerLeg"), shank)
-        flex = rv @ hinge
-        out.append(AngleTrack(f"{side}Knee.flexion", "knee.flexion", flex))
-        out.append(AngleTrack(f"{side}Knee.offaxis", None, np.linalg.norm(rv - flex[:, None] * hinge, axis=1)))
+        _hinge(clip, out, f"{side}LowerLeg", f"{side}Foot", f"{side}Knee", "knee.flexion")
         # ankle and toes
         rv = np.degrees(quat.to_scaled_axis(q(f"{side}Foot")))
         out.append(AngleTrack(f"{side}Ankle.plantarflexion", "ankle.plantarflexion", rv[:, 0]))

@@ -160,6 +160,11 @@ def interval_cv(times: ArrayLike) -> float:
     return float(np.std(iv, ddof=1) / np.mean(iv))
 
 
+def rate_per_min(times: ArrayLike, duration_s: float) -> float:
+    """Events per minute: the number of event ``times`` over a span of ``duration_s`` seconds."""
+    return 60.0 * len(np.asarray(times)) / duration_s if duration_s > 0 else float("nan")
+
+
 def is_gesture_marker(name: str) -> bool:
     """False for physiology and gait-phase markers (``bands.NON_GESTURE_WORDS``), True for gestures."""
     low = name.lower()

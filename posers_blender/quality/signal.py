@@ -88,6 +88,19 @@ def detrend(x: ArrayLike) -> Array:
     return x - x.mean(axis=0) - slope * tt
 
 
+def moving_median(x: ArrayLike, fs: float, window_s: float) -> Array:
+    """Running median of ``x [N]`` over a centred window of ``window_s`` seconds (edge-padded ends).
+
+    Full resolution: decimating first would alias sway (0.1-1 Hz) into the trend.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    half = max(int(round(0.5 * window_s * fs)), 1)
+    if len(x) < 2 * half + 1:
+        return np.full(len(x), float(np.median(x)))
+    win = np.lib.stride_tricks.sliding_window_view(np.pad(x, half, mode="edge"), 2 * half + 1)
+    return np.median(win, axis=1)
+
+
 def derivative(x: ArrayLike, fs: float) -> Array:
     """Central-difference derivative along axis 0 (one-sided at the ends), same length as ``x``."""
     x = np.asarray(x, dtype=np.float64)

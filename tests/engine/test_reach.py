@@ -8,6 +8,7 @@ from posers_blender.engine.curves import minimum_jerk
 from posers_blender.engine.program import Tracks
 from posers_blender.engine.skeleton import default_avatar
 from posers_blender.quality import handmouth as hmq
+from posers_blender.quality import smoothness
 
 FPS = 120.0
 
@@ -64,7 +65,7 @@ def test_speed_profile_has_one_peak_at_the_requested_fraction(peak_at):
     assert x[0] == pytest.approx(0) and x[-1] == pytest.approx(1)
     assert np.all(np.diff(x) >= -1e-12)
     assert u[np.argmax(v)] == pytest.approx(peak_at, abs=0.005)
-    assert len(hmq.speed_peaks(v, 4000, min_rise=0.01)) == 1
+    assert len(smoothness.movement_units(v, 4000, min_rise=0.01)) == 1
     assert v[0] == pytest.approx(0, abs=1e-3) and v[-1] == pytest.approx(0, abs=1e-3)
 
 
@@ -86,7 +87,7 @@ def test_each_move_has_one_speed_peak_between_35_and_60_percent(scene):
     v = hmq.point_speed(res.achieved, FPS)
     for m in plan.moves:
         w = (t >= m.start) & (t <= m.end)
-        peaks = hmq.speed_peaks(v[w], FPS)
+        peaks = smoothness.movement_units(v[w], FPS)
         assert len(peaks) == 1, (m.to, len(peaks))
         rel = (t[w][peaks[0]] - m.start) / m.duration
         assert 0.35 <= rel <= 0.60, (m.to, rel)

@@ -9,6 +9,7 @@ import pytest
 from posers_blender.engine import quat, reach, sample
 from posers_blender.engine.skeleton import default_avatar
 from posers_blender.quality import handmouth as hmq
+from posers_blender.quality import smoothness
 from posers_blender.registry import get, motions_module
 
 from ..conftest import shared_data
@@ -192,7 +193,7 @@ def test_each_raise_and_lower_has_one_speed_peak_at_35_to_60_percent(clip):
     t = clip.times
     for start, dur, kind in _moves(clip):
         w = (t >= start) & (t <= start + dur)
-        peaks = hmq.speed_peaks(v[w], FPS)
+        peaks = smoothness.movement_units(v[w], FPS)
         assert len(peaks) == 1, (kind, start)
         rel = (t[w][peaks[0]] - start) / dur
         assert 0.35 <= rel <= 0.60, (kind, rel)

@@ -105,3 +105,33 @@ def test_vectorised_support_margin_matches_the_per_frame_polygon_distance():
             assert np.isnan(got[f])
             continue
         assert got[f] == pytest.approx(balance.polygon_margin(target[f], pts[f][mask[f]]), abs=1e-9)
+
+
+def test_sigh_puff_and_smoke_breaths_are_skipped_from_the_quiet_breathing_figures():
+    clip = sine_idle(90.0, freq=0.25)
+    inh = [4.0 * k for k in range(6)]  # quiet: 0..20 s, 4 s breaths
+    inh += [20.0 + 10.0]  # 20-30 s: a sigh breath (10 s)
+    inh += [30.0 + 4.0 * k for k in range(1, 4)]  # 34, 38, 42
+    inh += [42.0 + 9.0]  # 42-51 s: the breath holding the puff (breathing pauses while the mouth draws)
+    inh += [51.0 + 8.0]  # 51-59 s: the smoke breath
+    inh += [59.0 + 4.0 * k for k in range(1, 6)]  # quiet again
+    clip.markers = [(t, "inhale") for t in inh] + [(t + 1.6, "exhale") for t in inh]
+    clip.markers += [(20.0, "sigh"), (44.0, "puff"), (46.0, "lower"), (51.0, "smoke_inhale_start")]
+    b = standing.breathing(clip)
+    assert b.source == "inhale markers" and b.skipped == 3
+    assert b.rate == pytest.approx(15.0) and b.period_cv == pytest.approx(0.0, abs=1e-9)
+    assert b.ie_ratio == pytest.approx(2.4 / 1.6)
+
+
+def test_the_robust_sway_rms_ignores_a_brief_postural_excursion():
+    clip = rest_clip(60.0)
+    t = np.arange(clip.n_frames) / clip.fps
+    from posers_blender.engine.curves import bump
+
+    off = np.zeros((clip.n_frames, 3))
+    off[:, 2] = 0.004 * np.sin(2 * np.pi * 0.3 * t)
+    base = standing.sway(move_hips(clip, off), robust=True)
+    off[:, 2] += 0.03 * bump(t, 30.0, 0.5, 0.5, 0.5)  # a 1.5 s, 30 mm postural fidget
+    fidget = standing.sway(move_hips(clip, off), robust=True)
+    assert fidget.ap_rms == pytest.approx(base.ap_rms, rel=0.1)
+    assert standing.sway(move_hips(clip, off)).ap_rms > 1.2 * base.ap_rms  # the plain RMS counts it

@@ -71,3 +71,47 @@ def test_feet_skating_fast_on_the_floor_are_measured_as_skate_not_hidden():
     sk = contacts.foot_skates(skated)
     assert max(s.path_mm for s in sk) == pytest.approx(30.0, abs=0.01)
     assert contacts.foot_skates(clip) == []
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_fist_knuckles_are_a_hand_point_that_follows_the_finger_curl(side):
+    # the lean's fist rests on the chin with the back of the curled index's middle joint (contact_local
+    # 'knuckles'); the suite's hand points must include that same point, wherever the fingers curl
+    from posers_blender.engine.skeleton import default_avatar
+    from posers_blender.engine.standing import contact_local
+
+    sk = default_avatar()
+    clip = rest_clip(1.0)
+    assert f"{side}Knuckles" in contacts.hand_points(clip, side)
+    for curl in (0.0, 80.0):
+        expected = contact_local(sk, side, "knuckles", curl)
+        # the same curl posed by contact_local, measured through the landmark in the hand's frame
+        from posers_blender.engine import quat
+        from posers_blender.engine.program import Tracks
+        from posers_blender.engine.standing import _finger_pose
+
+        tr = Tracks(sk, 1)
+        _finger_pose(tr, side, np.full(1, curl), np.full(1, curl))
+        grot, gpos = tr.fk()
+        p = sk.landmark_positions(f"{side}Knuckles", grot, gpos)[0]
+        jh = sk.index(f"{side}Hand")
+        got = quat.rotate(quat.conj(grot[0, jh]), p - gpos[0, jh])
+        assert np.allclose(got, expected, atol=1e-9)
+
+
+def test_a_fist_under_the_chin_passes_the_1_cm_chin_contact_band():
+    from posers_blender.engine import sample
+    from posers_blender.quality import evaluate
+    from posers_blender.registry import get
+
+    program = get("contemplative-lean")
+    clip = sample(program, {"gesture_weight": 0.0}, seed=1, fps=15, duration=40)
+    touches = [t for t, n in clip.markers if n == "touch:chin"]
+    assert len(touches) >= 2
+    line = evaluate(clip, program.meta, checks=("hand-contact",)).get("hand_contact_distance[chin]")
+    assert line.bound == "<= 10 mm" and line.passed, line
+    # while the fist holds the chin, the knuckles are the hand point that touches it
+    i = np.round(np.asarray(touches) * clip.fps).astype(int)
+    knuckles = contacts.point_distance(clip, "rightKnuckles", "chin")[i]
+    assert np.all(knuckles < 10.0), knuckles
+    assert np.allclose(contacts.hand_landmark_distance(clip, "right", "chin")[i], knuckles)

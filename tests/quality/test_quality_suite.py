@@ -115,7 +115,7 @@ def test_smoking_and_hand_contact_checks_read_their_markers():
     assert report.get("inter_puff_interval").passed and report.value("inter_puff_interval") == pytest.approx(24.0)
     # a T-pose never brings the hand to the lips: both the elbow band and the contact band fail
     assert report.get("elbow_at_mouth").passed is False
-    assert report.get("hand_contact_distance").passed is False
+    assert report.get("hand_contact_distance[lips]").passed is False
 
 
 def test_events_check_scores_gesture_interval_cv():
