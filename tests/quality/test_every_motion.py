@@ -38,10 +38,6 @@ class KnownDefect(AssertionError):
 #: (motion id, kind, result name) -> why it fails today. Only these lines may fail, and only as xfail (non-strict:
 #: when the defect is fixed the test simply passes); any other failing line fails the test.
 KNOWN_DEFECTS: dict[tuple[str, str, str], str] = {
-    ("seductive-walk", GATE, "pose_jump"): (
-        "seductive-walk: the knee (rightLowerLeg) pops 34-39 mm in one frame at 30 fps (bound 27.8 mm) at every "
-        "seed; the gait code's fix is in progress (helper 'gait2')"
-    ),
     ("smoking-cigarette", BAND, "reach_trunk_lead"): (
         "smoking-cigarette: the pelvis APA is designed 20 ms ahead of the hand (APA_LEAD) and measures up to "
         "104-276 ms ahead (band 30-80 ms; 3-5 of 12 raises/lowers outside per seed, same at 120 fps) because the "
