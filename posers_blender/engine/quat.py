@@ -64,10 +64,15 @@ def rotate(q: ArrayLike, v: ArrayLike) -> Array:
     """Rotate vectors ``v [..., 3]`` by unit quaternions ``q [..., 4]``."""
     q = as_array(q)
     v = as_array(v)
-    w = q[..., :1]
-    u = q[..., 1:]
-    t = 2.0 * np.cross(u, v)
-    return v + w * t + np.cross(u, t)
+    w, x, y, z = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
+    vx, vy, vz = v[..., 0], v[..., 1], v[..., 2]
+    # v + w t + u x t with t = 2 u x v, written out (np.cross is several times slower on small trailing axes)
+    tx = 2.0 * (y * vz - z * vy)
+    ty = 2.0 * (z * vx - x * vz)
+    tz = 2.0 * (x * vy - y * vx)
+    return np.stack(
+        [vx + w * tx + (y * tz - z * ty), vy + w * ty + (z * tx - x * tz), vz + w * tz + (x * ty - y * tx)], axis=-1
+    )
 
 
 def from_axis_angle(axis: ArrayLike, angle: ArrayLike) -> Array:
