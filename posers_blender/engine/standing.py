@@ -463,11 +463,11 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     lean_fwd = np.zeros(n)
     for ap_ in arm_plans.values():
         s = 1.0 if ap_.side == "left" else -1.0
-        if not ap_.gestures:
+        if not ap_.reaches():
             continue
         apa += reach.anticipation(
             t,
-            ap_.plan,
+            ap_.reach_plan(),
             {},
             amplitude=style.apa_amp * scale * style.gesture_weight,
             lead=style.apa_lead,
@@ -477,7 +477,7 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
             home=(ap_.home, "rest"),
             onset_frac=0.05,  # facts §4's 30-80 ms lead is measured against the hand's visible onset
         )
-        away = reach.approach_weight(t, ap_.plan, list(ap_.gestures), delay=-style.apa_lead)
+        away = reach.approach_weight(t, ap_.plan, ap_.reaches(), delay=-style.apa_lead)
         lean_fwd = np.maximum(lean_fwd, away * 1.5 * style.gesture_weight)
     shift_m = 0.022 * scale  # facts §1: ML weight-shift amplitude 22 mm
     hips = np.zeros((n, 3))
@@ -555,7 +555,7 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     _settle_hips(tr, feet, style.support_knee)
 
     # ---- arms ----------------------------------------------------------------------------------------------
-    activity, arm_plans = _arms(ctx, tr, style, sched, arm_plans, rr, rngs["fingers"], markers, scale, dt)
+    activity, arm_plans = _arms(ctx, tr, style, sched, arm_plans, apa, rr, rngs["fingers"], markers, scale, dt)
     if markers and style.arm_mode == "chin":
         # 'chin_hold' markers while the fist holds the chin undisturbed (the suite's 'hand-contact' check looks
         # at fingertips and palm only; the contact here is the back of the curled index, see contact_local)
@@ -616,7 +616,9 @@ def contact_local(sk: Skeleton, side: str, kind: str, curl: float) -> Array:
 
 # -- arm timing: every hand transport is one reach Move (engine/reach.py) -----------------------------------------
 
-#: Speed-peak position of transports toward a body target (facts §4: 0.40-0.45 T toward the face) and back.
+#: Speed-peak position of a transport's shoulder progress toward a body target and back. The elbow and wrist
+#: run 70-120 ms behind it, so the hand's measured speed peak lands at ~0.4-0.55 T (facts §4: 0.40-0.45 T
+#: toward the face; the reach tests accept one peak in 0.35-0.60).
 PEAK_TOWARD = 0.43
 PEAK_AWAY = 0.47
 #: Sideways arc of the hand's path (fraction of the chord) on top of the arc the elbow's delayed progress
@@ -644,6 +646,22 @@ class ArmPlan:
     gestures: dict[str, tuple[Gesture, float, float]]
     rubs: list[tuple[int, Gesture]]
 
+    def reaches(self) -> list[str]:
+        """Waypoints of the gestures that are arm reaches: all but hand wringing, a hand and forearm activity in
+        front of the belly that needs no anticipatory shift or clavicle lead."""
+        return [k for k, (g, _, _) in self.gestures.items() if g.kind != "hand_wring"]
+
+    def reach_plan(self) -> reach.ReachPlan:
+        """``plan`` without the moves into and back from non-reach gestures (for anticipation timing)."""
+        skip = set(self.gestures) - set(self.reaches())
+        moves: list[reach.Move] = []
+        prev = self.plan.initial
+        for m in self.plan.moves:
+            if m.to not in skip and not (prev in skip and m.to == self.home):
+                moves.append(m)
+            prev = m.to
+        return reach.ReachPlan(self.side, self.plan.initial, tuple(moves))
+
     def busy(self) -> list[tuple[float, float]]:
         """(start, end) times (s) when the hand is away from home or rubbing."""
         out = [(on, on + g.rise + hold + g.fall) for g, on, hold in self.gestures.values()]
@@ -661,7 +679,7 @@ class _ArmTimeline:
     pending: str | None = None  # the last gesture's waypoint while its return move is the last move
 
     def move(self, start: float, dur: float, to: str, kind: str) -> reach.Move:
-        toward = to.startswith("g")
+        toward = to != "rest"  # to a body target (a gesture or a held pose), not back to hanging
         up = (0.0, 0.0, 1.0) if kind in ("chin", "chin_rub") else (0.0, 1.0, 0.0)
         s = 1.0 if self.side == "left" else -1.0
         return reach.Move(
@@ -786,6 +804,7 @@ def _arms(
     style: StandingStyle,
     sched: Schedule,
     plans: dict[str, ArmPlan],
+    apa: Array,
     rng: np.random.Generator,
     finger_rng: np.random.Generator,
     markers: bool,
@@ -806,7 +825,10 @@ def _arms(
     n = len(t)
     # relaxed hanging arms: the base pose (FK, before any IK) and the ``rest`` waypoint
     hang = 90.0 - style.arm_hang
-    lag = (tr.hips_offset - damp_track(tr.hips_offset, 0.25, dt)) / max(
+    # the hanging arms lag the trunk's sway (follow-through), not the deliberate APA shift before a gesture:
+    # that would swing the hand just before it sets off (a second speed peak)
+    body = tr.hips_offset - apa
+    lag = (body - damp_track(body, 0.25, dt)) / max(
         sk.bone_length("leftUpperArm") + sk.bone_length("leftLowerArm"), 0.1
     )
     base_curl = {}
@@ -861,8 +883,8 @@ def _pose_arms(
     # the clavicle leads each gesture (facts §4 proximal -> distal); held poses leave it
     for side, s in SIDES:
         ap_ = plans[side]
-        if ap_.gestures:
-            moving = reach.approach_weight(t, ap_.plan, list(ap_.gestures), delay=-style.shoulder_lead)
+        if ap_.reaches():
+            moving = reach.approach_weight(t, ap_.plan, ap_.reaches(), delay=-style.shoulder_lead)
             tr.rotate(f"{side}Shoulder", rot(Z, s * 4.0 * moving))
     grot, gpos = tr.fk()
     hips_g, chest_g, head_g = (grot[:, hm.INDEX[b]] for b in ("hips", "upperChest", "head"))
