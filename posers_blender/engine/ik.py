@@ -39,6 +39,12 @@ def _vdot(u: Array, v: Array) -> Array:
     return np.sum(u * v, axis=-1, keepdims=True)
 
 
+def _dot3(a: Array, b: Array) -> float:
+    """Dot product of two 3-vectors written out: BLAS ``ddot`` may round differently with memory alignment, and a
+    clip must be bit-identical for the same seed."""
+    return float(a[0] * b[0] + a[1] * b[1] + a[2] * b[2])
+
+
 def two_bone(
     root_pos: ArrayLike,
     upper_grot: ArrayLike,
@@ -73,11 +79,11 @@ def two_bone(
     c_raw = np.linalg.norm(to_target, axis=-1)
     # |m + R(h, phi) e|^2 = a^2 + b^2 + 2 (K + A cos phi + B sin phi): solve for phi. This handles
     # rest poses that are already slightly bent (a knee ahead of the hip-ankle line).
-    e_par = np.dot(end_offset, h) * h
+    e_par = _dot3(end_offset, h) * h
     e_perp = end_offset - e_par
-    k_ = float(np.dot(mid_offset, e_par))
-    a_ = float(np.dot(mid_offset, e_perp))
-    b_ = float(np.dot(mid_offset, np.cross(h, e_perp)))
+    k_ = _dot3(mid_offset, e_par)
+    a_ = _dot3(mid_offset, e_perp)
+    b_ = _dot3(mid_offset, np.cross(h, e_perp))
     r_ = max(float(np.hypot(a_, b_)), 1e-12)
     delta = float(np.arctan2(b_, a_))  # total bend = phi - delta
     c_min = float(np.sqrt(max(a * a + b * b + 2 * (k_ - r_), 0.0)))
@@ -113,11 +119,11 @@ def chain_length(mid_offset: ArrayLike, end_offset: ArrayLike, hinge_axis: Array
     e = np.asarray(end_offset, dtype=np.float64)
     h = np.asarray(hinge_axis, dtype=np.float64)
     h = h / np.linalg.norm(h)
-    e_par = np.dot(e, h) * h
+    e_par = _dot3(e, h) * h
     e_perp = e - e_par
-    k_ = float(np.dot(m, e_par))
-    r_ = float(np.hypot(np.dot(m, e_perp), np.dot(m, np.cross(h, e_perp))))
-    c2 = np.dot(m, m) + np.dot(e, e) + 2.0 * (k_ + r_ * np.cos(np.asarray(bend, dtype=np.float64)))
+    k_ = _dot3(m, e_par)
+    r_ = float(np.hypot(_dot3(m, e_perp), _dot3(m, np.cross(h, e_perp))))
+    c2 = _dot3(m, m) + _dot3(e, e) + 2.0 * (k_ + r_ * np.cos(np.asarray(bend, dtype=np.float64)))
     return np.sqrt(np.maximum(c2, 0.0))
 
 

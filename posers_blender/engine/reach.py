@@ -30,7 +30,8 @@ API
 - :func:`solve_reach` ``(tracks, plan, waypoints, times, wrist_limits)``:
   writes the upper arm, lower arm and hand rotations into ``tracks`` and
   returns a :class:`ReachResult` (planned wrist path, achieved effector path,
-  elbow flexion, IK reach flags, move windows). Call it last, after the
+  elbow flexion, IK reach flags, move windows, per waypoint whether the arm
+  reaches it, so a caller can drop a gesture an avatar cannot make). Call it last, after the
   trunk, shoulder girdle and head are posed. The effector lands exactly on
   each waypoint; the hand takes the wanted rotation or the nearest one
   inside :class:`WristLimits` (:func:`clamp_wrist`, :func:`wrist_components`).
@@ -42,6 +43,9 @@ API
 - :func:`face_presentation` ``(skeleton, side, grip, effector, body=...)``:
   picks, per avatar, the first of :data:`FACE_PRESENTATIONS` whose fingers
   clear the :func:`head_ellipsoid` with the effector on the lips.
+- :func:`waypoint_values` ``(times, plan, values, delay)``: a scalar (finger
+  curl, say) that takes a value per waypoint and follows the moves.
+- :func:`strokes`: a rub oscillation to add to a held waypoint's track.
 - :func:`approach_weight` ``(times, plan, names, delay, duration)``: 0..1 per
   frame, rising while the hand travels to one of ``names`` and falling as it
   leaves; drives head dips/turns (1-5° toward the hand) and, with a short
@@ -76,16 +80,16 @@ Example (a hand to the lips and back; see ``motions/smoking_cigarette.py``)::
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .. import humanoid as hm
-from . import quat
+from . import ik, quat
 from .curves import minimum_jerk
-from .program import LIMBS, Tracks
+from .program import HINGE_AXES, LIMBS, Tracks
 from .skeleton import Landmark, Skeleton
 
 Array = NDArray[np.float64]
@@ -123,11 +127,18 @@ def speed_profile(u: ArrayLike, peak_at: float = 0.5) -> Array:
 @dataclass(frozen=True)
 class Waypoint:
     """Where the effector goes: ``position [3] | [F, 3]`` (world), the hand's world ``rotation [4] | [F, 4]``
-    there, and the elbow ``pole`` (world direction from the shoulder, ``[3] | [F, 3]``)."""
+    there, and the elbow ``pole`` (world direction from the shoulder, ``[3] | [F, 3]``).
+
+    ``effector`` (``[3]``, metres in the hand bone's frame), if given, is the point of the hand that lands on
+    ``position`` here instead of the plan's effector: the fingertips on the lips, the palm on a hip, the
+    knuckles under the chin. A track ``position`` may move while the hand is there: a rub or a slow drift is
+    a waypoint that moves (see :func:`strokes`).
+    """
 
     position: ArrayLike
     rotation: ArrayLike
     pole: ArrayLike
+    effector: ArrayLike | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +151,11 @@ class Move:
     approach unless ``overshoot_dir`` (world) is given, e.g. along the face
     rather than into it. ``grip`` (0..1), if given, is the
     finger-grip weight reached on arrival (see :func:`grip_weight`).
+    ``elbow_by_angle`` makes the elbow's delayed progress run on its flexion
+    angle rather than on the shoulder-wrist distance: from a nearly straight
+    arm (a hanging hand) the distance barely changes while the angle already
+    moves fast, so by distance the elbow would seem to start before the
+    shoulder; by angle it starts ``elbow_delay`` after it.
     """
 
     start: float
@@ -154,6 +170,7 @@ class Move:
     elbow_delay: float = 0.04
     wrist_delay: float = 0.08
     grip: float | None = None
+    elbow_by_angle: bool = False
 
     @property
     def end(self) -> float:
@@ -188,9 +205,11 @@ class ReachResult:
     """What :func:`solve_reach` produced.
 
     ``planned [F, 3]``: the planned wrist path (the IK targets); ``achieved [F, 3]``: the
-    effector after IK and FK; ``wrist [F, 3]``: the wrist after IK;
+    effector after IK and FK (with per-waypoint effectors, the point of the hand that lands on the waypoint
+    the hand is at or moving to, switched with the wrist's progress); ``wrist [F, 3]``: the wrist after IK;
     ``elbow_flex [F]``: elbow flexion (radians); ``reached [F]``: IK reached the
-    wrist target; ``windows``: ``(start, end, to)`` per move.
+    wrist target; ``windows``: ``(start, end, to)`` per move; ``waypoint_reached``: per waypoint name,
+    ``[F]`` whether the arm reaches that waypoint's wrist position at each frame.
     """
 
     planned: Array
@@ -199,9 +218,16 @@ class ReachResult:
     elbow_flex: Array
     reached: NDArray[np.bool_]
     windows: list[tuple[float, float, str]] = field(default_factory=list)
+    waypoint_reached: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
 
 
 # -- small vector helpers --------------------------------------------------------
+
+
+def _norm3(v: Array) -> float:
+    """Length of a 3-vector written out (a BLAS dot may round differently with memory alignment; clips must be
+    bit-identical for the same seed)."""
+    return float(np.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]))
 
 
 def _unit(v: Array) -> Array:
@@ -442,6 +468,41 @@ def clamp_wrist(local: ArrayLike, side: str, limits: WristLimits | None = None) 
     return quat.normalize(quat.mul(twist, swing))
 
 
+def _soft_range(x: Array, lo: float, hi: float, margin: float) -> Array:
+    """Softly confine ``x`` to ``[lo, hi]``: unchanged inside ``[lo + margin, hi - margin]``, saturating (C1)."""
+    a, b = lo + margin, hi - margin
+    up = b + margin * np.tanh((x - b) / margin)
+    dn = a - margin * np.tanh((a - x) / margin)
+    return np.where(x > b, up, np.where(x < a, dn, x))
+
+
+def comfortable_wrist(skeleton: Skeleton, side: str, local: ArrayLike) -> Array:
+    """Hand local rotations ``[F, 4]`` with flexion, deviation and twist *softly* kept inside everyday ranges.
+
+    The soft alternative to :func:`clamp_wrist` for poses that move continuously with the body (a hand held
+    on the chin while the head turns): no kink where a limit is met. Measured about this avatar's own hand
+    axis (wrist to middle knuckle) as the quality suite's joint limits do, forearm twist first, then the
+    wrist bends about the turned axes (local = twist * swing). Facts §4 ADL envelope: wrist
+    flexion/extension -40..+38°, deviation 20° ulnar..5° radial; §8 ROM extension 70, flexion 75-90, radial
+    20, ulnar 30-45, forearm 70-90 each way. The bounds sit between the two (a gesture may reach further
+    than a meal, never past the ROM).
+    """
+    s = hm.side_sign(side + "Hand")
+    q = np.asarray(local, dtype=np.float64)
+    mid = f"{side}MiddleProximal"
+    axis = skeleton.offsets[hm.INDEX[mid]] if skeleton.has(mid) else np.array([s, 0.0, 0.0])
+    axis = axis / _norm3(axis)
+    _, twist = quat.swing_twist(q, axis)
+    swing = quat.mul(quat.conj(twist), q)
+    rv = np.degrees(quat.to_scaled_axis(swing))
+    flex = _soft_range(-s * rv[:, 2], -60.0, 75.0, 15.0)  # + flexion (palm-ward)
+    dev = _soft_range(-s * rv[:, 1], -35.0, 15.0, 8.0)  # + radial
+    rv[:, 2] = -s * flex
+    rv[:, 1] = -s * dev
+    tw = _soft_range(np.degrees(quat.twist_angle(q, axis)), -60.0, 60.0, 15.0)
+    return quat.mul(quat.from_axis_angle(axis, np.radians(tw)), quat.from_scaled_axis(np.radians(rv)))
+
+
 # -- timing ------------------------------------------------------------------
 
 
@@ -452,6 +513,13 @@ def move_progress(times: Array, m: Move) -> tuple[Array, Array, Array]:
     s_rad = speed_profile((t - m.start - m.elbow_delay) / (m.duration - m.elbow_delay), m.peak_at)
     s_wr = speed_profile((t - m.start - m.wrist_delay) / (m.duration - m.wrist_delay), m.peak_at)
     return s_dir, s_rad, s_wr
+
+
+def onset_delay(m: Move, frac: float = 0.05) -> float:
+    """Seconds after ``m.start`` at which the move has covered ``frac`` of its way (its shoulder progress):
+    where a speed threshold first sees the hand move (a minimum-jerk start has zero speed)."""
+    u = np.linspace(0.0, 1.0, 1025)
+    return float(np.interp(frac, speed_profile(u, m.peak_at), u)) * m.duration
 
 
 def approach_weight(
@@ -477,6 +545,45 @@ def approach_weight(
             d = duration if duration is not None else max(m.duration - delay, 0.05)
             out = out + (new - cur) * minimum_jerk((t - m.start - delay) / max(d, 1e-3))
             cur = new
+    return out
+
+
+def waypoint_values(
+    times: Array, plan: ReachPlan, values: Mapping[str, ArrayLike], delay: float = 0.0, default: ArrayLike = 0.0
+) -> Array:
+    """A scalar per frame ``[F]`` that takes ``values[name]`` (scalar or ``[F]``) at each waypoint and changes
+    with the moves: each move blends from the value before it to its waypoint's value along the move's own
+    speed profile, starting ``delay`` s after the move's onset (finger curl that follows the wrist, say).
+    Waypoints missing from ``values`` take ``default``."""
+    t = np.asarray(times, dtype=np.float64)
+    n = len(t)
+
+    def val(name: str) -> Array:
+        return np.broadcast_to(np.asarray(values.get(name, default), dtype=np.float64), (n,))
+
+    out = val(plan.initial).copy()
+    for m in plan.moves:
+        d = max(m.duration - delay, 1e-3)
+        s = speed_profile((t - m.start - delay) / d, m.peak_at)
+        out = out + (val(m.to) - out) * s
+    return out
+
+
+def strokes(rng: np.random.Generator, times: Array, t0: float, t1: float, count: int) -> Array:
+    """A rub: irregular back-and-forth in [-1, 1] between ``t0`` and ``t1`` (s), ``count`` minimum-jerk strokes
+    of random length and amplitude (0.5-1), ending at 0. Add it, scaled along a body direction, to a
+    waypoint's position track so the hand rubs while it is there. ``[F]``."""
+    t = np.asarray(times, dtype=np.float64)
+    out = np.zeros_like(t)
+    if count <= 0 or t1 <= t0:
+        return out
+    cuts = np.sort(rng.uniform(t0, t1, size=max(count - 1, 0)))
+    edges = np.concatenate([[t0], cuts, [t1]])
+    prev = 0.0
+    for i in range(count):
+        target = (1.0 if i % 2 == 0 else -1.0) * rng.uniform(0.5, 1.0) if i < count - 1 else 0.0
+        out += (target - prev) * minimum_jerk((t - edges[i]) / max(edges[i + 1] - edges[i], 0.15))
+        prev = target
     return out
 
 
@@ -508,6 +615,8 @@ def anticipation(
     persistent: bool = False,
     axis_weights: tuple[float, float, float] = (1.0, 0.0, 1.0),
     direction: ArrayLike | None = None,
+    home: Iterable[str] | None = None,
+    onset_frac: float = 0.0,
 ) -> Array:
     """Anticipatory pelvis shift ``[F, 3]`` (hips offset, metres) for every move of ``plan``.
 
@@ -525,25 +634,34 @@ def anticipation(
     ``[F, 3]``), if given, replaces the opposite-of-the-hand rule for moves
     away from ``initial``: e.g. backward for a hand-to-mouth, whose hand
     comes back toward the body while the upper arm (most of the arm's mass)
-    swings forward.
+    swings forward. ``home`` (persistent only) names the waypoints where the
+    hand is at rest, so no counterbalance is held (default: ``initial``),
+    e.g. both the hanging hand and a held pose the arm moves into.
+    ``onset_frac`` > 0 measures ``lead`` from the hand's detectable onset (the
+    time the move has covered that fraction of its way, see
+    :func:`onset_delay`) instead of the move's mathematical start, where a
+    minimum-jerk transport has zero speed.
     """
     t = np.asarray(times, dtype=np.float64)
     n = len(t)
     out = np.zeros((n, 3))
     prev = plan.initial
     level = np.zeros(3)
+    rest = {plan.initial} if home is None else set(home)
     for m in plan.moves:
+        if onset_frac > 0:
+            m = replace(m, start=m.start + onset_delay(m, onset_frac))
         if persistent:
             i = int(np.clip(np.searchsorted(t, m.start), 0, n - 1))
-            if m.to == plan.initial:
+            if m.to in rest:
                 new = np.zeros(3)
             elif direction is not None:
                 dd = _track(direction, n, 3)[i] * np.asarray(axis_weights)
-                new = amplitude * dd / max(float(np.linalg.norm(dd)), 1e-9)
+                new = amplitude * dd / max(_norm3(dd), 1e-9)
             else:
                 d = _track(waypoints[m.to].position, n, 3)[i] - _track(waypoints[plan.initial].position, n, 3)[i]
                 d = d * np.asarray(axis_weights)
-                norm = float(np.linalg.norm(d))
+                norm = _norm3(d)
                 new = -amplitude * d / norm if norm > 1e-6 else np.zeros(3)
             r = m.peak_at * m.duration + lead if rise is None else rise
             out += (new - level) * minimum_jerk((t - m.start + lead) / r)[:, None]
@@ -553,7 +671,7 @@ def anticipation(
         p0 = _track(waypoints[prev].position, n, 3)[i]
         p1 = _track(waypoints[m.to].position, n, 3)[min(i + int(m.duration * (n / max(t[-1], 1e-9))), n - 1)]
         d = (p1 - p0) * np.asarray(axis_weights)
-        norm = float(np.linalg.norm(d))
+        norm = _norm3(d)
         if norm > 1e-6:
             r = m.peak_at * m.duration + lead if rise is None else rise
             env = minimum_jerk((t - m.start + lead) / r) - minimum_jerk((t - m.start + lead - r - hold) / relax)
@@ -579,6 +697,7 @@ def solve_reach(
     times: Array,
     wrist_limits: WristLimits | None = None,
     wrist_iterations: int = 4,
+    soft_wrist: bool = False,
 ) -> ReachResult:
     """Pose one arm of ``tracks`` along ``plan``; vectorised over all frames.
 
@@ -587,7 +706,8 @@ def solve_reach(
     between those wrist positions with the shoulder's progress (plus a
     sideways bulge, ``curvature``), while its distance from the shoulder (what
     the elbow does) follows the elbow's delayed progress, so the shoulder
-    leads the elbow. The hand's
+    leads the elbow. With ``soft_wrist`` the wanted hand rotation is kept
+    in range by :func:`comfortable_wrist` instead of :func:`clamp_wrist`. The hand's
     rotation relative to the forearm is blended with the wrist's progress. At
     every waypoint the effector lands exactly on its target with the wanted
     hand rotation.
@@ -598,7 +718,7 @@ def solve_reach(
     upper, _, hand = LIMBS[limb]
     sk = tracks.skeleton
     j_up = sk.index(upper)
-    eff = np.asarray(plan.effector, dtype=np.float64)
+    plan_eff = np.asarray(plan.effector, dtype=np.float64)
     _, gpos = tracks.fk()
     shoulder = gpos[:, j_up].copy()
     base_lrot = tracks.lrot.copy()
@@ -606,8 +726,13 @@ def solve_reach(
     # Per waypoint: effector track, hand world rotation, pole, and the wrist-local rotation there.
     names = [plan.initial] + [m.to for m in plan.moves]
     wp: dict[str, tuple[Array, Array, Array, Array, Array]] = {}
+    effs: dict[str, Array] = {}
+    flexes: dict[str, Array] = {}
+    ok: dict[str, NDArray[np.bool_]] = {}
     for name in dict.fromkeys(names):
         w = waypoints[name]
+        eff = plan_eff if w.effector is None else np.asarray(w.effector, dtype=np.float64)
+        effs[name] = eff
         pos = _track(w.position, n, 3)
         rot = quat.normalize(_track(w.rotation, n, 4))
         pole = _unit(_track(w.pole, n, 3))
@@ -618,21 +743,28 @@ def solve_reach(
             wrist = pos - quat.rotate(hand_w, eff)
             tracks.lrot[:] = base_lrot
             fore, _ = _ik(tracks, limb, wrist, pole, shoulder)
-            local = clamp_wrist(quat.mul(quat.conj(fore), rot), plan.side, wrist_limits)
+            want = quat.mul(quat.conj(fore), rot)
+            local = comfortable_wrist(sk, plan.side, want) if soft_wrist else clamp_wrist(want, plan.side, wrist_limits)
             hand_w = quat.normalize(quat.mul(fore, local))
         wrist = pos - quat.rotate(hand_w, eff)
         tracks.lrot[:] = base_lrot
         fore, _ = _ik(tracks, limb, wrist, pole, shoulder)
         local = quat.normalize(quat.mul(quat.conj(fore), hand_w))
         wp[name] = (pos, rot, pole, local, wrist)
+        sol = tracks.solve_limb(limb, wrist, shoulder + pole)
+        ok[name], flexes[name] = sol.reached, sol.flex
     tracks.lrot[:] = base_lrot
 
     pos0, _, pole0, local0, wr0 = wp[plan.initial]
     path = wr0.copy()  # wrist path along straight chords between the waypoints' wrist positions
     radius = np.linalg.norm(wr0 - shoulder, axis=-1)  # distance shoulder-wrist: what the elbow does
+    flex = flexes[plan.initial].copy()
+    j_lo, j_hand = sk.index(LIMBS[limb][1]), sk.index(hand)
+    hinge = HINGE_AXES[LIMBS[limb][1]]
     over = np.zeros((n, 3))
     pole = pole0.copy()
     local = local0.copy()
+    eff_track = np.broadcast_to(effs[plan.initial], (n, 3)).copy()  # the hand point that leads, per frame
     extra = np.zeros((n, 3))
     windows: list[tuple[float, float, str]] = []
     for m in plan.moves:
@@ -645,10 +777,17 @@ def solve_reach(
         chord = wr1 - prev
         path = np.where(active[:, None], prev + chord * s_dir[:, None], path)
         # The elbow (the wrist's distance from the shoulder) follows its own, delayed progress.
-        r1 = np.linalg.norm(wr1 - shoulder, axis=-1)
-        radius = np.where(active, radius + (r1 - radius) * s_rad, radius)
+        if m.elbow_by_angle:
+            flex = np.where(active, flex + (flexes[m.to] - flex) * s_rad, flex)
+            r1 = ik.chain_length(sk.offsets[j_lo], sk.offsets[j_hand], hinge, flex)
+            radius = np.where(active, r1, radius)
+        else:
+            r1 = np.linalg.norm(wr1 - shoulder, axis=-1)
+            radius = np.where(active, radius + (r1 - radius) * s_rad, radius)
+            flex = np.where(active, flex + (flexes[m.to] - flex) * s_rad, flex)
         pole = np.where(active[:, None], _slerp_dir(pole, pole1, s_dir), pole)
         local = np.where(active[:, None], quat.slerp(local, local1, s_wr), local)
+        eff_track = eff_track + (effs[m.to] - eff_track) * s_wr[:, None]
         # sideways bulge (zero at both ends) and the overshoot along the approach direction
         clen = np.linalg.norm(chord, axis=-1)
         ch = _unit(chord)
@@ -670,10 +809,16 @@ def solve_reach(
     tracks.lrot[:, sk.index(hand)] = local
     grot, gpos = tracks.fk()
     jh = sk.index(hand)
-    achieved = gpos[:, jh] + quat.rotate(grot[:, jh], eff)
+    achieved = gpos[:, jh] + quat.rotate(grot[:, jh], eff_track)
     wrist_fk = gpos[:, jh].copy()
     return ReachResult(
-        planned=wrist, achieved=achieved, wrist=wrist_fk, elbow_flex=flex, reached=reached, windows=windows
+        planned=wrist,
+        achieved=achieved,
+        wrist=wrist_fk,
+        elbow_flex=flex,
+        reached=reached,
+        windows=windows,
+        waypoint_reached=ok,
     )
 
 

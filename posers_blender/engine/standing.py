@@ -11,17 +11,19 @@ angles, rates, amplitudes, arm mode) and this module makes the clip:
    support foot, breathing on the thoracic bones, sway, gaze (eyes, head, neck,
    chest shares), arms and hands, and leg IK that keeps both feet planted.
 
-Arms: each gesture or held pose is a *layer*: a contact point of the hand
-(fingertips, palm, knuckles), a goal on the body (lips, chin, neck, hip, the
-other arm) tracked per frame, a designed hand orientation and an elbow pole.
-Its goal is solved by two-bone IK (wrist kept in everyday ranges, contact
-re-aimed), and the layers are blended in joint space, in time order, with
-minimum-jerk envelopes: the upper arm first, the elbow ``elbow_lag`` later,
-the hand and fingers after (proximal to distal), the clavicle leading and the
-pelvis shifting before the hand leaves (APA). Joint-space blending gives
-curved hand paths with the elbow kept low; at full weight a layer is its IK
-solution, so holds touch exactly. A gesture the avatar cannot reach is skipped
-(no marker).
+Arms: every hand movement is a reach (:mod:`posers_blender.engine.reach`, the
+same primitive smoking uses). :func:`plan_arms` turns the gesture schedule into
+one :class:`~posers_blender.engine.reach.ReachPlan` per arm (one ``Move`` per
+transport: out to the target with its speed peak at 0.43 T, a contact hold,
+back home; held poses such as hands on hips or the fist at the chin are the
+arm's home, entered and left by a move). Each waypoint is a contact point of
+the hand (fingertips, palm, knuckles) on a body target tracked per frame (lips,
+chin, neck, hip, the other arm), a designed hand orientation and an elbow pole
+low and out; rubs and wringing are strokes of the held waypoint. The solver
+gives the shoulder -> elbow -> wrist cascade, curved paths, overshoot and
+settle; the clavicle leads, the fingers follow, and the pelvis shifts before
+the hand leaves (APA, :func:`reach.anticipation`). A gesture the avatar cannot
+reach is dropped (no marker).
 
 Gestures are not states: envelopes compose, so they overlap with breathing and
 with each other. A sigh can start a gesture or a postural fidget
@@ -36,16 +38,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .. import humanoid as hm
-from . import ik, quat
+from . import ik, quat, reach
 from .breathing import BreathTrack, breath_track
 from .curves import bump, minimum_jerk
 from .face import blink_times, blink_track
 from .gaze import GazeStyle, Glance, gaze_blinks, gaze_tracks, plan_glances
 from .noise import noise_track, renewal_times
-from .program import HINGE_AXES, HINGE_LIMITS, Context, Tracks
+from .program import HINGE_AXES, Context, Tracks
 from .skeleton import Skeleton
 from .springs import damp_track
 
@@ -164,8 +166,8 @@ class StandingStyle:
     sigh_gesture: float = 0.4  # chance that a sigh starts a fidget or gesture
     # proximal-to-distal lags (facts §4: 20-60 ms per joint [E]) and the anticipatory shift (APA)
     shoulder_lead: float = 0.03
-    elbow_lag: float = 0.04
-    wrist_lag: float = 0.08
+    elbow_lag: float = 0.07
+    wrist_lag: float = 0.12
     finger_lag: float = 0.12
     apa_lead: float = 0.05  # facts §4: pelvis shift 30-80 ms before the hand leaves
     apa_amp: float = 0.005  # facts §4: 2-10 mm [E]
@@ -336,58 +338,22 @@ def wander(rng: np.random.Generator, t: Array, f0: float, channels: int = 1) -> 
     return np.stack([broadband(rng, t, f0 / 3.0, 3.0 * f0, 0.5, n=6) for _ in range(channels)], axis=1)
 
 
-def _strokes(rng: np.random.Generator, t: Array, t0: float, t1: float, n: int) -> Array:
-    """Irregular back-and-forth in [-1, 1] between ``t0`` and ``t1``: ``n`` minimum-jerk strokes of random length."""
-    out = np.zeros_like(t)
-    if n <= 0 or t1 <= t0:
-        return out
-    cuts = np.sort(rng.uniform(t0, t1, size=max(n - 1, 0)))
-    edges = np.concatenate([[t0], cuts, [t1]])
-    prev = 0.0
-    for i in range(n):
-        target = (1.0 if i % 2 == 0 else -1.0) * rng.uniform(0.5, 1.0) if i < n - 1 else 0.0
-        out += (target - prev) * minimum_jerk((t - edges[i]) / max(edges[i + 1] - edges[i], 0.15))
-        prev = target
-    return out
-
-
-def _reach_profile(t: Array, g: Gesture, delay: float = 0.0) -> Array:
-    """0 -> 1 -> 0 envelope of a gesture; the rise peaks its speed at ~0.45 T (facts §4: 0.40-0.45 for the face)."""
-    u_up = np.clip((t - g.t - delay) / g.rise, 0.0, 1.0) ** 0.88
-    u_dn = np.clip((t - g.t - delay - g.rise - g.hold) / g.fall, 0.0, 1.0)
-    return minimum_jerk(u_up) - minimum_jerk(u_dn)
-
-
 def _point(grot: Array, gpos: Array, bone: str, offset: Array) -> Array:
     j = hm.INDEX[bone]
     return gpos[:, j] + quat.rotate(grot[:, j], offset)
 
 
-def _delayed(t: Array, x: Array, lag: float) -> Array:
-    """``x(t - lag)`` by linear interpolation (held at the first value); ``x`` is ``[F]`` or ``[F, k]``."""
-    if lag <= 0:
-        return x
-    if x.ndim == 1:
-        return np.interp(t - lag, t, x)
-    return np.stack([np.interp(t - lag, t, x[:, k]) for k in range(x.shape[1])], axis=1)
-
-
-def _hinge_angle(q: Array, axis: Array) -> Array:
-    """Signed rotation angle (rad) of hinge rotations ``q [F, 4]`` about ``axis``."""
-    # an explicit sum, not a BLAS matmul: BLAS kernels may round differently with memory alignment,
-    # and the same seed must give bit-identical clips within one process too
-    return 2.0 * np.arctan2(np.sum(q[:, 1:] * axis, axis=-1), q[:, 0])
-
-
 @dataclass
 class BuildResult:
-    """The tracks plus what tests and markers need: schedule, weight track, per-arm gesture activity."""
+    """The tracks plus what tests and markers need: schedule, weight track, per-arm gesture activity, feet, and
+    the arms' reach plans (move windows for path tests)."""
 
     tracks: Tracks
     schedule: Schedule
     weight: Array
     arm_activity: dict[str, Array]
     feet: dict[str, Array] = field(default_factory=dict)
+    arm_plans: dict[str, ArmPlan] = field(default_factory=dict)  # each arm's reach timing as made
 
 
 def _settle_hips(tr: Tracks, ankles: dict[str, Array], support_knee_deg: float, soft_m: float = 0.002) -> None:
@@ -490,15 +456,29 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
             if 0 <= start + per * ti_frac < ctx.duration:
                 ctx.mark("exhale", start + per * ti_frac)
 
-    # anticipatory postural adjustment before each arm gesture (facts §4 APA): back and away from the arm
+    # anticipatory postural adjustment before each arm gesture (facts §4 APA): back and away from the arm,
+    # held as a counterbalance while the hand is away from its home pose, from the arms' reach timing
+    arm_plans = plan_arms(sched, style, ctx.duration)
     apa = np.zeros((n, 3))
     lean_fwd = np.zeros(n)
-    for g in sched.gestures:
-        s = 1.0 if g.side == "left" else -1.0
-        env = bump(t, g.t - style.apa_lead, 0.3, g.rise + g.hold, g.fall)
-        a = style.apa_amp * scale * style.gesture_weight
-        apa += env[:, None] * np.array([-0.6 * s * a, 0.0, -0.8 * a])
-        lean_fwd += env * 1.5 * style.gesture_weight
+    for ap_ in arm_plans.values():
+        s = 1.0 if ap_.side == "left" else -1.0
+        if not ap_.reaches():
+            continue
+        apa += reach.anticipation(
+            t,
+            ap_.reach_plan(),
+            {},
+            amplitude=style.apa_amp * scale * style.gesture_weight,
+            lead=style.apa_lead,
+            rise=0.3,
+            persistent=True,
+            direction=np.array([-0.6 * s, 0.0, -0.8]),
+            home=(ap_.home, "rest"),
+            onset_frac=0.05,  # facts §4's 30-80 ms lead is measured against the hand's visible onset
+        )
+        away = reach.approach_weight(t, ap_.plan, ap_.reaches(), delay=-style.apa_lead)
+        lean_fwd = np.maximum(lean_fwd, away * 1.5 * style.gesture_weight)
     shift_m = 0.022 * scale  # facts §1: ML weight-shift amplitude 22 mm
     hips = np.zeros((n, 3))
     hips[:, 0] = ml + shift_m * weight + apa[:, 0]
@@ -575,11 +555,11 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     _settle_hips(tr, feet, style.support_knee)
 
     # ---- arms ----------------------------------------------------------------------------------------------
-    activity = _arms(ctx, tr, style, sched, rr, rngs["fingers"], markers, scale, dt)
+    activity, arm_plans = _arms(ctx, tr, style, sched, arm_plans, apa, rr, rngs["fingers"], markers, scale, dt)
     if markers and style.arm_mode == "chin":
         # every 10 s while the fist holds the chin undisturbed: 'chin_hold' and the suite's 'touch:chin' (its
         # 'hand-contact' check measures the closest hand point, the fist's 'Knuckles' landmark among them)
-        busy = [(g.t - 0.3, g.end + 0.3) for g in sched.gestures if g.side == style.support_side]
+        busy = [(a - 0.3, b + 0.3) for a, b in arm_plans[style.support_side].busy()]
         for tt in np.arange(style.enter + 0.5, ctx.duration - style.leave - 0.5, 10.0):
             if not any(a <= tt <= b for a, b in busy):
                 ctx.mark("chin_hold", float(tt))
@@ -592,7 +572,7 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
         toe_out = rot(Y, s * style.toe_out)
         pole = knee + quat.rotate(toe_out, np.array([0.0, 0.0, 0.5]))
         tr.solve_limb(f"{side}Leg", foot, pole, end_grot=toe_out)
-    return BuildResult(tr, sched, weight, activity, feet=feet)
+    return BuildResult(tr, sched, weight, activity, feet=feet, arm_plans=arm_plans)
 
 
 # -- arms ---------------------------------------------------------------------------------------------------------
@@ -635,43 +615,188 @@ def contact_local(sk: Skeleton, side: str, kind: str, curl: float) -> Array:
     return quat.rotate(quat.conj(grot[0, jh]), p - gpos[0, jh])
 
 
-def hand_frame(side: str, fingers: Array, palm: Array) -> Array:
-    """World hand rotation(s) ``[..., 4]`` that point the fingers along ``fingers`` and the palm along ``palm``.
+# -- arm timing: every hand transport is one reach Move (engine/reach.py) -----------------------------------------
 
-    In the T-pose the hand's fingers run along ±X (left +X) and the palm faces -Y.
-    """
-    s = 1.0 if side == "left" else -1.0
-    f = np.asarray(fingers, dtype=np.float64)
-    f = f / np.linalg.norm(f, axis=-1, keepdims=True)
-    n = np.asarray(palm, dtype=np.float64)
-    n = n - np.sum(n * f, axis=-1, keepdims=True) * f
-    n = n / np.maximum(np.linalg.norm(n, axis=-1, keepdims=True), 1e-9)
-    xi = s * f  # image of local +X
-    yi = -n  # image of local +Y (palm normal is -Y)
-    zi = np.cross(xi, yi)
-    m = np.stack([xi, yi, zi], axis=-1)
-    return quat.normalize(quat.from_matrix(m))
+#: Speed-peak position of a transport's shoulder progress toward a body target and back. The elbow and wrist
+#: run 70-120 ms behind it, so the hand's measured speed peak lands at ~0.4-0.55 T (facts §4: 0.40-0.45 T
+#: toward the face; the reach tests accept one peak in 0.35-0.60).
+PEAK_TOWARD = 0.43
+PEAK_AWAY = 0.47
+#: Sideways arc of the hand's path (fraction of the chord) on top of the arc the elbow's delayed progress
+#: makes; hint forward and a little out, so a hand rising from the side passes in front of the trunk [E].
+CURVATURE = 0.12
+#: Arrival follow-through along the body surface (issue 7: 2-10 mm, settled within 0.3 s).
+OVERSHOOT = 0.004
+MIN_HOLD = 0.5  # s; a gesture squeezed to a shorter contact is dropped
 
 
 @dataclass
-class _Layer:
-    """One pull on a hand.
+class ArmPlan:
+    """One arm's reach schedule, drawn from the gesture schedule without posing anything.
 
-    ``env [F]`` 0..1; ``goal [F, 3]`` where the contact point should be; ``contact [3]`` that point in the hand
-    frame; ``pole [F, 3]`` elbow direction point; ``hand [F, 4]`` world hand rotation; ``curl`` finger flexion
-    (deg); ``bulge [F, 3]`` mid-path offset so the hand path arcs (facts §4 curved paths).
+    ``home``: the waypoint the hand rests at (``rest`` = hanging, or a held pose: ``hips``, ``contract``,
+    ``chin``, ``support``); ``plan``: the :class:`~posers_blender.engine.reach.ReachPlan` whose waypoints are
+    ``rest``, the home pose and ``g<i>`` for gesture ``i`` of the schedule; ``gestures``: ``{waypoint:
+    (gesture, onset s, hold s)}`` of the gestures this arm makes; ``rubs``: ``(index, gesture)`` made in place
+    at home (a chin rub while the fist holds the chin).
     """
 
-    env: Array
-    goal: Array
-    contact: Array
-    pole: Array
-    hand: Array
-    curl: float
-    kind: str
-    bulge: Array | None = None
-    start: float = 0.0  # gesture onset (s), for its marker
-    done: bool = False  # set by _solve_arm when the avatar could make it
+    side: str
+    home: str
+    plan: reach.ReachPlan
+    gestures: dict[str, tuple[Gesture, float, float]]
+    rubs: list[tuple[int, Gesture]]
+
+    def reaches(self) -> list[str]:
+        """Waypoints of the gestures that are arm reaches: all but hand wringing, a hand and forearm activity in
+        front of the belly that needs no anticipatory shift or clavicle lead."""
+        return [k for k, (g, _, _) in self.gestures.items() if g.kind != "hand_wring"]
+
+    def reach_plan(self) -> reach.ReachPlan:
+        """``plan`` without the moves into and back from non-reach gestures (for anticipation timing)."""
+        skip = set(self.gestures) - set(self.reaches())
+        moves: list[reach.Move] = []
+        prev = self.plan.initial
+        for m in self.plan.moves:
+            if m.to not in skip and not (prev in skip and m.to == self.home):
+                moves.append(m)
+            prev = m.to
+        return reach.ReachPlan(self.side, self.plan.initial, tuple(moves))
+
+    def busy(self) -> list[tuple[float, float]]:
+        """(start, end) times (s) when the hand is away from home or rubbing."""
+        out = [(on, on + g.rise + hold + g.fall) for g, on, hold in self.gestures.values()]
+        return sorted(out + [(g.t, g.end) for _, g in self.rubs])
+
+
+@dataclass
+class _ArmTimeline:
+    side: str
+    home: str
+    style: StandingStyle
+    moves: list[reach.Move]
+    free: float  # when the hand is home and free for the next gesture (s)
+    limit: float  # every gesture must be home by then (the transition out of a held pose)
+    pending: str | None = None  # the last gesture's waypoint while its return move is the last move
+
+    def move(self, start: float, dur: float, to: str, kind: str) -> reach.Move:
+        toward = to != "rest"  # to a body target (a gesture or a held pose), not back to hanging
+        up = (0.0, 0.0, 1.0) if kind in ("chin", "chin_rub") else (0.0, 1.0, 0.0)
+        s = 1.0 if self.side == "left" else -1.0
+        return reach.Move(
+            start,
+            dur,
+            to,
+            peak_at=PEAK_TOWARD if toward else PEAK_AWAY,
+            curvature=CURVATURE,
+            bulge=(0.3 * s, 0.0, 1.0),
+            # none into the hanging pose: the arm is nearly straight there, an overshoot would lock the elbow
+            overshoot=0.0 if to == "rest" else OVERSHOOT,
+            overshoot_dir=up if to != "rest" else None,
+            elbow_delay=self.style.elbow_lag,
+            wrist_delay=self.style.wrist_lag,
+            elbow_by_angle=True,
+        )
+
+    def slot(self, t: float) -> tuple[float, bool]:
+        """Earliest onset >= ``t`` and whether it goes straight on from the pending gesture (cutting its hold)."""
+        if self.pending is not None and len(self.moves) >= 2:
+            s0 = max(t, self.moves[-2].end)
+            if s0 < self.moves[-1].start - 1e-9:
+                return s0, True
+        return max(t, self.free), False
+
+    def fits(self, start: float, g: Gesture) -> float:
+        """The hold (s) a gesture starting at ``start`` gets before ``limit``; < MIN_HOLD if it does not fit."""
+        return min(g.hold, self.limit - start - g.rise - g.fall)
+
+    def add(self, name: str, g: Gesture, start: float, chained: bool, hold: float) -> None:
+        if chained:
+            self.moves.pop()  # the previous gesture's return: the hand goes straight on to this one
+        self.moves.append(self.move(start, g.rise, name, g.kind))
+        back = start + g.rise + hold
+        self.moves.append(self.move(back, g.fall, self.home, g.kind))
+        self.free = back + g.fall
+        self.pending = name
+
+
+def _home(style: StandingStyle, side: str) -> str:
+    if style.arm_mode in ("hips", "contract"):
+        return style.arm_mode
+    if style.arm_mode == "chin":
+        return "chin" if side == style.support_side else "support"
+    return "rest"
+
+
+def plan_arms(
+    sched: Schedule, style: StandingStyle, duration: float, skip: frozenset[int] = frozenset()
+) -> dict[str, ArmPlan]:
+    """Both arms' reach schedules for ``sched`` (gesture indices in ``skip`` left out); no posing.
+
+    A gesture is one reach out (``rise`` s, speed peak at 0.43 T), a contact ``hold`` and one reach home
+    (``fall`` s). When the next gesture of the same hand starts while the hand is still at the previous
+    target, the hand goes straight on (the previous hold is cut short); when it starts while the hand is on
+    its way home, it waits until the hand is home. Hand wringing moves both hands together. A chin rub of
+    the hand that holds the chin is made in place (a rub of the held waypoint, no transport).
+    """
+    lines: dict[str, _ArmTimeline] = {}
+    for side, _ in SIDES:
+        home = _home(style, side)
+        moves: list[reach.Move] = []
+        enter = max(style.enter, 0.3) if style.enter > 0 and home != "rest" else 0.0
+        limit = duration - max(style.leave, 0.3) if style.leave > 0 and home != "rest" else np.inf
+        line = _ArmTimeline(side, home, style, moves, enter, float(limit))
+        if enter:
+            moves.append(line.move(0.0, enter, home, "chin" if home == "chin" else home))
+        lines[side] = line
+    gestures: dict[str, dict[str, tuple[Gesture, float, float]]] = {"left": {}, "right": {}}
+    rubs: dict[str, list[tuple[int, Gesture]]] = {"left": [], "right": []}
+    for i, g in enumerate(sched.gestures if style.gesture_weight > 0 else []):
+        if i in skip:
+            continue
+        name = f"g{i}"
+        sides = [sd for sd, _ in SIDES] if g.kind == "hand_wring" else [g.side]
+        if g.kind == "chin_rub" and lines[g.side].home == "chin":
+            line = lines[g.side]
+            if line.pending is None or line.free <= g.t:
+                if g.t >= line.free and g.end <= line.limit:
+                    rubs[g.side].append((i, g))
+                    line.free = g.end
+                    line.pending = None
+            continue
+        # a common onset for every hand the gesture uses
+        start = g.t
+        for _ in range(4):
+            slots = [lines[sd].slot(start) for sd in sides]
+            nxt = max(sl[0] for sl in slots)
+            if nxt == start:
+                break
+            start = nxt
+        slots = [lines[sd].slot(start) for sd in sides]
+        if any(abs(sl[0] - start) > 1e-9 for sl in slots):
+            continue
+        hold = min(lines[sd].fits(start, g) for sd in sides)
+        if hold < MIN_HOLD:
+            continue
+        for sd, (_, chained) in zip(sides, slots):
+            lines[sd].add(name, g, start, chained, hold)
+            gestures[sd][name] = (g, start, hold)
+    out: dict[str, ArmPlan] = {}
+    for side, line in lines.items():
+        if np.isfinite(line.limit):
+            line.moves.append(line.move(line.limit, max(style.leave, 0.3), "rest", "rest"))
+        initial = "rest" if style.enter > 0 and line.home != "rest" else line.home
+        # the real hold of each gesture: from arrival to the next move (a chained gesture's hold was cut)
+        kept = {}
+        for k, m in enumerate(line.moves):
+            if m.to in gestures[side]:
+                g, on, _ = gestures[side][m.to]
+                kept[m.to] = (g, on, line.moves[k + 1].start - m.end)
+        out[side] = ArmPlan(side, line.home, reach.ReachPlan(side, initial, tuple(line.moves)), kept, rubs[side])
+    return out
+
+
+# -- arms: poses on the body, reached with engine/reach.py ---------------------------------------------------------
 
 
 def _arms(
@@ -679,18 +804,32 @@ def _arms(
     tr: Tracks,
     style: StandingStyle,
     sched: Schedule,
+    plans: dict[str, ArmPlan],
+    apa: Array,
     rng: np.random.Generator,
     finger_rng: np.random.Generator,
     markers: bool,
     scale: float,
     dt: float,
-) -> dict[str, Array]:
+) -> tuple[dict[str, Array], dict[str, ArmPlan]]:
+    """Pose both arms: the hanging pose, then every held pose and gesture as reach waypoints on the body.
+
+    Each waypoint is a contact point of the hand (fingertips, palm, knuckles) on a body target tracked per
+    frame (lips, chin, neck, hip, the other arm), a designed hand orientation and an elbow pole low and out;
+    :func:`reach.solve_reach` carries the hand between them (one speed peak per transport, shoulder ->
+    elbow -> wrist cascade, overshoot and settle), the clavicle leading by ``shoulder_lead`` and the fingers
+    following ``finger_lag`` behind. A gesture this avatar's arm cannot reach is dropped (no marker) and the
+    timing re-planned. Returns each arm's activity (0 at the hanging rest, 1 away) and the plans used.
+    """
     sk = tr.skeleton
     t = ctx.times
     n = len(t)
-    # relaxed hanging arms define the base hand positions (FK, before any IK)
+    # relaxed hanging arms: the base pose (FK, before any IK) and the ``rest`` waypoint
     hang = 90.0 - style.arm_hang
-    lag = (tr.hips_offset - damp_track(tr.hips_offset, 0.25, dt)) / max(
+    # the hanging arms lag the trunk's sway (follow-through), not the deliberate APA shift before a gesture:
+    # that would swing the hand just before it sets off (a second speed peak)
+    body = tr.hips_offset - apa
+    lag = (body - damp_track(body, 0.25, dt)) / max(
         sk.bone_length("leftUpperArm") + sk.bone_length("leftLowerArm"), 0.1
     )
     base_curl = {}
@@ -702,11 +841,54 @@ def _arms(
         tr.set(f"{side}Hand", rot(Z, -s * 6.0))
         base_curl[side] = style.finger_curl + wander(finger_rng, t, 0.15)[:, 0] * 3.0
         _finger_pose(tr, side, base_curl[side], np.full(n, style.finger_curl))
-    grot, gpos = tr.fk()
     sw = style.gesture_weight
-    layers: dict[str, list[_Layer]] = {"left": [], "right": []}
-    hips_g, chest_g = grot[:, hm.INDEX["hips"]], grot[:, hm.INDEX["upperChest"]]
-    head_g = grot[:, hm.INDEX["head"]]
+    # rubbing strokes, one draw per gesture in schedule order (kept for every re-plan)
+    rub = {
+        i: reach.strokes(rng, t, g.t + g.rise, g.t + g.rise + g.hold, g.strokes) for i, g in enumerate(sched.gestures)
+    }
+    base_lrot = tr.lrot.copy()
+    skip: set[int] = set()
+    for _ in range(4):
+        tr.lrot[:] = base_lrot
+        failed = _pose_arms(tr, t, style, sched, plans, rub, base_curl, scale, sw)
+        if not failed:
+            break
+        skip |= failed
+        plans = plan_arms(sched, style, ctx.duration, frozenset(skip))
+    activity = {
+        side: 1.0 - reach.approach_weight(t, plans[side].plan, ["rest"], delay=-style.shoulder_lead)
+        for side, _ in SIDES
+    }
+    if markers:  # only the gestures this avatar made; a two-handed one marks once
+        done = {(on, g.kind) for ap_ in plans.values() for g, on, _ in ap_.gestures.values()}
+        done |= {(g.t, g.kind) for ap_ in plans.values() for _, g in ap_.rubs}
+        for start, kind in sorted(done):
+            ctx.mark(kind, start)
+    return activity, plans
+
+
+def _pose_arms(
+    tr: Tracks,
+    t: Array,
+    style: StandingStyle,
+    sched: Schedule,
+    plans: dict[str, ArmPlan],
+    rub: dict[int, Array],
+    base_curl: dict[str, Array],
+    scale: float,
+    weight: float,
+) -> set[int]:
+    """Solve both arms along ``plans`` on ``tr`` (arms in the hanging pose); returns the indices of gestures
+    whose target the arm could not reach (empty when every reach landed)."""
+    sk = tr.skeleton
+    # the clavicle leads each gesture (facts §4 proximal -> distal); held poses leave it
+    for side, s in SIDES:
+        ap_ = plans[side]
+        if ap_.reaches():
+            moving = reach.approach_weight(t, ap_.plan, ap_.reaches(), delay=-style.shoulder_lead)
+            tr.rotate(f"{side}Shoulder", rot(Z, s * 4.0 * moving))
+    grot, gpos = tr.fk()
+    hips_g, chest_g, head_g = (grot[:, hm.INDEX[b]] for b in ("hips", "upperChest", "head"))
     hips_p = gpos[:, hm.INDEX["hips"]]
 
     def body(frame_rot: Array, origin: Array, off: tuple[float, float, float]) -> Array:
@@ -715,284 +897,192 @@ def _arms(
     def hand(
         side: str, frame_rot: Array, fingers: tuple[float, float, float], palm: tuple[float, float, float]
     ) -> Array:
-        return hand_frame(side, quat.rotate(frame_rot, np.asarray(fingers)), quat.rotate(frame_rot, np.asarray(palm)))
-
-    def contact(side: str, kind: str, curl: float) -> Array:
-        return contact_local(sk, side, kind, curl)
-
-    base: dict[str, _Layer] = {}
-    for side, s in SIDES:
-        # the pole sits well behind the hanging elbow so the swivel stays well conditioned
-        pole = gpos[:, hm.INDEX[f"{side}LowerArm"]] + quat.rotate(chest_g, np.array([s * 0.08, 0.0, -0.3]))
-        base[side] = _Layer(
-            np.ones(n),
-            gpos[:, hm.INDEX[f"{side}Hand"]],
-            np.zeros(3),
-            pole,
-            grot[:, hm.INDEX[f"{side}Hand"]],
-            style.finger_curl,
-            "rest",
+        return reach.hand_rotation(
+            quat.rotate(frame_rot, np.asarray(fingers)), quat.rotate(frame_rot, np.asarray(palm)), side
         )
 
-    # ---- held arm poses (hands on hips, contracted, hand at the chin), with optional transitions in/out ----
-    hold_env = _hold_envelope(t, style, ctx.duration)
+    def pole(frame_rot: Array, off: tuple[float, float, float]) -> Array:
+        """Elbow pole: a world direction from the shoulder, given in a body frame (low and out)."""
+        return quat.rotate(frame_rot, np.asarray(off, dtype=np.float64))
+
+    def wp(goal: Array, side: str, contact: str, curl: float, hrot: Array, pl: Array) -> tuple[reach.Waypoint, float]:
+        return reach.Waypoint(goal, hrot, pl, effector=contact_local(sk, side, contact, curl)), curl
+
     shoulder = {side: gpos[:, hm.INDEX[f"{side}UpperArm"]] for side, _ in SIDES}
-    chin_side = style.support_side
-    for side, s in SIDES:
-        bulge = quat.rotate(chest_g, np.array([s * 0.05, 0.0, 0.06]) * scale)
-        if style.arm_mode == "hips":
-            # palm on the iliac crest, fingers forward and down, elbow out and back (facts §7 pride display)
-            goal = body(hips_g, hips_p, (s * 0.125, 0.06, 0.01))
-            pole = body(chest_g, shoulder[side], (s * 0.5, -0.2, -0.12))
-            hrot = hand(side, hips_g, (0.0, -0.45, 0.9), (-s, 0.0, 0.0))
-            layers[side].append(_Layer(hold_env, goal, contact(side, "palm", 25.0), pole, hrot, 25.0, "hips", bulge))
-        elif style.arm_mode == "contract":
-            # elbows in against the trunk, forearms forward, hands close in front of the belly (facts §7)
-            goal = body(hips_g, hips_p, (s * 0.05, 0.13, 0.21))
-            pole = body(hips_g, hips_p, (s * 0.15, 0.14, 0.0))  # the elbow itself: at the side of the trunk
-            hrot = hand(side, hips_g, (-s * 0.6, -0.2, 0.75), (-s * 0.7, -0.6, 0.0))
-            layers[side].append(
-                _Layer(hold_env, goal, contact(side, "palm", 35.0), pole, hrot, 35.0, "contract", bulge)
-            )
-    if style.arm_mode == "chin":
-        s = 1.0 if chin_side == "left" else -1.0
-        chin = sk.landmark_positions("chin", grot, gpos)
-        # elbow down and a little out: never parallel to the hand path, so the swivel stays well conditioned
-        pole = body(chest_g, shoulder[chin_side], (s * 0.25, -0.4, 0.1))
-        hrot = hand(chin_side, head_g, (-s * 0.2, 0.85, 0.35), (0.0, -0.2, -1.0))
-        layers[chin_side].append(
-            _Layer(
-                hold_env,
-                chin,
-                contact(chin_side, "knuckles", 80.0),
-                pole,
-                hrot,
-                80.0,
-                "chin",
-                quat.rotate(chest_g, np.array([s * 0.04, -0.02, 0.14]) * scale),
-            )
-        )
-    # ---- gesture layers ------------------------------------------------------------------------------------
-    for g in sched.gestures:
-        s = 1.0 if g.side == "left" else -1.0
-        other = "right" if g.side == "left" else "left"
-        env = _reach_profile(t, g) * sw
-        hold_t0 = g.t + g.rise
-        strokes = _strokes(rng, t, hold_t0, hold_t0 + g.hold, g.strokes)
-        bulge = quat.rotate(chest_g, np.array([s * 0.04, -0.03, 0.09]) * scale)
-        if g.kind == "face_touch":
-            # fingertips to the mouth, nose, cheek or jaw (facts §6: mouth 36%, nose 31%, eyes 27%)
-            lips = sk.landmark_positions("lips", grot, gpos)
-            spot = [(0.0, -0.004, 0.012), (0.0, 0.03, 0.02), (s * 0.045, 0.02, -0.01), (s * 0.03, -0.03, -0.005)]
-            goal = lips + quat.rotate(head_g, np.array(spot[g.site]) * scale)
-            pole = body(chest_g, shoulder[g.side], (s * 0.25, -0.4, 0.0))
-            hrot = hand(g.side, head_g, (-s * 0.35, 0.85, -0.3), (0.0, 0.0, -1.0))
-            lay = _Layer(env, goal, contact(g.side, "fingers", 20.0), pole, hrot, 20.0, g.kind, bulge)
-        elif g.kind == "neck_touch":
-            # fingertips to the front of the neck / suprasternal notch, the common pacifying neck touch; a
-            # hand on the nape or the same-side neck needs shoulder rotations past the ROM on some avatars
-            neck = gpos[:, hm.INDEX["neck"]]
-            goal = neck + quat.rotate(chest_g, np.array([s * 0.01, -0.01, 0.055]) * scale)
-            goal = goal + quat.rotate(chest_g, np.array([0.012, 0.008, 0.0]) * scale) * strokes[:, None]
-            pole = body(chest_g, shoulder[g.side], (s * 0.3, -0.4, 0.05))
-            hrot = hand(g.side, chest_g, (-s * 0.55, 0.75, 0.1), (0.0, 0.0, -1.0))
-            lay = _Layer(env, goal, contact(g.side, "fingers", 25.0), pole, hrot, 25.0, g.kind, bulge)
-        elif g.kind == "arm_rub":
-            up = gpos[:, hm.INDEX[f"{other}UpperArm"]]
-            lo = gpos[:, hm.INDEX[f"{other}LowerArm"]]
-            goal = up + 0.55 * (lo - up) + quat.rotate(chest_g, np.array([0.0, 0.0, 0.045]) * scale)
-            goal = goal + 0.2 * (lo - up) * strokes[:, None]
-            pole = body(chest_g, shoulder[g.side], (s * 0.15, -0.4, 0.0))
-            hrot = hand(g.side, chest_g, (-s * 0.5, -0.3, -0.8), (-s * 0.5, 0.0, -0.8))
-            lay = _Layer(env, goal, contact(g.side, "palm", 25.0), pole, hrot, 25.0, g.kind, bulge)
-        elif g.kind == "hand_wring":
-            centre = body(hips_g, hips_p, (0.0, 0.1, 0.2))
-            for hand_side, hs in SIDES:
-                off = quat.rotate(hips_g, np.array([hs * 0.03, 0.0, 0.0]) * scale)
-                ring = quat.rotate(hips_g, np.array([0.0, 0.015, 0.012]) * scale) * (hs * strokes)[:, None]
-                pole_h = body(chest_g, shoulder[hand_side], (hs * 0.2, -0.4, -0.1))
-                hrot = hand(hand_side, hips_g, (-hs * 0.35, 0.35, 0.85), (-hs, 0.0, 0.0))
-                layers[hand_side].append(
-                    _Layer(
-                        env,
-                        centre + off + ring,
-                        contact(hand_side, "palm", 40.0),
-                        pole_h,
-                        hrot,
-                        40.0,
-                        g.kind,
-                        quat.rotate(chest_g, np.array([hs * 0.04, 0.0, 0.06]) * scale),
-                    )
-                )
-                layers[hand_side][-1].start = g.t
-            continue
-        elif g.kind == "hip_touch":
-            goal = body(hips_g, hips_p, (s * 0.125, 0.06, 0.01))
-            pole = body(chest_g, shoulder[g.side], (s * 0.5, -0.2, -0.12))
-            hrot = hand(g.side, hips_g, (0.0, -0.45, 0.9), (-s, 0.0, 0.0))
-            lay = _Layer(env, goal, contact(g.side, "palm", 25.0), pole, hrot, 25.0, g.kind, bulge)
-        elif g.kind == "chin_rub":
-            chin = sk.landmark_positions("chin", grot, gpos)
-            goal = chin + quat.rotate(head_g, np.array([0.012, 0.0, 0.0]) * scale) * strokes[:, None]
-            pole = body(chest_g, shoulder[g.side], (s * 0.1, -0.45, 0.05))
-            hrot = hand(g.side, head_g, (-s * 0.2, 0.85, 0.35), (0.0, -0.2, -1.0))
-            lay = _Layer(env, goal, contact(g.side, "knuckles", 80.0), pole, hrot, 80.0, g.kind, bulge * 0.2)
-        elif g.kind == "hand_change":
-            # fingers along the cheek, the "thinker's" other hold [E]
-            lips = sk.landmark_positions("lips", grot, gpos)
-            goal = lips + quat.rotate(head_g, np.array([s * 0.045, 0.03, -0.02]) * scale)
-            pole = body(chest_g, shoulder[g.side], (s * 0.1, -0.45, 0.05))
-            hrot = hand(g.side, head_g, (-s * 0.15, 0.95, -0.1), (-s, 0.0, -0.3))
-            lay = _Layer(env, goal, contact(g.side, "fingers", 30.0), pole, hrot, 30.0, g.kind, bulge * 0.5)
-        else:
-            continue
-        lay.start = g.t
-        layers[g.side].append(lay)
-
-    activity: dict[str, Array] = {}
-    order = [chin_side, "left" if chin_side == "right" else "right"] if style.arm_mode == "chin" else ["left", "right"]
+    failed: set[int] = set()
+    order = [style.support_side, "left" if style.support_side == "right" else "right"]
+    if style.arm_mode != "chin":
+        order = ["left", "right"]
     for side in order:
         s = 1.0 if side == "left" else -1.0
-        if style.arm_mode == "chin" and side != chin_side:
-            # the other hand cups the supporting elbow from below, palm up (contemplative lean) [E]
-            grot2, gpos2 = tr.fk()
-            elbow = gpos2[:, hm.INDEX[f"{chin_side}LowerArm"]]
-            goal = elbow + quat.rotate(chest_g, np.array([0.0, -0.03, 0.0]) * scale)
-            pole = body(chest_g, shoulder[side], (s * 0.25, -0.4, -0.1))
-            hrot = hand(side, chest_g, (-s, 0.0, 0.15), (0.0, 1.0, 0.0))
-            layers[side].insert(
-                0,
-                _Layer(
-                    hold_env,
-                    goal,
-                    contact(side, "palm", 35.0),
-                    pole,
-                    hrot,
-                    35.0,
-                    "support",
-                    quat.rotate(chest_g, np.array([s * 0.05, 0.0, 0.08]) * scale),
-                ),
+        other = "right" if side == "left" else "left"
+        ap_ = plans[side]
+        if not ap_.plan.moves and ap_.plan.initial == "rest":  # hanging all clip: the base pose as it is
+            curl = base_curl[side]
+            _finger_pose(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
+            continue
+        grot, gpos = tr.fk()
+        jh = hm.INDEX[f"{side}Hand"]
+        elbow = gpos[:, hm.INDEX[f"{side}LowerArm"]]
+        # ``rest``: the hanging hand as posed; its pole is the elbow's own offset from the shoulder-wrist line,
+        # so the IK gives the hanging arm back exactly (the hinge keeps the elbow bent, the offset never vanishes)
+        e = elbow - shoulder[side]
+        d = gpos[:, jh] - shoulder[side]
+        d = d / np.linalg.norm(d, axis=1, keepdims=True)
+        rest_pole = e - np.sum(e * d, axis=1, keepdims=True) * d
+        wps: dict[str, reach.Waypoint] = {"rest": reach.Waypoint(gpos[:, jh], grot[:, jh], rest_pole)}
+        curls: dict[str, ArrayLike] = {"rest": base_curl[side]}
+        home = ap_.home
+        if home == "hips":
+            # palm on the iliac crest, fingers forward and down, elbow out and back (facts §7 pride display)
+            wps[home], curls[home] = wp(
+                body(hips_g, hips_p, (s * 0.125, 0.06, 0.01)),
+                side,
+                "palm",
+                25.0,
+                hand(side, hips_g, (0.0, -0.45, 0.9), (-s, 0.0, 0.0)),
+                pole(chest_g, (s * 0.5, -0.2, -0.12)),
             )
-        activity[side] = _solve_arm(tr, side, base[side], layers[side], style, t, base_curl[side])
-    if markers:  # only the gestures this avatar could make (see _solve_arm); a two-handed one marks once
-        done = sorted({(lay.start, lay.kind) for side in layers for lay in layers[side] if lay.done})
-        for start, kind in done:
-            ctx.mark(kind, start)
-    return activity
+        elif home == "contract":
+            # elbows in against the trunk, forearms forward, hands close in front of the belly (facts §7)
+            wps[home], curls[home] = wp(
+                body(hips_g, hips_p, (s * 0.05, 0.13, 0.21)),
+                side,
+                "palm",
+                35.0,
+                hand(side, hips_g, (-s * 0.6, -0.2, 0.75), (-s * 0.7, -0.6, 0.0)),
+                body(hips_g, hips_p, (s * 0.15, 0.14, 0.0)) - shoulder[side],  # the elbow itself: beside the trunk
+            )
+        elif home == "chin":
+            chin = sk.landmark_positions("chin", grot, gpos)
+            for i, _ in ap_.rubs:  # a chin rub: the fist slides side to side under the chin
+                chin = chin + quat.rotate(head_g, np.array([0.012, 0.0, 0.0]) * scale) * rub[i][:, None]
+            # elbow down and a little out: never parallel to the hand path, so the swivel stays well conditioned
+            wps[home], curls[home] = wp(
+                chin,
+                side,
+                "knuckles",
+                80.0,
+                hand(side, head_g, (-s * 0.2, 0.85, 0.35), (0.0, -0.2, -1.0)),
+                pole(chest_g, (s * 0.25, -0.4, 0.1)),
+            )
+        elif home == "support":
+            # the other hand cups the supporting elbow from below, palm up (contemplative lean) [E]
+            el = gpos[:, hm.INDEX[f"{other}LowerArm"]]
+            wps[home], curls[home] = wp(
+                el + quat.rotate(chest_g, np.array([0.0, -0.03, 0.0]) * scale),
+                side,
+                "palm",
+                35.0,
+                hand(side, chest_g, (-s, 0.0, 0.15), (0.0, 1.0, 0.0)),
+                pole(chest_g, (s * 0.25, -0.4, -0.1)),
+            )
+        for name, (g, _, _) in ap_.gestures.items():
+            r = rub[int(name[1:])][:, None]
+            if g.kind == "face_touch":
+                # fingertips to the mouth, nose, cheek or jaw (facts §6: mouth 36%, nose 31%, eyes 27%)
+                lips = sk.landmark_positions("lips", grot, gpos)
+                spot = [(0.0, -0.004, 0.012), (0.0, 0.03, 0.02), (s * 0.045, 0.02, -0.01), (s * 0.03, -0.03, -0.005)]
+                w = wp(
+                    lips + quat.rotate(head_g, np.array(spot[g.site]) * scale),
+                    side,
+                    "fingers",
+                    20.0,
+                    hand(side, head_g, (-s * 0.35, 0.85, -0.3), (0.0, 0.0, -1.0)),
+                    pole(chest_g, (s * 0.25, -0.4, 0.0)),
+                )
+            elif g.kind == "neck_touch":
+                # fingertips to the front of the neck / suprasternal notch, the common pacifying neck touch; a
+                # hand on the nape or the same-side neck needs shoulder rotations past the ROM on some avatars
+                neck = gpos[:, hm.INDEX["neck"]] + quat.rotate(chest_g, np.array([s * 0.01, -0.01, 0.055]) * scale)
+                w = wp(
+                    neck + quat.rotate(chest_g, np.array([0.012, 0.008, 0.0]) * scale) * r,
+                    side,
+                    "fingers",
+                    25.0,
+                    hand(side, chest_g, (-s * 0.55, 0.75, 0.1), (0.0, 0.0, -1.0)),
+                    pole(chest_g, (s * 0.3, -0.4, 0.05)),
+                )
+            elif g.kind == "arm_rub":
+                up = gpos[:, hm.INDEX[f"{other}UpperArm"]]
+                lo = gpos[:, hm.INDEX[f"{other}LowerArm"]]
+                goal = up + 0.55 * (lo - up) + quat.rotate(chest_g, np.array([0.0, 0.0, 0.045]) * scale)
+                w = wp(
+                    goal + 0.2 * (lo - up) * r,
+                    side,
+                    "palm",
+                    25.0,
+                    hand(side, chest_g, (-s * 0.5, -0.3, -0.8), (-s * 0.5, 0.0, -0.8)),
+                    pole(chest_g, (s * 0.15, -0.4, 0.0)),
+                )
+            elif g.kind == "hand_wring":
+                # both hands meet in front of the belly and turn over each other
+                centre = body(hips_g, hips_p, (0.0, 0.1, 0.2))
+                off = quat.rotate(hips_g, np.array([s * 0.03, 0.0, 0.0]) * scale)
+                ring = quat.rotate(hips_g, np.array([0.0, 0.015, 0.012]) * scale) * (s * r)
+                w = wp(
+                    centre + off + ring,
+                    side,
+                    "palm",
+                    40.0,
+                    hand(side, hips_g, (-s * 0.35, 0.35, 0.85), (-s, 0.0, 0.0)),
+                    pole(chest_g, (s * 0.2, -0.4, -0.1)),
+                )
+            elif g.kind == "hip_touch":
+                w = wp(
+                    body(hips_g, hips_p, (s * 0.125, 0.06, 0.01)),
+                    side,
+                    "palm",
+                    25.0,
+                    hand(side, hips_g, (0.0, -0.45, 0.9), (-s, 0.0, 0.0)),
+                    pole(chest_g, (s * 0.5, -0.2, -0.12)),
+                )
+            elif g.kind == "chin_rub":  # the other hand to the chin (the chin hand rubs in place, see plan_arms)
+                chin = sk.landmark_positions("chin", grot, gpos)
+                w = wp(
+                    chin + quat.rotate(head_g, np.array([0.012, 0.0, 0.0]) * scale) * r,
+                    side,
+                    "knuckles",
+                    80.0,
+                    hand(side, head_g, (-s * 0.2, 0.85, 0.35), (0.0, -0.2, -1.0)),
+                    pole(chest_g, (s * 0.1, -0.45, 0.05)),
+                )
+            else:  # hand_change: fingers along the cheek, the "thinker's" other hold [E]
+                lips = sk.landmark_positions("lips", grot, gpos)
+                w = wp(
+                    lips + quat.rotate(head_g, np.array([s * 0.045, 0.03, -0.02]) * scale),
+                    side,
+                    "fingers",
+                    30.0,
+                    hand(side, head_g, (-s * 0.15, 0.95, -0.1), (-s, 0.0, -0.3)),
+                    pole(chest_g, (s * 0.1, -0.45, 0.05)),
+                )
+            wps[name], curls[name] = w
+            if weight < 1.0:  # a partial gesture layer: the hand goes part of the way from home
+                wps[name], curls[name] = _part_way(wps[home], wps[name], w[1], curls[home], weight)
+        res = reach.solve_reach(tr, ap_.plan, wps, t, wrist_iterations=6, soft_wrist=True)
+        for name, (_, on, hold) in ap_.gestures.items():
+            g = ap_.gestures[name][0]
+            held = (t >= on + g.rise) & (t <= on + g.rise + hold)
+            if held.any() and np.mean(~res.waypoint_reached[name][held]) > 0.2:
+                # this avatar's arm cannot make this touch (too short or too long for the spot): skip it rather
+                # than fold the arm against its limits
+                failed.add(int(name[1:]))
+        curl = reach.waypoint_values(t, ap_.plan, curls, delay=style.finger_lag)
+        _finger_pose(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
+    return failed
 
 
-def _soft_range(x: Array, lo: float, hi: float, margin: float) -> Array:
-    """Softly confine ``x`` to ``[lo, hi]``: unchanged inside ``[lo + margin, hi - margin]``, saturating (C1)."""
-    a, b = lo + margin, hi - margin
-    up = b + margin * np.tanh((x - b) / margin)
-    dn = a - margin * np.tanh((a - x) / margin)
-    return np.where(x > b, up, np.where(x < a, dn, x))
-
-
-def _comfortable_wrist(sk: Skeleton, side: str, local: Array) -> Array:
-    """Hand local rotations ``[F, 4]`` with flexion, deviation and twist softly kept inside everyday ranges.
-
-    Facts §4 ADL envelope: wrist flexion/extension -40..+38°, deviation 20° ulnar..5° radial; §8 ROM
-    extension 70, flexion 75-90, radial 20, ulnar 30-45, forearm 70-90 each way. The bounds below sit
-    between the two (a gesture may reach further than a meal, never past the ROM).
-    """
-    s = 1.0 if side == "left" else -1.0
-    mid = f"{side}MiddleProximal"
-    axis = sk.offsets[hm.INDEX[mid]] if sk.has(mid) else np.array([s, 0.0, 0.0])
-    axis = axis / np.linalg.norm(axis)
-    # forearm rotation first, then the wrist bends about the turned axes: local = twist * swing (the
-    # quality suite reads the wrist the same way)
-    _, twist = quat.swing_twist(local, axis)
-    swing = quat.mul(quat.conj(twist), local)
-    rv = np.degrees(quat.to_scaled_axis(swing))
-    flex = _soft_range(-s * rv[:, 2], -60.0, 75.0, 15.0)  # + flexion (palm-ward)
-    dev = _soft_range(-s * rv[:, 1], -35.0, 15.0, 8.0)  # + radial
-    rv[:, 2] = -s * flex
-    rv[:, 1] = -s * dev
-    tw = np.degrees(quat.twist_angle(local, axis))
-    tw = _soft_range(tw, -60.0, 60.0, 15.0)
-    return quat.mul(quat.from_axis_angle(axis, np.radians(tw)), quat.from_scaled_axis(np.radians(rv)))
-
-
-def _solve_goal(
-    tr: Tracks, side: str, lay: _Layer, grot: Array, gpos: Array
-) -> tuple[Array, Array, Array, NDArray[np.bool_]]:
-    """IK for one layer held at full weight: (upper-arm local rotation [F, 4], elbow hinge angle [F] rad,
-    hand local rotation [F, 4]). The wrist is kept comfortable and the contact point then re-aimed."""
-    sk = tr.skeleton
-    n = len(lay.env)
-    upper, lower, hand = f"{side}UpperArm", f"{side}LowerArm", f"{side}Hand"
-    ju, jl, jh = hm.INDEX[upper], hm.INDEX[lower], hm.INDEX[hand]
-    hinge = HINGE_AXES[lower]
-    parent = grot[:, sk.parents[ju]]
-    hand_rot = np.broadcast_to(lay.hand, (n, 4))
-    upper_g = grot[:, ju]
-    sol = None
-    for _ in range(6):  # IK and wrist clamp alternate; a fixed point within ~0.1 mm after 4-6 rounds
-        target = lay.goal - quat.rotate(hand_rot, lay.contact)
-        sol = ik.two_bone(
-            gpos[:, ju], upper_g, sk.offsets[jl], sk.offsets[jh], target, lay.pole, hinge, HINGE_LIMITS["LowerArm"]
-        )
-        upper_g = sol.upper_grot
-        lower_g = quat.mul(sol.upper_grot, sol.lower_lrot)
-        # keep the wrist inside a comfortable range, then re-aim the arm with the corrected hand
-        local = _comfortable_wrist(sk, side, quat.mul(quat.conj(lower_g), hand_rot))
-        hand_rot = quat.mul(lower_g, local)
-    assert sol is not None
-    upper_l = quat.normalize(quat.mul(quat.conj(parent), sol.upper_grot))
-    return upper_l, _hinge_angle(sol.lower_lrot, hinge), quat.mul(quat.conj(lower_g), hand_rot), sol.reached
-
-
-def _solve_arm(
-    tr: Tracks, side: str, base: _Layer, layers: list[_Layer], style: StandingStyle, t: Array, base_curl: Array
-) -> Array:
-    """Solve each layer's goal by IK, then blend in joint space over the base in time order.
-
-    Joint-space blending gives curved hand paths whose elbow stays low (a straight hand line from the
-    hanging hand to the chin would swing the elbow out or back), and each joint gets its own onset:
-    clavicle first, then the upper arm, the elbow ``elbow_lag`` later, the hand ``wrist_lag`` and the
-    fingers ``finger_lag`` after that (facts §4 proximal -> distal). At full weight a layer's pose is its
-    IK solution, so holds touch exactly. Returns the arm's activity envelope ``[F]`` (0 at rest).
-    """
-    n = len(t)
-    s = 1.0 if side == "left" else -1.0
-    upper, lower, hand = f"{side}UpperArm", f"{side}LowerArm", f"{side}Hand"
-    ju, jl, jh = hm.INDEX[upper], hm.INDEX[lower], hm.INDEX[hand]
-    hinge = HINGE_AXES[lower]
-    activity = np.zeros(n)
-    for lay in layers:
-        activity = activity + lay.env - activity * lay.env
-    # goals are solved with the clavicle as posture and breathing left it; the gesture's clavicle raise
-    # comes after, so a held pose does not twitch its elbow when the clavicle starts to lead
-    grot, gpos = tr.fk()
-    up = tr.lrot[:, ju].copy()
-    phi = _hinge_angle(tr.lrot[:, jl], hinge)
-    hl = tr.lrot[:, jh].copy()
-    curl = base_curl.copy()
-    for lay in layers:
-        live = lay.env > 0
-        if not live.any():
-            continue
-        u_k, phi_k, h_k, reached = _solve_goal(tr, side, lay, grot, gpos)
-        held = lay.env > 0.5
-        if lay.kind not in HELD_POSES and held.any() and np.mean(~reached[held]) > 0.2:
-            # this avatar's arm cannot make this touch (too short or too long for the spot): skip it rather
-            # than fold the arm against its limits
-            continue
-        e = lay.env
-        lay.done = lay.kind not in HELD_POSES
-        up = quat.slerp(up, u_k, e)
-        phi = phi + (phi_k - phi) * _delayed(t, e, style.elbow_lag)
-        hl = quat.slerp(hl, h_k, _delayed(t, e, style.wrist_lag))
-        curl = curl + (lay.curl - curl) * _delayed(t, e, style.finger_lag)
-    # the clavicle leads the arm (facts §4 proximal -> distal); only gestures raise it, not held poses
-    moving = np.zeros(n)
-    for lay in layers:
-        if lay.kind not in HELD_POSES:
-            moving = moving + lay.env - moving * lay.env
-    tr.rotate(f"{side}Shoulder", rot(Z, s * 4.0 * np.interp(t + style.shoulder_lead, t, moving)))
-    tr.lrot[:, ju] = up
-    tr.lrot[:, jl] = quat.from_axis_angle(hinge, phi)
-    tr.lrot[:, jh] = hl
-    _finger_pose(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
-    return activity
+def _part_way(
+    home: reach.Waypoint, full: reach.Waypoint, curl: float, home_curl: ArrayLike, w: float
+) -> tuple[reach.Waypoint, Array]:
+    """A waypoint ``w`` (0..1) of the way from ``home`` to ``full`` (the gesture layer's weight)."""
+    n = max(np.atleast_2d(np.asarray(full.position)).shape[0], np.atleast_2d(np.asarray(home.position)).shape[0])
+    hp, fp = (np.broadcast_to(np.asarray(x.position, dtype=np.float64), (n, 3)) for x in (home, full))
+    hr, fr = (np.broadcast_to(np.asarray(x.rotation, dtype=np.float64), (n, 4)) for x in (home, full))
+    hq, fq = (np.broadcast_to(np.asarray(x.pole, dtype=np.float64), (n, 3)) for x in (home, full))
+    he = np.zeros(3) if home.effector is None else np.asarray(home.effector, dtype=np.float64)
+    fe = np.zeros(3) if full.effector is None else np.asarray(full.effector, dtype=np.float64)
+    wp = reach.Waypoint(hp + w * (fp - hp), quat.slerp(hr, fr, np.full(n, w)), hq + w * (fq - hq), he + w * (fe - he))
+    hc = np.broadcast_to(np.asarray(home_curl, dtype=np.float64), (n,))
+    return wp, hc + w * (curl - hc)

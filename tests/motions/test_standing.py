@@ -10,7 +10,7 @@ import pytest
 
 from posers_blender import humanoid as hm
 from posers_blender.engine import quat, sample
-from posers_blender.engine.standing import GESTURES, SELF_TOUCH
+from posers_blender.engine.standing import GESTURES, SELF_TOUCH, contact_local
 from posers_blender.quality import bands, contacts, continuity, limits, mechanical, standing, validate_checks
 from posers_blender.registry import get, motions_module
 
@@ -416,3 +416,76 @@ def test_sighs_start_fidgets_or_gestures():
     follow = [np.any((events > s + 0.9) & (events < s + 2.1)) for s in sch.sighs]
     assert len(sch.sighs) > 20
     assert 0.35 <= np.mean(follow) <= 0.9  # style.sigh_gesture = 0.6 (some collide with a fidget already due)
+
+
+# -- hand transports on the reach primitive (facts §4: one speed peak per reach; issue 7's reach primitive) ---------
+
+REACH_CASES = [
+    ("idle_breathe", {"gesture_interval": 15.0}),
+    ("confident_stance", {"gesture_interval": 15.0, "hands": "sides"}),
+    ("confident_stance", {"gesture_interval": 15.0, "enter": 1.5}),
+    ("contemplative_lean", {"gesture_interval": 15.0, "leave": 1.5}),
+    ("nervous_fidget", {"gesture_interval": 20.0, "nervousness": 1.0}),
+]
+
+
+def _build(module: str, params: dict, seed: int, fps: float, duration: float):
+    """The standing build of a motion (tracks plus the arms' reach plans, whose moves are the transports)."""
+    from posers_blender.engine import standing
+    from posers_blender.engine.sampler import make_context
+    from posers_blender.engine.skeleton import default_avatar
+
+    mod = motions_module(module)
+    ctx = make_context(mod.PROGRAM, params, seed, fps, duration, default_avatar())
+    return ctx, standing.build(ctx, mod.style_for(ctx.params))
+
+
+@pytest.mark.parametrize("module,params", REACH_CASES)
+def test_each_hand_transport_has_one_speed_peak_between_35_and_60_percent(module, params):
+    # Every self-touch, re-grip and move into or out of a held pose is one reach Move; the palm (the suite's
+    # hand effector) must show exactly one speed peak (metrics B1 movement units) at 35-60% of it (facts §4:
+    # minimum-jerk bell, 0.40-0.45 T toward the face). Hand wringing shuffles the hands ~5 cm in front of the
+    # belly, not a transport, and is left out by the 10 cm floor.
+    from posers_blender.quality import handmouth as hmq
+    from posers_blender.quality.smoothness import movement_units
+
+    ctx, res = _build(module, params, seed=1, fps=60, duration=40)
+    grot, gpos = res.tracks.fk()
+    t = ctx.times
+    checked = 0
+    for side, ap in res.arm_plans.items():
+        palm = res.tracks.skeleton.landmark_positions(f"{side}Palm", grot, gpos)
+        v = hmq.point_speed(palm, ctx.fps)
+        for m in ap.plan.moves:
+            w = (t >= m.start) & (t <= m.end)
+            if m.end > t[-1] or np.linalg.norm(palm[w][-1] - palm[w][0]) < 0.1:
+                continue
+            # the transport ends where the hand has nearly stopped (speed < 5% of its peak); the small
+            # overshoot-and-settle after that is follow-through, not a second movement unit
+            seg = v[w]
+            top = int(np.argmax(seg))
+            slow = np.nonzero(seg[top:] < 0.05 * seg[top])[0]
+            seg = seg[: top + int(slow[0]) + 1] if len(slow) else seg
+            peaks = movement_units(seg, ctx.fps)
+            assert len(peaks) == 1, (side, m.to, m.start, len(peaks))
+            rel = (t[w][peaks[0]] - m.start) / m.duration
+            assert 0.35 <= rel <= 0.60, (side, m.to, m.start, rel)
+            checked += 1
+    assert checked >= 2
+
+
+def test_lean_fist_stays_within_1_cm_of_the_chin_whenever_the_hand_is_home():
+    # issue 5: hand to the chin landmark, contact within 1 cm; rubs and re-grips are gestures (busy), after each
+    # the fist settles back (0.3 s) and holds the moving chin again
+    ctx, res = _build("contemplative_lean", {"gesture_interval": 15.0}, seed=2, fps=30, duration=60)
+    tr, t = res.tracks, ctx.times
+    side = "right"
+    grot, gpos = tr.fk()
+    j = tr.skeleton.index(f"{side}Hand")
+    fist = gpos[:, j] + quat.rotate(grot[:, j], contact_local(tr.skeleton, side, "knuckles", 80.0))
+    d = np.linalg.norm(fist - tr.skeleton.landmark_positions("chin", grot, gpos), axis=1) * 1000.0
+    home = t > 1.5 + 0.35
+    for a, b in res.arm_plans[side].busy():
+        home &= ~((t >= a) & (t <= b + 0.35))
+    assert res.arm_plans[side].busy() and home.mean() > 0.4
+    assert d[home].max() < 10.0, d[home].max()
