@@ -307,17 +307,22 @@ class Tracks:
         """Global rotations and positions of every frame."""
         return self.skeleton.fk(self.lrot, self.skeleton.offsets[0] + self.hips_offset)
 
-    def settle_hips_on_legs(self, ankles: dict[str, Array], straightest_bend_deg: float = 4.0) -> Array:
+    def settle_hips_on_legs(
+        self, ankles: dict[str, Array], straightest_bend_deg: float = 4.0, soft_m: float = 0.0
+    ) -> Array:
         """Lower the hips (per frame) so the straighter leg reaches its ankle target with ``straightest_bend_deg`` of knee bend.
 
         ``ankles`` maps ``"left"``/``"right"`` to ankle targets ``[F, 3]`` or ``[3]``. A standing
         body keeps its support knee nearly straight (a few degrees) and lets the free knee bend;
         a hips height chosen by hand would either lock a knee (the foot then lifts off its
         target) or crouch. Call after the hips offset and rotation are set, before leg IK.
-        Returns the vertical adjustment applied ``[F]`` (metres, <= 0 lowers).
+        With ``soft_m`` > 0 the legs' requirements combine through a smooth minimum of that width
+        (metres): a hard minimum has a kink where the straighter leg changes during a weight shift,
+        which shows as a jolt in both knees. Returns the vertical adjustment applied ``[F]``
+        (metres, <= 0 lowers).
         """
         grot, gpos = self.fk()
-        adjust = np.full(self.n_frames, np.inf)
+        need = []
         for side, ankle in ankles.items():
             ju, jl, je = (hm.INDEX[f"{side}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot"))
             want = float(
@@ -331,8 +336,11 @@ class Tracks:
             hip = gpos[:, ju]
             a = np.broadcast_to(np.asarray(ankle, dtype=np.float64), hip.shape)
             horiz2 = (hip[:, 0] - a[:, 0]) ** 2 + (hip[:, 2] - a[:, 2]) ** 2
-            dy = np.sqrt(np.maximum(want * want - horiz2, 0.0)) - (hip[:, 1] - a[:, 1])
-            adjust = np.minimum(adjust, dy)
+            need.append(np.sqrt(np.maximum(want * want - horiz2, 0.0)) - (hip[:, 1] - a[:, 1]))
+        d = np.stack(need)
+        adjust = d.min(axis=0)
+        if soft_m > 0:
+            adjust = adjust - soft_m * np.log(np.sum(np.exp(-(d - adjust) / soft_m), axis=0))
         self.hips_offset[:, 1] += adjust
         return adjust
 

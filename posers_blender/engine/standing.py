@@ -41,7 +41,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .. import humanoid as hm
-from . import ik, quat, reach
+from . import quat, reach
 from .breathing import BreathTrack, breath_track
 from .curves import bump, minimum_jerk
 from .face import blink_times, blink_track
@@ -356,34 +356,6 @@ class BuildResult:
     arm_plans: dict[str, ArmPlan] = field(default_factory=dict)  # each arm's reach timing as made
 
 
-def _settle_hips(tr: Tracks, ankles: dict[str, Array], support_knee_deg: float, soft_m: float = 0.002) -> None:
-    """Lower the hips per frame so the straighter leg keeps ``support_knee_deg`` of knee bend.
-
-    Like :meth:`Tracks.settle_hips_on_legs`, but the two legs' requirements are combined with a smooth
-    minimum (width ``soft_m``): a hard minimum has a kink where the straighter leg changes during a
-    weight shift, which shows as a jolt in both knees.
-    """
-    grot, gpos = tr.fk()
-    need = []
-    for side, ankle in ankles.items():
-        ju, jl, je = (hm.INDEX[f"{side}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot"))
-        want = float(
-            ik.chain_length(
-                tr.skeleton.offsets[jl],
-                tr.skeleton.offsets[je],
-                HINGE_AXES[f"{side}LowerLeg"],
-                np.radians(support_knee_deg),
-            )
-        )
-        hip = gpos[:, ju]
-        a = np.broadcast_to(np.asarray(ankle, dtype=np.float64), hip.shape)
-        horiz2 = (hip[:, 0] - a[:, 0]) ** 2 + (hip[:, 2] - a[:, 2]) ** 2
-        need.append(np.sqrt(np.maximum(want * want - horiz2, 0.0)) - (hip[:, 1] - a[:, 1]))
-    d = np.stack(need)
-    m = d.min(axis=0)
-    tr.hips_offset[:, 1] += m - soft_m * np.log(np.sum(np.exp(-(d - m) / soft_m), axis=0))
-
-
 def _hold_envelope(t: Array, style: StandingStyle, duration: float) -> Array:
     """0 -> 1 over ``style.enter`` s at the start and 1 -> 0 over ``style.leave`` s at the end (minimum jerk)."""
     env = np.ones(len(t))
@@ -552,7 +524,9 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     feet = {
         side: rest[sk.index(f"{side}Foot")] + np.array([s * style.stance_width * scale, 0.0, 0.0]) for side, s in SIDES
     }
-    _settle_hips(tr, feet, style.support_knee)
+    tr.settle_hips_on_legs(
+        feet, style.support_knee, soft_m=0.002
+    )  # smooth min: no knee jolt as the support leg changes
 
     # ---- arms ----------------------------------------------------------------------------------------------
     activity, arm_plans = _arms(ctx, tr, style, sched, arm_plans, apa, rr, rngs["fingers"], markers, scale, dt)
