@@ -22,7 +22,7 @@ from .. import registry
 from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.sampler import sample
-from . import keyreduce, retarget, vrm
+from . import keyreduce, landmarks, retarget, vrm
 from .avatar import Avatar
 
 Array = NDArray[np.float64]
@@ -368,6 +368,9 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
         bpy.data.actions.remove(action)
         raise
     notes = _assign(avatar.obj, action, slot)
+    # a prop the motion holds (the smoker's cigarette) gets an empty on the hand for the animator's mesh
+    props = landmarks.ensure_prop_empties(avatar, clip.skeleton)
+    notes += [f"prop empty '{e.name}' on bone '{e.parent_bone}'" for e in props]
     frames = opts.frame_start + np.arange(clip.n_frames, dtype=np.float64)
     face = gaze = None
     if opts.face and not clip.meta.get("additive"):

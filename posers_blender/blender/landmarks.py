@@ -14,8 +14,9 @@ from typing import Any
 
 import bpy
 import numpy as np
-from mathutils import Matrix
+from mathutils import Matrix, Vector
 
+from ..engine import quat
 from ..engine.skeleton import Landmark
 from . import retarget
 
@@ -80,4 +81,53 @@ def overrides(obj: bpy.types.Object, head_bone: str, head_rest_n: np.ndarray) ->
         pos = retarget.to_normalised(np.array(world.translation))
         off = pos - head_rest_n
         out[lm] = Landmark("head", (float(off[0]), float(off[1]), float(off[2])))
+    return out
+
+
+#: Prop points a motion may define on a hand bone (see engine.reach.cigarette_landmarks): (start, end) pairs.
+PROPS = {"cigarette": ("cigaretteFilter", "cigaretteEmber")}
+
+
+def ensure_prop_empties(av: Any, skeleton: Any) -> list[bpy.types.Object]:
+    """An empty per prop the clip's skeleton defines, parented to the holding bone, for the animator's prop.
+
+    The empty sits at the prop's start point (a cigarette's filter) with its +Z axis along the prop
+    (toward the ember) and a single-arrow display as long as the prop, so a cigarette mesh parented
+    to it lines up. It is created once per armature and moved back on each bake; nothing else of
+    the user's is touched. The offset is the engine's T-pose offset, turned by the armature's
+    arm correction where its rest pose is not a T-pose.
+    """
+    out = []
+    for prop, (a, b) in PROPS.items():
+        if a not in skeleton.landmarks or b not in skeleton.landmarks:
+            continue
+        canon = skeleton.landmarks[a].bone
+        if canon not in av.mapping:
+            continue
+        coll = bpy.data.collections.get(COLLECTION)
+        if coll is None:
+            coll = bpy.data.collections.new(COLLECTION)
+            bpy.context.scene.collection.children.link(coll)
+        name = _name(av.obj_name, prop)
+        empty = bpy.data.objects.get(name)
+        if empty is None:
+            empty = bpy.data.objects.new(name, None)
+            empty.empty_display_type = "SINGLE_ARROW"
+            coll.objects.link(empty)
+        corr = av.rest.corr[skeleton.index(canon)]
+        bone_rest = skeleton.rest_positions()[skeleton.index(canon)]
+        start_n = av.rest.head(canon) + quat.rotate(corr, skeleton.landmark_rest(a) - bone_rest)
+        end_n = av.rest.head(canon) + quat.rotate(corr, skeleton.landmark_rest(b) - bone_rest)
+        start, end = retarget.to_blender(start_n), retarget.to_blender(end_n)
+        axis = Vector((end - start).tolist())
+        world = Matrix.Translation(start.tolist()) @ axis.to_track_quat("Z", "Y").to_matrix().to_4x4()
+        empty.parent = av.obj
+        empty.parent_type = "BONE"
+        empty.parent_bone = av.mapping[canon]
+        empty.matrix_parent_inverse = Matrix.Identity(4)
+        empty.matrix_basis = _bone_rest_world(av.obj, av.mapping[canon]).inverted() @ world
+        empty.empty_display_size = float(axis.length)
+        empty["posers_prop"] = prop
+        empty["posers_armature"] = av.obj_name
+        out.append(empty)
     return out
