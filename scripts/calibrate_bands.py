@@ -23,10 +23,7 @@ from posers_blender.quality import bands  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
-    paths = (
-        argv
-        or [str(p) for p in (REPO.parent / "shared" / "data" / "bvh", Path("/work/shared/data/bvh")) if p.is_dir()][:1]
-    )
+    paths = argv or [str(p) for p in (REPO.parent / "shared" / "data" / "bvh",) if p.is_dir()][:1]
     if not paths:
         print("no reference folder given and ../shared/data/bvh not found", file=sys.stderr)
         return 2

@@ -5,7 +5,7 @@ Run from the repository root:  python scripts/smoking_figures.py [--seeds 10]
 Prints per-avatar lip contact, finger clearance and elbow angles; per-phase
 timing against the facts-file bands; reach speed-peak positions and
 shoulder -> elbow -> wrist onset lags. Sample avatars come from
-``../shared/data/vrm`` (or ``/work/shared/data/vrm``) when present.
+``../shared/data/vrm`` when present.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ SC = motions_module("smoking_cigarette")
 
 def _skeletons() -> list[tuple[str, object]]:
     out: list[tuple[str, object]] = [(f"default {h} m", default_avatar(h)) for h in (1.5, 1.65, 1.9)]
-    for d in (REPO.parent / "shared" / "data" / "vrm", Path("/work/shared/data/vrm")):
+    for d in (REPO.parent / "shared" / "data" / "vrm",):
         if d.is_dir():
             from posers_blender.io.vrm_skeleton import load_vrm_skeleton
 

@@ -10,7 +10,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def shared_data() -> Path | None:
-    for cand in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
+    for cand in (REPO.parent / "shared" / "data",):
         if cand.is_dir():
             return cand
     return None

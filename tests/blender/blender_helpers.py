@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def data_dir() -> Path | None:
-    for cand in (REPO.parent / "shared" / "data", Path("/work/shared/data")):
+    for cand in (REPO.parent / "shared" / "data",):
         if (cand / "vrm").is_dir():
             return cand
     return None
