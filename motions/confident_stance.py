@@ -119,11 +119,7 @@ def schedule(
     params: dict[str, Any] | None = None, seed: int = 0, duration: float = 600.0, fps: float = 10.0
 ) -> standing.Schedule:
     """The event schedule :class:`ConfidentStance` would use (coarse time grid, no posing)."""
-    from ..engine.sampler import make_context
-    from ..engine.skeleton import default_avatar
-
-    ctx = make_context(PROGRAM, params, seed, fps, duration, default_avatar())
-    return standing.plan(style_for(ctx.params), standing.streams(ctx.rng), ctx.times)
+    return standing.schedule_for(PROGRAM, style_for, params, seed, duration, fps)
 
 
 class ConfidentStance(TrackProgram):

@@ -146,7 +146,7 @@ def build(height: float = DEFAULT_HEIGHT, name: str = NAME) -> bpy.types.Object:
     for poly in mesh.polygons:
         poly.use_smooth = True
     mat = bpy.data.materials.new(name + " Skin")
-    mat.diffuse_color = (0.78, 0.62, 0.52, 1.0)  # type: ignore[assignment]  # stubs: bpy_prop_array
+    mat.diffuse_color = (0.78, 0.62, 0.52, 1.0)  # type: ignore[assignment]  # typed as bpy_prop_array by fake-bpy-module
     mesh.materials.append(mat)
     body.parent = obj
     mod = body.modifiers.new("Armature", "ARMATURE")

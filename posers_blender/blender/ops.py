@@ -22,16 +22,20 @@ def _armature(context: Any) -> bpy.types.Object | None:
     return obj if obj is not None and obj.type == "ARMATURE" else None
 
 
-class POSERS_OT_bake_motion(bpy.types.Operator):
+class _OnArmature:
+    """Operators that act on the active armature: available only when one is active."""
+
+    @classmethod
+    def poll(cls, context: Any) -> bool:
+        return _armature(context) is not None
+
+
+class POSERS_OT_bake_motion(_OnArmature, bpy.types.Operator):
     """Bake the chosen motion to a new Action on the active armature (never overwrites an existing one)"""
 
     bl_idname = "posers.bake_motion"
     bl_label = "Bake Motion"
     bl_options = {"REGISTER", "UNDO"}
-
-    @classmethod
-    def poll(cls, context: Any) -> bool:
-        return _armature(context) is not None
 
     def execute(self, context: Any) -> OpResult:
         obj = _armature(context)
@@ -76,16 +80,12 @@ class POSERS_OT_push_to_nla(bpy.types.Operator):
         return {"FINISHED"}
 
 
-class POSERS_OT_clear_preview(bpy.types.Operator):
+class POSERS_OT_clear_preview(_OnArmature, bpy.types.Operator):
     """Stop the live preview on the active armature and put back the pose it had"""
 
     bl_idname = "posers.clear_preview"
     bl_label = "Clear Preview"
     bl_options = {"REGISTER", "UNDO"}
-
-    @classmethod
-    def poll(cls, context: Any) -> bool:
-        return _armature(context) is not None
 
     def execute(self, context: Any) -> OpResult:
         obj = _armature(context)
@@ -95,16 +95,12 @@ class POSERS_OT_clear_preview(bpy.types.Operator):
         return {"FINISHED"}
 
 
-class POSERS_OT_add_landmarks(bpy.types.Operator):
+class POSERS_OT_add_landmarks(_OnArmature, bpy.types.Operator):
     """Show the avatar's landmarks (lips, chin, eyes) as empties parented to its head; move them to adjust"""
 
     bl_idname = "posers.add_landmarks"
     bl_label = "Show Landmarks"
     bl_options = {"REGISTER", "UNDO"}
-
-    @classmethod
-    def poll(cls, context: Any) -> bool:
-        return _armature(context) is not None
 
     def execute(self, context: Any) -> OpResult:
         obj = _armature(context)
@@ -118,7 +114,7 @@ class POSERS_OT_add_landmarks(bpy.types.Operator):
         return {"FINISHED"}
 
 
-class POSERS_OT_add_target(bpy.types.Operator):
+class POSERS_OT_add_target(_OnArmature, bpy.types.Operator):
     """Create (or select) a target empty the motion aims at; move or animate it and re-bake"""
 
     bl_idname = "posers.add_target"
@@ -136,10 +132,6 @@ class POSERS_OT_add_target(bpy.types.Operator):
             ("rightFoot", "Right Foot", "Where the right foot plants"),
         ],
     )
-
-    @classmethod
-    def poll(cls, context: Any) -> bool:
-        return _armature(context) is not None
 
     def execute(self, context: Any) -> OpResult:
         obj = _armature(context)

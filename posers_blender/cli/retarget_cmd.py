@@ -6,12 +6,11 @@ import argparse
 from pathlib import Path
 
 from ..engine.skeleton import DEFAULT_HEIGHT
-from ..io.bvh import write_bvh
 from ..io.bvh_read import UNIT_SCALES, BvhError, read_bvh
 from ..retarget import resample, retarget
 from . import UserError
 from .common import avatar
-from .sample_cmd import check_out
+from .sample_cmd import check_out, write_clip_file
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
@@ -51,13 +50,7 @@ def run(args: argparse.Namespace) -> int:
     except BvhError as exc:
         raise UserError(str(exc)) from None
     clip = res.clip if args.fps is None else resample(res.clip, args.fps)
-    suffix = out.suffix.lower()
-    if suffix == ".bvh":
-        write_bvh(clip, out)
-    elif suffix == ".npz":
-        clip.save_npz(out)
-    else:
-        clip.save_json(out)
+    write_clip_file(clip, out)
     print(
         f"read {src.name}: {res.family or 'VRM'} names ({len(res.mapping)} bones mapped), {res.units}, "
         f"{res.up} up, actor about {res.source_height:.2f} m"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..engine.clip import Clip
 from ..engine.sampler import sample
 from ..io.bvh import UNITS, write_bvh
 from . import UserError
@@ -31,12 +32,8 @@ def check_out(path: Path, force: bool) -> None:
         raise UserError(f"folder '{path.parent}' does not exist; create it first")
 
 
-def run(args: argparse.Namespace) -> int:
-    prog = program_for(args.motion)
-    out = Path(args.out)
-    check_out(out, args.force)
-    params = motion_params(prog, args)
-    clip = sample(prog, params, seed=args.seed, fps=args.fps, duration=args.seconds, skeleton=avatar(args))
+def write_clip_file(clip: Clip, out: Path) -> None:
+    """Write ``clip`` in the format ``out``'s suffix names (checked by :func:`check_out`)."""
     suffix = out.suffix.lower()
     if suffix == ".bvh":
         write_bvh(clip, out)
@@ -44,6 +41,15 @@ def run(args: argparse.Namespace) -> int:
         clip.save_npz(out)
     else:
         clip.save_json(out)
-    unit = f", {UNITS}" if suffix == ".bvh" else ""
+
+
+def run(args: argparse.Namespace) -> int:
+    prog = program_for(args.motion)
+    out = Path(args.out)
+    check_out(out, args.force)
+    params = motion_params(prog, args)
+    clip = sample(prog, params, seed=args.seed, fps=args.fps, duration=args.seconds, skeleton=avatar(args))
+    write_clip_file(clip, out)
+    unit = f", {UNITS}" if out.suffix.lower() == ".bvh" else ""
     print(f"wrote {out} ({clip.n_frames} frames at {clip.fps:g} fps{unit})")
     return 0

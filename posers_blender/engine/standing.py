@@ -35,7 +35,9 @@ Numbers cite ``human_motion_facts.md`` (§1 standing, §4 reaching, §6 fidgetin
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -47,7 +49,8 @@ from .curves import bump, minimum_jerk
 from .face import blink_times, blink_track
 from .gaze import GazeStyle, Glance, gaze_blinks, gaze_tracks, plan_glances
 from .noise import noise_track, renewal_times
-from .program import HINGE_AXES, Context, Tracks
+from .params import Params
+from .program import HINGE_AXES, Context, MotionProgram, Tracks
 from .skeleton import Skeleton
 from .springs import damp_track
 
@@ -304,6 +307,26 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
         gestures=gestures,
         start_weight=start_weight,
     )
+
+
+def schedule_for(
+    program: MotionProgram,
+    style_for: Callable[[Params], StandingStyle],
+    params: Mapping[str, Any] | None,
+    seed: int,
+    duration: float,
+    fps: float,
+) -> Schedule:
+    """The event schedule a standing ``program`` would use for these inputs, on a coarse time grid, without posing.
+
+    Each standing motion's module-level ``schedule`` calls this, so rate tests can check hours of events
+    in milliseconds with exactly the streams the full build draws.
+    """
+    from .sampler import make_context
+    from .skeleton import default_avatar
+
+    ctx = make_context(program, params, seed, fps, duration, default_avatar())
+    return plan(style_for(ctx.params), streams(ctx.rng), ctx.times)
 
 
 # -- rendering helpers -----------------------------------------------------------------------------------------
