@@ -53,6 +53,8 @@ def main() -> None:
             ),
             "ankle plantarflexion peak (10-30 @ 58-70 %GC)": gk.curve_peak(c["ankle"], 50, 85),
             "hip at IC (20-30)": (float(c["hip"][0]), 0.0),
+            "hip max flexion (30-35 @ ~85 %GC)": gk.curve_peak(c["hip"], 60, 100),
+            "knee at 50 %GC (~20, rising to 35-40 at 60)": (float(c["knee"][50]), 50.0),
         }
         res[mid] = (g, k, extra, contacts.foot_slide_max(clip), limits.limit_violations(clip).frames)
     print(f"{'figure':48s} {'unit':10s} {'basic':>9s} {'runway':>9s}  band")

@@ -73,13 +73,22 @@ class GaitStyle:
     stance: float = 0.58  # facts §2a stance 60% [57-64]: 58% planned reads ~62% by the suite's 3 cm contact rule
     foot_flat: float = 0.08  # facts §2b ankle: foot flat at about 5-8 %GC
     heel_off: float = 0.30  # heel rise in terminal stance [R: 30-40 %GC]
-    midstance: float = 0.50  # fraction of a step after heel strike when the ankle is under the pelvis [D]
+    # shape of the forefoot rocker's pitch after heel off (w^power; higher = later and faster). 1.6-2.0 gave
+    # a more human knee at 50 %GC but toe and knee speeds over the 600°/s gate at toe off [E]
+    heel_rise_power: float = 1.4
+    # fraction of a step after heel strike when the ankle is under the pelvis [D]: the hip lies nearer the
+    # leading ankle in double support (facts §2b: hip 20-30° flexed at IC, 10-20° extended at 50-55 %GC);
+    # 0.5 (centred) gave 33° at IC, 47° in late swing and only 7° of extension; 0.45 matched the hip
+    # curve better but popped the knee at toe off (pose jump over the gate)
+    midstance: float = 0.47
     heel_strike_pitch: float = 17.0  # foot toe-up angle at contact (ankle 0° with the shank inclined ~17°) [D]
     toe_off_pitch: float = 58.0  # foot heel-up angle at toe off (shank ~40° back + 15-25° plantarflexion) [D]
     knee_contact: float = 4.0  # facts §2b knee at IC 0-5°
     knee_loading: float = 12.0  # facts §2b loading-response peak 15-20° at 12-15 %GC
     knee_midstance: float = 5.0  # facts §2b near full extension at about 40 %GC
     swing_height: float = 0.045  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
+    swing_drop: float = 0.07  # descent of the swing foot ahead of a symmetric path at mid swing, x swing [E]
+    swing_peak: float = 0.3  # fraction of the swing at which the clearance lift peaks [E]
     pelvis_rotation: float = 4.0  # ± degrees, facts §2c pelvic rotation ±4°
     pelvis_obliquity: float = 4.0  # ± degrees, facts §2c obliquity 8° total
     pelvis_tilt: float = 1.5  # ± degrees at 2x stride frequency, facts §2c
@@ -117,7 +126,7 @@ RUNWAY = GaitStyle(
     step_width=0.0,
     step_width_sd=0.008,
     toe_out=2.0,
-    heel_off=0.32,
+    heel_off=0.34,
     heel_strike_pitch=15.0,
     toe_off_pitch=36.0,
     knee_contact=2.0,
@@ -129,7 +138,8 @@ RUNWAY = GaitStyle(
     pelvis_tilt=1.8,
     lateral_shift=0.03,
     bob_scale=0.85,
-    pelvis_low=0.5,
+    pelvis_low=0.6,
+    midstance=0.48,  # 0.47 (basic) popped the knee at the short runway push-off; 0.5 bent it as much as basic's
     thorax_counter=1.0,
     shoulder_roll_keep=0.12,
     trunk_lean=0.5,
@@ -225,6 +235,12 @@ def _hermite5(u: Array, p0: Array, v0: Array, p1: Array, v1: Array, dur: float) 
     h4 = -4 * u**3 + 7 * u**4 - 3 * u**5
     h5 = 10 * u**3 - 15 * u**4 + 6 * u**5
     return h0 * p0 + h1 * v0 * dur + h4 * v1 * dur + h5 * p1
+
+
+def _front_load(u: Array, lead: float) -> Array:
+    """Time warp ``u + 64 lead u^3 (1-u)^3`` of [0, 1]: ``lead`` ahead at ``u = 0.5``; ends keep slope 1, curvature 0."""
+    lead = float(np.clip(lead, 0.0, 0.14))  # above ~0.15 the warp stops being monotonic
+    return u + 64.0 * lead * u**3 * (1.0 - u) ** 3
 
 
 def _gauss_smooth(x: Array, sigma_frames: float) -> Array:
@@ -542,7 +558,9 @@ class FootTrack:
     swing_u: Array  # progress through the swing 0..1, NaN in stance
 
 
-def _stance_pitch(t: Array, hs: float, ff: float, ho: float, to: float, p_hs: float, p_to: float) -> Array:
+def _stance_pitch(
+    t: Array, hs: float, ff: float, ho: float, to: float, p_hs: float, p_to: float, power: float = 1.4
+) -> Array:
     """Foot pitch through a stance (radians, + = heel up): heel rocker, flat, forefoot rocker."""
     out = np.zeros_like(t)
     if np.isfinite(hs):
@@ -552,7 +570,7 @@ def _stance_pitch(t: Array, hs: float, ff: float, ho: float, to: float, p_hs: fl
         out = np.where(t < ff, -p_hs * (1.0 - u) ** 2 * (1.0 + u), out)
     if np.isfinite(ho):
         w = np.clip((t - ho) / max(to - ho, 1e-6), 0.0, None)
-        out = np.where(t >= ho, p_to * w**1.4, out)
+        out = np.where(t >= ho, p_to * w**power, out)
     return out
 
 
@@ -613,7 +631,14 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
         ) -> tuple[Array, Array, Array]:
             boost = plan.push_boost[i] if len(plan.push_boost) == plan.n else 1.0
             pt = _stance_pitch(
-                tt, plan.hs[i], plan.ff[i], plan.ho[i], plan.to[i], p_hs * land[i], p_to * push[i] * boost
+                tt,
+                plan.hs[i],
+                plan.ff[i],
+                plan.ho[i],
+                plan.to[i],
+                p_hs * land[i],
+                p_to * push[i] * boost,
+                style.heel_rise_power,
             )
             a, r = _stance_ankle(tt, pt, heel_xz(i), float(plan.yaw[i]), plan.ho[i], g)
             return a, r, pt
@@ -658,12 +683,19 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             h1 = a1s[0] + quat.rotate(r1s[0], g.heel)
             hv1 = np.array([0.0, -0.25 * lr, 0.0])
             base = _hermite5(u, h0[1], hv0, h1, hv1, dur)
-            # (The forward travel is not time-warped: front-loading it tripled the jerk at toe off, a knee pop.)
+            # the foot comes down early, so terminal swing is mostly the knee extending (facts §2b: knee peak
+            # at 70-73 %GC, 0-5° just before IC); a symmetric descent kept the knee ~55° at 85 %GC and the hip
+            # at 47°. The warp keeps the end velocities and accelerations (w' = 1, w'' = 0 at both ends).
+            # (The forward travel is not time-warped: front-loading it tripled the jerk at toe off, a knee pop;
+            # a larger drop brings the toes within the suite's 3 cm contact height in late swing: toe skate.)
+            base[:, 1] = _hermite5(_front_load(u, style.swing_drop), h0[1], hv0, h1, hv1, dur)[:, 1]
             # clearance: an early-peaking lift (knee flexion peaks early in swing, facts §2b). It starts with
             # zero velocity and a finite acceleration (u^2): u^1.5 had an unbounded acceleration at toe off
             # and lifted the ankle ~3 cm in the first 30 fps frame (a knee pop at every toe off); u^3 lifts
             # the toes too slowly (they skate on the floor).
-            shape = u**2 * (1 - u) ** (14 / 3) / (0.3**2 * 0.7 ** (14 / 3))  # peaks at 30 % of swing (~72 %GC)
+            pk = style.swing_peak
+            ex = 2.0 * (1.0 - pk) / pk
+            shape = u**2 * (1 - u) ** ex / (pk**2 * (1 - pk) ** ex)  # peaks at ``swing_peak`` of the swing
             # short steps (initiation, termination, closing) lift the foot less
             dist = float(np.linalg.norm(plan.ankle_xz[k] - plan.ankle_xz[i]))
             # (only the arc's height shrinks: the early lift, which takes the toes off the floor, stays whole)
