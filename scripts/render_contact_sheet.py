@@ -1,6 +1,7 @@
 """Render a few Workbench frames of a baked motion and tile them into one PNG.
 
 python scripts/render_contact_sheet.py --out docs/contact_sheet.png [--vrm FILE] [--motion ID] [--closeup head]
+    [--view side|front] [--frames 150,156,162]
 """
 
 import argparse
@@ -26,6 +27,12 @@ def main() -> int:
     p.add_argument("--columns", type=int, default=6, help="tiles per row")
     p.add_argument(
         "--closeup", metavar="BONE", help="frame this humanoid bone up close (e.g. head) instead of the body"
+    )
+    p.add_argument(
+        "--view",
+        choices=("three-quarter", "side", "front"),
+        default="three-quarter",
+        help="body camera: three-quarter front (default), side (from the avatar's left) or front; it follows the hips",
     )
     args = p.parse_args()
     bpy.ops.wm.read_factory_settings(use_empty=True)
@@ -63,8 +70,16 @@ def main() -> int:
                     cam.location = (c.x - h * 0.18, c.y - h * 0.42, c.z - h * 0.02)
                     cam.rotation_euler = (c - cam.location).to_track_quat("-Z", "Y").to_euler()
                 else:
+                    # VRM avatars face -Y in Blender; the camera keeps the hips in the middle of the frame
                     c = obj.matrix_world @ hips.head
-                    cam.location = (c.x + h * 0.9, c.y - h * 2.6, h * 0.6)
+                    if args.view == "side":
+                        cam.location = (c.x + h * 2.8, c.y, h * 0.5)
+                        cam.rotation_euler = (np.radians(90), 0, np.radians(90))
+                    elif args.view == "front":
+                        cam.location = (c.x, c.y - h * 2.8, h * 0.5)
+                        cam.rotation_euler = (np.radians(90), 0, 0)
+                    else:
+                        cam.location = (c.x + h * 0.9, c.y - h * 2.6, h * 0.6)
                 scene.render.filepath = f"{tmp}/a{a}_f{f:04d}.png"
                 bpy.ops.render.render(write_still=True)
                 img = bpy.data.images.load(scene.render.filepath)
