@@ -559,7 +559,7 @@ class FootTrack:
 
 
 def _stance_pitch(
-    t: Array, hs: float, ff: float, ho: float, to: float, p_hs: float, p_to: float, power: float = 1.4
+    t: Array, hs: float, ff: float, ho: float, to: float, p_hs: float, p_to: float, power: float
 ) -> Array:
     """Foot pitch through a stance (radians, + = heel up): heel rocker, flat, forefoot rocker."""
     out = np.zeros_like(t)
@@ -688,7 +688,8 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             # at 47°. The warp keeps the end velocities and accelerations (w' = 1, w'' = 0 at both ends).
             # (The forward travel is not time-warped: front-loading it tripled the jerk at toe off, a knee pop;
             # a larger drop brings the toes within the suite's 3 cm contact height in late swing: toe skate.)
-            base[:, 1] = _hermite5(_front_load(u, style.swing_drop), h0[1], hv0, h1, hv1, dur)[:, 1]
+            warped = _front_load(u, style.swing_drop)
+            base[:, 1] = _hermite5(warped, h0[1, 1:2], hv0[1:2], h1[1:2], hv1[1:2], dur)[:, 0]
             # clearance: an early-peaking lift (knee flexion peaks early in swing, facts §2b). It starts with
             # zero velocity and a finite acceleration (u^2): u^1.5 had an unbounded acceleration at toe off
             # and lifted the ankle ~3 cm in the first 30 fps frame (a knee pop at every toe off); u^3 lifts
