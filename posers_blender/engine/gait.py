@@ -53,6 +53,10 @@ LATE_SWING_SLACK = (
 )
 KNEE_FLOOR_SPAN = 40  # degrees the swing knee's straightening floor falls over a swing [E]
 ANKLE_PASS = 0.07  # m between the ankle centres as the swing foot passes the stance ankle (two half ankle widths) [E]
+# m: the lowest a sole point passes over the floor in mid swing [E: minimum toe clearance in healthy adults
+# is about 1-2 cm; not in the facts file]
+TOE_CLEARANCE = 0.012
+MAX_REPLANS = 3  # passes that move heel off earlier or the heel rise sooner where the ankle runs out of range
 HIGH_AT = 0.6  # the pelvis is highest this far from one low to the next (facts §2c: max near 30 %GC) [E]
 
 
@@ -73,33 +77,52 @@ class GaitStyle:
     stance: float = 0.58  # facts §2a stance 60% [57-64]: 58% planned reads ~62% by the suite's 3 cm contact rule
     foot_flat: float = 0.08  # facts §2b ankle: foot flat at about 5-8 %GC
     heel_off: float = 0.30  # heel rise in terminal stance [R: 30-40 %GC]
-    # shape of the forefoot rocker's pitch after heel off (w^power; higher = later and faster). 1.6-2.0 gave
-    # a more human knee at 50 %GC but toe and knee speeds over the 600°/s gate at toe off [E]
-    heel_rise_power: float = 1.4
+    # shape of the heel rise after heel off (w^power; higher = later and faster) [D]. The heel of a walker
+    # rises because the straight leg rolls over the forefoot: knee near full extension at ~40 %GC, ~20° at
+    # 50 %GC (facts §2b). 1.4 rose too early, so the trailing knee bent to a 38-44° hump at 50 %GC, straightened
+    # again at toe off and only then flexed into swing; 2.5 gives 22° at 50 %GC and one smooth flexion.
+    # (Steep rises need the toe rocker below, ``toe_bend``: without it the toes outran the 600°/s gate.)
+    heel_rise_power: float = 2.5
     # fraction of a step after heel strike when the ankle is under the pelvis [D]: the hip lies nearer the
     # leading ankle in double support (facts §2b: hip 20-30° flexed at IC, 10-20° extended at 50-55 %GC);
-    # 0.5 (centred) gave 33° at IC, 47° in late swing and only 7° of extension; 0.45 matched the hip
-    # curve better but popped the knee at toe off (pose jump over the gate)
+    # 0.5 (centred) gave 33° at IC, 47° in late swing and only 7° of extension; 0.45 popped the knee at
+    # toe off (pose jump over the gate)
     midstance: float = 0.47
+    heel_landing_speed: float = 0.25  # m/s the heel is still moving down as it touches the floor [E]
     heel_strike_pitch: float = 17.0  # foot toe-up angle at contact (ankle 0° with the shank inclined ~17°) [D]
-    toe_off_pitch: float = 58.0  # foot heel-up angle at toe off (shank ~40° back + 15-25° plantarflexion) [D]
+    # MTP extension the toes saturate at before the forefoot turns about the toe tip (facts §8: MTP
+    # extension 70-80° is the passive limit) [E]. The toe rocker keeps the toes' speed down when the heel
+    # rises late and fast, and lifts the ankle a little more for the same foot pitch.
+    toe_bend: float = 60.0
+    # foot heel-up angle at toe off [D]: with the toe rocker, 50° puts the knee at ~35° at toe off (facts §2b
+    # 35-40°); 54° over-bent it and popped the knee (pose jump 28 mm), 48° left it at ~31°
+    toe_off_pitch: float = 50.0
     knee_contact: float = 4.0  # facts §2b knee at IC 0-5°
     knee_loading: float = 12.0  # facts §2b loading-response peak 15-20° at 12-15 %GC
     knee_midstance: float = 5.0  # facts §2b near full extension at about 40 %GC
     swing_height: float = 0.045  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
-    swing_drop: float = 0.07  # descent of the swing foot ahead of a symmetric path at mid swing, x swing [E]
-    swing_peak: float = 0.3  # fraction of the swing at which the clearance lift peaks [E]
+    # descent of the swing foot ahead of a symmetric path at mid swing, x swing [E]: the foot comes down
+    # early so terminal swing is mostly the knee extending (hip 36.6° at 87 %GC; 0.14 gave 35.4° but knee
+    # pose jumps of 28 mm at 30 fps)
+    swing_drop: float = 0.12
+    swing_peak: float = 0.22  # fraction of the swing at which the clearance lift peaks (knee peak ~75 %GC) [E]
     pelvis_rotation: float = 4.0  # ± degrees, facts §2c pelvic rotation ±4°
     pelvis_obliquity: float = 4.0  # ± degrees, facts §2c obliquity 8° total
     pelvis_tilt: float = 1.5  # ± degrees at 2x stride frequency, facts §2c
-    pelvis_forward_tilt: float = 3.0  # static anterior tilt of the pelvis bone [E]
+    # static anterior tilt of the pelvis bone [E]. Hip angles are measured against the pelvis, so a static
+    # tilt shifts the whole hip curve toward flexion: 3° put IC at 31° and late swing at 40° (facts §2b
+    # 20-30° and 30-35°); the trunk is counter-tilted either way.
+    pelvis_forward_tilt: float = 0.0
     lateral_shift: float = 0.04  # peak-to-peak pelvis shift toward the stance foot, facts §2c 4 cm
-    bob_scale: float = 0.8  # x the vertical excursion the legs give (facts §2c 3 cm [2-5])
+    # x the vertical excursion the legs give (facts §2c 3 cm [2-5]): the full excursion lets the stance knee
+    # straighten to ~11° at 37 %GC (facts §2b: near full extension at ~40 %GC); 0.8 kept it at 17°
+    bob_scale: float = 1.0
     # where in double support the pelvis is lowest (facts §2c: lowest in double support), 0 = heel strike,
     # 1 = toe off [E]. Later lows bend the landing knee more in loading response; earlier lows let the
     # pelvis rise under the trailing leg before its toe off, which straightens that knee just before swing
-    # flexes it (a knee pop when the push-off is short, as in the runway style).
-    pelvis_low: float = 0.0
+    # flexes it (a knee pop when the push-off is short, as in the runway style). 0.1: 24 mm pose jump at
+    # 30 fps vs 25 at 0 and 23.5 at 0.25 (where the hip's extension peak moves to 60 %GC, the band's edge).
+    pelvis_low: float = 0.1
     thorax_counter: float = 0.8  # thorax yaw in space / pelvis yaw, antiphase (facts §2c thorax ±3-5°)
     shoulder_roll_keep: float = 0.35  # share of pelvic obliquity left at the shoulders [E]
     trunk_lean: float = 2.0  # forward lean of the trunk, degrees [E]
@@ -127,12 +150,20 @@ RUNWAY = GaitStyle(
     step_width_sd=0.008,
     toe_out=2.0,
     heel_off=0.34,
+    heel_rise_power=2.2,
     heel_strike_pitch=15.0,
-    toe_off_pitch=36.0,
+    # the foot is placed, not dropped: 0.25 m/s (basic) jerked the landing knee past the pose-jump gate on
+    # some short runway steps (28.4 mm at 30 fps); 0.15 gives 19-23 mm (basic's own knee prefers 0.25)
+    heel_landing_speed=0.15,
+    # a short push-off: the knee ~10° straighter than basic at toe off (B11 >= 5°); 30° popped the knee as
+    # swing began (pose jump 35-47 mm at 30 fps)
+    toe_off_pitch=34.0,
     knee_contact=2.0,
     knee_loading=12.0,
     knee_midstance=3.0,
     swing_height=0.07,
+    swing_drop=0.07,  # the straighter push-off leaves less time to lift: basic's 0.12 / 0.22 popped the knee
+    swing_peak=0.3,
     pelvis_rotation=7.0,
     pelvis_obliquity=5.8,
     pelvis_tilt=1.8,
@@ -297,6 +328,7 @@ class FootPlan:
     step_period: float
     t_end: float  # time the walker is at rest again (inf without a stop)
     push_boost: Array = field(default_factory=lambda: np.ones(0))  # per-footfall x toe-off pitch (second pass)
+    rise_power: Array = field(default_factory=lambda: np.ones(0))  # per-footfall heel-rise power (second pass)
 
     def pelvis_s(self, t: Array) -> Array:
         return np.interp(t, self.grid_t, self.grid_s)
@@ -574,18 +606,38 @@ def _stance_pitch(
     return out
 
 
+def _toe_bend(pitch: Array, limit: float) -> Array:
+    """MTP extension (radians, >= 0) for a foot pitch: follows the pitch, then saturates smoothly at ``limit``."""
+    p = np.maximum(pitch, 0.0)
+    if limit <= 0.0 or not np.isfinite(limit):
+        return p
+    return limit * np.tanh(p / limit)
+
+
 def _stance_ankle(
-    t: Array, pitch: Array, heel_xz: Array, yaw: float, ho: float, g: FootGeometry
-) -> tuple[Array, Array]:
-    """Ankle positions ``[n, 3]`` and foot rotations ``[n, 4]`` for stance pitches (pivot heel, then MTP)."""
+    t: Array, pitch: Array, heel_xz: Array, yaw: float, ho: float, g: FootGeometry, toe_limit: float
+) -> tuple[Array, Array, Array]:
+    """Ankle positions ``[n, 3]``, foot rotations ``[n, 4]`` and toes local pitches ``[n]`` for stance pitches.
+
+    Heel rocker about the heel, then (after heel off) the toe rocker: the toes bend with the foot and the
+    foot turns about the MTP joint until the toes near ``toe_limit`` (facts §8: MTP extension 70-80°), then
+    the whole forefoot turns about the toe tip, which stays planted to toe off.
+    """
     qy = quat.from_axis_angle(Y, np.asarray(yaw))
     rot = quat.mul(qy, quat.from_axis_angle(X, pitch))
     heel_w = np.array([heel_xz[0], 0.0, heel_xz[1]])
     by_heel = heel_w - quat.rotate(rot, g.heel)
     mtp_w = heel_w - quat.rotate(qy, g.heel) + quat.rotate(qy, g.mtp)
-    by_mtp = mtp_w - quat.rotate(rot, g.mtp)
+    bend = _toe_bend(pitch, toe_limit) if g.has_toes else np.maximum(pitch, 0.0)
+    if g.has_toes:
+        tip_w = mtp_w + quat.rotate(qy, g.toe_tip)
+        toes_w = quat.mul(qy, quat.from_axis_angle(X, pitch - bend))
+        mtp_now = tip_w - quat.rotate(toes_w, g.toe_tip)
+    else:
+        mtp_now = np.broadcast_to(mtp_w, by_heel.shape)
+    by_mtp = mtp_now - quat.rotate(rot, g.mtp)
     use_mtp = (t >= ho)[:, None]
-    return np.where(use_mtp, by_mtp, by_heel), rot
+    return np.where(use_mtp, by_mtp, by_heel), rot, -bend
 
 
 def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) -> dict[str, FootTrack]:
@@ -593,6 +645,7 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
     lr = sk.leg_length / L0
     p_hs = np.radians(style.heel_strike_pitch)
     p_to = np.radians(style.toe_off_pitch)
+    toe_limit = np.radians(style.toe_bend)
     out: dict[str, FootTrack] = {}
     n = len(times)
     eps = 1e-3
@@ -628,7 +681,7 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
 
         def stance_state(
             i: int, tt: Array, g: FootGeometry = g, land: Array = land, push: Array = push
-        ) -> tuple[Array, Array, Array]:
+        ) -> tuple[Array, Array, Array, Array]:
             boost = plan.push_boost[i] if len(plan.push_boost) == plan.n else 1.0
             pt = _stance_pitch(
                 tt,
@@ -638,18 +691,18 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
                 plan.to[i],
                 p_hs * land[i],
                 p_to * push[i] * boost,
-                style.heel_rise_power,
+                plan.rise_power[i] if len(plan.rise_power) == plan.n else style.heel_rise_power,
             )
-            a, r = _stance_ankle(tt, pt, heel_xz(i), float(plan.yaw[i]), plan.ho[i], g)
-            return a, r, pt
+            a, r, tb = _stance_ankle(tt, pt, heel_xz(i), float(plan.yaw[i]), plan.ho[i], g, toe_limit)
+            return a, r, pt, tb
 
         for j, i in enumerate(idx):
             # stance of footfall i
             m = (times >= plan.hs[i]) & (times <= plan.to[i])
             if m.any():
-                a, r, pt = stance_state(i, times[m])
+                a, r, pt, tb = stance_state(i, times[m])
                 ankle[m], rot[m], pitch[m] = a, r, pt
-                toes[m] = -np.maximum(pt, 0.0)
+                toes[m] = tb
                 contact[m] = True
                 heel_c[m] = times[m] < plan.ho[i]
                 ball_c[m] = times[m] >= plan.ff[i]
@@ -665,9 +718,9 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
                 continue
             dur = t1 - t0
             ta = np.array([t0 - eps, t0])
-            a0s, r0s, pt0 = stance_state(i, ta)
+            a0s, r0s, pt0, _ = stance_state(i, ta)
             tb = np.array([t1, t1 + eps])
-            a1s, r1s, pt1 = stance_state(k, tb)
+            a1s, r1s, pt1, _ = stance_state(k, tb)
             u = (times[m] - t0) / dur
             w0 = (pt0[1] - pt0[0]) / eps
             w1 = (pt1[1] - pt1[0]) / eps
@@ -676,12 +729,12 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             yw = plan.yaw[i] + dyaw * minimum_jerk(u)
             r_sw = quat.mul(quat.from_axis_angle(Y, yw), quat.from_axis_angle(X, pw))
             # The swing is planned for the heel point: it leaves with the stance foot's velocity and lands
-            # still moving down (~0.25 m/s [E]) with no horizontal speed, so the planted heel never
+            # still moving down (``heel_landing_speed``) with no horizontal speed, so the planted heel never
             # slides and never hovers; the ankle follows from the heel and the foot rotation.
             h0 = a0s + quat.rotate(r0s, g.heel)
             hv0 = (h0[1] - h0[0]) / eps
             h1 = a1s[0] + quat.rotate(r1s[0], g.heel)
-            hv1 = np.array([0.0, -0.25 * lr, 0.0])
+            hv1 = np.array([0.0, -style.heel_landing_speed * lr, 0.0])
             base = _hermite5(u, h0[1], hv0, h1, hv1, dur)
             # the foot comes down early, so terminal swing is mostly the knee extending (facts §2b: knee peak
             # at 70-73 %GC, 0-5° just before IC); a symmetric descent kept the knee ~55° at 85 %GC and the hip
@@ -729,23 +782,23 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             # toes stay bent as they leave the floor, then relax by mid swing
             # (against the foot's own pitch, which keeps rising after toe off: the toes stay level and their
             # tips leave the floor with the forefoot instead of dipping back toward it)
-            toes[m] = -np.maximum(pw, 0.0) * (1.0 - minimum_jerk(u / 0.75))
+            toes[m] = -_toe_bend(pw, toe_limit if g.has_toes else np.inf) * (1.0 - minimum_jerk(u / 0.75))
         # before the first and after the last footfall of this side: hold
         first_i, last_i = idx[0], idx[-1]
         before = times < plan.hs[first_i]
         if before.any():
-            a, r, pt = stance_state(first_i, np.full(int(before.sum()), plan.hs[first_i]))
+            a, r, pt, _ = stance_state(first_i, np.full(int(before.sum()), plan.hs[first_i]))
             ankle[before], rot[before] = a, r
         after = times > plan.to[last_i]
         if after.any() and np.isfinite(plan.to[last_i]):
-            a, r, pt = stance_state(last_i, np.full(int(after.sum()), plan.to[last_i]))
+            a, r, pt, _ = stance_state(last_i, np.full(int(after.sum()), plan.to[last_i]))
             ankle[after], rot[after] = a, r
         out[name] = FootTrack(ankle, rot, pitch, toes, contact, heel_c, ball_c, yaw_t, swing_u)
-        _lift_above_floor(out[name], g)
+        _lift_above_floor(out[name], g, lr)
     return out
 
 
-def _lift_above_floor(ft: FootTrack, g: FootGeometry) -> None:
+def _lift_above_floor(ft: FootTrack, g: FootGeometry, lr: float) -> None:
     """Raise the swinging foot where a sole point (heel, MTP ball, toe tip) would dip below the floor."""
     swing = ~ft.contact
     if not swing.any():
@@ -758,7 +811,10 @@ def _lift_above_floor(ft: FootTrack, g: FootGeometry) -> None:
     base = ft.ankle + quat.rotate(ft.rot, g.mtp) if g.has_toes else ft.ankle
     tip = base + quat.rotate(toes_rot if g.has_toes else ft.rot, g.toe_tip)
     low = np.minimum(low, tip[:, 1])
-    lift = np.where(swing, np.maximum(-low, 0.0), 0.0)
+    # keep a minimum toe clearance through mid swing (none at the ends, where the foot leaves and lands)
+    u = np.nan_to_num(ft.swing_u, nan=0.0)
+    clear = TOE_CLEARANCE * lr * np.sin(np.pi * np.clip(u, 0.0, 1.0)) ** 2
+    lift = np.where(swing, np.maximum(clear - low, 0.0), 0.0)
     # spread the correction smoothly but keep it zero at contact
     lift = np.maximum(lift, _gauss_smooth(lift, 2.0)) * swing
     ft.ankle[:, 1] += lift
@@ -922,16 +978,19 @@ def _pelvis_wave(t: Array, plan: FootPlan, style: GaitStyle, allowed: Array, ext
 def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkResult:
     """Build a whole walking clip into :class:`Tracks` (plus the plan and foot tracks for inspection).
 
-    Two passes: the heel rises when the ankle runs out of dorsiflexion
-    (facts §8: 20°), so after a first solve any flat-foot phase that would
-    bend the ankle past ``HEEL_RISE_DORSIFLEXION`` gets an earlier heel off
-    (long-footed or short-legged avatars, slow stops), and the walk is solved
+    Up to ``1 + MAX_REPLANS`` passes: the heel rises when the ankle runs out
+    of dorsiflexion (facts §8: 20°), so after a solve any flat-foot phase that
+    would bend the ankle past ``HEEL_RISE_DORSIFLEXION`` gets an earlier heel
+    off, and a heel rise that lags the shank gets a bigger, sooner rise
+    (long-footed or short-legged avatars, slow stops); the walk is then solved
     again with that plan.
     """
     seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "arm")}
     plan = plan_footsteps(settings, style, ctx.skeleton, ctx.duration, np.random.default_rng(seeds["plan"]))
     res = _build_walk(ctx, style, settings, plan, seeds)
-    if _earlier_heel_off(res, ctx):
+    for _ in range(MAX_REPLANS):
+        if not _earlier_heel_off(res, ctx, style):
+            break
         res = _build_walk(ctx, style, settings, plan, seeds)
     for i in range(plan.n):
         nm = "left" if plan.side[i] > 0 else "right"
@@ -942,13 +1001,15 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     return res
 
 
-def _earlier_heel_off(res: WalkResult, ctx: Context) -> bool:
+def _earlier_heel_off(res: WalkResult, ctx: Context, style: GaitStyle) -> bool:
     """Move heel off earlier where the flat foot's ankle would pass ``HEEL_RISE_DORSIFLEXION``; True if any moved."""
     plan = res.plan
     t = ctx.times
     changed = False
     if len(plan.push_boost) != plan.n:
         plan.push_boost = np.ones(plan.n)
+    if len(plan.rise_power) != plan.n:
+        plan.rise_power = np.full(plan.n, style.heel_rise_power)
     for name, sgn in SIDES:
         q = res.tracks.lrot[:, hm.INDEX[f"{name}Foot"]]
         dorsi = -np.degrees(quat.twist_angle(q, X))
@@ -966,7 +1027,10 @@ def _earlier_heel_off(res: WalkResult, ctx: Context) -> bool:
             m2 = (t >= plan.ho[i]) & (t < plan.to[i])
             excess = float(np.max(dorsi[m2] - 22.0, initial=0.0))
             if excess > 0:
-                plan.push_boost[i] = min(1.0 + excess / 40.0, 1.3)
+                # and earlier in the rise: a late, steep rise leaves a long-footed avatar's shank tilting
+                # past the ankle's range before the heel comes up
+                plan.push_boost[i] = max(plan.push_boost[i], min(1.0 + excess / 40.0, 1.3))
+                plan.rise_power[i] = max(1.2, plan.rise_power[i] - excess / 8.0)
                 changed = True
     return changed
 

@@ -64,3 +64,57 @@ def test_pelvis_wave_never_rises_above_the_legs_reach_and_is_lowest_near_heel_st
         for h in hs[(hs > 3.5) & (hs < 9.5)]
     ]
     assert np.all(np.abs(np.asarray(lows) - hs[(hs > 3.5) & (hs < 9.5)]) < 0.1)  # facts §2c: lowest in double support
+
+
+def _foot_points(ft: G.FootTrack, g: G.FootGeometry) -> dict[str, np.ndarray]:
+    """World positions of the heel, ball (MTP on the sole) and toe tip of a foot track."""
+    from posers_blender.engine import quat
+
+    toes_rot = quat.mul(ft.rot, quat.from_axis_angle(G.X, ft.toes_pitch))
+    mtp = ft.ankle + quat.rotate(ft.rot, g.mtp)
+    return {
+        "heel": ft.ankle + quat.rotate(ft.rot, g.heel),
+        "ball": ft.ankle + quat.rotate(ft.rot, g.mtp + np.array([0.0, -g.mtp[1] - g.ankle_height, 0.0])),
+        "tip": mtp + quat.rotate(toes_rot, g.toe_tip),
+    }
+
+
+def _basic_feet():
+    sk = default_avatar()
+    plan = G.plan_footsteps(G.GaitSettings(stop=False), G.BASIC, sk, 12.0, np.random.default_rng(3))
+    t = np.arange(0.0, 12.0, 1.0 / 120.0)
+    return sk, plan, t, G.foot_tracks(plan, G.BASIC, sk, t)
+
+
+def test_toe_rocker_keeps_the_toe_tip_planted_and_the_toes_inside_their_bend():
+    """After heel off the foot turns about the MTP joint, then (toes near ``toe_bend``) about the toe tip:
+    the tip never moves while the foot is in contact, and the toes never bend past ``toe_bend``."""
+    sk, plan, t, feet = _basic_feet()
+    assert sk.has("leftToes")
+    ft = feet["left"]
+    g = G.foot_geometry(sk, "left")
+    tip = _foot_points(ft, g)["tip"]
+    limit = np.radians(G.BASIC.toe_bend)
+    assert np.all(-ft.toes_pitch <= limit + 1e-9)
+    checked = 0
+    for i in np.nonzero((plan.side == 1) & plan.moving & (plan.to < t[-1]))[0][1:]:
+        m = (t >= plan.ho[i]) & (t <= plan.to[i])
+        drift = np.linalg.norm(tip[m] - tip[m][0], axis=1).max()
+        assert drift < 1e-6  # the tip is the rocker's last pivot: it stays put through push-off
+        assert ft.pitch[m].max() > np.radians(40.0)  # the foot really rolls (not a flat-footed shuffle)
+        checked += 1
+    assert checked >= 5
+
+
+def test_swing_foot_clears_the_floor_by_the_minimum_toe_clearance_in_mid_swing():
+    """Mid swing (30-70 % of the swing), every sole point passes at least ``TOE_CLEARANCE`` over the floor
+    (the relaxing toes dipped to the floor there and skated at 6 m/s before the clearance was kept)."""
+    sk, plan, t, feet = _basic_feet()
+    for name in ("left", "right"):
+        ft = feet[name]
+        pts = _foot_points(ft, G.foot_geometry(sk, name))
+        mid = (ft.swing_u > 0.3) & (ft.swing_u < 0.7)
+        assert mid.sum() > 100
+        low = np.min([p[mid, 1] for p in pts.values()], axis=0)
+        floor = G.TOE_CLEARANCE * sk.leg_length / G.L0 * np.sin(np.pi * ft.swing_u[mid]) ** 2
+        assert np.all(low >= floor - 1e-6)
