@@ -105,6 +105,7 @@ class GaitStyle:
     # early so terminal swing is mostly the knee extending (hip 36.6° at 87 %GC; 0.14 gave 35.4° but knee
     # pose jumps of 28 mm at 30 fps)
     swing_drop: float = 0.12
+    swing_point: float = 0.0  # extra heel-up pitch of the foot at mid swing, degrees [E]
     swing_peak: float = 0.22  # fraction of the swing at which the clearance lift peaks (knee peak ~75 %GC) [E]
     pelvis_rotation: float = 4.0  # ± degrees, facts §2c pelvic rotation ±4°
     pelvis_obliquity: float = 4.0  # ± degrees, facts §2c obliquity 8° total
@@ -164,6 +165,9 @@ RUNWAY = GaitStyle(
     swing_height=0.07,
     swing_drop=0.07,  # the straighter push-off leaves less time to lift: basic's 0.12 / 0.22 popped the knee
     swing_peak=0.3,
+    # the short push-off leaves the swing foot toes-up against the 19° dorsiflexion cap through mid swing;
+    # carried pointed it is 2-8° from neutral (28° pointed popped the knee: the toes need more lift)
+    swing_point=20.0,
     pelvis_rotation=7.0,
     pelvis_obliquity=5.8,
     pelvis_tilt=1.8,
@@ -725,6 +729,8 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             w0 = (pt0[1] - pt0[0]) / eps
             w1 = (pt1[1] - pt1[0]) / eps
             pw = _hermite5(u, np.array([pt0[1]]), np.array([w0]), np.array([pt1[0]]), np.array([w1]), dur)[:, 0]
+            # the foot is carried pointed through mid swing (zero value, rate and acceleration at both ends)
+            pw = pw + np.radians(style.swing_point) * (16.0 * u**2 * (1.0 - u) ** 2) ** 1.5
             dyaw = (plan.yaw[k] - plan.yaw[i] + np.pi) % (2 * np.pi) - np.pi
             yw = plan.yaw[i] + dyaw * minimum_jerk(u)
             r_sw = quat.mul(quat.from_axis_angle(Y, yw), quat.from_axis_angle(X, pw))
@@ -882,20 +888,45 @@ def _soft_cap(x: Array, knee: float, cap: float) -> Array:
     return np.where(x > knee, knee + (cap - knee) * np.tanh(over / (cap - knee)), x)
 
 
-def _limit_swing_ankle(tr: Tracks, name: str, ft: FootTrack) -> None:
+def _limit_swing_ankle(tr: Tracks, name: str, ft: FootTrack, g: FootGeometry) -> None:
     """Keep the swinging ankle inside its range (facts §8: dorsiflexion 20°, plantarflexion 45-50°).
 
     The swing foot's pitch is planned in the world; slow swings (stops,
     turns) can leave it badly angled to the shank. Only the foot turns, about
-    the ankle, so the IK result and the planted feet are untouched.
+    the ankle, so the IK result and the planted feet are untouched. Turning a
+    dorsiflexed foot toes-down stops where a sole point would reach the floor
+    (the joint-limit tolerance takes the rest): the floor lift came before.
     """
     j = hm.INDEX[f"{name}Foot"]
     q = tr.lrot[:, j]
     dorsi = -np.degrees(quat.twist_angle(q, X))
     capped = -_soft_cap(-_soft_cap(dorsi, 14.0, 19.0), 35.0, 44.0)
     delta = np.where(ft.contact, 0.0, dorsi - capped)
-    if np.any(delta != 0.0):
-        tr.lrot[:, j] = quat.normalize(quat.mul(q, quat.from_axis_angle(X, np.radians(delta))))
+    if not np.any(delta != 0.0):
+        return
+    grot, gpos = tr.fk()
+    ankle = gpos[:, j]
+    foot_w = grot[:, j]
+    toes_l = quat.from_axis_angle(X, ft.toes_pitch)
+    sole = [g.heel, g.mtp + np.array([0.0, -g.mtp[1] - g.ankle_height, 0.0])]
+
+    def lowest(fraction: float) -> Array:
+        r = quat.mul(foot_w, quat.from_axis_angle(X, np.radians(fraction * delta)))
+        low = np.min([ankle[:, 1] + quat.rotate(r, p)[:, 1] for p in sole], axis=0)
+        base = ankle + quat.rotate(r, g.mtp) if g.has_toes else ankle
+        tip = base + quat.rotate(quat.mul(r, toes_l) if g.has_toes else r, g.toe_tip)
+        return np.minimum(low, tip[:, 1])
+
+    floor = np.minimum(lowest(0.0), 0.0)  # never below the floor (or below where the point already is)
+    keep = np.zeros(len(delta))
+    found = np.zeros(len(delta), dtype=bool)
+    for fr in np.linspace(1.0, 0.1, 10):
+        ok = ~found & (lowest(fr) >= floor - 1e-4)
+        keep[ok] = fr
+        found |= ok
+    keep = np.minimum(keep, _gauss_smooth(keep, 1.5))  # the smoothed share only ever turns less
+    delta = delta * keep
+    tr.lrot[:, j] = quat.normalize(quat.mul(q, quat.from_axis_angle(X, np.radians(delta))))
 
 
 def _pelvis_wave(t: Array, plan: FootPlan, style: GaitStyle, allowed: Array, extra: Array, duration: float) -> Array:
@@ -1178,7 +1209,7 @@ def _build_walk(
         target = _terminal_swing_reach(sk, name, hip, ft, style.knee_contact)
         pole = 0.5 * (hip + target) + fwd * 1.0
         tr.solve_limb(f"{name}Leg", target, pole, end_grot=ft.rot)
-        _limit_swing_ankle(tr, name, ft)
+        _limit_swing_ankle(tr, name, ft, foot_geometry(sk, name))
         if sk.has(f"{name}Toes"):
             tr.set(f"{name}Toes", quat.from_axis_angle(X, ft.toes_pitch))
 

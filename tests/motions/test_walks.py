@@ -223,6 +223,13 @@ def test_runway_is_narrower_and_sways_the_pelvis_more_than_basic_at_the_same_spe
     assert run.shoulder_mean < basic.shoulder_mean - 3.0  # B11 arm swing biased toward extension
 
 
+def test_runway_swing_foot_is_not_held_toes_up():
+    """Facts §2b: the ankle is back near neutral in mid swing. The runway's short push-off left the swing foot
+    at the dorsiflexion cap (14-16° toes up over 70-90 %GC); it is carried pointed now (2-8°)."""
+    ankle = gk.gait_kinematics(steady("seductive-walk")).curves["ankle"]
+    assert ankle[70:91].min() >= -10.0
+
+
 def test_runway_walk_spatiotemporal_figures_stay_in_gait_bands():
     g = timing.gait(steady("seductive-walk"))
     assert 95 <= g.cadence <= 125 and 0.36 <= g.step_length <= 0.48
