@@ -172,8 +172,8 @@ RUNWAY = GaitStyle(
     pelvis_obliquity=5.8,
     pelvis_tilt=1.8,
     lateral_shift=0.03,
-    bob_scale=0.85,
-    pelvis_low=0.6,
+    # lowest at heel strike: the landing knee bends ~17-21° in loading, not ~31° (0.6 with 0.85 bob)
+    pelvis_low=0.0,
     midstance=0.48,  # 0.47 (basic) popped the knee at the short runway push-off; 0.5 bent it as much as basic's
     thorax_counter=1.0,
     shoulder_roll_keep=0.12,

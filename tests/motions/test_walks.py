@@ -219,6 +219,9 @@ def test_runway_is_narrower_and_sways_the_pelvis_more_than_basic_at_the_same_spe
     assert run.pelvic_obliquity >= 1.2 * basic.pelvic_obliquity  # B11 obliquity ≥ 1.2x neutral
     assert run.pelvic_rotation > basic.pelvic_rotation + 2.0  # facts §3 rotation ±6-8° vs ±4°
     assert run.knee_pushoff <= basic.knee_pushoff - 5.0  # B11 knee at push-off ≥ 5° straighter
+    # facts §3 (Morris et al. 2013, high heels): less knee flexion; the runway's loading knee bent 31° vs
+    # basic's 24° when its pelvis was lowest late in double support
+    assert gk.curve_peak(run.curves["knee"], 0, 30)[0] <= gk.curve_peak(basic.curves["knee"], 0, 30)[0]
     assert run.head_roll <= basic.head_roll + 0.2  # B11 head roll ≤ neutral
     assert run.shoulder_mean < basic.shoulder_mean - 3.0  # B11 arm swing biased toward extension
 
