@@ -1,7 +1,10 @@
 """Print the measured gait figures of basic-walk and seductive-walk against the facts bands.
 
-Usage (from the repository root): ``python scripts/gait_figures.py [--seed N] [--speed 1.2]``.
+Usage (from the repository root): ``python scripts/gait_figures.py [--seed N] [--speed 1.2] [--plot out.png]``
+(without ``--speed`` each walk runs at its own default).
 Figures come from the quality suite (timing.gait, gait_kinematics, contacts, limits) on 24 s clips at 60 fps.
+``--plot`` also draws the mean hip, knee and ankle curves over the gait cycle against the facts §2b anchor
+ranges (needs matplotlib: ``pip install .[report]``).
 """
 
 from __future__ import annotations
@@ -35,16 +38,51 @@ ROWS = (
 )
 
 
+#: facts §2b joint angles over the gait cycle: (%GC, low, high) in the suite's conventions (hip and knee
+#: flexion +, ankle plantarflexion +)
+FACTS_2B = {
+    "hip": [(0, 20, 30), (52, -20, -10), (85, 30, 35)],
+    "knee": [(0, 0, 5), (13, 15, 20), (40, 0, 8), (60, 35, 40), (71, 60, 70), (97, 0, 5)],
+    "ankle": [(0, -2, 2), (6, 5, 10), (45, -12, -8), (62, 15, 25)],
+}
+
+
+def plot_curves(curves: dict, path: str, speed: float | None) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    for ax, joint in zip(axes, ("hip", "knee", "ankle")):
+        for mid, style in (("basic-walk", "-"), ("seductive-walk", "--")):
+            ax.plot(range(101), curves[mid][joint], style, label=mid)
+        for x, lo, hi in FACTS_2B[joint]:
+            ax.plot([x, x], [lo, hi], color="tab:red", lw=4, alpha=0.6)
+        sign = "plantarflexion +" if joint == "ankle" else "flexion +"
+        ax.set_title(f"{joint} ({sign}), deg")
+        ax.set_xlabel("% gait cycle (left heel strike to heel strike)")
+        ax.grid(alpha=0.3)
+    at = "1.3 / 1.2 m/s (defaults)" if speed is None else f"{speed} m/s"
+    axes[0].legend(fontsize=8, title=f"{at}; red: facts §2b", title_fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    print(f"wrote {path}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--speed", type=float, default=1.2)
+    ap.add_argument("--speed", type=float, help="m/s for both walks (default: each walk's own, 1.3 and 1.2)")
+    ap.add_argument("--plot", help="also draw the hip, knee and ankle curves to this PNG")
     a = ap.parse_args()
     res = {}
+    curves = {}
     for mid in ("basic-walk", "seductive-walk"):
-        clip = sample(get(mid), {"speed": a.speed}, seed=a.seed, fps=60, duration=24)
+        params = {} if a.speed is None else {"speed": a.speed}
+        clip = sample(get(mid), params, seed=a.seed, fps=60, duration=24)
         g, k = timing.gait(clip), gk.gait_kinematics(clip)
-        c = k.curves
+        c = curves[mid] = k.curves
         extra = {
             "knee swing peak (55-75 @ 65-78 %GC)": gk.curve_peak(c["knee"], 50, 95),
             "knee loading peak (8-25 @ 8-20 %GC)": gk.curve_peak(c["knee"], 0, 30),
@@ -66,6 +104,8 @@ def main() -> None:
         print(f"{key:48s} {'deg @%GC':10s} {v[0][0]:5.1f}@{v[0][1]:<3.0f} {v[1][0]:5.1f}@{v[1][1]:<3.0f}")
     print(f"{'foot slide max (A2 <= 5)':48s} {'mm':10s} {res['basic-walk'][3]:9.2f} {res['seductive-walk'][3]:9.2f}")
     print(f"{'joint-limit frames (A5 = 0)':48s} {'frames':10s} {res['basic-walk'][4]:9d} {res['seductive-walk'][4]:9d}")
+    if a.plot:
+        plot_curves(curves, a.plot, a.speed)
 
 
 if __name__ == "__main__":
