@@ -56,7 +56,11 @@ ANKLE_PASS = 0.07  # m between the ankle centres as the swing foot passes the st
 # m: the lowest a sole point passes over the floor in mid swing [E: minimum toe clearance in healthy adults
 # is about 1-2 cm; not in the facts file]
 TOE_CLEARANCE = 0.012
-MAX_REPLANS = 3  # passes that move heel off earlier or the heel rise sooner where the ankle runs out of range
+# passes that move heel off or toe off sooner, or the heel rise earlier, where the ankle runs out of range or
+# the trailing knee snaps straight before toe off
+MAX_REPLANS = 3
+MIN_DOUBLE_SUPPORT = 0.06  # s both feet stay down when toe off comes sooner [E]
+KNEE_PUSHOFF_DIP = 4.0  # degrees the trailing knee may straighten in late stance before toe off comes sooner [E]
 HIGH_AT = 0.6  # the pelvis is highest this far from one low to the next (facts §2c: max near 30 %GC) [E]
 
 
@@ -333,6 +337,7 @@ class FootPlan:
     t_end: float  # time the walker is at rest again (inf without a stop)
     push_boost: Array = field(default_factory=lambda: np.ones(0))  # per-footfall x toe-off pitch (second pass)
     rise_power: Array = field(default_factory=lambda: np.ones(0))  # per-footfall heel-rise power (second pass)
+    roll_end: Array = field(default_factory=lambda: np.ones(0))  # per-footfall end of the planned roll (>= to)
 
     def pelvis_s(self, t: Array) -> Array:
         return np.interp(t, self.grid_t, self.grid_s)
@@ -692,7 +697,7 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
                 plan.hs[i],
                 plan.ff[i],
                 plan.ho[i],
-                plan.to[i],
+                plan.roll_end[i] if len(plan.roll_end) == plan.n else plan.to[i],
                 p_hs * land[i],
                 p_to * push[i] * boost,
                 plan.rise_power[i] if len(plan.rise_power) == plan.n else style.heel_rise_power,
@@ -1012,9 +1017,11 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     Up to ``1 + MAX_REPLANS`` passes: the heel rises when the ankle runs out
     of dorsiflexion (facts §8: 20°), so after a solve any flat-foot phase that
     would bend the ankle past ``HEEL_RISE_DORSIFLEXION`` gets an earlier heel
-    off, and a heel rise that lags the shank gets a bigger, sooner rise
-    (long-footed or short-legged avatars, slow stops); the walk is then solved
-    again with that plan.
+    off, a heel rise that lags the shank gets a bigger, sooner rise, and a
+    trailing knee that straightens before toe off (the body outrunning the
+    forefoot's roll) gets an earlier toe off (long-footed or short-legged
+    avatars, fast walks, slow stops); the walk is then solved again with that
+    plan.
     """
     seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "arm")}
     plan = plan_footsteps(settings, style, ctx.skeleton, ctx.duration, np.random.default_rng(seeds["plan"]))
@@ -1033,7 +1040,7 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
 
 
 def _earlier_heel_off(res: WalkResult, ctx: Context, style: GaitStyle) -> bool:
-    """Move heel off earlier where the flat foot's ankle would pass ``HEEL_RISE_DORSIFLEXION``; True if any moved."""
+    """Replan the rolls that ran out of range (see :func:`build_walk`); True if any footfall changed."""
     plan = res.plan
     t = ctx.times
     changed = False
@@ -1041,6 +1048,9 @@ def _earlier_heel_off(res: WalkResult, ctx: Context, style: GaitStyle) -> bool:
         plan.push_boost = np.ones(plan.n)
     if len(plan.rise_power) != plan.n:
         plan.rise_power = np.full(plan.n, style.heel_rise_power)
+    if len(plan.roll_end) != plan.n:
+        plan.roll_end = plan.to.copy()
+    knee = {n: np.degrees(quat.to_axis_angle(res.tracks.lrot[:, hm.INDEX[f"{n}LowerLeg"]])[1]) for n, _ in SIDES}
     for name, sgn in SIDES:
         q = res.tracks.lrot[:, hm.INDEX[f"{name}Foot"]]
         dorsi = -np.degrees(quat.twist_angle(q, X))
@@ -1063,6 +1073,26 @@ def _earlier_heel_off(res: WalkResult, ctx: Context, style: GaitStyle) -> bool:
                 plan.push_boost[i] = max(plan.push_boost[i], min(1.0 + excess / 40.0, 1.3))
                 plan.rise_power[i] = max(1.2, plan.rise_power[i] - excess / 8.0)
                 changed = True
+            # the knee bends from late stance on into swing: where the trailing leg would straighten before
+            # toe off (the body moving on faster than the forefoot rolls: long-footed avatars, fast walks),
+            # the foot leaves the floor where the knee stopped bending, on the roll it had planned
+            if m2.sum() > 2 and np.isfinite(plan.to[i]):
+                tk = t[m2]
+                k = knee[name][m2]
+                lo = int(np.argmin(k[: max(1, int(0.6 * len(k)))]))  # straightest point of mid stance
+                j = lo + int(np.argmax(k[lo:]))  # the knee's bend before toe off
+                dip = float(k[j] - np.min(k[j:]))
+                if dip > KNEE_PUSHOFF_DIP:
+                    t_peak = float(tk[j])
+                    new = max(t_peak + 0.5 / ctx.fps, plan.ho[i] + 0.5 * (plan.to[i] - plan.ho[i]))
+                    # never before the other foot has landed and taken the weight (no flight phase)
+                    landed = plan.hs[(plan.side == -sgn) & (plan.hs < plan.to[i])]
+                    if len(landed):
+                        new = max(new, float(landed.max()) + MIN_DOUBLE_SUPPORT)
+                    if new < plan.to[i] - 1e-3:
+                        plan.roll_end[i] = max(plan.roll_end[i], plan.to[i])
+                        plan.to[i] = new
+                        changed = True
     return changed
 
 
