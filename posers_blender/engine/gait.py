@@ -59,6 +59,7 @@ TOE_CLEARANCE = 0.012
 # passes that move heel off or toe off sooner, or the heel rise earlier, where the ankle runs out of range or
 # the trailing knee snaps straight before toe off
 MAX_REPLANS = 3
+LANDING_DORSIFLEXION = 23.0  # degrees: the ankle at heel strike stays inside its range (facts §8: 20°, +5° tolerance)
 MIN_DOUBLE_SUPPORT = 0.06  # s both feet stay down when toe off comes sooner [E]
 KNEE_PUSHOFF_DIP = 4.0  # degrees the trailing knee may straighten in late stance before toe off comes sooner [E]
 HIGH_AT = 0.6  # the pelvis is highest this far from one low to the next (facts §2c: max near 30 %GC) [E]
@@ -338,6 +339,7 @@ class FootPlan:
     push_boost: Array = field(default_factory=lambda: np.ones(0))  # per-footfall x toe-off pitch (second pass)
     rise_power: Array = field(default_factory=lambda: np.ones(0))  # per-footfall heel-rise power (second pass)
     roll_end: Array = field(default_factory=lambda: np.ones(0))  # per-footfall end of the planned roll (>= to)
+    land_scale: Array = field(default_factory=lambda: np.ones(0))  # per-footfall x heel-strike pitch (replans)
 
     def pelvis_s(self, t: Array) -> Array:
         return np.interp(t, self.grid_t, self.grid_s)
@@ -698,7 +700,7 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
                 plan.ff[i],
                 plan.ho[i],
                 plan.roll_end[i] if len(plan.roll_end) == plan.n else plan.to[i],
-                p_hs * land[i],
+                p_hs * land[i] * (plan.land_scale[i] if len(plan.land_scale) == plan.n else 1.0),
                 p_to * push[i] * boost,
                 plan.rise_power[i] if len(plan.rise_power) == plan.n else style.heel_rise_power,
             )
@@ -1017,11 +1019,12 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     Up to ``1 + MAX_REPLANS`` passes: the heel rises when the ankle runs out
     of dorsiflexion (facts §8: 20°), so after a solve any flat-foot phase that
     would bend the ankle past ``HEEL_RISE_DORSIFLEXION`` gets an earlier heel
-    off, a heel rise that lags the shank gets a bigger, sooner rise, and a
+    off, a heel rise that lags the shank gets a bigger, sooner rise, a
     trailing knee that straightens before toe off (the body outrunning the
-    forefoot's roll) gets an earlier toe off (long-footed or short-legged
-    avatars, fast walks, slow stops); the walk is then solved again with that
-    plan.
+    forefoot's roll) gets an earlier toe off, and a foot that would land
+    toes-up past ``LANDING_DORSIFLEXION`` lands flatter (long-footed or
+    short-legged avatars, fast walks, short closing steps); the walk is then
+    solved again with that plan.
     """
     seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "arm")}
     plan = plan_footsteps(settings, style, ctx.skeleton, ctx.duration, np.random.default_rng(seeds["plan"]))
@@ -1050,11 +1053,21 @@ def _earlier_heel_off(res: WalkResult, ctx: Context, style: GaitStyle) -> bool:
         plan.rise_power = np.full(plan.n, style.heel_rise_power)
     if len(plan.roll_end) != plan.n:
         plan.roll_end = plan.to.copy()
+    if len(plan.land_scale) != plan.n:
+        plan.land_scale = np.ones(plan.n)
     knee = {n: np.degrees(quat.to_axis_angle(res.tracks.lrot[:, hm.INDEX[f"{n}LowerLeg"]])[1]) for n, _ in SIDES}
     for name, sgn in SIDES:
         q = res.tracks.lrot[:, hm.INDEX[f"{name}Foot"]]
         dorsi = -np.degrees(quat.twist_angle(q, X))
         for i in np.nonzero(plan.side == sgn)[0]:
+            # a foot set down toes-up in front of a bent knee (short closing steps) lands flatter
+            first = np.nonzero(t >= plan.hs[i])[0]
+            if np.isfinite(plan.hs[i]) and len(first):
+                over = float(dorsi[first[0]]) - LANDING_DORSIFLEXION
+                if over > 0.5 and plan.land_scale[i] > 0.0:
+                    full = style.heel_strike_pitch * plan.land_scale[i]
+                    plan.land_scale[i] *= max(0.0, 1.0 - (over + 1.0) / max(full, 1e-6))
+                    changed = True
             if not (np.isfinite(plan.hs[i]) and np.isfinite(plan.ho[i])):
                 continue
             m = (t >= plan.ff[i]) & (t < plan.ho[i]) & (dorsi > HEEL_RISE_DORSIFLEXION)
