@@ -747,7 +747,9 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             h0 = a0s + quat.rotate(r0s, g.heel)
             hv0 = (h0[1] - h0[0]) / eps
             h1 = a1s[0] + quat.rotate(r1s[0], g.heel)
-            hv1 = np.array([0.0, -style.heel_landing_speed * lr, 0.0])
+            # Froude-scaled (sqrt) for big avatars; length-scaled, i.e. softer, for small ones, whose Froude-scaled
+            # motion is jerkier in absolute terms (cool_loops, 1.36x: 28.8 -> 21.3 mm pose jump at heel strike)
+            hv1 = np.array([0.0, -style.heel_landing_speed * min(lr, np.sqrt(lr)), 0.0])
             base = _hermite5(u, h0[1], hv0, h1, hv1, dur)
             # the foot comes down early, so terminal swing is mostly the knee extending (facts §2b: knee peak
             # at 70-73 %GC, 0-5° just before IC); a symmetric descent kept the knee ~55° at 85 %GC and the hip

@@ -140,12 +140,13 @@ def test_long_footed_vrm_lifts_the_foot_before_the_trailing_knee_snaps_straight(
     assert max(_pushoff_knee_dips(clip)) < 16.0
 
 
-@pytest.mark.parametrize("vrm", ["cryptovoxels", "debug_robot"])
+@pytest.mark.parametrize("vrm", ["cryptovoxels", "debug_robot", "cool_loops"])
 def test_basic_walk_on_these_vrms_passes_the_pose_jump_and_joint_limit_gates(vrm):
-    """Regression guard for two rigs the replans fixed: cryptovoxels (the trailing knee snapped straight
-    before toe off: 36.6 mm) and debug_robot (its closing step landed toes-up in front of a bent knee, ankle
-    31° dorsiflexed, and the swing ankle cap let go at contact: 35.4 mm). Known gaps, not asserted here:
-    cool_loops (28.8 mm at one heel strike), Godette (knee 694°/s), and the runway on the small rigs."""
+    """Regression guard for three rigs: cryptovoxels (the trailing knee snapped straight before toe off:
+    36.6 mm), debug_robot (its closing step landed toes-up in front of a bent knee, ankle 31° dorsiflexed, and
+    the swing ankle cap let go at contact: 35.4 mm) and cool_loops (1.36x the default legs: its heels landed
+    at a length-scaled 0.34 m/s, 28.8 mm at a heel strike). Known gaps, not asserted here: Godette (knee
+    694°/s against the 600°/s gate) and the runway on the small rigs."""
     if vrm not in VRMS:
         pytest.skip("sample VRMs not available")
     clip = walk("basic-walk", (), 3, 10.0, 30.0, vrm)
