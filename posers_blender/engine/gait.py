@@ -59,6 +59,7 @@ TOE_CLEARANCE = 0.012
 # passes that move heel off or toe off sooner, or the heel rise earlier, where the ankle runs out of range or
 # the trailing knee snaps straight before toe off
 MAX_REPLANS = 3
+RISE_DORSIFLEXION = 22.0  # degrees the ankle may reach while the heel rises (facts §8: 20°; the suite allows +5°)
 LANDING_DORSIFLEXION = 23.0  # degrees: the ankle at heel strike stays inside its range (facts §8: 20°, +5° tolerance)
 MIN_DOUBLE_SUPPORT = 0.06  # s both feet stay down when toe off comes sooner [E]
 KNEE_PUSHOFF_DIP = 4.0  # degrees the trailing knee may straighten in late stance before toe off comes sooner [E]
@@ -897,42 +898,45 @@ def _soft_cap(x: Array, knee: float, cap: float) -> Array:
     return np.where(x > knee, knee + (cap - knee) * np.tanh(over / (cap - knee)), x)
 
 
-def _limit_swing_ankle(tr: Tracks, name: str, ft: FootTrack, g: FootGeometry) -> None:
+def _limit_swing_ankle(tr: Tracks, name: str, ft: FootTrack, g: FootGeometry, ankle: Array) -> None:
     """Keep the swinging ankle inside its range (facts §8: dorsiflexion 20°, plantarflexion 45-50°).
 
     The swing foot's pitch is planned in the world; slow swings (stops,
     turns) can leave it badly angled to the shank. Only the foot turns, about
-    the ankle, so the IK result and the planted feet are untouched. Turning a
-    dorsiflexed foot toes-down stops where a sole point would reach the floor
-    (the joint-limit tolerance takes the rest): the floor lift came before.
+    the ankle (``ankle``: the leg IK's targets), so the IK result and the
+    planted feet are untouched. Turning a dorsiflexed foot toes-down stops
+    where a sole point would reach the floor (the joint-limit tolerance takes
+    the rest): the floor lift came before.
     """
     j = hm.INDEX[f"{name}Foot"]
     q = tr.lrot[:, j]
     dorsi = -np.degrees(quat.twist_angle(q, X))
     capped = -_soft_cap(-_soft_cap(dorsi, 14.0, 19.0), 35.0, 44.0)
     delta = np.where(ft.contact, 0.0, dorsi - capped)
-    if not np.any(delta != 0.0):
+    on = np.nonzero(delta != 0.0)[0]
+    if not len(on):
         return
-    grot, gpos = tr.fk()
-    ankle = gpos[:, j]
-    foot_w = grot[:, j]
-    toes_l = quat.from_axis_angle(X, ft.toes_pitch)
+    # the IK gave the foot its planned world rotation at the target: no forward kinematics needed
+    at, foot_w, d_on = ankle[on], ft.rot[on], delta[on]
+    toes_l = quat.from_axis_angle(X, ft.toes_pitch[on])
     sole = [g.heel, g.mtp + np.array([0.0, -g.mtp[1] - g.ankle_height, 0.0])]
 
     def lowest(fraction: float) -> Array:
-        r = quat.mul(foot_w, quat.from_axis_angle(X, np.radians(fraction * delta)))
-        low = np.min([ankle[:, 1] + quat.rotate(r, p)[:, 1] for p in sole], axis=0)
-        base = ankle + quat.rotate(r, g.mtp) if g.has_toes else ankle
+        r = quat.mul(foot_w, quat.from_axis_angle(X, np.radians(fraction * d_on)))
+        low = np.min([at[:, 1] + quat.rotate(r, p)[:, 1] for p in sole], axis=0)
+        base = at + quat.rotate(r, g.mtp) if g.has_toes else at
         tip = base + quat.rotate(quat.mul(r, toes_l) if g.has_toes else r, g.toe_tip)
         return np.minimum(low, tip[:, 1])
 
     floor = np.minimum(lowest(0.0), 0.0)  # never below the floor (or below where the point already is)
-    keep = np.zeros(len(delta))
-    found = np.zeros(len(delta), dtype=bool)
+    keep_on = np.zeros(len(on))
+    found = np.zeros(len(on), dtype=bool)
     for fr in np.linspace(1.0, 0.1, 10):
         ok = ~found & (lowest(fr) >= floor - 1e-4)
-        keep[ok] = fr
+        keep_on[ok] = fr
         found |= ok
+    keep = np.ones(len(delta))
+    keep[on] = keep_on
     keep = np.minimum(keep, _gauss_smooth(keep, 1.5))  # the smoothed share only ever turns less
     delta = delta * keep
     tr.lrot[:, j] = quat.normalize(quat.mul(q, quat.from_axis_angle(X, np.radians(delta))))
@@ -1081,12 +1085,12 @@ def _earlier_heel_off(res: WalkResult, ctx: Context, style: GaitStyle) -> bool:
                     changed = True
             # after heel off the foot must pitch up at least as fast as the shank tilts
             m2 = (t >= plan.ho[i]) & (t < plan.to[i])
-            excess = float(np.max(dorsi[m2] - 22.0, initial=0.0))
-            if excess > 0:
+            excess = float(np.max(dorsi[m2] - RISE_DORSIFLEXION, initial=0.0))
+            if excess > 0.5:
                 # and earlier in the rise: a late, steep rise leaves a long-footed avatar's shank tilting
                 # past the ankle's range before the heel comes up
                 plan.push_boost[i] = max(plan.push_boost[i], min(1.0 + excess / 40.0, 1.3))
-                plan.rise_power[i] = max(1.2, plan.rise_power[i] - excess / 8.0)
+                plan.rise_power[i] = max(1.2, plan.rise_power[i] - excess / 3.0)
                 changed = True
             # the knee bends from late stance on into swing: where the trailing leg would straighten before
             # toe off (the body moving on faster than the forefoot rolls: long-footed avatars, fast walks),
@@ -1254,7 +1258,7 @@ def _build_walk(
         target = _terminal_swing_reach(sk, name, hip, ft, style.knee_contact)
         pole = 0.5 * (hip + target) + fwd * 1.0
         tr.solve_limb(f"{name}Leg", target, pole, end_grot=ft.rot)
-        _limit_swing_ankle(tr, name, ft, foot_geometry(sk, name))
+        _limit_swing_ankle(tr, name, ft, foot_geometry(sk, name), target)
         if sk.has(f"{name}Toes"):
             tr.set(f"{name}Toes", quat.from_axis_angle(X, ft.toes_pitch))
 
