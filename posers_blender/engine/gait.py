@@ -24,7 +24,7 @@ Pipeline (:func:`build_walk`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import NDArray
@@ -337,10 +337,11 @@ class FootPlan:
     step_length: float
     step_period: float
     t_end: float  # time the walker is at rest again (inf without a stop)
-    push_boost: Array = field(default_factory=lambda: np.ones(0))  # per-footfall x toe-off pitch (second pass)
-    rise_power: Array = field(default_factory=lambda: np.ones(0))  # per-footfall heel-rise power (second pass)
-    roll_end: Array = field(default_factory=lambda: np.ones(0))  # per-footfall end of the planned roll (>= to)
-    land_scale: Array = field(default_factory=lambda: np.ones(0))  # per-footfall x heel-strike pitch (replans)
+    # per footfall, adjusted by the replans (:func:`_replan_rolls`)
+    push_boost: Array  # x toe-off pitch
+    rise_power: Array  # heel-rise power
+    roll_end: Array  # end of the planned roll (>= to: toe off may come before the roll ends)
+    land_scale: Array  # x heel-strike pitch
 
     def pelvis_s(self, t: Array) -> Array:
         return np.interp(t, self.grid_t, self.grid_s)
@@ -557,6 +558,10 @@ def plan_footsteps(
         step_length=step_len,
         step_period=T0,
         t_end=t_end,
+        push_boost=np.ones(len(side_a)),
+        rise_power=np.full(len(side_a), style.heel_rise_power),
+        roll_end=to_a.copy(),
+        land_scale=np.ones(len(side_a)),
     )
 
 
@@ -640,7 +645,7 @@ def _stance_ankle(
     heel_w = np.array([heel_xz[0], 0.0, heel_xz[1]])
     by_heel = heel_w - quat.rotate(rot, g.heel)
     mtp_w = heel_w - quat.rotate(qy, g.heel) + quat.rotate(qy, g.mtp)
-    bend = _toe_bend(pitch, toe_limit) if g.has_toes else np.maximum(pitch, 0.0)
+    bend = _toe_bend(pitch, toe_limit)
     if g.has_toes:
         tip_w = mtp_w + quat.rotate(qy, g.toe_tip)
         toes_w = quat.mul(qy, quat.from_axis_angle(X, pitch - bend))
@@ -657,12 +662,13 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
     lr = sk.leg_length / L0
     p_hs = np.radians(style.heel_strike_pitch)
     p_to = np.radians(style.toe_off_pitch)
-    toe_limit = np.radians(style.toe_bend)
+    limit = np.radians(style.toe_bend)
     out: dict[str, FootTrack] = {}
     n = len(times)
     eps = 1e-3
     for name, sgn in SIDES:
         g = foot_geometry(sk, name)
+        toe_limit = limit if g.has_toes else np.inf  # without a toes bone the foot rolls on its tip throughout
         idx = np.nonzero(plan.side == sgn)[0]
         other = np.nonzero(plan.side == -sgn)[0]
         ankle = np.zeros((n, 3))
@@ -692,18 +698,22 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             return np.array([h[0], h[2]])
 
         def stance_state(
-            i: int, tt: Array, g: FootGeometry = g, land: Array = land, push: Array = push
+            i: int,
+            tt: Array,
+            g: FootGeometry = g,
+            land: Array = land,
+            push: Array = push,
+            toe_limit: float = toe_limit,
         ) -> tuple[Array, Array, Array, Array]:
-            boost = plan.push_boost[i] if len(plan.push_boost) == plan.n else 1.0
             pt = _stance_pitch(
                 tt,
                 plan.hs[i],
                 plan.ff[i],
                 plan.ho[i],
-                plan.roll_end[i] if len(plan.roll_end) == plan.n else plan.to[i],
-                p_hs * land[i] * (plan.land_scale[i] if len(plan.land_scale) == plan.n else 1.0),
-                p_to * push[i] * boost,
-                plan.rise_power[i] if len(plan.rise_power) == plan.n else style.heel_rise_power,
+                plan.roll_end[i],
+                p_hs * land[i] * plan.land_scale[i],
+                p_to * push[i] * plan.push_boost[i],
+                plan.rise_power[i],
             )
             a, r, tb = _stance_ankle(tt, pt, heel_xz(i), float(plan.yaw[i]), plan.ho[i], g, toe_limit)
             return a, r, pt, tb
@@ -798,7 +808,7 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
             # toes stay bent as they leave the floor, then relax by mid swing
             # (against the foot's own pitch, which keeps rising after toe off: the toes stay level and their
             # tips leave the floor with the forefoot instead of dipping back toward it)
-            toes[m] = -_toe_bend(pw, toe_limit if g.has_toes else np.inf) * (1.0 - minimum_jerk(u / 0.75))
+            toes[m] = -_toe_bend(pw, toe_limit) * (1.0 - minimum_jerk(u / 0.75))
         # before the first and after the last footfall of this side: hold
         first_i, last_i = idx[0], idx[-1]
         before = times < plan.hs[first_i]
@@ -814,19 +824,24 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
     return out
 
 
+def _lowest_sole_point(ankle: Array, rot: Array, toes_pitch: Array, g: FootGeometry) -> Array:
+    """Height ``[n]`` of the lowest sole point (heel, MTP ball, toe tip) of feet at ``ankle`` turned by ``rot``."""
+    ball = g.mtp + np.array([0.0, -g.mtp[1] - g.ankle_height, 0.0])
+    low = np.min([ankle[:, 1] + quat.rotate(rot, p)[:, 1] for p in (g.heel, ball)], axis=0)
+    if g.has_toes:
+        toes_rot = quat.mul(rot, quat.from_axis_angle(X, toes_pitch))
+        tip = ankle + quat.rotate(rot, g.mtp) + quat.rotate(toes_rot, g.toe_tip)
+    else:
+        tip = ankle + quat.rotate(rot, g.toe_tip)
+    return np.minimum(low, tip[:, 1])
+
+
 def _lift_above_floor(ft: FootTrack, g: FootGeometry, lr: float) -> None:
     """Raise the swinging foot where a sole point (heel, MTP ball, toe tip) would dip below the floor."""
     swing = ~ft.contact
     if not swing.any():
         return
-    pts = [g.heel, g.mtp + np.array([0.0, -g.mtp[1] - g.ankle_height, 0.0])]
-    low = np.full(len(ft.pitch), np.inf)
-    for p in pts:
-        low = np.minimum(low, ft.ankle[:, 1] + quat.rotate(ft.rot, p)[:, 1])
-    toes_rot = quat.mul(ft.rot, quat.from_axis_angle(X, ft.toes_pitch))
-    base = ft.ankle + quat.rotate(ft.rot, g.mtp) if g.has_toes else ft.ankle
-    tip = base + quat.rotate(toes_rot if g.has_toes else ft.rot, g.toe_tip)
-    low = np.minimum(low, tip[:, 1])
+    low = _lowest_sole_point(ft.ankle, ft.rot, ft.toes_pitch, g)
     # keep a minimum toe clearance through mid swing (none at the ends, where the foot leaves and lands)
     u = np.nan_to_num(ft.swing_u, nan=0.0)
     clear = TOE_CLEARANCE * lr * np.sin(np.pi * np.clip(u, 0.0, 1.0)) ** 2
@@ -917,16 +932,11 @@ def _limit_swing_ankle(tr: Tracks, name: str, ft: FootTrack, g: FootGeometry, an
     if not len(on):
         return
     # the IK gave the foot its planned world rotation at the target: no forward kinematics needed
-    at, foot_w, d_on = ankle[on], ft.rot[on], delta[on]
-    toes_l = quat.from_axis_angle(X, ft.toes_pitch[on])
-    sole = [g.heel, g.mtp + np.array([0.0, -g.mtp[1] - g.ankle_height, 0.0])]
+    at, foot_w, d_on, toes_on = ankle[on], ft.rot[on], delta[on], ft.toes_pitch[on]
 
     def lowest(fraction: float) -> Array:
         r = quat.mul(foot_w, quat.from_axis_angle(X, np.radians(fraction * d_on)))
-        low = np.min([at[:, 1] + quat.rotate(r, p)[:, 1] for p in sole], axis=0)
-        base = at + quat.rotate(r, g.mtp) if g.has_toes else at
-        tip = base + quat.rotate(quat.mul(r, toes_l) if g.has_toes else r, g.toe_tip)
-        return np.minimum(low, tip[:, 1])
+        return _lowest_sole_point(at, r, toes_on, g)
 
     floor = np.minimum(lowest(0.0), 0.0)  # never below the floor (or below where the point already is)
     keep_on = np.zeros(len(on))
@@ -1036,7 +1046,7 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     plan = plan_footsteps(settings, style, ctx.skeleton, ctx.duration, np.random.default_rng(seeds["plan"]))
     res = _build_walk(ctx, style, settings, plan, seeds)
     for _ in range(MAX_REPLANS):
-        if not _earlier_heel_off(res, ctx, style):
+        if not _replan_rolls(res, ctx, style):
             break
         res = _build_walk(ctx, style, settings, plan, seeds)
     for i in range(plan.n):
@@ -1048,19 +1058,11 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     return res
 
 
-def _earlier_heel_off(res: WalkResult, ctx: Context, style: GaitStyle) -> bool:
+def _replan_rolls(res: WalkResult, ctx: Context, style: GaitStyle) -> bool:
     """Replan the rolls that ran out of range (see :func:`build_walk`); True if any footfall changed."""
     plan = res.plan
     t = ctx.times
     changed = False
-    if len(plan.push_boost) != plan.n:
-        plan.push_boost = np.ones(plan.n)
-    if len(plan.rise_power) != plan.n:
-        plan.rise_power = np.full(plan.n, style.heel_rise_power)
-    if len(plan.roll_end) != plan.n:
-        plan.roll_end = plan.to.copy()
-    if len(plan.land_scale) != plan.n:
-        plan.land_scale = np.ones(plan.n)
     knee = {n: np.degrees(quat.to_axis_angle(res.tracks.lrot[:, hm.INDEX[f"{n}LowerLeg"]])[1]) for n, _ in SIDES}
     for name, sgn in SIDES:
         q = res.tracks.lrot[:, hm.INDEX[f"{name}Foot"]]

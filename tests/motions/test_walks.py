@@ -132,7 +132,7 @@ def _pushoff_knee_dips(clip) -> list[float]:
 def test_long_footed_vrm_lifts_the_foot_before_the_trailing_knee_snaps_straight():
     """cryptovoxels (long feet for its legs): the body outran the forefoot's roll, so the trailing knee
     straightened a median 17° (up to 29°) in the last frames of stance and whipped back into swing (pose jump
-    37.8 mm at 30 fps, gate 27.8). Toe off now comes where the knee stops bending (``_earlier_heel_off``):
+    37.8 mm at 30 fps, gate 27.8). Toe off now comes where the knee stops bending (``_replan_rolls``):
     median 10°, 22.5 mm."""
     if "cryptovoxels" not in VRMS:
         pytest.skip("sample VRMs not available")
