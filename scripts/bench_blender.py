@@ -27,6 +27,16 @@ def fresh():
     return obj, avatar.load(obj)
 
 
+def median_frame_set_ms(scene: bpy.types.Scene, frames: int = 300) -> float:
+    """Median wall time of ``scene.frame_set`` over frames 1..``frames``, ms."""
+    times = []
+    for f in range(1, frames + 1):
+        t0 = time.perf_counter()
+        scene.frame_set(f)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3
+
+
 def main() -> int:
     obj, av = fresh()
     opts = bake.BakeOptions("idle-breathe", seed=1, seconds=20.0, fps=30.0, face=False)  # 600 frames
@@ -79,21 +89,11 @@ def main() -> int:
     opts = preview.options(obj)
     opts.face = False
     bake.bake(av, opts)
-    fs = []
-    for f in range(1, 301):
-        t0 = time.perf_counter()
-        scene.frame_set(f)
-        fs.append(time.perf_counter() - t0)
-    frame_ms = statistics.median(fs) * 1e3
+    frame_ms = median_frame_set_ms(scene)
     preview.add_handlers()
     obj.animation_data.action = None
     settings.preview = True
-    fp = []
-    for f in range(1, 301):
-        t0 = time.perf_counter()
-        scene.frame_set(f)
-        fp.append(time.perf_counter() - t0)
-    with_ms = statistics.median(fp) * 1e3
+    with_ms = median_frame_set_ms(scene)
     print(
         f"preview handler {handler_ms:.3f} ms/frame; scene.frame_set playing the baked Action {frame_ms:.3f} ms "
         f"(ratio handler/frame_set {handler_ms / frame_ms:.2f}); frame_set with preview instead of the Action "
