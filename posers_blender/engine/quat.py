@@ -85,6 +85,11 @@ def from_axis_angle(axis: ArrayLike, angle: ArrayLike) -> Array:
     return np.concatenate([np.cos(half), np.sin(half) * axis], axis=-1)
 
 
+def from_axis_angle_deg(axis: ArrayLike, degrees: ArrayLike) -> Array:
+    """Quaternion of a rotation by ``degrees`` about ``axis``: the one degrees-to-quaternion helper."""
+    return from_axis_angle(axis, np.radians(np.asarray(degrees, dtype=np.float64)))
+
+
 def to_axis_angle(q: ArrayLike) -> tuple[Array, Array]:
     """(unit axis ``[..., 3]``, angle ``[...]`` in [0, pi]) of unit quaternions."""
     q = abs_w(as_array(q))

@@ -24,6 +24,8 @@ from . import quat
 Array = NDArray[np.float64]
 
 DEFAULT_HEIGHT = 1.65
+#: Leg length (hip joint to floor) of the 1.65 m default avatar (0.53 H, facts §10): the unit of ``leg_ratio``.
+DEFAULT_LEG_LENGTH = 0.8745
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,12 @@ class Skeleton:
     def leg_length(self) -> float:
         """Hip joint to floor (facts file: L, about 0.53 H)."""
         return float(self.rest_positions()[hm.INDEX["leftUpperLeg"], 1])
+
+    @property
+    def leg_ratio(self) -> float:
+        """Leg length relative to the default avatar's (1 for the 1.65 m default): the one size ratio
+        that scales distances, speeds and clearances authored on the default avatar."""
+        return self.leg_length / DEFAULT_LEG_LENGTH
 
     def landmark_rest(self, name: str) -> Array:
         lm = self.landmarks[name]
