@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine import quat, reach, standing
+from ..engine import hand, quat, reach, standing
 from ..engine.breathing import BreathTrack, ForcedBreath, breath_track
 from ..engine.curves import bump
 from ..engine.face import blink_times
@@ -485,7 +485,7 @@ class SmokingCigarette(TrackProgram):
         tr.settle_hips_on_legs(feet, style.support_knee)
         wps = waypoints()
         reach.solve_reach(tr, rplan, wps, t)
-        reach.apply_grip(tr, side, str(p.grip), 1.0, base="relaxed")
+        hand.apply_grip(tr, side, str(p.grip), 1.0, base="relaxed")
 
         # ---- ash taps: thumb (index for the pinch) flicks the filter, the wrist jolts a little ---------------
         flick = np.zeros(n)
@@ -518,7 +518,7 @@ class SmokingCigarette(TrackProgram):
             tr.solve_limb(f"{other}Arm", target, sh_o + reach.elbow_pole(other, out=0.3, back=0.6), end_grot=rot_o)
             jo = sk.index(f"{other}Hand")
             tr.lrot[:, jo] = reach.clamp_wrist(tr.lrot[:, jo], other)  # the cupping hand stays in its range
-            reach.apply_grip(tr, other, "relaxed", 1.0)
+            hand.apply_grip(tr, other, "relaxed", 1.0)
 
         # ---- face: lips on the filter, pursed exhale, eyes narrow on the inhale, blinks ----------------------
         ou = np.zeros(n)

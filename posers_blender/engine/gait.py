@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import humanoid as hm
-from . import quat
+from . import hand, quat
 from .curves import minimum_jerk
 from .face import blink_times, blink_track
 from .gait_path import Path, straight, to_target, turn
@@ -1309,12 +1309,7 @@ def _build_walk(
         tr.set(f"{name}UpperArm", quat.mul(_rot(X, -flex), _rot(Z, -sgn * hang)))
         tr.set(f"{name}LowerArm", _rot(np.array([0.0, -sgn, 0.0]), elbow))
         tr.set(f"{name}Hand", _rot(Z, -sgn * 8.0))
-        for finger, kf in (("Index", 0.7), ("Middle", 0.9), ("Ring", 1.0), ("Little", 1.15)):
-            for ph, m in (("Proximal", 0.8), ("Intermediate", 1.0), ("Distal", 0.6)):
-                tr.set(f"{name}{finger}{ph}", _rot(np.array([0.0, 0.0, -sgn]), 20.0 * kf * m))
-        thumb_axis = np.cross(np.array([sgn * 0.7, -0.06, 0.71]), -Y)
-        tr.set(f"{name}ThumbProximal", _rot(thumb_axis, 10.0))
-        tr.set(f"{name}ThumbDistal", _rot(thumb_axis, 12.0))
+        hand.curl_fingers(tr, name, 20.0, 10.0, hand.WALKING_CURL)
 
     # ---- face: keep blinking (facts §1 blink rate) -----------------------------------------------
     tr.expressions["blink"] = blink_track(t, blink_times(rngs["blink"], ctx.duration, 15.0))

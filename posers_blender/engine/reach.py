@@ -50,9 +50,8 @@ API
   frame, rising while the hand travels to one of ``names`` and falling as it
   leaves; drives head dips/turns (1-5° toward the hand) and, with a short
   fixed ``duration``, eyes that reach the target before the hand.
-- Grips: :data:`GRIPS` (``cigarette`` = between index and middle finger at
-  the PIP crease, ``pinch`` = thumb-index), :func:`grip_pose`,
-  :func:`apply_grip` ``(tracks, side, style, weight)``, :func:`grip_weight`
+- Grips live in :mod:`.hand` (``cigarette`` = between index and middle finger at
+  the PIP crease, ``pinch`` = thumb-index); here :func:`grip_weight`
   (finger closure starting ``lead`` s before arrival, facts §4: homing from
   ~75% of movement time), :func:`cigarette_landmarks` (filter and ember
   points fixed to the hand bone, for contact checks and a Blender prop empty).
@@ -74,7 +73,7 @@ Example (a hand to the lips and back; see ``motions/smoking_cigarette.py``)::
                             face_hand_rotation(grot[:, sk.index("head")], "right"), elbow_pole("right", out=1.0))}
     tracks.hips_offset += anticipation(times, plan, wps)
     solve_reach(tracks, plan, wps, times)
-    apply_grip(tracks, "right", "cigarette")
+    hand.apply_grip(tracks, "right", "cigarette")
 """
 
 from __future__ import annotations
@@ -89,6 +88,7 @@ from numpy.typing import ArrayLike, NDArray
 from .. import humanoid as hm
 from . import ik, quat
 from .curves import minimum_jerk
+from .hand import grip_pose
 from .program import HINGE_AXES, LIMBS, Tracks
 from .skeleton import Landmark, Skeleton
 
@@ -820,82 +820,6 @@ def solve_reach(
         windows=windows,
         waypoint_reached=ok,
     )
-
-
-# -- grips -----------------------------------------------------------------------
-
-#: Finger poses: per finger (MCP, PIP, DIP) flexion in degrees and MCP spread (deg, + toward the thumb);
-#: thumb (CMC, MCP, IP) flexion toward the palm. Within facts §8 finger/thumb ranges.
-GRIPS: dict[str, dict[str, tuple[float, float, float, float]]] = {
-    # Classic hold: the cigarette between index and middle at the PIP crease (facts §5 hand posture);
-    # index and middle nearly straight and pressed together, ring and little curled out of the way.
-    "cigarette": {
-        "Index": (8.0, 8.0, 5.0, -3.0),
-        "Middle": (10.0, 10.0, 6.0, 3.0),
-        "Ring": (45.0, 60.0, 30.0, 0.0),
-        "Little": (55.0, 65.0, 35.0, -4.0),
-        "Thumb": (20.0, 20.0, 15.0, 0.0),
-    },
-    # Thumb-index pinch on the filter; the other fingers curled.
-    "pinch": {
-        "Index": (40.0, 55.0, 20.0, 0.0),
-        "Middle": (50.0, 70.0, 35.0, 0.0),
-        "Ring": (60.0, 75.0, 40.0, 0.0),
-        "Little": (65.0, 80.0, 40.0, 0.0),
-        "Thumb": (30.0, 25.0, 20.0, 0.0),
-    },
-    # Relaxed hand (no object): light, graded curl.
-    "relaxed": {
-        "Index": (10.0, 14.0, 8.0, 0.0),
-        "Middle": (13.0, 18.0, 10.0, 0.0),
-        "Ring": (15.0, 20.0, 12.0, 0.0),
-        "Little": (17.0, 22.0, 13.0, 0.0),
-        "Thumb": (8.0, 8.0, 8.0, 0.0),
-    },
-}
-
-
-def _thumb_axis(side: str) -> Array:
-    s = hm.side_sign(side + "Hand")
-    d = np.array([s * 0.70, -0.06, 0.71])
-    return _unit(np.cross(d, np.array([0.0, -1.0, 0.0])))
-
-
-def grip_pose(side: str, style: str) -> dict[str, Array]:
-    """Local rotations ``{bone: [4]}`` of one hand's finger bones for grip ``style`` (see :data:`GRIPS`)."""
-    if style not in GRIPS:
-        raise ValueError(f"unknown grip '{style}'; choose one of {', '.join(GRIPS)}")
-    s = hm.side_sign(side + "Hand")
-    flex_axis = np.array([0.0, 0.0, -s])  # fingers curl toward the palm (-Y)
-    spread_axis = np.array([0.0, 1.0, 0.0]) * s  # + spread turns the finger toward the thumb (+Z)
-    out: dict[str, Array] = {}
-    for finger, (mcp, pip, dip, spread) in GRIPS[style].items():
-        if finger == "Thumb":
-            ax = _thumb_axis(side)
-            for bone, ang in zip(("ThumbMetacarpal", "ThumbProximal", "ThumbDistal"), (mcp, pip, dip)):
-                out[f"{side}{bone}"] = quat.from_axis_angle(ax, np.radians(ang))
-            continue
-        out[f"{side}{finger}Proximal"] = quat.mul(
-            quat.from_axis_angle(spread_axis, np.radians(spread)), quat.from_axis_angle(flex_axis, np.radians(mcp))
-        )
-        out[f"{side}{finger}Intermediate"] = quat.from_axis_angle(flex_axis, np.radians(pip))
-        out[f"{side}{finger}Distal"] = quat.from_axis_angle(flex_axis, np.radians(dip))
-    return out
-
-
-def apply_grip(tracks: Tracks, side: str, style: str, weight: ArrayLike = 1.0, base: str | None = None) -> None:
-    """Blend one hand's finger bones toward grip ``style`` by ``weight`` (scalar or ``[F]``).
-
-    ``base`` names a grip to blend from (default: the fingers' current rotations in ``tracks``).
-    """
-    n = tracks.n_frames
-    w = np.broadcast_to(np.asarray(weight, dtype=np.float64), (n,))
-    target = grip_pose(side, style)
-    start = grip_pose(side, base) if base else None
-    for bone, q in target.items():
-        j = hm.INDEX[bone]
-        q0 = np.broadcast_to(start[bone], (n, 4)) if start is not None else tracks.lrot[:, j]
-        tracks.lrot[:, j] = quat.slerp(q0, np.broadcast_to(q, (n, 4)), w)
 
 
 def cigarette_landmarks(skeleton: Skeleton, side: str, style: str = "cigarette") -> dict[str, Landmark]:

@@ -48,6 +48,7 @@ from .breathing import BreathTrack, breath_track
 from .curves import bump, minimum_jerk
 from .face import blink_times, blink_track
 from .gaze import GazeStyle, Glance, gaze_blinks, gaze_tracks, plan_glances
+from .hand import curl_fingers
 from .noise import noise_track, renewal_times
 from .params import Params
 from .program import HINGE_AXES, Context, MotionProgram, Tracks
@@ -575,16 +576,6 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
 # -- arms ---------------------------------------------------------------------------------------------------------
 
 
-def _finger_pose(tr: Tracks, side: str, curl: Array, thumb: Array) -> None:
-    s = 1.0 if side == "left" else -1.0
-    for finger, k in (("Index", 0.75), ("Middle", 0.95), ("Ring", 1.05), ("Little", 1.2)):
-        for ph, m in (("Proximal", 0.8), ("Intermediate", 1.0), ("Distal", 0.7)):
-            tr.set(f"{side}{finger}{ph}", rot(np.array([0.0, 0.0, -s]), curl * k * m))
-    thumb_axis = np.cross(np.array([s * 0.7, -0.06, 0.71]), -Y)
-    tr.set(f"{side}ThumbProximal", rot(thumb_axis, 0.5 * thumb))
-    tr.set(f"{side}ThumbDistal", rot(thumb_axis, 0.6 * thumb))
-
-
 def contact_local(sk: Skeleton, side: str, kind: str, curl: float) -> Array:
     """Where the touching part of the hand is, in the hand bone's frame (m), with fingers curled ``curl`` deg.
 
@@ -600,7 +591,7 @@ def contact_local(sk: Skeleton, side: str, kind: str, curl: float) -> Array:
         along = {"palm": 0.45, "fingers": 0.9, "knuckles": 0.5}[kind]
         return np.array([s * along * hl, -0.1 * hl if kind == "palm" else 0.0, 0.0])
     tr = Tracks(sk, 1)
-    _finger_pose(tr, side, np.full(1, curl), np.full(1, curl))
+    curl_fingers(tr, side, np.full(1, curl), np.full(1, curl))
     grot, gpos = tr.fk()
     jh = hm.INDEX[f"{side}Hand"]
     if kind == "fingers":
@@ -837,7 +828,7 @@ def _arms(
         tr.set(f"{side}LowerArm", rot(HINGE_AXES[f"{side}LowerArm"], style.elbow_flex))
         tr.set(f"{side}Hand", rot(Z, -s * 6.0))
         base_curl[side] = style.finger_curl + wander(finger_rng, t, 0.15)[:, 0] * 3.0
-        _finger_pose(tr, side, base_curl[side], np.full(n, style.finger_curl))
+        curl_fingers(tr, side, base_curl[side], np.full(n, style.finger_curl))
     sw = style.gesture_weight
     # rubbing strokes, one draw per gesture in schedule order (kept for every re-plan)
     rub = {
@@ -916,7 +907,7 @@ def _pose_arms(
         ap_ = plans[side]
         if not ap_.plan.moves and ap_.plan.initial == "rest":  # hanging all clip: the base pose as it is
             curl = base_curl[side]
-            _finger_pose(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
+            curl_fingers(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
             continue
         grot, gpos = tr.fk()
         jh = hm.INDEX[f"{side}Hand"]
@@ -1066,7 +1057,7 @@ def _pose_arms(
                 # than fold the arm against its limits
                 failed.add(int(name[1:]))
         curl = reach.waypoint_values(t, ap_.plan, curls, delay=style.finger_lag)
-        _finger_pose(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
+        curl_fingers(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
     return failed
 
 

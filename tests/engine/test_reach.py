@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from posers_blender.engine import quat, reach
+from posers_blender.engine import hand, quat, reach
 from posers_blender.engine.curves import minimum_jerk
 from posers_blender.engine.program import Tracks
 from posers_blender.engine.skeleton import default_avatar
@@ -46,7 +46,7 @@ def _scenario(sk, side="right", grip="cigarette", fps=FPS):
     rot_lips = reach.face_hand_rotation(rh, side)
     wps["lips"] = reach.Waypoint(lips, rot_lips, reach.elbow_pole(side, out=1.0, back=0.0))
     res = reach.solve_reach(tr, plan, wps, t)
-    reach.apply_grip(tr, side, grip)
+    hand.apply_grip(tr, side, grip)
     grot, gpos = tr.fk()
     return t, tr, plan, res, lips, apa, grot, gpos
 

@@ -86,12 +86,11 @@ def test_fist_knuckles_are_a_hand_point_that_follows_the_finger_curl(side):
     for curl in (0.0, 80.0):
         expected = contact_local(sk, side, "knuckles", curl)
         # the same curl posed by contact_local, measured through the landmark in the hand's frame
-        from posers_blender.engine import quat
+        from posers_blender.engine import hand, quat
         from posers_blender.engine.program import Tracks
-        from posers_blender.engine.standing import _finger_pose
 
         tr = Tracks(sk, 1)
-        _finger_pose(tr, side, np.full(1, curl), np.full(1, curl))
+        hand.curl_fingers(tr, side, np.full(1, curl), np.full(1, curl))
         grot, gpos = tr.fk()
         p = sk.landmark_positions(f"{side}Knuckles", grot, gpos)[0]
         jh = sk.index(f"{side}Hand")
