@@ -653,6 +653,7 @@ def fit_walking(takes: list[tuple[str, Clip]]) -> dict[str, Any]:
                 dev_times.append(t)
     dev_all = np.concatenate(devs)
     _, sv, vt = np.linalg.svd(dev_all, full_matrices=False)
+    vt *= np.sign(vt[np.arange(len(vt)), np.argmax(np.abs(vt), axis=1)])[:, None]  # a fixed sign per PC
     var = sv**2 / len(dev_all)
     frac = np.cumsum(var) / var.sum()
     k = int(min(MAX_PCS, np.searchsorted(frac, PC_VARIANCE_KEPT) + 1))

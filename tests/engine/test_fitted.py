@@ -36,8 +36,10 @@ def _assert_close(a: Any, b: Any, where: str = "") -> None:
         for i, (x, y) in enumerate(zip(a, b)):
             _assert_close(x, y, f"{where}[{i}]")
     elif isinstance(a, float) or isinstance(b, float):
-        # the file keeps 3-6 significant digits: allow one unit in the last of them across machines
-        assert a == pytest.approx(b, rel=2e-3, abs=2e-3 if "corr" in where else 1e-9), where
+        # the file keeps 6 significant digits, correlations 3 decimals and curves 5: allow a unit or two in
+        # the last of them (BLAS threads and machines differ in the last bits before rounding)
+        tol = 2e-3 if "corr" in where else 2e-5 if any(k in where for k in ("pcs", "curves", "subject_sd")) else 1e-9
+        assert a == pytest.approx(b, rel=2e-3, abs=tol), where
     else:
         assert a == b, where
 
