@@ -7,4 +7,6 @@ motion_packages = ["posers_blender.motions"] + ["posers_blender.motions." + p fo
 setup(
     packages=packages + motion_packages,
     package_dir={"posers_blender.motions": "motions"},
+    # fitted statistics (engine/fitted.py) and their licence notices
+    package_data={"posers_blender": ["data/*.json", "data/NOTICE"]},
 )
