@@ -74,15 +74,27 @@ def _groups(takes: Sequence[Take], counts: Sequence[int]) -> list[str]:
     return out
 
 
+# Window features per (take, rate, joints, head, window, hop), so a tuning run scores its reference takes once.
+# The take itself is kept in the value, so its id cannot be reused while the entry lives.
+_FEATURE_CACHE: dict[tuple[Any, ...], tuple[Take, np.ndarray, list[Feature]]] = {}
+_FEATURE_CACHE_SIZE = 256
+
+
 def _features(
     takes: Sequence[Take], fps: float, joints: tuple[str, ...], head: bool, window_s: float, hop_s: float
 ) -> tuple[list[np.ndarray], list[Feature]]:
     mats, names = [], []
     for t in takes:
-        x, f = window_features(t.at_rate(fps), joints, head, window_s, hop_s)
-        mats.append(x)
-        if f:
-            names = f
+        key = (id(t), fps, joints, head, window_s, hop_s)
+        hit = _FEATURE_CACHE.get(key)
+        if hit is None or hit[0] is not t:
+            x, f = window_features(t.at_rate(fps), joints, head, window_s, hop_s)
+            if len(_FEATURE_CACHE) >= _FEATURE_CACHE_SIZE:
+                _FEATURE_CACHE.pop(next(iter(_FEATURE_CACHE)))
+            _FEATURE_CACHE[key] = hit = (t, x, f)
+        mats.append(hit[1])
+        if hit[2]:
+            names = hit[2]
     return mats, names
 
 
