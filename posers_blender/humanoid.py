@@ -264,6 +264,22 @@ _BNR = {
     "{s}Hand": "Hand_{S}",
 }
 
+# ReActIdle (a Rigify-metarig-like naming without hands or toes: the forearm's and the foot's End Sites are
+# the wrist and the toe tip; the spine joint sits on the pelvis and spine.001 is the chest).
+_REACTIDLE = {
+    "hips": "pelvis",
+    "spine": "spine",
+    "chest": "spine.001",
+    "neck": "neck",
+    "head": "face",
+    "{s}UpperLeg": "thigh.{S}",
+    "{s}LowerLeg": "shin.{S}",
+    "{s}Foot": "foot.{S}",
+    "{s}Shoulder": "shoulder.{S}",
+    "{s}UpperArm": "upper_arm.{S}",
+    "{s}LowerArm": "forearm.{S}",
+}
+
 ALIAS_FAMILIES: dict[str, dict[str, str]] = {
     "vroid": _VROID,
     "mixamo": _MIXAMO,
@@ -271,6 +287,7 @@ ALIAS_FAMILIES: dict[str, dict[str, str]] = {
     "generic_lr": _GENERIC_LR,
     "cmu": _CMU,
     "bnr": _BNR,
+    "reactidle": _REACTIDLE,
 }
 
 

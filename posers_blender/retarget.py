@@ -46,7 +46,7 @@ quality gates report them rather than this module hiding them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +233,26 @@ def _leg_length(gpos: Array, idx: dict[str, int]) -> float:
         hip, knee, ankle = (gpos[:, idx[f"{s}{b}"]] for b in ("UpperLeg", "LowerLeg", "Foot"))
         lengths.append(np.linalg.norm(knee - hip, axis=-1) + np.linalg.norm(ankle - knee, axis=-1))
     return float(np.median(np.concatenate(lengths)))
+
+
+#: A leading frame is a calibration pose (CMU's T-pose frame 0) when some joint leaves it faster than this
+#: (m/s, relative to the hips; hand speeds peak near 5-10 m/s in fast throws, far less in our categories).
+CALIBRATION_SPEED = 20.0
+
+
+def _calibration_frames(gpos: Array, fps: float) -> int:
+    """How many leading frames are a calibration pose: some joint jumps out of them at an impossible speed.
+
+    Only the first 10 frames are searched (CMU's converted takes hold their T-pose for 1-3 frames, the
+    hips already moving in some of them); everything up to the last such jump is calibration.
+    """
+    rel = gpos - gpos[:, :1]
+    n = min(10, len(gpos) - 2)
+    if n <= 0:
+        return 0
+    jumps = np.linalg.norm(rel[1 : n + 1] - rel[:n], axis=-1).max(axis=-1) * fps
+    bad = np.flatnonzero(jumps > CALIBRATION_SPEED)
+    return int(bad[-1]) + 1 if len(bad) else 0
 
 
 def _planted(pos: Array, fps: float) -> NDArray[np.bool_]:
@@ -441,6 +461,14 @@ def retarget(
     q_up = up_rotation(up_axis)
     grot = quat.mul(q_up, grot)
     gpos = quat.rotate(q_up, gpos) * scale
+    if align:
+        k = _calibration_frames(gpos, fps)
+        if k:
+            bvh = replace(bvh, motion=bvh.motion[k:], columns=list(bvh.columns))
+            grot, gpos = grot[k:], gpos[k:]
+            warnings.append(
+                f"dropped {k} leading calibration frame{'s' if k > 1 else ''} (a pose the next frame leaves)"
+            )
     leg_m = leg * scale
 
     # -- facing +Z over the first second -------------------------------------------
@@ -558,7 +586,10 @@ def retarget(
             c = np.interp(idx, idx[known], c[known])  # frames with no planted foot: bridge linearly
         else:
             c = np.full(n, float(np.median(low.min(axis=1))))
-        hips[:, 1] -= _smooth(np.clip(c, -0.05, 0.05) if known.any() else c, fps, 0.04)
+        # The file's own floor (ReActIdle stands at y = -0.72 m) is taken out whole; what is left per frame
+        # is the rig difference, at most 5 cm either way.
+        base = float(np.median(c))
+        hips[:, 1] -= base + _smooth(np.clip(c - base, -0.05, 0.05), fps, 0.04)
         for s in ("left", "right"):
             _roll_foot(clip, s)
             _lift_foot(clip, s)

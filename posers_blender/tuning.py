@@ -29,6 +29,8 @@ Array = NDArray[np.float64]
 OBJECTIVES: dict[str, str] = {
     "frechet": "Fréchet distance to the reference clips; a failed hard gate adds 1000 per gate",
     "frechet+bands": "as 'frechet', plus 10 per failed naturalness band the motion declares",
+    "realism": "how well a window classifier tells the motion from the references (cross-validated ROC AUC, "
+    "0.5 = indistinguishable; posers realism); a failed hard gate adds 1000 per gate",
 }
 GATE_PENALTY = 1000.0
 BAND_PENALTY = 10.0
@@ -44,6 +46,7 @@ class Trial:
     frechet: float
     gates_passed: bool
     failed: list[str]
+    auc: float = math.nan  # the realism objective's score before penalties
 
 
 @dataclass
@@ -66,6 +69,7 @@ class TuneResult:
             "objective": self.objective,
             "score": round(b.score, 4),
             "frechet": None if math.isnan(b.frechet) else round(b.frechet, 4),
+            "auc": None if math.isnan(b.auc) else round(b.auc, 4),
             "gates_passed": b.gates_passed,
             "failed": b.failed,
             "trials": len(self.trials),
@@ -116,6 +120,28 @@ def _encode_defaults(params: Sequence[Param]) -> tuple[Array, list[int]]:
     return np.asarray(u, dtype=np.float64), cats
 
 
+def _reference_takes(clips: Sequence[Clip]) -> list[Any]:
+    """Reference clips as realism takes, grouped by the person their file name names."""
+    from .quality.realism import take_from_clip
+    from .quality.realism.windows import take_group
+
+    out = []
+    for i, c in enumerate(clips):
+        name = str(c.meta.get("source") or c.meta.get("motion") or f"reference {i}")
+        out.append(take_from_clip(c, name, take_group(name)))
+    return out
+
+
+def _realism_auc(clip: Clip, seed: int, reference_takes: Sequence[Any]) -> float:
+    """The realism AUC of one sampled clip against the reference takes (NaN if a side has no window)."""
+    from .quality.realism import compare, take_from_clip
+
+    try:
+        return compare([take_from_clip(clip, f"seed {seed}", f"seed {seed}")], reference_takes).auc
+    except ValueError:
+        return math.nan
+
+
 def tune(
     program: MotionProgram,
     reference_clips: Sequence[Clip],
@@ -142,6 +168,7 @@ def tune(
     ref = np.concatenate([window_features(c) for c in reference_clips], axis=0) if reference_clips else None
     if ref is None or len(ref) == 0:
         raise ValueError("no reference windows: the reference clips are missing or shorter than one 2-s window")
+    ref_takes = _reference_takes(reference_clips) if objective == "realism" else []
     rng = np.random.default_rng(np.random.SeedSequence([int(seed) & 0xFFFFFFFF, 0x7E7E]))
     params = _searchable(program)
     n_num = sum(1 for p in params if p.kind in ("float", "int"))
@@ -159,10 +186,15 @@ def tune(
             fd = frechet_distance(window_features(clip), ref)
         except ValueError:
             fd = math.nan
-        score = (fd if math.isfinite(fd) else 1e6) + GATE_PENALTY * len(gates)
+        auc = math.nan
+        if objective == "realism":
+            auc = _realism_auc(clip, motion_seed, ref_takes)
+            score = (auc if math.isfinite(auc) else 1.0) + GATE_PENALTY * len(gates)
+        else:
+            score = (fd if math.isfinite(fd) else 1e6) + GATE_PENALTY * len(gates)
         if objective == "frechet+bands":
             score += BAND_PENALTY * len(bands)
-        return Trial(values, motion_seed, float(score), fd, not gates, gates + bands)
+        return Trial(values, motion_seed, float(score), fd, not gates, gates + bands, auc)
 
     u0, c0 = _encode_defaults(params)
     history: list[Trial] = []

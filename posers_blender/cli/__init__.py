@@ -26,6 +26,7 @@ PREFERRED_ORDER: tuple[str, ...] = (
     "check",
     "retarget",
     "tune",
+    "realism",
     "report",
     "bake",
     "bench",

@@ -184,7 +184,12 @@ JOINT_LIMITS: dict[str, tuple[float, float, str]] = {
     "hip.abduction": (-30.0, 45.0, "facts §8 hip abduction 45, adduction 25-30"),
     "hip.rotation": (-60.0, 45.0, "facts §8 hip external rotation 45-60, internal 40-45"),
     # knee
-    "knee.flexion": (0.0, 145.0, "facts §8 knee flexion 130-145, extension 0; metrics A5 no hyperextension < -5°"),
+    "knee.flexion": (
+        -10.0,
+        145.0,
+        "facts §8 knee flexion 130-145, hyperextension <= 5-10 (the permissive end, as for every range here); "
+        "ReActIdle standing reaches -14.4° (docs/quality.md)",
+    ),
     # ankle: plantarflexion +, inversion +
     "ankle.plantarflexion": (-20.0, 50.0, "facts §8 dorsiflexion 20, plantarflexion 45-50"),
     "ankle.inversion": (-25.0, 35.0, "facts §8 inversion 35, eversion 25"),
