@@ -15,8 +15,8 @@ from pathlib import Path
 from ..engine.clip import Clip
 from ..engine.sampler import sample
 from ..io.clip_file import load_clip_npz
+from ..mocap import load_bvh_clip
 from ..quality import evaluate, known_checks, validate_checks
-from ..retarget import load_bvh_clip
 from . import UserError
 from .common import add_motion_args, avatar, motion_params, program_for
 

@@ -1,7 +1,7 @@
 """BVH reading: the hierarchy, the motion channels and forward kinematics of the file's own skeleton.
 
 This module knows the BVH format only; mapping the joints onto the humanoid and
-retargeting live in :mod:`posers_blender.retarget`.
+retargeting live in :mod:`posers_blender.mocap`.
 
 Conventions handled:
 
