@@ -20,7 +20,8 @@ from .engine.clip import Clip
 from .engine.program import MotionMeta
 from .engine.skeleton import Skeleton
 from .io.bvh_read import BvhError
-from .retarget import load_bvh_clip
+from .io.clip_file import load_clip_npz
+from .mocap import load_bvh_clip
 
 #: Motion tags -> reference categories that show the same kind of behaviour (first match wins).
 TAG_CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -111,7 +112,7 @@ def load_references(
     out = []
     for f in chosen:
         try:
-            clip = load_bvh_clip(f, skeleton, fps=REFERENCE_FPS) if f.suffix.lower() == ".bvh" else Clip.load_npz(f)
+            clip = load_bvh_clip(f, skeleton, fps=REFERENCE_FPS) if f.suffix.lower() == ".bvh" else load_clip_npz(f)
         except BvhError as exc:
             raise ReferenceError(str(exc)) from None
         out.append(Reference(f.stem, cats.get(f.name, ""), f, clip))

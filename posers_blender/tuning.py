@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .engine.clip import Clip
-from .engine.params import Param
+from .engine.params import Param, check_seed
 from .engine.program import MotionError, MotionProgram
 from .engine.sampler import sample
 
@@ -36,6 +36,10 @@ GATE_PENALTY = 1000.0
 BAND_PENALTY = 10.0
 #: Seeds are drawn from this range (any int works for sampling; a bounded range keeps presets readable).
 SEED_RANGE = 1_000_000
+
+
+class TuningError(ValueError):
+    """A search that cannot run as asked (unknown objective, no trials, no reference windows)."""
 
 
 @dataclass
@@ -162,14 +166,14 @@ def tune(
     from .quality.distance import frechet_distance, window_features
 
     if objective not in OBJECTIVES:
-        raise ValueError(f"objective '{objective}' unknown: use one of {', '.join(OBJECTIVES)}")
+        raise TuningError(f"objective '{objective}' unknown: use one of {', '.join(OBJECTIVES)}")
     if trials < 1:
-        raise ValueError("trials must be at least 1")
+        raise TuningError(f"trials = {trials}: try at least 1 setting")
     ref = np.concatenate([window_features(c) for c in reference_clips], axis=0) if reference_clips else None
     if ref is None or len(ref) == 0:
-        raise ValueError("no reference windows: the reference clips are missing or shorter than one 2-s window")
+        raise TuningError("no reference windows: the reference clips are missing or shorter than one 2-s window")
     ref_takes = _reference_takes(reference_clips) if objective == "realism" else []
-    rng = np.random.default_rng(np.random.SeedSequence([int(seed) & 0xFFFFFFFF, 0x7E7E]))
+    rng = np.random.default_rng(np.random.SeedSequence([check_seed(seed), 0x7E7E]))
     params = _searchable(program)
     n_num = sum(1 for p in params if p.kind in ("float", "int"))
     n_choices = [2 if p.kind == "bool" else len(p.choices) for p in params if p.kind in ("bool", "enum")]

@@ -46,7 +46,7 @@ from posers_blender.engine.clip import Clip  # noqa: E402
 from posers_blender.engine.curves import minimum_jerk  # noqa: E402
 from posers_blender.engine.program import HINGE_AXES  # noqa: E402
 from posers_blender.io.bvh_read import BvhFile, read_bvh  # noqa: E402
-from posers_blender.retarget import retarget  # noqa: E402
+from posers_blender.mocap import retarget  # noqa: E402
 
 Array = NDArray[np.float64]
 

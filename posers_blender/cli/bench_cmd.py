@@ -9,7 +9,10 @@ import time
 
 from ..engine.sampler import sample
 from ..engine.skeleton import default_avatar
-from ..registry import discover
+from ..registry import discover, get
+from . import UserError
+
+MAX_REPEATS = 1000
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
@@ -23,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # t
 
 
 def bench_motion(motion_id: str, seconds: float, fps: float, repeats: int) -> dict[str, float]:
-    prog = discover()[motion_id]
+    prog = get(motion_id)
     skel = default_avatar()
     sample(prog, seed=0, fps=fps, duration=seconds, skeleton=skel)  # warm-up
     per_frame = []
@@ -40,7 +43,9 @@ def bench_motion(motion_id: str, seconds: float, fps: float, repeats: int) -> di
 
 
 def run(args: argparse.Namespace) -> int:
-    ids = args.motion or sorted(discover())
+    if not 1 <= args.repeats <= MAX_REPEATS:
+        raise UserError(f"--repeats {args.repeats} is out of range: use 1 to {MAX_REPEATS}")
+    ids = [get(m).meta.id for m in args.motion] if args.motion else sorted(discover())
     results = {m: bench_motion(m, args.seconds, args.fps, args.repeats) for m in ids}
     if args.json:
         print(json.dumps(results, indent=2, sort_keys=True))

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from ..engine.clip import Clip
 from ..engine.sampler import sample
+from ..io.clip_file import load_clip_npz
+from ..mocap import load_bvh_clip
 from ..quality import evaluate, known_checks, validate_checks
 from . import UserError
 from .common import add_motion_args, avatar, motion_params, program_for
@@ -43,20 +45,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # t
 
 
 def _load_file(path: Path) -> Clip:
-    if not path.exists():
-        raise UserError(f"file '{path}' does not exist")
-    suffix = path.suffix.lower()
-    if suffix == ".npz":
-        try:
-            return Clip.load_npz(path)
-        except (ValueError, KeyError, OSError) as exc:
-            raise UserError(f"'{path}' is not a Posers clip: {exc}") from None
-    try:
-        from ..retarget import load_bvh_clip  # written by the mocap work (issue 3); imported lazily
-    except ImportError:
-        raise UserError(
-            "reading BVH needs posers_blender/retarget.py (load_bvh_clip), which is not in this build yet"
-        ) from None
+    if path.suffix.lower() == ".npz":
+        return load_clip_npz(path)
     return load_bvh_clip(path)
 
 

@@ -5,15 +5,28 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..engine.params import SEED_MAX, ParamError, check_seed
 from ..engine.program import MotionProgram
 from ..engine.skeleton import DEFAULT_HEIGHT, Skeleton, default_avatar
 from ..registry import get
 
 
+def seed_arg(text: str) -> int:
+    """argparse type of every ``--seed``: a whole number from 0 to :data:`SEED_MAX` (32 bits)."""
+    try:
+        return check_seed(text)
+    except ParamError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_seed_arg(p: argparse.ArgumentParser, help_text: str) -> None:
+    p.add_argument("--seed", type=seed_arg, default=0, help=f"{help_text}; 0 to {SEED_MAX} (default 0)")
+
+
 def add_motion_args(p: argparse.ArgumentParser, seconds: float = 10.0, fps: float = 30.0) -> None:
     p.add_argument("--seconds", type=float, default=seconds, help=f"clip length in seconds (default {seconds:g})")
     p.add_argument("--fps", type=float, default=fps, help=f"frames per second (default {fps:g})")
-    p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same motion (default 0)")
+    add_seed_arg(p, "random seed; the same seed gives the same motion")
     p.add_argument(
         "--set",
         dest="assignments",

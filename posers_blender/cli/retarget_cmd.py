@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..engine.skeleton import DEFAULT_HEIGHT
 from ..io.bvh_read import UNIT_SCALES, BvhError, read_bvh
-from ..retarget import resample, retarget
+from ..mocap import resample, retarget
 from . import UserError
 from .common import avatar
 from .sample_cmd import check_out, write_clip_file

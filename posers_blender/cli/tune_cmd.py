@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import UserError
-from .common import program_for
+from .common import add_seed_arg, program_for
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
@@ -33,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # t
         choices=sorted(OBJECTIVES),
         help="; ".join(f"{k}: {v}" for k, v in OBJECTIVES.items()),
     )
-    p.add_argument("--seed", type=int, default=0, help="search seed; the same seed gives the same result (default 0)")
+    add_seed_arg(p, "search seed; the same seed gives the same result")
     p.add_argument("--reference", action="append", default=[], metavar="DIR", help="reference mocap folder or file")
     p.add_argument("--seconds", type=float, default=8.0, help="clip length per trial (default 8; >= 5.5)")
     p.add_argument("--out", help="also write the preset JSON here")

@@ -213,17 +213,48 @@ class Schema:
         }
 
     def load_preset(self, path: str | Path) -> dict[str, Any]:
-        """Read a JSON preset: either ``{"params": {...}}`` or a flat ``{name: value}`` object."""
+        """Read a JSON preset: either ``{"params": {...}}`` or a flat ``{name: value}`` object.
+
+        Anything but a small UTF-8 JSON object of known, valid parameters raises :class:`ParamError`.
+        """
         path = Path(path)
+        if path.is_dir():
+            raise ParamError(f"preset '{path}' is a folder; pass a .json file")
         try:
+            if path.stat().st_size > MAX_PRESET_BYTES:
+                raise ParamError(f"preset file '{path}' is over {MAX_PRESET_BYTES // 1000} kB; a preset is a few lines")
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ParamError(f"preset file '{path}' does not exist") from None
+        except UnicodeDecodeError:
+            raise ParamError(f"preset file '{path}' is not UTF-8 text; save it as UTF-8 JSON") from None
         except json.JSONDecodeError as exc:
             raise ParamError(f"preset file '{path}' is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+        except RecursionError:
+            raise ParamError(f"preset file '{path}' nests too deeply; a preset is a flat JSON object") from None
         if isinstance(data, dict) and isinstance(data.get("params"), dict):
             data = data["params"]
         if not isinstance(data, dict):
             raise ParamError(f"preset file '{path}' must hold a JSON object of parameter values")
         self.validate(data)
         return dict(data)
+
+
+#: Seeds are 32-bit: numpy folds larger integers onto the same streams (seed 0 and 2**32 gave identical clips).
+SEED_MAX = 2**32 - 1
+#: Largest preset file read (a preset of every parameter is a few kB).
+MAX_PRESET_BYTES = 1_000_000
+
+
+def check_seed(value: Any) -> int:
+    """``value`` as a seed (a whole number from 0 to :data:`SEED_MAX`), or :class:`ParamError`."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        seed = int(value) if not isinstance(value, str) else int(value.strip())
+        exact = not isinstance(value, float) or float(seed) == value
+    except (TypeError, ValueError, OverflowError):
+        exact, seed = False, -1
+    if not exact or not 0 <= seed <= SEED_MAX:
+        raise ParamError(f"seed {value!r} is out of range: use a whole number from 0 to {SEED_MAX}")
+    return seed

@@ -1,7 +1,7 @@
 """BVH reading: the hierarchy, the motion channels and forward kinematics of the file's own skeleton.
 
 This module knows the BVH format only; mapping the joints onto the humanoid and
-retargeting live in :mod:`posers_blender.retarget`.
+retargeting live in :mod:`posers_blender.mocap`.
 
 Conventions handled:
 
@@ -21,6 +21,7 @@ Units and axes are whatever the file uses; :func:`guess_units` and
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,16 @@ _CHANNELS = ("Xposition", "Yposition", "Zposition", "Xrotation", "Yrotation", "Z
 #: Metres per file unit for the unit systems BVH files use in practice.
 #: CMU: the ASF files declare ``length 0.45``: lengths are inches / 0.45, so 1 unit = 0.0254 / 0.45 m (~0.0564).
 UNIT_SCALES: dict[str, float] = {"m": 1.0, "cm": 0.01, "mm": 0.001, "inch": 0.0254, "cmu": 0.0254 / 0.45}
+
+
+#: Bounds checked before anything is allocated: frame times of 1 ms to 1 s (1 to 1000 frames per second),
+#: takes of at most an hour, files of at most 256 MB (a parse needs several times the file size in memory).
+MIN_FRAME_TIME = 0.001
+MAX_FRAME_TIME = 1.0
+MAX_SECONDS = 3600.0
+MAX_BYTES = 256_000_000
+#: Deepest joint nesting read (a human skeleton is about 10 deep; the parser recurses once per level).
+MAX_DEPTH = 200
 
 
 class BvhError(ValueError):
@@ -172,7 +183,7 @@ def parse_bvh(text: str, path: str = "<text>") -> BvhFile:
         tok, line = toks[pos]
         pos += 1
         if expect is not None and tok.upper() != expect.upper():
-            raise BvhError(f"'{path}' line {line}: expected '{expect}', found '{tok}'")
+            raise BvhError(f"'{path}' line {line}: expected '{expect}', found '{tok[:40]}'")
         return tok, line
 
     def floats(k: int) -> Array:
@@ -180,14 +191,19 @@ def parse_bvh(text: str, path: str = "<text>") -> BvhFile:
         for _ in range(k):
             tok, line = take()
             try:
-                vals.append(float(tok))
+                v = float(tok)
             except ValueError:
-                raise BvhError(f"'{path}' line {line}: expected a number, found '{tok}'") from None
+                raise BvhError(f"'{path}' line {line}: expected a number, found '{tok[:40]}'") from None
+            if not math.isfinite(v):
+                raise BvhError(f"'{path}' line {line}: expected a finite number, found '{tok[:40]}'")
+            vals.append(v)
         return np.array(vals)
 
     joints: list[BvhJoint] = []
 
-    def joint(parent: int, name: str) -> None:
+    def joint(parent: int, name: str, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise BvhError(f"'{path}': joints nested more than {MAX_DEPTH} deep at '{name[:40]}'")
         take("{")
         take("OFFSET")
         offset = floats(3)
@@ -202,18 +218,20 @@ def parse_bvh(text: str, path: str = "<text>") -> BvhFile:
                 try:
                     k = int(ntok)
                 except ValueError:
-                    raise BvhError(f"'{path}' line {nline}: expected a channel count, found '{ntok}'") from None
+                    raise BvhError(f"'{path}' line {nline}: expected a channel count, found '{ntok[:20]}'") from None
+                if not 0 <= k <= len(_CHANNELS):
+                    raise BvhError(f"'{path}' line {nline}: a joint has 0 to 6 channels, found {k}")
                 chans = []
                 for _ in range(k):
                     ch, cline = take()
                     norm = ch[0].upper() + ch[1:].lower()
                     if norm not in _CHANNELS:
-                        raise BvhError(f"'{path}' line {cline}: unknown channel '{ch}'")
+                        raise BvhError(f"'{path}' line {cline}: unknown channel '{ch[:40]}'")
                     chans.append(norm)
                 joints[me].channels = tuple(chans)
             elif key == "JOINT":
                 cname, _ = take()
-                joint(me, cname)
+                joint(me, cname, depth + 1)
             elif key == "END":
                 take("Site")
                 take("{")
@@ -228,49 +246,97 @@ def parse_bvh(text: str, path: str = "<text>") -> BvhFile:
     take("HIERARCHY")
     take("ROOT")
     root_name, _ = take()
-    joint(-1, root_name)
+    joint(-1, root_name, 0)
     if pos < len(toks):
         tok, line = toks[pos]
-        raise BvhError(f"'{path}' line {line}: only one ROOT is supported, found '{tok}' after it")
+        raise BvhError(f"'{path}' line {line}: only one ROOT is supported, found '{tok[:40]}' after it")
     names = [j.name for j in joints]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise BvhError(f"'{path}': joint names must be unique, repeated: {', '.join(dupes)}")
 
-    lines = tail.strip().splitlines()
-    frames_n: int | None = None
-    frame_time: float | None = None
-    body_start = 0
-    for k, row in enumerate(lines[:4]):
-        low = row.strip().lower()
-        if low.startswith("frames:"):
-            frames_n = int(low.split(":", 1)[1])
-            body_start = k + 1
-        elif low.startswith("frame time:"):
-            frame_time = float(low.split(":", 1)[1])
-            body_start = k + 1
-    if frames_n is None or frame_time is None or frame_time <= 0:
-        raise BvhError(f"'{path}': the MOTION section needs 'Frames:' and a positive 'Frame Time:'")
     n_ch = sum(len(j.channels) for j in joints)
-    body = " ".join(lines[body_start:]).split()
-    try:
-        data = np.array(body, dtype=np.float64)
-    except ValueError:
-        raise BvhError(f"'{path}': the MOTION data holds something that is not a number") from None
     if n_ch == 0:
         raise BvhError(f"'{path}': no joint has channels")
-    if data.size < frames_n * n_ch:
-        have = data.size // n_ch
-        if have == 0:
-            raise BvhError(f"'{path}': 'Frames: {frames_n}' but no complete frame of {n_ch} channels")
-        frames_n = have  # a truncated file: keep the complete frames
-    motion = data[: frames_n * n_ch].reshape(frames_n, n_ch)
+    frames_n, frame_time, body = _motion_header(tail, path)
+    if frames_n * frame_time > MAX_SECONDS:
+        raise BvhError(
+            f"'{path}': 'Frames: {frames_n}' at 'Frame Time: {frame_time:g}' is {frames_n * frame_time:.0f} s; "
+            f"Posers reads takes of at most {MAX_SECONDS:g} s: split the file"
+        )
+    tokens = body.split()
+    if len(tokens) != frames_n * n_ch:
+        have, extra = divmod(len(tokens), n_ch)
+        rest = f" and {extra} values of a partial frame" if extra else ""
+        why = "the file looks truncated" if len(tokens) < frames_n * n_ch else "the frame count is wrong"
+        raise BvhError(
+            f"'{path}': 'Frames: {frames_n}' but the MOTION data holds {have} frames of {n_ch} channels{rest}; {why}"
+        )
+    try:
+        data = np.array(tokens, dtype=np.float64)
+    except ValueError:
+        bad = next(t for t in tokens if not _is_float(t))
+        raise BvhError(f"'{path}': the MOTION data holds '{bad[:20]}', which is not a number") from None
+    motion = data.reshape(frames_n, n_ch)
+    finite = np.isfinite(motion)
+    if not finite.all():
+        f, c = (int(i[0]) for i in np.nonzero(~finite))
+        raise BvhError(f"'{path}': the MOTION data holds {motion[f, c]} at frame {f + 1}, channel {c + 1}")
     return BvhFile(joints=joints, frame_time=frame_time, motion=motion, path=path)
 
 
+def _is_float(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+def _motion_header(tail: str, path: str) -> tuple[int, float, str]:
+    """``Frames:``, ``Frame Time:`` and the data text after them, each checked before anything is allocated."""
+    frames_text: str | None = None
+    time_text: str | None = None
+    rest = tail
+    for _ in range(2):
+        line, _, after = rest.lstrip().partition("\n")
+        key, colon, value = line.partition(":")
+        key = " ".join(key.split()).lower()
+        if not colon or key not in ("frames", "frame time"):
+            break
+        if key == "frames":
+            frames_text = value.strip()
+        else:
+            time_text = value.strip()
+        rest = after
+    if frames_text is None or time_text is None:
+        raise BvhError(f"'{path}': the MOTION section needs a 'Frames:' line and a 'Frame Time:' line")
+    try:
+        frames_n = int(frames_text)
+    except ValueError:
+        raise BvhError(f"'{path}': 'Frames: {frames_text[:20]}' is not a whole number of frames") from None
+    if frames_n < 1:
+        raise BvhError(f"'{path}': 'Frames: {frames_n}': the file needs at least one frame")
+    try:
+        frame_time = float(time_text)
+    except ValueError:
+        raise BvhError(f"'{path}': 'Frame Time: {time_text[:20]}' is not a number of seconds") from None
+    if not (math.isfinite(frame_time) and MIN_FRAME_TIME <= frame_time <= MAX_FRAME_TIME):
+        raise BvhError(
+            f"'{path}': 'Frame Time: {time_text[:20]}' is out of range: use {MIN_FRAME_TIME:g} to "
+            f"{MAX_FRAME_TIME:g} s ({1 / MAX_FRAME_TIME:g} to {1 / MIN_FRAME_TIME:g} frames per second)"
+        )
+    return frames_n, frame_time, rest
+
+
 def read_bvh(path: str | Path) -> BvhFile:
-    """Read and parse a BVH file."""
+    """Read and parse a BVH file (at most :data:`MAX_BYTES`)."""
     p = Path(path)
+    if p.is_dir():
+        raise BvhError(f"'{p}' is a folder, not a BVH file")
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise BvhError(f"'{p}' is {size / 1e6:.0f} MB; Posers reads BVH files of at most {MAX_BYTES / 1e6:.0f} MB")
     return parse_bvh(p.read_text(encoding="utf-8", errors="replace"), str(p))
 
 

@@ -38,8 +38,8 @@ import numpy as np
 
 from . import balance, bands, contacts, continuity, limits, mechanical, smoothness, standing, timing
 from .kinematics import kinematics
+from .results import Evaluation, register_check
 from .signal import derivative, lowpass
-from .suite import Evaluation, register_check
 
 
 @register_check("gates", "hard gates for every motion (always on)")

@@ -10,55 +10,35 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..engine.clip import Clip
 from ..engine.program import MotionProgram
 from ..engine.sampler import sample
+from ..quality import evaluate, mechanical
+from ..quality.contacts import foot_contacts
+from ..quality.distance import clip_distance
+from ..quality.results import INFO, Result
 from ..references import IN_PLACE_CATEGORIES, Reference, load_references, motion_categories
 from ..registry import discover, get, is_baseline
 from . import figures, html
+from .entry import SUMMARY_METRICS, Entry
 
-#: Summary-table columns: (result name in the quality report, heading, format).
-SUMMARY_METRICS: tuple[tuple[str, str, str], ...] = (
-    ("foot_slide", "foot slide (mm)", "{:.1f}"),
-    ("penetration", "penetration (mm)", "{:.1f}"),
-    ("floating", "floating (mm)", "{:.1f}"),
-    ("joint_limit_frames", "joint-limit frames", "{:.0f}"),
-    ("joint_speed_max", "max joint speed (°/s)", "{:.0f}"),
-    ("periodicity_purity", "periodicity purity", "{:.2f}"),
-)
-
-
-@dataclass
-class Entry:
-    """One row of the summary: a sampled motion or a reference clip, with its quality report."""
-
-    key: str
-    kind: str  # "baseline", "motion" or "mocap"
-    title: str
-    clip: Clip
-    report: Any  # posers_blender.quality.Report
-    category: str = ""
-    frechet: float = math.nan
-    frechet_against: str = ""
-    files: dict[str, str] = field(default_factory=dict)
-    description: str = ""
-
-    def metric(self, name: str) -> float:
-        try:
-            return float(self.report.value(name))
-        except KeyError:
-            return math.nan
+__all__ = [
+    "SUMMARY_METRICS",
+    "Entry",
+    "build_report",
+    "motion_entry",
+    "reference_entries",
+    "summary_rows",
+    "summary_text",
+    "write_figures",
+]
 
 
 def _purity_line(entry: Entry) -> None:
     """Give every row a periodicity purity: it is a band only for motions that declare it, an info line here."""
-    from ..quality import mechanical
-    from ..quality.suite import INFO, Result
-
     if math.isnan(entry.metric("periodicity_purity")):
         p = mechanical.clip_periodicity(entry.clip)
         note = "issue 3; not declared by this clip, shown for comparison"
@@ -66,8 +46,6 @@ def _purity_line(entry: Entry) -> None:
 
 
 def _frechet(clip: Clip, refs: Sequence[Reference]) -> float:
-    from ..quality.distance import clip_distance
-
     if not refs:
         return math.nan
     try:
@@ -78,8 +56,6 @@ def _frechet(clip: Clip, refs: Sequence[Reference]) -> float:
 
 def motion_entry(program: MotionProgram, seconds: float, seed: int, fps: float, refs: Sequence[Reference]) -> Entry:
     """Sample a motion, score it and measure its distance to the matching reference clips."""
-    from ..quality import evaluate
-
     clip = sample(program, seed=seed, fps=fps, duration=seconds)
     report = evaluate(clip, program.meta)
     cats = motion_categories(program.meta)
@@ -101,8 +77,6 @@ def motion_entry(program: MotionProgram, seconds: float, seed: int, fps: float, 
 
 def reference_entries(refs: Sequence[Reference]) -> list[Entry]:
     """Score each reference clip; its distance is to the other clips of its category (leave one out)."""
-    from ..quality import evaluate
-
     out = []
     for r in refs:
         in_place = r.category in IN_PLACE_CATEGORIES
@@ -126,8 +100,6 @@ def reference_entries(refs: Sequence[Reference]) -> list[Entry]:
 
 def write_figures(entry: Entry, folder: Path, gif: bool = True, reference: Clip | None = None) -> None:
     """All pictures of one entry into ``folder`` (created); records their file names in ``entry.files``."""
-    from ..quality.contacts import foot_contacts
-
     folder.mkdir(parents=True, exist_ok=True)
     contacts = [(c.foot, c.start, c.end) for c in foot_contacts(entry.clip)]
     f = entry.files

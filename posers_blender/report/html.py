@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from . import Entry
+from .entry import SUMMARY_METRICS, Entry
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 1.5em auto; max-width: 1100px; color: #222; }
@@ -95,8 +94,6 @@ def motion_page(e: Entry) -> str:
 
 
 def summary_page(entries: Sequence[Entry], seconds: float, seed: int) -> str:
-    from . import SUMMARY_METRICS
-
     head = "".join(f"<th>{escape(h)}</th>" for _, h, _ in SUMMARY_METRICS)
     rows = [
         "<table><tr><th>clip</th><th>kind</th><th>category</th><th>hard gates</th>"

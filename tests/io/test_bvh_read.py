@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from posers_blender.engine import quat
-from posers_blender.io.bvh_read import BvhError, guess_units, parse_bvh, up_rotation
+from posers_blender.io.bvh_read import BvhError, guess_units, parse_bvh, read_bvh, up_rotation
 
 TWO_JOINTS = """HIERARCHY
 ROOT Hips
@@ -61,7 +61,25 @@ def test_rotation_channels_compose_in_listed_order():
         ("HIERARCHY\nROOT a\n{\n OFFSET 0 0 0\n}\n", "no MOTION section"),
         (TWO_JOINTS.replace("OFFSET 0.5 0 0", "OFFSET 0.5 zero 0"), "line 8: expected a number"),
         (TWO_JOINTS.replace("Xrotation Yrotation Zrotation", "Xrotation Yrotation Wrotation"), "unknown channel"),
-        (TWO_JOINTS.replace("Frame Time: 0.5", "Frame Time: 0"), "positive 'Frame Time:'"),
+        (TWO_JOINTS.replace("Frame Time: 0.5", "Frame Time: 0"), "'Frame Time: 0' is out of range"),
+        (TWO_JOINTS.replace("Frame Time: 0.5", "Frame Time: nan"), "'Frame Time: nan' is out of range"),
+        (TWO_JOINTS.replace("Frame Time: 0.5", "Frame Time: inf"), "'Frame Time: inf' is out of range"),
+        (TWO_JOINTS.replace("Frame Time: 0.5", "Frame Time: 1e-9"), "'Frame Time: 1e-9' is out of range"),
+        (TWO_JOINTS.replace("Frame Time: 0.5", "Frame Time: soon"), "is not a number of seconds"),
+        (TWO_JOINTS.replace("Frames: 2", "Frames: abc"), "'Frames: abc' is not a whole number"),
+        (TWO_JOINTS.replace("Frames: 2", "Frames: -5"), "needs at least one frame"),
+        (TWO_JOINTS.replace("Frames: 2", "Frames: 0"), "needs at least one frame"),
+        (TWO_JOINTS.replace("Frames: 2", "Frames: 99999999"), "split the file"),
+        (TWO_JOINTS.replace("Frames: 2\n", ""), "needs a 'Frames:' line"),
+        (TWO_JOINTS.replace("Frames: 2", "Frames: 3"), "'Frames: 3' but the MOTION data holds 2 frames"),
+        (TWO_JOINTS.replace("Frames: 2", "Frames: 1"), "'Frames: 1' but the MOTION data holds 2 frames"),
+        (TWO_JOINTS.replace("0 0 90\n", "0 0 nan\n"), "holds nan at frame 2, channel 9"),
+        (TWO_JOINTS.replace("0 0 90\n", "0 0 -inf\n"), "holds -inf at frame 2, channel 9"),
+        (TWO_JOINTS.replace("0 0 90\n", "0 0 ninety\n"), "holds 'ninety', which is not a number"),
+        (TWO_JOINTS.replace("OFFSET 0.5 0 0", "OFFSET 0.5 nan 0"), "line 8: expected a finite number"),
+        (TWO_JOINTS.replace("CHANNELS 3", "CHANNELS 99"), "0 to 6 channels, found 99"),
+        (TWO_JOINTS.replace("CHANNELS 3", "CHANNELS -1"), "0 to 6 channels, found -1"),
+        ("", "no MOTION section"),
         (TWO_JOINTS.replace("JOINT Arm", "JOINT Hips"), "repeated: Hips"),
     ],
 )
@@ -70,9 +88,34 @@ def test_bad_files_name_the_problem(text, message):
         parse_bvh(text, "x.bvh")
 
 
-def test_truncated_motion_keeps_the_complete_frames():
-    bvh = parse_bvh(TWO_JOINTS.replace("90 1 0 2 0 3  0 0 90\n", "90 1 0 2\n"))
-    assert bvh.n_frames == 1
+def test_truncated_motion_is_an_error_naming_the_counts():
+    """Issue 15: a truncated file was read silently short (343 -> 221 frames)."""
+    with pytest.raises(BvhError, match="'Frames: 2' but the MOTION data holds 1 frames of 9 channels and 4 values"):
+        parse_bvh(TWO_JOINTS.replace("90 1 0 2 0 3  0 0 90\n", "90 1 0 2\n"), "x.bvh")
+
+
+def test_deeply_nested_joints_are_refused_without_recursion_error():
+    depth = 5000
+    text = "HIERARCHY\nROOT r\n{\nOFFSET 0 0 0\nCHANNELS 3 Xrotation Yrotation Zrotation\n"
+    text += "".join(f"JOINT j{i}\n{{\nOFFSET 0 0 0\n" for i in range(depth)) + "}\n" * (depth + 1)
+    text += "MOTION\nFrames: 1\nFrame Time: 0.1\n0 0 0\n"
+    with pytest.raises(BvhError, match="nested more than"):
+        parse_bvh(text, "deep.bvh")
+
+
+def test_a_folder_is_not_read_as_a_file(tmp_path):
+    folder = tmp_path / "take.bvh"
+    folder.mkdir()
+    with pytest.raises(BvhError, match="is a folder"):
+        read_bvh(folder)
+
+
+def test_header_lines_in_either_order_and_one_frame_read():
+    text = TWO_JOINTS.replace("Frames: 2\nFrame Time: 0.5", "Frame Time: 0.5\nFrames: 1").replace(
+        "90 1 0 2 0 3  0 0 90\n", ""
+    )
+    bvh = parse_bvh(text)
+    assert bvh.n_frames == 1 and bvh.frame_time == 0.5
 
 
 @pytest.mark.parametrize(

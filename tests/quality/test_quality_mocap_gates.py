@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from posers_blender.mocap import load_bvh_clip
 from posers_blender.quality import evaluate
 from posers_blender.references import REFERENCE_FPS
-from posers_blender.retarget import load_bvh_clip
 
 BVH = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "bvh"
 CLIPS = sorted(BVH.rglob("*.bvh")) if BVH.is_dir() else []

@@ -26,6 +26,8 @@ from ... import humanoid as hm
 from ...engine import quat
 from ...engine.clip import Clip
 from ...engine.skeleton import default_avatar
+from ...io.bvh_read import read_bvh
+from ...mocap import retarget
 from ..signal import lowpass
 
 Array = NDArray[np.float64]
@@ -127,9 +129,6 @@ def take_group(path: str | Path) -> str:
 @functools.lru_cache(maxsize=64)
 def _file_take(path: str, mtime: float) -> Take:
     """Retarget a BVH (or read a Posers NPZ clip) onto the default avatar; cached per process and file version."""
-    from ...io.bvh_read import read_bvh
-    from ...retarget import retarget  # the mocap retargeter (may be renamed; imported where used)
-
     p = Path(path)
     if p.suffix.lower() == ".npz":
         return take_from_clip(Clip.load_npz(p), p.stem, take_group(p))

@@ -46,6 +46,7 @@ quality gates report them rather than this module hiding them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,8 @@ _PLANT_HEIGHT = 0.03
 _PLANT_SPEED = 0.2
 #: Largest ankle lift (m) used to keep a dipping target foot out of the floor.
 MAX_LIFT = 0.05
+#: Fewest frames retargeted (velocities and contacts need two; a one-frame file is a pose).
+MIN_FRAMES = 2
 
 
 @dataclass
@@ -411,6 +414,7 @@ def _smooth_rotations(q: Array, fps: float, sigma_s: float) -> Array:
     return quat.normalize(_smooth(quat.continuous(q, axis=0), fps, sigma_s))
 
 
+@np.errstate(over="ignore", invalid="ignore")  # absurd input overflows quietly and is refused by the finite check
 def retarget(
     bvh: BvhFile,
     skeleton: Skeleton | None = None,
@@ -429,6 +433,14 @@ def retarget(
     export needs.
     """
     skel = skeleton or default_avatar()
+    if bvh.n_frames < MIN_FRAMES:
+        raise BvhError(
+            f"'{bvh.path}' has {bvh.n_frames} frame; retargeting needs at least {MIN_FRAMES} (a motion, not a pose)"
+        )
+    if units != "auto" and units not in UNIT_SCALES:
+        raise BvhError(f"units '{units}' unknown: use auto or one of {', '.join(UNIT_SCALES)}")
+    if up != "auto" and re.fullmatch(r"[+-]?[XYZ]", up.upper()) is None:
+        raise BvhError(f"up axis '{up}' unknown: use auto or one of X, Y, Z, -X, -Y, -Z")
     mapping, family = hm.map_bone_names(bvh.names)
     missing = [b for b in _NEEDED if b not in mapping]
     if missing:
@@ -453,9 +465,9 @@ def retarget(
 
     # -- units and up axis ------------------------------------------------------
     leg = _leg_length(gpos, src)
+    if not leg > 0.0:
+        raise BvhError(f"'{bvh.path}': the legs have no length (thigh + shank is {leg:g} file units)")
     unit = guess_units(leg) if units == "auto" else units
-    if unit not in UNIT_SCALES:
-        raise BvhError(f"units '{units}' unknown: use auto or one of {', '.join(UNIT_SCALES)}")
     scale = UNIT_SCALES[unit]
     up_axis = guess_up_axis(gpos, src["head"], [src["leftFoot"], src["rightFoot"]]) if up == "auto" else up
     q_up = up_rotation(up_axis)
@@ -594,6 +606,10 @@ def retarget(
             _roll_foot(clip, s)
             _lift_foot(clip, s)
     clip.lrot = quat.continuous(quat.normalize(clip.lrot), axis=0)
+    if not (np.isfinite(clip.lrot).all() and np.isfinite(clip.hips_pos).all()):
+        raise BvhError(
+            f"'{bvh.path}': retargeting gave non-finite values (a degenerate skeleton or absurd numbers in the file)"
+        )
     source_height = leg_m / 0.491  # facts §10: hip 0.530 H - ankle 0.039 H
     clip.meta = {
         "motion": f"mocap:{Path(bvh.path).stem}",

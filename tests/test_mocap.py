@@ -12,11 +12,11 @@ from posers_blender import humanoid as hm
 from posers_blender.engine import quat
 from posers_blender.engine.clip import Clip
 from posers_blender.engine.sampler import sample
-from posers_blender.io.bvh import write_bvh
+from posers_blender.io.bvh import bvh_text, write_bvh
 from posers_blender.io.bvh_read import BvhError, parse_bvh, read_bvh, up_rotation
+from posers_blender.mocap import MAX_LIFT, load_bvh_clip, resample, retarget
 from posers_blender.quality.contacts import foot_contacts
 from posers_blender.registry import get
-from posers_blender.retarget import MAX_LIFT, load_bvh_clip, resample, retarget
 
 
 @pytest.fixture(scope="module")
@@ -135,10 +135,37 @@ def test_resample_keeps_duration_and_poses(idle):
 def test_missing_legs_are_reported_with_the_namings_we_know():
     text = (
         "HIERARCHY\nROOT Pelvis\n{\n OFFSET 0 0 0\n CHANNELS 6 Xposition Yposition Zposition Zrotation Xrotation Yrotation\n"
-        " End Site\n {\n  OFFSET 0 1 0\n }\n}\nMOTION\nFrames: 1\nFrame Time: 0.1\n0 0 0 0 0 0\n"
+        " End Site\n {\n  OFFSET 0 1 0\n }\n}\nMOTION\nFrames: 2\nFrame Time: 0.1\n0 0 0 0 0 0\n0 0 0 0 0 0\n"
     )
     with pytest.raises(BvhError, match="cannot find the humanoid bones .*supported namings"):
         retarget(parse_bvh(text, "odd.bvh"))
+
+
+def _our_bvh(idle, frames: int) -> str:
+    head, motion = bvh_text(idle).split("MOTION\n")
+    lines = motion.strip().splitlines()
+    return head + f"MOTION\nFrames: {frames}\n" + lines[1] + "\n" + "\n".join(lines[2 : 2 + frames]) + "\n"
+
+
+def test_a_one_frame_file_is_a_pose_and_is_refused(idle):
+    with pytest.raises(BvhError, match="has 1 frame; retargeting needs at least 2"):
+        retarget(parse_bvh(_our_bvh(idle, 1), "pose.bvh"))
+    assert retarget(parse_bvh(_our_bvh(idle, 2), "two.bvh")).clip.n_frames == 2
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [({"up": "W"}, "up axis 'W' unknown"), ({"units": "ft"}, "units 'ft'")])
+def test_unknown_up_axis_or_units_are_refused_before_reading(idle, kwargs, message):
+    with pytest.raises(BvhError, match=message):
+        retarget(parse_bvh(_our_bvh(idle, 2), "x.bvh"), **kwargs)
+
+
+def test_absurd_values_that_overflow_give_an_error_not_a_nan_clip(idle):
+    text = _our_bvh(idle, 2)
+    head, motion = text.split("MOTION\n")
+    rows = motion.splitlines()
+    rows[2] = " ".join(["1e308"] * len(rows[2].split()))
+    with pytest.raises(BvhError, match="non-finite values"):
+        retarget(parse_bvh(head + "MOTION\n" + "\n".join(rows) + "\n", "huge.bvh"), units="m", up="Y")
 
 
 # --- the dev mocap (../shared/data/bvh) --------------------------------------------------------
