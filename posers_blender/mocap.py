@@ -414,7 +414,9 @@ def _smooth_rotations(q: Array, fps: float, sigma_s: float) -> Array:
     return quat.normalize(_smooth(quat.continuous(q, axis=0), fps, sigma_s))
 
 
-@np.errstate(over="ignore", invalid="ignore")  # absurd input overflows quietly and is refused by the finite check
+@np.errstate(
+    over="ignore", invalid="ignore", divide="ignore"
+)  # absurd input overflows quietly and is refused by the finite check
 def retarget(
     bvh: BvhFile,
     skeleton: Skeleton | None = None,

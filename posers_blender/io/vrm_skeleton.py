@@ -34,13 +34,24 @@ class VrmError(ValueError):
 
 def read_gltf_json(path: str | Path) -> dict[str, Any]:
     """The JSON chunk of a GLB file."""
-    data = Path(path).read_bytes()
+    p = Path(path)
+    if p.is_dir():
+        raise VrmError(f"'{p}' is a folder, not a VRM file")
+    data = p.read_bytes()
     if len(data) < 20 or data[:4] != b"glTF":
-        raise VrmError(f"'{path}' is not a GLB/VRM file (no glTF header)")
+        raise VrmError(f"'{p}' is not a GLB/VRM file (no glTF header)")
     length, ctype = struct.unpack("<I4s", data[12:20])
     if ctype != b"JSON":
-        raise VrmError(f"'{path}': the first GLB chunk is not JSON")
-    return dict(json.loads(data[20 : 20 + length].decode("utf-8")))
+        raise VrmError(f"'{p}': the first GLB chunk is not JSON")
+    if 20 + length > len(data):
+        raise VrmError(f"'{p}': the JSON chunk runs past the end of the file (a truncated download?)")
+    try:
+        doc = json.loads(data[20 : 20 + length].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise VrmError(f"'{p}': the first GLB chunk is not valid glTF JSON") from None
+    if not isinstance(doc, dict):
+        raise VrmError(f"'{p}': the JSON chunk is not a glTF object")
+    return doc
 
 
 def _node_matrix(node: dict[str, Any]) -> Array:
@@ -76,6 +87,15 @@ def world_positions(gltf: dict[str, Any]) -> Array:
 def humanoid_nodes(gltf: dict[str, Any]) -> tuple[dict[str, int], str]:
     """(canonical bone name -> node index, spec version "0.x" or "1.0")."""
     ext = gltf.get("extensions", {})
+    try:
+        return _humanoid_nodes(ext)
+    except VrmError:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        raise VrmError("the VRM humanoid extension is not a usable VRM: its bone table is malformed") from None
+
+
+def _humanoid_nodes(ext: Any) -> tuple[dict[str, int], str]:
     if "VRMC_vrm" in ext:
         bones = ext["VRMC_vrm"].get("humanoid", {}).get("humanBones", {})
         return {name: int(v["node"]) for name, v in bones.items() if "node" in v}, "1.0"
@@ -92,9 +112,15 @@ def load_vrm_skeleton(path: str | Path) -> Skeleton:
     """A :class:`Skeleton` in normalised humanoid space (+Y up, facing +Z, metres) from a ``.vrm`` file."""
     gltf = read_gltf_json(path)
     nodes, version = humanoid_nodes(gltf)
-    pos = world_positions(gltf)
-    flip = np.array([-1.0, 1.0, -1.0]) if version == "0.x" else np.ones(3)
-    positions = {name: pos[i] * flip for name, i in nodes.items() if name in hm.INDEX}
+    try:
+        pos = world_positions(gltf)
+        flip = np.array([-1.0, 1.0, -1.0]) if version == "0.x" else np.ones(3)
+        positions = {name: pos[i] * flip for name, i in nodes.items() if name in hm.INDEX}
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        # a node index out of range, a node that is its own ancestor, a matrix of the wrong size...
+        raise VrmError(f"'{path}' is not a usable VRM: its node tree is broken ({type(exc).__name__})") from None
+    if not all(np.isfinite(v).all() for v in positions.values()):
+        raise VrmError(f"'{path}' is not a usable VRM: a humanoid bone has a non-finite position")
     missing = hm.missing_required(positions)
     if missing:
         raise VrmError(f"'{path}' lacks required humanoid bones: {', '.join(missing)}")

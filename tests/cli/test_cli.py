@@ -49,12 +49,21 @@ def test_list_and_describe(capsys):
         (["sample", "idle-breathe", "--height", "9", "--out", "x.bvh"], "--height"),
     ],
 )
-def test_user_mistakes_give_one_clear_line_and_exit_2(tmp_path, args, needle):
-    r = run_cli(*args, cwd=tmp_path)
-    assert r.returncode == 2
-    assert "Traceback" not in r.stderr
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and needle in lines[0], r.stderr
+def test_user_mistakes_give_one_clear_line_and_exit_2(tmp_path, monkeypatch, capsys, args, needle):
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("posers: error: ") and needle in lines[0], err
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_installed_entry_point_gives_the_same_one_line(tmp_path):
+    r = run_cli("sample", "idle-breath", "--out", "x.bvh", cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.strip() == (
+        "posers: error: unknown motion 'idle-breath'; did you mean 'idle-breathe'? (run 'posers list' to see them)"
+    )
 
 
 def test_existing_output_is_not_overwritten_without_force(tmp_path):
