@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_python.sh
 ensure_venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements/blender.txt .
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements/blender.txt ".[report]"
 mkdir -p out
 for motion in $(.venv/bin/posers list --ids); do
   .venv/bin/posers sample "$motion" --seconds 10 --fps 30 --seed 1 --out "out/$motion.bvh" --force
