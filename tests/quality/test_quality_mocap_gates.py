@@ -73,3 +73,35 @@ def test_every_dev_mocap_clip_passes_every_hard_gate(path: Path) -> None:
     )
     if failed:
         pytest.xfail("known retarget defects: " + ", ".join(f"{g} {r.value:.4g} {r.unit}" for g, r in failed.items()))
+
+
+WALK_120 = BVH / "walk" / "cmu_35_13_walk.bvh"
+
+
+@pytest.mark.skipif(not WALK_120.exists(), reason="../shared/data/bvh/walk is not available")
+def test_posers_check_scores_a_bvh_at_the_gates_rate_not_the_files(capsys):
+    # The gates are defined at 20-30 fps (metrics §0). At its own 120 fps this CMU take fails the velocity
+    # jump and joint speed gates on marker noise alone (toe channel: ~9.5 m/s, ~4300°/s); at 30 fps it passes.
+    import json
+
+    from posers_blender.cli import main
+    from posers_blender.quality import bands
+
+    main(["check", str(WALK_120), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert "(at 30 fps)" in data["subject"]
+    lines = {r["name"]: r for r in data["results"]}
+    assert lines["pose_jump"]["bound"] == bands.pose_jump_bound(REFERENCE_FPS).text()
+    assert lines["velocity_jump"]["passed"] and lines["joint_speed_max"]["passed"]
+    native = evaluate(load_bvh_clip(WALK_120), None)
+    assert not native.get("velocity_jump").passed and not native.get("joint_speed_max").passed
+
+
+def test_posers_check_refuses_a_rate_of_zero_for_a_bvh(tmp_path, capsys):
+    from posers_blender.cli import main
+
+    path = tmp_path / "take.bvh"
+    path.write_text("HIERARCHY\n")
+    assert main(["check", str(path), "--fps", "0"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--fps 0" in err[0]
