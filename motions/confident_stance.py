@@ -17,7 +17,7 @@ from ..engine import standing
 from ..engine.gaze import GazeStyle
 from ..engine.params import Param, Params, Schema
 from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
-from ..engine.standing_params import common_params, common_style
+from ..engine.standing.params import common_params, common_style
 
 SCHEMA = Schema(
     (

@@ -18,7 +18,7 @@ from ..engine import standing
 from ..engine.gaze import GazeStyle
 from ..engine.params import Param, Params, Schema
 from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
-from ..engine.standing_params import common_params, common_style
+from ..engine.standing.params import common_params, common_style
 
 #: Factors at nervousness = 1 (facts §6 [E] ranges: sway 1.3-1.6, self-touch 2-3).
 SWAY_GAIN = 0.5  # sway-layer gain at n = 1; measured COM sway (quality.standing.sway, robust) then x1.48

@@ -160,3 +160,36 @@ def breath_track(
             inhaling[m] = u[m] < peak_u
     sighs = np.asarray([s for s, d in zip(st, de) if d >= depth * sigh_depth * 0.999])
     return BreathTrack(volume=vol, inhaling=inhaling, starts=st, periods=pe, depths=de, sighs=sighs)
+
+
+@dataclass
+class BreathAngles:
+    """Where a breath shows on the body: flexion about X (deg, ``[F]``) of the thoracic bones (negative =
+    extension: the chest rises), the neck and head angles that cancel it so the gaze stays level, and the
+    clavicle elevation (deg, positive = up) that lifts the shoulders."""
+
+    spine: Array
+    chest: Array
+    upper_chest: Array
+    neck: Array
+    head: Array
+    clavicle: Array
+
+
+def breath_angles(volume: Array, clavicle_gain: float) -> BreathAngles:
+    """Per-bone breathing angles for a lung ``volume`` in tidal units (:attr:`BreathTrack.volume`).
+
+    Facts §1: the breath moves the upper chest most, the lumbar spine least; the clavicles rise <= 1-2 mm on
+    a quiet breath and about 1 cm on a sigh. Above 1.3 tidal volumes the clavicles rise ``clavicle_gain``
+    deg per unit more (deep and forced breaths recruit the accessory muscles [E]): 1.6 for the standing
+    body's sighs, 1.2 for a smoker's deep smoke breath.
+    """
+    v = volume
+    return BreathAngles(
+        spine=-0.25 * v,
+        chest=-0.45 * v,
+        upper_chest=-0.55 * v,
+        neck=0.9 * v,
+        head=0.35 * v,
+        clavicle=0.35 * v + clavicle_gain * np.maximum(v - 1.3, 0.0),
+    )
