@@ -14,12 +14,10 @@ target's z when given).
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..engine import standing
 from ..engine.gaze import GazeStyle
 from ..engine.params import Param, Params, Schema
-from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
+from ..engine.program import Context, MotionMeta
 from ..engine.standing.params import common_params, common_style
 
 SCHEMA = Schema(
@@ -157,14 +155,7 @@ def style_for(p: Params, wall_z: float | None = None) -> standing.StandingStyle:
     )
 
 
-def schedule(
-    params: dict[str, Any] | None = None, seed: int = 0, duration: float = 600.0, fps: float = 10.0
-) -> standing.Schedule:
-    """The event schedule :class:`ContemplativeLean` would use (coarse time grid, no posing)."""
-    return standing.schedule_for(PROGRAM, style_for, params, seed, duration, fps)
-
-
-class ContemplativeLean(TrackProgram):
+class ContemplativeLean(standing.StandingMotion):
     meta = MotionMeta(
         id="contemplative-lean",
         name="Contemplative lean",
@@ -176,10 +167,13 @@ class ContemplativeLean(TrackProgram):
         standing=True,
     )
     schema = SCHEMA
+    style_for = staticmethod(style_for)
 
-    def build(self, ctx: Context) -> Tracks:
+    def style(self, ctx: Context) -> standing.StandingStyle:
+        """The style with the ``wall`` target's z as the wall plane, when given."""
         wall = ctx.target("wall")
-        return standing.build(ctx, style_for(ctx.params, None if wall is None else float(wall[2]))).tracks
+        return style_for(ctx.params, None if wall is None else float(wall[2]))
 
 
 PROGRAM = ContemplativeLean()
+schedule = PROGRAM.schedule

@@ -437,7 +437,7 @@ def _build(module: str, params: dict, seed: int, fps: float, duration: float):
 
     mod = motions_module(module)
     ctx = make_context(mod.PROGRAM, params, seed, fps, duration, default_avatar())
-    return ctx, standing.build(ctx, mod.style_for(ctx.params))
+    return ctx, standing.build(ctx, mod.PROGRAM.style(ctx))
 
 
 @pytest.mark.parametrize("module,params", REACH_CASES)

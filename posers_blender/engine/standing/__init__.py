@@ -16,7 +16,8 @@ mode) and :func:`build` makes the clip in stages, one module each:
 5. :func:`~.body.plant_feet` solves the legs so both feet stay planted; :mod:`.markers` writes the markers.
 
 Gestures are not states: envelopes compose, so they overlap with breathing and with each other. A sigh can
-start a gesture or a postural fidget (``sigh_gesture``). :mod:`.params` holds the parameters every standing motion shares.
+start a gesture or a postural fidget (``sigh_gesture``). :class:`StandingMotion` makes a standing motion out of a
+schema, ``meta`` and a style; :mod:`.params` holds the parameters every standing motion shares.
 
 Numbers cite ``human_motion_facts.md`` (§1 standing, §4 reaching, §6 fidgeting, §7 postures, §9 timing);
 [E] marks estimates, which are style fields.
@@ -24,12 +25,15 @@ Numbers cite ``human_motion_facts.md`` (§1 standing, §4 reaching, §6 fidgetin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..program import Context, Tracks
+from ..params import Params
+from ..program import Context, MotionError, TrackProgram, Tracks
 from .arm_plan import ArmPlan, plan_arms
 from .arms import TOUCHES, Touch, arm_activity, contact_local, hang_arms, pose_arms
 from .body import broadband, plant_feet, pose_body, wander
@@ -50,6 +54,7 @@ __all__ = [
     "Gesture",
     "GestureSpec",
     "Schedule",
+    "StandingMotion",
     "StandingStyle",
     "Touch",
     "broadband",
@@ -100,3 +105,27 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     return BuildResult(
         tr, sched, body.weight, arm_activity(ctx.times, style, arm_plans), feet=body.feet, arm_plans=arm_plans
     )
+
+
+class StandingMotion(TrackProgram):
+    """A standing motion: a ``schema``, ``meta`` and a style. A subclass sets ``style_for`` (parameters ->
+    :class:`StandingStyle`, a ``staticmethod``); the standing body builds the clip, and :meth:`schedule` gives
+    its event schedule without posing."""
+
+    @staticmethod
+    def style_for(p: Params) -> StandingStyle:  # pragma: no cover - interface
+        raise MotionError("a standing motion sets style_for (parameters -> StandingStyle)")
+
+    def style(self, ctx: Context) -> StandingStyle:
+        """The style of one build; a motion that reads targets from ``ctx`` overrides this."""
+        return self.style_for(ctx.params)
+
+    def build(self, ctx: Context) -> Tracks:
+        return build(ctx, self.style(ctx)).tracks
+
+    def schedule(
+        self, params: Mapping[str, Any] | None = None, seed: int = 0, duration: float = 600.0, fps: float = 10.0
+    ) -> Schedule:
+        """The event schedule this motion would use for these inputs, on a coarse time grid (no posing), with
+        exactly the streams the full build draws: rate tests check hours of events in milliseconds."""
+        return schedule_for(self, self.style_for, params, seed, duration, fps)
