@@ -37,6 +37,7 @@ from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
 from ..engine.springs import damp_track
 
 Array = NDArray[np.float64]
+rot = quat.from_axis_angle_deg
 X = np.array([1.0, 0.0, 0.0])
 Y = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
@@ -116,10 +117,6 @@ SCHEMA = Schema(
         Param("blink_rate", "float", 15.0, "Blinks per minute (facts §1: 8-21)", 8.0, 25.0, "1/min", "Face"),
     )
 )
-
-
-def _rot(axis: Array, deg: Array | float) -> Array:
-    return quat.from_axis_angle(axis, np.radians(np.asarray(deg, dtype=np.float64)))
 
 
 @dataclass
@@ -323,8 +320,8 @@ def _hold_wrist_offset(tr: Tracks, side: str, elbow_deg: float) -> Array:
     up /= np.linalg.norm(up)
     elbow = sh + a * up
     # forearm: rotate the upper-arm direction forward by the flexion, then 20° inward about vertical
-    fwd = quat.rotate(_rot(X, -elbow_deg), up)
-    fwd = quat.rotate(_rot(Y, -s * 20.0), fwd)
+    fwd = quat.rotate(rot(X, -elbow_deg), up)
+    fwd = quat.rotate(rot(Y, -s * 20.0), fwd)
     wrist = elbow + b * fwd
     return wrist - rest[sk.index("hips")]
 
@@ -353,7 +350,7 @@ class SmokingCigarette(TrackProgram):
         s = 1.0 if side == "left" else -1.0
         so = -s
         m = MANNERS[str(p.manner)]
-        scale = sk.leg_length / 0.8745
+        scale = sk.leg_ratio
         rngs = _streams(ctx.rng)
         plan = _plan(p, rngs, t)
         sk.landmarks.update(reach.cigarette_landmarks(sk, side, str(p.grip)))
@@ -382,12 +379,12 @@ class SmokingCigarette(TrackProgram):
 
         # ---- breathing on the thorax, one continuous signal the puffs modulate (facts §1, §5) ----------------
         v = plan.breaths.volume
-        tr.rotate("spine", _rot(X, -0.25 * v))
-        tr.rotate("chest", _rot(X, -0.45 * v))
-        tr.rotate("upperChest", _rot(X, -0.55 * v))
+        tr.rotate("spine", rot(X, -0.25 * v))
+        tr.rotate("chest", rot(X, -0.45 * v))
+        tr.rotate("upperChest", rot(X, -0.55 * v))
         lift = 0.35 * v + 1.2 * np.maximum(v - 1.3, 0.0)  # clavicle lift (deg): <= 1-2 mm quiet, more when deep
         for sd, ss in (("left", 1.0), ("right", -1.0)):
-            tr.rotate(f"{sd}Shoulder", _rot(Z, ss * lift))
+            tr.rotate(f"{sd}Shoulder", rot(Z, ss * lift))
 
         # ---- the reach plan: hold <-> lips per puff -----------------------------------------------------------
         moves: list[reach.Move] = []
@@ -430,8 +427,8 @@ class SmokingCigarette(TrackProgram):
             yaw = yaw + pf.exhale_turn * env
             pitch = pitch + pf.exhale_lift * env
         # the neck and head also cancel the breathing extension of the chest (as the base does)
-        tr.rotate("neck", quat.mul(_rot(Y, 0.4 * yaw), _rot(X, -0.4 * pitch + 0.9 * v)))
-        tr.rotate("head", quat.mul(_rot(Y, 0.6 * yaw), _rot(X, -0.6 * pitch + 0.35 * v)))
+        tr.rotate("neck", quat.mul(rot(Y, 0.4 * yaw), rot(X, -0.4 * pitch + 0.9 * v)))
+        tr.rotate("head", quat.mul(rot(Y, 0.6 * yaw), rot(X, -0.6 * pitch + 0.35 * v)))
 
         # ---- waypoints, APA, then the exact targets on the final body ---------------------------------------
         hold_off = _hold_wrist_offset(tr, side, 80.0)
@@ -496,14 +493,14 @@ class SmokingCigarette(TrackProgram):
                 flick = np.maximum(flick, bump(t, ft, 0.5 * pf.flick_dur, 0.0, 0.5 * pf.flick_dur))
         if str(p.grip) == "pinch":
             for ph, k in (("Proximal", 0.6), ("Intermediate", 1.0), ("Distal", 0.5)):
-                tr.rotate(f"{side}Index{ph}", _rot(np.array([0.0, 0.0, -s]), -18.0 * k * flick))
+                tr.rotate(f"{side}Index{ph}", rot(np.array([0.0, 0.0, -s]), -18.0 * k * flick))
         else:
             ax = np.cross(np.array([s * 0.70, -0.06, 0.71]), -Y)
             # each flick ~20° in 75-125 ms: under the 600°/s joint-speed gate (metrics A8)
-            tr.rotate(f"{side}ThumbProximal", _rot(ax, 18.0 * flick))
-            tr.rotate(f"{side}ThumbDistal", _rot(ax, 15.0 * flick))
+            tr.rotate(f"{side}ThumbProximal", rot(ax, 18.0 * flick))
+            tr.rotate(f"{side}ThumbDistal", rot(ax, 15.0 * flick))
         # dart-thrower's oblique wrist flick (facts §4): flexion with ulnar deviation
-        tr.rotate(f"{side}Hand", quat.mul(_rot(np.array([0.0, 0.0, -s]), 5.0 * flick), _rot(s * Y, -3.0 * flick)))
+        tr.rotate(f"{side}Hand", quat.mul(rot(np.array([0.0, 0.0, -s]), 5.0 * flick), rot(s * Y, -3.0 * flick)))
 
         # ---- the other arm ------------------------------------------------------------------------------------
         grot, gpos = tr.fk()
@@ -561,7 +558,7 @@ class SmokingCigarette(TrackProgram):
         tr.expressions["ou"] = ou
         tr.expressions["aa"] = aa
         # the eyes keep their view while the head dips and turns, and glance down at the cigarette on the raise
-        eye_fix = quat.mul(_rot(Y, -0.7 * yaw), _rot(X, 0.7 * pitch - gaze_pitch))
+        eye_fix = quat.mul(rot(Y, -0.7 * yaw), rot(X, 0.7 * pitch - gaze_pitch))
         if sk.has("leftEye"):
             tr.rotate("leftEye", eye_fix)
             tr.rotate("rightEye", eye_fix)
@@ -571,7 +568,7 @@ class SmokingCigarette(TrackProgram):
         # ---- legs: feet stay planted under the APA-shifted pelvis ----------------------------------------------
         for sd, ss in (("left", 1.0), ("right", -1.0)):
             knee = rest[sk.index(f"{sd}LowerLeg")]
-            toe_out = _rot(Y, ss * style.toe_out)  # facts §1: about 14° between the feet
+            toe_out = rot(Y, ss * style.toe_out)  # facts §1: about 14° between the feet
             pole = knee + quat.rotate(toe_out, np.array([0.0, 0.0, 0.5]))
             tr.solve_limb(f"{sd}Leg", feet[sd], pole, end_grot=toe_out)
         return tr
