@@ -19,7 +19,7 @@ from ..engine.program import MotionMeta
 from ..engine.standing.params import common_params, common_style
 
 #: Factors at nervousness = 1 (facts §6 [E] ranges: sway 1.3-1.6, self-touch 2-3).
-SWAY_GAIN = 0.5  # sway-layer gain at n = 1; measured COM sway (quality.standing.sway, robust) then x1.48
+SWAY_GAIN = 0.5  # sway-layer gain at n = 1; measured COM sway (quality.vitals.sway, robust) then x1.48
 TOUCH_GAIN = 1.5
 CALM_TOUCH_INTERVAL = 150.0  # s; calm 0.4/min (facts §6, Kwok 2015: 23 face touches/hour)
 
