@@ -1,12 +1,13 @@
-"""contemplative-lean: weight on one hip, one arm across the body under the other elbow, that hand at the chin.
+"""contemplative-lean: weight on one hip, one fist at the chin, the other hand across the body under that elbow.
 
 Facts §7: "contemplative lean: elbow on hip or arm, hand at chin, head tilt
 <= 10-15° roll, periodic gaze shift with head [E]"; slight thoracic flexion
 (Nair 2015: slumped = thoracic flexion; contemplative here is milder). The
 supporting fist is placed by IK on the avatar's ``chin`` landmark (contact
 within 1 cm); slow gaze shifts with thinking pauses (gaze up and aside, long
-holds); now and then a chin rub or a change of hand position. The clip walks
-into the pose and out of it (``enter``/``leave``, 1-2 s, minimum jerk). The
+holds); now and then a chin rub or a change of hand position. The hands reach
+into the pose at the start (``enter``, 1-2 s) and, with ``leave``, back to
+hanging at the end (one reach each, as every hand transport). The
 optional ``wall`` variant leans the upper back on a wall behind the avatar
 (a target: the wall plane ``wall_distance`` behind the heels, or the ``wall``
 target's z when given).
