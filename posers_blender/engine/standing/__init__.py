@@ -62,6 +62,7 @@ __all__ = [
     "contact_local",
     "plan",
     "plan_arms",
+    "plant_feet",
     "schedule_for",
     "streams",
     "wander",
