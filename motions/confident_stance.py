@@ -11,13 +11,11 @@ that of idle-breathe. Degrees are [E] within the facts-file ranges.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..engine import standing
 from ..engine.gaze import GazeStyle
 from ..engine.params import Param, Params, Schema
-from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
-from ..engine.standing_params import common_params, common_style
+from ..engine.program import MotionMeta
+from ..engine.standing.params import common_params, common_style
 
 SCHEMA = Schema(
     (
@@ -115,14 +113,7 @@ def style_for(p: Params) -> standing.StandingStyle:
     )
 
 
-def schedule(
-    params: dict[str, Any] | None = None, seed: int = 0, duration: float = 600.0, fps: float = 10.0
-) -> standing.Schedule:
-    """The event schedule :class:`ConfidentStance` would use (coarse time grid, no posing)."""
-    return standing.schedule_for(PROGRAM, style_for, params, seed, duration, fps)
-
-
-class ConfidentStance(TrackProgram):
+class ConfidentStance(standing.StandingMotion):
     meta = MotionMeta(
         id="confident-stance",
         name="Confident stance",
@@ -134,9 +125,8 @@ class ConfidentStance(TrackProgram):
         standing=True,
     )
     schema = SCHEMA
-
-    def build(self, ctx: Context) -> Tracks:
-        return standing.build(ctx, style_for(ctx.params)).tracks
+    style_for = staticmethod(style_for)
 
 
 PROGRAM = ConfidentStance()
+schedule = PROGRAM.schedule

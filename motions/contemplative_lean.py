@@ -1,12 +1,13 @@
-"""contemplative-lean: weight on one hip, one arm across the body under the other elbow, that hand at the chin.
+"""contemplative-lean: weight on one hip, one fist at the chin, the other hand across the body under that elbow.
 
 Facts §7: "contemplative lean: elbow on hip or arm, hand at chin, head tilt
 <= 10-15° roll, periodic gaze shift with head [E]"; slight thoracic flexion
 (Nair 2015: slumped = thoracic flexion; contemplative here is milder). The
 supporting fist is placed by IK on the avatar's ``chin`` landmark (contact
 within 1 cm); slow gaze shifts with thinking pauses (gaze up and aside, long
-holds); now and then a chin rub or a change of hand position. The clip walks
-into the pose and out of it (``enter``/``leave``, 1-2 s, minimum jerk). The
+holds); now and then a chin rub or a change of hand position. The hands reach
+into the pose at the start (``enter``, 1-2 s) and, with ``leave``, back to
+hanging at the end (one reach each, as every hand transport). The
 optional ``wall`` variant leans the upper back on a wall behind the avatar
 (a target: the wall plane ``wall_distance`` behind the heels, or the ``wall``
 target's z when given).
@@ -14,13 +15,11 @@ target's z when given).
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..engine import standing
 from ..engine.gaze import GazeStyle
 from ..engine.params import Param, Params, Schema
-from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
-from ..engine.standing_params import common_params, common_style
+from ..engine.program import Context, MotionMeta
+from ..engine.standing.params import common_params, common_style
 
 SCHEMA = Schema(
     (
@@ -157,14 +156,7 @@ def style_for(p: Params, wall_z: float | None = None) -> standing.StandingStyle:
     )
 
 
-def schedule(
-    params: dict[str, Any] | None = None, seed: int = 0, duration: float = 600.0, fps: float = 10.0
-) -> standing.Schedule:
-    """The event schedule :class:`ContemplativeLean` would use (coarse time grid, no posing)."""
-    return standing.schedule_for(PROGRAM, style_for, params, seed, duration, fps)
-
-
-class ContemplativeLean(TrackProgram):
+class ContemplativeLean(standing.StandingMotion):
     meta = MotionMeta(
         id="contemplative-lean",
         name="Contemplative lean",
@@ -176,10 +168,13 @@ class ContemplativeLean(TrackProgram):
         standing=True,
     )
     schema = SCHEMA
+    style_for = staticmethod(style_for)
 
-    def build(self, ctx: Context) -> Tracks:
+    def style(self, ctx: Context) -> standing.StandingStyle:
+        """The style with the ``wall`` target's z as the wall plane, when given."""
         wall = ctx.target("wall")
-        return standing.build(ctx, style_for(ctx.params, None if wall is None else float(wall[2]))).tracks
+        return style_for(ctx.params, None if wall is None else float(wall[2]))
 
 
 PROGRAM = ContemplativeLean()
+schedule = PROGRAM.schedule

@@ -9,13 +9,11 @@ through :func:`schedule`, so rate tests check hours of events in milliseconds.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..engine import standing
 from ..engine.gaze import GazeStyle
 from ..engine.params import Param, Params, Schema
-from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
-from ..engine.standing_params import common_params, common_style
+from ..engine.program import MotionMeta
+from ..engine.standing.params import common_params, common_style
 
 SCHEMA = Schema(
     (
@@ -90,14 +88,7 @@ def style_for(p: Params) -> standing.StandingStyle:
     )
 
 
-def schedule(
-    params: dict[str, Any] | None = None, seed: int = 0, duration: float = 600.0, fps: float = 10.0
-) -> standing.Schedule:
-    """The event schedule :class:`IdleBreathe` would use for these inputs, at a coarse time grid."""
-    return standing.schedule_for(PROGRAM, style_for, params, seed, duration, fps)
-
-
-class IdleBreathe(TrackProgram):
+class IdleBreathe(standing.StandingMotion):
     meta = MotionMeta(
         id="idle-breathe",
         name="Idle (breathing)",
@@ -109,9 +100,8 @@ class IdleBreathe(TrackProgram):
         standing=True,
     )
     schema = SCHEMA
-
-    def build(self, ctx: Context) -> Tracks:
-        return standing.build(ctx, style_for(ctx.params)).tracks
+    style_for = staticmethod(style_for)
 
 
 PROGRAM = IdleBreathe()
+schedule = PROGRAM.schedule

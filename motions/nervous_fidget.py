@@ -12,16 +12,14 @@ monotonic in ``nervousness``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..engine import standing
 from ..engine.gaze import GazeStyle
 from ..engine.params import Param, Params, Schema
-from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
-from ..engine.standing_params import common_params, common_style
+from ..engine.program import MotionMeta
+from ..engine.standing.params import common_params, common_style
 
 #: Factors at nervousness = 1 (facts §6 [E] ranges: sway 1.3-1.6, self-touch 2-3).
-SWAY_GAIN = 0.5  # sway-layer gain at n = 1; measured COM sway (quality.standing.sway, robust) then x1.48
+SWAY_GAIN = 0.5  # sway-layer gain at n = 1; measured COM sway (quality.vitals.sway, robust) then x1.48
 TOUCH_GAIN = 1.5
 CALM_TOUCH_INTERVAL = 150.0  # s; calm 0.4/min (facts §6, Kwok 2015: 23 face touches/hour)
 
@@ -117,14 +115,7 @@ def style_for(p: Params) -> standing.StandingStyle:
     )
 
 
-def schedule(
-    params: dict[str, Any] | None = None, seed: int = 0, duration: float = 600.0, fps: float = 10.0
-) -> standing.Schedule:
-    """The event schedule :class:`NervousFidget` would use (coarse time grid, no posing)."""
-    return standing.schedule_for(PROGRAM, style_for, params, seed, duration, fps)
-
-
-class NervousFidget(TrackProgram):
+class NervousFidget(standing.StandingMotion):
     meta = MotionMeta(
         id="nervous-fidget",
         name="Nervous fidget",
@@ -136,9 +127,8 @@ class NervousFidget(TrackProgram):
         standing=True,
     )
     schema = SCHEMA
-
-    def build(self, ctx: Context) -> Tracks:
-        return standing.build(ctx, style_for(ctx.params)).tracks
+    style_for = staticmethod(style_for)
 
 
 PROGRAM = NervousFidget()
+schedule = PROGRAM.schedule

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..engine import hand, quat, reach, standing
-from ..engine.breathing import BreathTrack, ForcedBreath, breath_track
+from ..engine.breathing import BreathAngles, BreathTrack, ForcedBreath, breath_angles, breath_track
 from ..engine.curves import bump
 from ..engine.face import blink_times
 from ..engine.noise import noise_track
@@ -37,6 +37,8 @@ from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
 from ..engine.springs import damp_track
 
 Array = NDArray[np.float64]
+Vec = tuple[float, float, float]
+rot = quat.from_axis_angle_deg
 X = np.array([1.0, 0.0, 0.0])
 Y = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
@@ -116,10 +118,6 @@ SCHEMA = Schema(
         Param("blink_rate", "float", 15.0, "Blinks per minute (facts §1: 8-21)", 8.0, 25.0, "1/min", "Face"),
     )
 )
-
-
-def _rot(axis: Array, deg: Array | float) -> Array:
-    return quat.from_axis_angle(axis, np.radians(np.asarray(deg, dtype=np.float64)))
 
 
 @dataclass
@@ -323,10 +321,291 @@ def _hold_wrist_offset(tr: Tracks, side: str, elbow_deg: float) -> Array:
     up /= np.linalg.norm(up)
     elbow = sh + a * up
     # forearm: rotate the upper-arm direction forward by the flexion, then 20° inward about vertical
-    fwd = quat.rotate(_rot(X, -elbow_deg), up)
-    fwd = quat.rotate(_rot(Y, -s * 20.0), fwd)
+    fwd = quat.rotate(rot(X, -elbow_deg), up)
+    fwd = quat.rotate(rot(Y, -s * 20.0), fwd)
     wrist = elbow + b * fwd
     return wrist - rest[sk.index("hips")]
+
+
+@dataclass
+class Smoker:
+    """One build's choices: the smoking hand, the grip, the manner and the puff plan."""
+
+    side: str
+    grip: str
+    manner: Manner
+    plan: Schedule
+
+    @property
+    def s(self) -> float:
+        """+1 for the left hand, -1 for the right (the avatar's left is +X)."""
+        return 1.0 if self.side == "left" else -1.0
+
+
+def _base_style(p: Params, m: Manner) -> standing.StandingStyle:
+    """The shared standing base (weight shifts, sway, fidgets, glances, blinks, planted feet). Its own breathing
+    is switched off: the smoker's breathing (quiet breaths with the puffs as forced breaths) is laid on by
+    :func:`_breathe` with the same per-bone shares. No self-touch gestures: a hand is busy."""
+    return standing.StandingStyle(
+        sway=float(p.sway) * m.sway,
+        blink_rate=float(p.blink_rate) * m.blink,
+        shift_interval=240.0 * (0.6 if p.manner == "nervous" else 1.0),
+        breathing_weight=0.0,
+        gesture_interval=0.0,
+        sigh_gesture=0.0,
+        head_motion=0.8,
+    )
+
+
+def _mark_base(ctx: Context, sched: standing.Schedule) -> None:
+    for st in sched.shifts:
+        ctx.mark("weight_shift", st)
+    for ft in sched.fidgets:
+        ctx.mark("fidget", ft)
+    for gl in sched.glances:
+        ctx.mark(gl.kind, gl.t)
+
+
+def _breathe(tr: Tracks, volume: Array) -> BreathAngles:
+    """Breathing on the thorax and clavicles, one continuous signal the puffs modulate (facts §1, §5); the deep
+    smoke breath lifts the clavicles less steeply than the standing body's sigh (gain 1.2 vs 1.6) [E]."""
+    b = breath_angles(volume, clavicle_gain=1.2)
+    tr.rotate("spine", rot(X, b.spine))
+    tr.rotate("chest", rot(X, b.chest))
+    tr.rotate("upperChest", rot(X, b.upper_chest))
+    for sd, ss in standing.SIDES:
+        tr.rotate(f"{sd}Shoulder", rot(Z, ss * b.clavicle))
+    return b
+
+
+def _reach_plan(smoker: Smoker, duration: float, effector: Vec) -> reach.ReachPlan:
+    """The hand's reach plan: from the resting hold to the lips and back, once per puff; the filter is the
+    effector."""
+    moves: list[reach.Move] = []
+    bulge = (smoker.s * 0.8, 0.0, 1.0)  # the hand arcs out and forward on its way up and down
+    for pf in smoker.plan.puffs:
+        # the follow-through slides the filter up along the lips rather than into the face
+        moves.append(
+            reach.Move(
+                pf.raise_start,
+                pf.raise_dur,
+                "lips",
+                peak_at=RAISE_PEAK_AT,
+                bulge=bulge,
+                curvature=CURVATURE,
+                overshoot=LIPS_OVERSHOOT,
+                settle=0.2,
+                overshoot_dir=(0.0, 1.0, 0.0),
+            )
+        )
+        if pf.lips_off < duration + 2.0:
+            moves.append(
+                reach.Move(
+                    pf.lips_off, pf.lower_dur, "hold", peak_at=0.47, bulge=bulge, curvature=CURVATURE, settle=0.2
+                )
+            )
+    return reach.ReachPlan(smoker.side, "hold", tuple(moves), effector=effector)
+
+
+def _turn_head(
+    tr: Tracks, t: Array, smoker: Smoker, rplan: reach.ReachPlan, breath: BreathAngles
+) -> tuple[Array, Array]:
+    """Head and neck: still while the filter is at the lips, dipped and turned toward the rising hand, lifted or
+    turned on each exhale, on top of the base's head motion; they also cancel the breathing extension of the
+    chest. Returns the added (yaw, pitch) in degrees ``[F]``."""
+    m = smoker.manner
+    at_lips = reach.approach_weight(t, rplan, ["lips"])
+    # while the filter is at the lips the head holds still: the base's glances and wander fade out (a head
+    # turned toward the hand would also bend a short-armed avatar's elbow past its limit)
+    for bone in ("neck", "head"):
+        j = tr.skeleton.index(bone)
+        tr.lrot[:, j] = quat.slerp(tr.lrot[:, j], quat.identity((len(t),)), 0.85 * at_lips)
+    yaw = at_lips * smoker.s * 0.8 * m.head_dip  # toward the hand's side
+    pitch = -at_lips * m.head_dip  # chin down toward the hand
+    for pf in smoker.plan.puffs:
+        env = bump(t, pf.exhale_start - 0.2, 0.6, max(pf.exhale - 0.8, 0.1), 1.2)
+        yaw = yaw + pf.exhale_turn * env
+        pitch = pitch + pf.exhale_lift * env
+    tr.rotate("neck", quat.mul(rot(Y, 0.4 * yaw), rot(X, -0.4 * pitch + breath.neck)))
+    tr.rotate("head", quat.mul(rot(Y, 0.6 * yaw), rot(X, -0.6 * pitch + breath.head)))
+    return yaw, pitch
+
+
+@dataclass
+class _HandSpots:
+    """The smoking hand's resting hold (wrist offset from the hips at rest, its slow drift ``[F, 3]``), the
+    filter's offset in the hand, and the fingers' and palm's directions that present the filter to the lips."""
+
+    hold_offset: Array
+    drift: Array
+    effector: Vec
+    fingers: Vec
+    palm: Vec
+
+
+def _reach(
+    ctx: Context,
+    tr: Tracks,
+    smoker: Smoker,
+    rplan: reach.ReachPlan,
+    feet: dict[str, Array],
+    support_knee: float,
+    finger_rng: np.random.Generator,
+) -> None:
+    """The arm along the reach plan: the anticipatory pelvis shift first, then the hips height, then the reach
+    to the exact targets on the final body."""
+    sk = tr.skeleton
+    side, s = smoker.side, smoker.s
+    eff = sk.landmarks["cigaretteFilter"].offset
+    fingers, palm = reach.face_presentation(
+        sk,
+        side,
+        smoker.grip,
+        eff,
+        clearance=0.003,
+        body=tr,
+        shifts=[(0.0, LIPS_OVERSHOOT, 0.0)],
+        elbow_range=(115.0, 135.0),  # metrics B9 elbow at the mouth
+    )
+    drift = noise_track(finger_rng, ctx.times, 0.08, channels=3) * smoker.manner.hand_drift * sk.leg_ratio
+    spots = _HandSpots(_hold_wrist_offset(tr, side, 80.0), drift, eff, fingers, palm)
+    # facts §4 APA: a quick 8 mm pelvis shift (2-10 mm [E]) starting before the hand, so it stands out of
+    # the sway (~10 mm/s) and is measured 30-80 ms ahead of the hand's onset; it stays as a counterbalance
+    # while the hand is up and goes back as the hand lowers
+    apa = reach.anticipation(
+        ctx.times,
+        rplan,
+        _waypoints(tr, side, spots),
+        amplitude=0.008 * sk.leg_ratio,
+        lead=APA_LEAD,
+        rise=0.22,
+        persistent=True,
+        axis_weights=(1.0, 0.0, 1.0),
+        # back and a little away from the smoking side: the COP moves back before a forward arm raise
+        direction=quat.rotate(tr.lrot[:, 0], np.array([-0.2 * s, 0.0, -1.0])),
+    )
+    tr.hips_offset += apa
+    tr.settle_hips_on_legs(feet, support_knee)
+    reach.solve_reach(tr, rplan, _waypoints(tr, side, spots), ctx.times)
+
+
+def _waypoints(tr: Tracks, side: str, spots: _HandSpots) -> dict[str, reach.Waypoint]:
+    """The two waypoints on the body as posed now: ``hold`` (riding on the pelvis, so the deep smoke breath does
+    not drag the resting hand) and ``lips``."""
+    sk = tr.skeleton
+    s = 1.0 if side == "left" else -1.0
+    grot, gpos = tr.fk()
+    jc = sk.index("hips")
+    wrist_hold = gpos[:, jc] + quat.rotate(grot[:, jc], spots.hold_offset) + spots.drift
+    rot_hold = reach.hand_rotation(
+        quat.rotate(grot[:, jc], np.array([-s * 0.3, 0.15, 1.0])),
+        quat.rotate(grot[:, jc], np.array([-s * 1.0, 0.6, 0.0])),
+        side,
+    )
+    hold_eff = wrist_hold + quat.rotate(rot_hold, np.asarray(spots.effector))
+    lips = sk.landmark_positions("lips", grot, gpos)
+    rot_lips = reach.face_hand_rotation(grot[:, sk.index("head")], side, spots.fingers, spots.palm)
+    return {
+        "hold": reach.Waypoint(hold_eff, rot_hold, reach.elbow_pole(side, out=0.5, back=0.4)),
+        "lips": reach.Waypoint(lips, rot_lips, reach.elbow_pole(side, out=1.0, back=0.0)),
+    }
+
+
+def _tap_ash(ctx: Context, tr: Tracks, smoker: Smoker) -> None:
+    """Ash taps: the thumb (the index for the pinch) flicks the filter, the wrist jolts a little."""
+    t = ctx.times
+    side, s = smoker.side, smoker.s
+    flick = np.zeros(len(t))
+    for pf in smoker.plan.puffs:
+        for ft in pf.ash_taps:
+            if ft < ctx.duration:
+                ctx.mark("ash_tap", ft)
+            flick = np.maximum(flick, bump(t, ft, 0.5 * pf.flick_dur, 0.0, 0.5 * pf.flick_dur))
+    if smoker.grip == "pinch":
+        for ph, k in (("Proximal", 0.6), ("Intermediate", 1.0), ("Distal", 0.5)):
+            tr.rotate(f"{side}Index{ph}", rot(np.array([0.0, 0.0, -s]), -18.0 * k * flick))
+    else:
+        ax = np.cross(np.array([s * 0.70, -0.06, 0.71]), -Y)
+        # each flick ~20° in 75-125 ms: under the 600°/s joint-speed gate (metrics A8)
+        tr.rotate(f"{side}ThumbProximal", rot(ax, 18.0 * flick))
+        tr.rotate(f"{side}ThumbDistal", rot(ax, 15.0 * flick))
+    # dart-thrower's oblique wrist flick (facts §4): flexion with ulnar deviation
+    tr.rotate(f"{side}Hand", quat.mul(rot(np.array([0.0, 0.0, -s]), 5.0 * flick), rot(s * Y, -3.0 * flick)))
+
+
+def _hold_elbow(tr: Tracks, side: str, dt: float) -> None:
+    """The free hand cups the smoking arm's elbow from below and inside: wrist a hand-length medial of it."""
+    sk = tr.skeleton
+    other = "left" if side == "right" else "right"
+    so = 1.0 if other == "left" else -1.0
+    scale = sk.leg_ratio
+    grot, gpos = tr.fk()
+    elbow = gpos[:, sk.index(f"{side}LowerArm")]
+    sh_o = gpos[:, sk.index(f"{other}UpperArm")]
+    hand_len = float(np.linalg.norm(np.asarray(sk.landmarks[f"{other}HandTip"].offset)))
+    target = elbow + np.array([so * 0.55 * hand_len, -0.04 * scale, 0.02 * scale])
+    target = damp_track(target, 0.08, dt)
+    rot_o = reach.hand_rotation(np.array([-so * 1.0, 0.15, 0.1]), np.array([0.0, 1.0, 0.2]), other)
+    tr.solve_limb(f"{other}Arm", target, sh_o + reach.elbow_pole(other, out=0.3, back=0.6), end_grot=rot_o)
+    jo = sk.index(f"{other}Hand")
+    tr.lrot[:, jo] = reach.clamp_wrist(tr.lrot[:, jo], other)  # the cupping hand stays in its range
+    hand.apply_grip(tr, other, "relaxed", 1.0)
+
+
+def _face(tr: Tracks, t: Array, smoker: Smoker, head: tuple[Array, Array]) -> None:
+    """Lips on the filter, a pursed exhale, eyes narrowing on the inhale, blinks; the eyes keep their view while
+    the head dips and turns (``head``: its added yaw, pitch), and glance down at the cigarette on the raise."""
+    n = len(t)
+    ou = np.zeros(n)
+    aa = np.zeros(n)
+    narrow = np.zeros(n)
+    gaze_pitch = np.zeros(n)
+    for pf in smoker.plan.puffs:
+        # lips close around the filter as it arrives and stay closed through the mouth hold
+        ou = np.maximum(ou, 0.35 * bump(t, pf.lips_on - 0.12, 0.12, pf.puff_dur - 0.05, 0.25))
+        ou = np.maximum(ou, 0.12 * bump(t, pf.lips_off, 0.1, pf.mouth_hold + 0.2, 0.4))
+        # exhale through pursed lips (facts §5: slow exhale, optional side-mouth stream)
+        ex = bump(t, pf.exhale_start, 0.3, max(pf.exhale - 0.8, 0.1), 0.5)
+        ou = np.maximum(ou, 0.55 * ex)
+        aa = np.maximum(aa, 0.12 * ex)
+        narrow = np.maximum(narrow, 0.22 * bump(t, pf.lips_on, 0.4, pf.puff_dur + pf.mouth_hold + pf.inhale, 0.8))
+        # eyes glance down at the cigarette as the hand rises (saccade ~180 ms after onset, facts §9)
+        gaze_pitch -= 10.0 * bump(t, pf.raise_start + 0.18, 0.06, pf.raise_dur * 0.6, 0.3)
+    blink = tr.expressions.get("blink", np.zeros(n))
+    tr.expressions["blink"] = narrow + (1.0 - narrow) * blink
+    tr.expressions["ou"] = ou
+    tr.expressions["aa"] = aa
+    yaw, pitch = head
+    eye_fix = quat.mul(rot(Y, -0.7 * yaw), rot(X, 0.7 * pitch - gaze_pitch))
+    if tr.skeleton.has("leftEye"):
+        tr.rotate("leftEye", eye_fix)
+        tr.rotate("rightEye", eye_fix)
+    gaze = tr.gaze if tr.gaze is not None else np.tile(Z, (n, 1))
+    tr.gaze = quat.rotate(eye_fix, gaze)
+
+
+def _mark_puffs(ctx: Context, plan: Schedule) -> None:
+    """The issue's phase markers (the quality suite reads puff/lower as lips on/off) plus its
+    smoke_inhale_start/_end; inhale/exhale mark every breath, the smoke breath included. No touch:lips: the
+    lips meet the cigarette, not a hand point (checked through the cigaretteFilter landmark)."""
+    for pf in plan.puffs:
+        for name, tm in (
+            ("raise", pf.raise_start),
+            ("puff", pf.lips_on),
+            ("lower", pf.lips_off),
+            ("smoke_inhale_start", pf.inhale_start),
+            ("smoke_inhale_end", pf.hold_start),
+            ("hold", pf.hold_start),
+        ):
+            if tm < ctx.duration:
+                ctx.mark(name, tm)
+    smoke_at = {round(pf.lips_on, 9): pf for pf in plan.puffs}
+    for start, per in zip(plan.breaths.starts, plan.breaths.periods):
+        smoke = smoke_at.get(round(float(start), 9))
+        inh, exh = (smoke.inhale_start, smoke.exhale_start) if smoke else (start, start + per / 2.5)  # Ti 40%
+        for name, tm in (("inhale", inh), ("exhale", exh)):
+            if 0.0 <= tm < ctx.duration:
+                ctx.mark(name, tm)
 
 
 class SmokingCigarette(TrackProgram):
@@ -344,236 +623,25 @@ class SmokingCigarette(TrackProgram):
 
     def build(self, ctx: Context) -> Tracks:
         p = ctx.params
-        t = ctx.times
-        n = len(t)
-        dt = 1.0 / ctx.fps
         sk = ctx.skeleton
-        side = str(p.handedness)
-        other = "left" if side == "right" else "right"
-        s = 1.0 if side == "left" else -1.0
-        so = -s
-        m = MANNERS[str(p.manner)]
-        scale = sk.leg_length / 0.8745
         rngs = _streams(ctx.rng)
-        plan = _plan(p, rngs, t)
-        sk.landmarks.update(reach.cigarette_landmarks(sk, side, str(p.grip)))
-
-        # ---- the shared standing base (weight shifts, sway, fidgets, glances, blinks, planted feet) -----------
-        # Its own breathing is switched off: the smoker's breathing (quiet breaths with the puffs as forced
-        # breaths) is laid on below, with the same per-bone shares. No self-touch gestures: a hand is busy.
-        style = standing.StandingStyle(
-            sway=float(p.sway) * m.sway,
-            blink_rate=float(p.blink_rate) * m.blink,
-            shift_interval=240.0 * (0.6 if p.manner == "nervous" else 1.0),
-            breathing_weight=0.0,
-            gesture_interval=0.0,
-            sigh_gesture=0.0,
-            head_motion=0.8,
-        )
+        smoker = Smoker(str(p.handedness), str(p.grip), MANNERS[str(p.manner)], _plan(p, rngs, ctx.times))
+        sk.landmarks.update(reach.cigarette_landmarks(sk, smoker.side, smoker.grip))
+        style = _base_style(p, smoker.manner)
         base = standing.build(ctx, style, markers=False)
+        _mark_base(ctx, base.schedule)
         tr = base.tracks
-        for st in base.schedule.shifts:
-            ctx.mark("weight_shift", st)
-        for ft in base.schedule.fidgets:
-            ctx.mark("fidget", ft)
-        for gl in base.schedule.glances:
-            ctx.mark(gl.kind, gl.t)
-        hips = tr.hips_offset.copy()
-
-        # ---- breathing on the thorax, one continuous signal the puffs modulate (facts §1, §5) ----------------
-        v = plan.breaths.volume
-        tr.rotate("spine", _rot(X, -0.25 * v))
-        tr.rotate("chest", _rot(X, -0.45 * v))
-        tr.rotate("upperChest", _rot(X, -0.55 * v))
-        lift = 0.35 * v + 1.2 * np.maximum(v - 1.3, 0.0)  # clavicle lift (deg): <= 1-2 mm quiet, more when deep
-        for sd, ss in (("left", 1.0), ("right", -1.0)):
-            tr.rotate(f"{sd}Shoulder", _rot(Z, ss * lift))
-
-        # ---- the reach plan: hold <-> lips per puff -----------------------------------------------------------
-        moves: list[reach.Move] = []
-        bulge = (s * 0.8, 0.0, 1.0)  # the hand arcs out and forward on its way up and down
-        for pf in plan.puffs:
-            # the follow-through slides the filter up along the lips rather than into the face
-            moves.append(
-                reach.Move(
-                    pf.raise_start,
-                    pf.raise_dur,
-                    "lips",
-                    peak_at=RAISE_PEAK_AT,
-                    bulge=bulge,
-                    curvature=CURVATURE,
-                    overshoot=LIPS_OVERSHOOT,
-                    settle=0.2,
-                    overshoot_dir=(0.0, 1.0, 0.0),
-                )
-            )
-            if pf.lips_off < ctx.duration + 2.0:
-                moves.append(
-                    reach.Move(
-                        pf.lips_off, pf.lower_dur, "hold", peak_at=0.47, bulge=bulge, curvature=CURVATURE, settle=0.2
-                    )
-                )
-        eff = sk.landmarks["cigaretteFilter"].offset
-        rplan = reach.ReachPlan(side, "hold", tuple(moves), effector=eff)
-
-        # ---- head: dip/turn toward the rising hand, exhale lift or turn (on top of the base's head motion) -----
-        at_lips = reach.approach_weight(t, rplan, ["lips"])
-        # while the filter is at the lips the head holds still: the base's glances and wander fade out (a head
-        # turned toward the hand would also bend a short-armed avatar's elbow past its limit)
-        for bone in ("neck", "head"):
-            j = sk.index(bone)
-            tr.lrot[:, j] = quat.slerp(tr.lrot[:, j], quat.identity((n,)), 0.85 * at_lips)
-        yaw = at_lips * s * 0.8 * m.head_dip  # toward the hand's side
-        pitch = -at_lips * m.head_dip  # chin down toward the hand
-        for pf in plan.puffs:
-            env = bump(t, pf.exhale_start - 0.2, 0.6, max(pf.exhale - 0.8, 0.1), 1.2)
-            yaw = yaw + pf.exhale_turn * env
-            pitch = pitch + pf.exhale_lift * env
-        # the neck and head also cancel the breathing extension of the chest (as the base does)
-        tr.rotate("neck", quat.mul(_rot(Y, 0.4 * yaw), _rot(X, -0.4 * pitch + 0.9 * v)))
-        tr.rotate("head", quat.mul(_rot(Y, 0.6 * yaw), _rot(X, -0.6 * pitch + 0.35 * v)))
-
-        # ---- waypoints, APA, then the exact targets on the final body ---------------------------------------
-        hold_off = _hold_wrist_offset(tr, side, 80.0)
-        drift = noise_track(rngs["fingers"], t, 0.08, channels=3) * m.hand_drift * scale
-
-        def waypoints() -> dict[str, reach.Waypoint]:
-            grot, gpos = tr.fk()
-            jc = sk.index("hips")
-            wrist_hold = gpos[:, jc] + quat.rotate(grot[:, jc], hold_off) + drift
-            rot_hold = reach.hand_rotation(
-                quat.rotate(grot[:, jc], np.array([-s * 0.3, 0.15, 1.0])),
-                quat.rotate(grot[:, jc], np.array([-s * 1.0, 0.6, 0.0])),
-                side,
-            )
-            hold_eff = wrist_hold + quat.rotate(rot_hold, np.asarray(eff))
-            lips = sk.landmark_positions("lips", grot, gpos)
-            rot_lips = reach.face_hand_rotation(grot[:, sk.index("head")], side, fingers, palm)
-            return {
-                "hold": reach.Waypoint(hold_eff, rot_hold, reach.elbow_pole(side, out=0.5, back=0.4)),
-                "lips": reach.Waypoint(lips, rot_lips, reach.elbow_pole(side, out=1.0, back=0.0)),
-            }
-
-        fingers, palm = reach.face_presentation(
-            sk,
-            side,
-            str(p.grip),
-            eff,
-            clearance=0.003,
-            body=tr,
-            shifts=[(0.0, LIPS_OVERSHOOT, 0.0)],
-            elbow_range=(115.0, 135.0),  # metrics B9 elbow at the mouth
-        )
-        # facts §4 APA: a quick 8 mm pelvis shift (2-10 mm [E]) starting before the hand, so it stands out of
-        # the sway (~10 mm/s) and is measured 30-80 ms ahead of the hand's onset; it stays as a counterbalance
-        # while the hand is up and goes back as the hand lowers
-        apa = reach.anticipation(
-            t,
-            rplan,
-            waypoints(),
-            amplitude=0.008 * scale,
-            lead=APA_LEAD,
-            rise=0.22,
-            persistent=True,
-            axis_weights=(1.0, 0.0, 1.0),
-            # back and a little away from the smoking side: the COP moves back before a forward arm raise
-            direction=quat.rotate(tr.lrot[:, 0], np.array([-0.2 * s, 0.0, -1.0])),
-        )
-        tr.hips_offset[:] = hips + apa
-        rest = sk.rest_positions()
-        feet = base.feet
-        tr.settle_hips_on_legs(feet, style.support_knee)
-        wps = waypoints()
-        reach.solve_reach(tr, rplan, wps, t)
-        hand.apply_grip(tr, side, str(p.grip), 1.0, base="relaxed")
-
-        # ---- ash taps: thumb (index for the pinch) flicks the filter, the wrist jolts a little ---------------
-        flick = np.zeros(n)
-        for pf in plan.puffs:
-            for ft in pf.ash_taps:
-                if ft < ctx.duration:
-                    ctx.mark("ash_tap", ft)
-                flick = np.maximum(flick, bump(t, ft, 0.5 * pf.flick_dur, 0.0, 0.5 * pf.flick_dur))
-        if str(p.grip) == "pinch":
-            for ph, k in (("Proximal", 0.6), ("Intermediate", 1.0), ("Distal", 0.5)):
-                tr.rotate(f"{side}Index{ph}", _rot(np.array([0.0, 0.0, -s]), -18.0 * k * flick))
-        else:
-            ax = np.cross(np.array([s * 0.70, -0.06, 0.71]), -Y)
-            # each flick ~20° in 75-125 ms: under the 600°/s joint-speed gate (metrics A8)
-            tr.rotate(f"{side}ThumbProximal", _rot(ax, 18.0 * flick))
-            tr.rotate(f"{side}ThumbDistal", _rot(ax, 15.0 * flick))
-        # dart-thrower's oblique wrist flick (facts §4): flexion with ulnar deviation
-        tr.rotate(f"{side}Hand", quat.mul(_rot(np.array([0.0, 0.0, -s]), 5.0 * flick), _rot(s * Y, -3.0 * flick)))
-
-        # ---- the other arm ------------------------------------------------------------------------------------
-        grot, gpos = tr.fk()
+        breath = _breathe(tr, smoker.plan.breaths.volume)
+        rplan = _reach_plan(smoker, ctx.duration, sk.landmarks["cigaretteFilter"].offset)
+        head = _turn_head(tr, ctx.times, smoker, rplan, breath)
+        _reach(ctx, tr, smoker, rplan, base.feet, style.support_knee, rngs["fingers"])
+        hand.apply_grip(tr, smoker.side, smoker.grip, 1.0, base="relaxed")
+        _tap_ash(ctx, tr, smoker)
         if str(p.other_arm) == "hold_elbow":
-            elbow = gpos[:, sk.index(f"{side}LowerArm")]
-            sh_o = gpos[:, sk.index(f"{other}UpperArm")]
-            # the palm cups the elbow from below and inside: wrist a hand-length medial of the elbow
-            hand_len = float(np.linalg.norm(np.asarray(sk.landmarks[f"{other}HandTip"].offset)))
-            target = elbow + np.array([so * 0.55 * hand_len, -0.04 * scale, 0.02 * scale])
-            target = damp_track(target, 0.08, dt)
-            rot_o = reach.hand_rotation(np.array([-so * 1.0, 0.15, 0.1]), np.array([0.0, 1.0, 0.2]), other)
-            tr.solve_limb(f"{other}Arm", target, sh_o + reach.elbow_pole(other, out=0.3, back=0.6), end_grot=rot_o)
-            jo = sk.index(f"{other}Hand")
-            tr.lrot[:, jo] = reach.clamp_wrist(tr.lrot[:, jo], other)  # the cupping hand stays in its range
-            hand.apply_grip(tr, other, "relaxed", 1.0)
-
-        # ---- face: lips on the filter, pursed exhale, eyes narrow on the inhale, blinks ----------------------
-        ou = np.zeros(n)
-        aa = np.zeros(n)
-        narrow = np.zeros(n)
-        gaze_pitch = np.zeros(n)
-        for pf in plan.puffs:
-            # lips close around the filter as it arrives and stay closed through the mouth hold
-            ou = np.maximum(ou, 0.35 * bump(t, pf.lips_on - 0.12, 0.12, pf.puff_dur - 0.05, 0.25))
-            ou = np.maximum(ou, 0.12 * bump(t, pf.lips_off, 0.1, pf.mouth_hold + 0.2, 0.4))
-            # exhale through pursed lips (facts §5: slow exhale, optional side-mouth stream)
-            ex = bump(t, pf.exhale_start, 0.3, max(pf.exhale - 0.8, 0.1), 0.5)
-            ou = np.maximum(ou, 0.55 * ex)
-            aa = np.maximum(aa, 0.12 * ex)
-            narrow = np.maximum(narrow, 0.22 * bump(t, pf.lips_on, 0.4, pf.puff_dur + pf.mouth_hold + pf.inhale, 0.8))
-            # eyes glance down at the cigarette as the hand rises (saccade ~180 ms after onset, facts §9)
-            gaze_pitch -= 10.0 * bump(t, pf.raise_start + 0.18, 0.06, pf.raise_dur * 0.6, 0.3)
-            # the issue's phase markers (the quality suite reads puff/lower as lips on/off) plus its
-            # smoke_inhale_start/_end; inhale/exhale mark every breath, the smoke breath included. No touch:lips: the lips meet
-            # the cigarette, not a hand point (checked through the cigaretteFilter landmark).
-            for name, tm in (
-                ("raise", pf.raise_start),
-                ("puff", pf.lips_on),
-                ("lower", pf.lips_off),
-                ("smoke_inhale_start", pf.inhale_start),
-                ("smoke_inhale_end", pf.hold_start),
-                ("hold", pf.hold_start),
-            ):
-                if tm < ctx.duration:
-                    ctx.mark(name, tm)
-        smoke_at = {round(pf.lips_on, 9): pf for pf in plan.puffs}
-        for start, per in zip(plan.breaths.starts, plan.breaths.periods):
-            smoke = smoke_at.get(round(float(start), 9))
-            inh, exh = (smoke.inhale_start, smoke.exhale_start) if smoke else (start, start + per / 2.5)  # Ti 40%
-            for name, tm in (("inhale", inh), ("exhale", exh)):
-                if 0.0 <= tm < ctx.duration:
-                    ctx.mark(name, tm)
-        blink = tr.expressions.get("blink", np.zeros(n))
-        tr.expressions["blink"] = narrow + (1.0 - narrow) * blink
-        tr.expressions["ou"] = ou
-        tr.expressions["aa"] = aa
-        # the eyes keep their view while the head dips and turns, and glance down at the cigarette on the raise
-        eye_fix = quat.mul(_rot(Y, -0.7 * yaw), _rot(X, 0.7 * pitch - gaze_pitch))
-        if sk.has("leftEye"):
-            tr.rotate("leftEye", eye_fix)
-            tr.rotate("rightEye", eye_fix)
-        gaze = tr.gaze if tr.gaze is not None else np.tile(Z, (n, 1))
-        tr.gaze = quat.rotate(eye_fix, gaze)
-
-        # ---- legs: feet stay planted under the APA-shifted pelvis ----------------------------------------------
-        for sd, ss in (("left", 1.0), ("right", -1.0)):
-            knee = rest[sk.index(f"{sd}LowerLeg")]
-            toe_out = _rot(Y, ss * style.toe_out)  # facts §1: about 14° between the feet
-            pole = knee + quat.rotate(toe_out, np.array([0.0, 0.0, 0.5]))
-            tr.solve_limb(f"{sd}Leg", feet[sd], pole, end_grot=toe_out)
+            _hold_elbow(tr, smoker.side, 1.0 / ctx.fps)
+        _face(tr, ctx.times, smoker, head)
+        _mark_puffs(ctx, smoker.plan)
+        standing.plant_feet(tr, style, base.feet)  # the feet stay planted under the APA-shifted pelvis
         return tr
 
 

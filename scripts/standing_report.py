@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from posers_blender.engine import quat  # noqa: E402
 from posers_blender.engine.sampler import sample  # noqa: E402
-from posers_blender.quality import balance, contacts, continuity, limits, mechanical, standing  # noqa: E402
+from posers_blender.quality import balance, contacts, continuity, limits, mechanical, vitals  # noqa: E402
 from posers_blender.registry import get  # noqa: E402
 
 MOTIONS = ("idle-breathe", "confident-stance", "contemplative-lean", "nervous-fidget")
@@ -24,14 +24,14 @@ MOTIONS = ("idle-breathe", "confident-stance", "contemplative-lean", "nervous-fi
 
 def report(motion: str, seconds: float, seed: int, out: Path, params: dict[str, object]) -> None:
     clip = sample(get(motion), params, seed=seed, fps=30, duration=seconds)
-    sw = standing.sway(clip)
-    rsw = standing.sway(clip, robust=True)
+    sw = vitals.sway(clip)
+    rsw = vitals.sway(clip, robust=True)
     com = balance.center_of_mass(clip)
     pur = mechanical.clip_periodicity(clip)
     worst = sorted(pur.by_joint.items(), key=lambda kv: -kv[1])[:4]
     sp = limits.joint_speed_stats(clip)
     acc = continuity.angular_acceleration_max(clip)
-    br = standing.breathing(clip)
+    br = vitals.breathing(clip)
     lv = limits.limit_violations(clip)
     print(f"== {motion} seed={seed} {seconds:.0f}s {params}")
     print(
@@ -40,10 +40,10 @@ def report(motion: str, seconds: float, seed: int, out: Path, params: dict[str, 
     )
     print(
         f"  breathing {br.rate:.1f}/min (CV {br.period_cv:.1f} %, {br.breaths} quiet breaths)  "
-        f"blinks {standing.blinks(clip).rate:.1f}/min"
+        f"blinks {vitals.blinks(clip).rate:.1f}/min"
     )
     print(
-        f"  head pitch {float(np.mean(standing.head_pitch(clip))):+.1f} deg  "
+        f"  head pitch {float(np.mean(vitals.head_pitch(clip))):+.1f} deg  "
         f"foot slide {contacts.foot_slide_max(clip):.3f} mm"
     )
     print(f"  limits {f'{lv.frames} frames, worst {lv.worst_angle} +{lv.worst_excess:.1f} deg' if lv.frames else 'ok'}")

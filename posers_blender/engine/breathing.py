@@ -1,4 +1,5 @@
-"""Breathing as one continuous signal: breath-by-breath timing, depth, sighs.
+"""Breathing as one continuous signal: breath-by-breath timing, depth, sighs and forced breaths
+(:func:`breath_track`), and where a breath shows on the body (:func:`breath_angles`).
 
 Facts file §1: rate 12-20/min (default 14), inspiration : expiration about
 1 : 1.5 to 1 : 2 with an end-expiratory pause, breath-to-breath variation of
@@ -103,9 +104,26 @@ def breath_track(
     times = np.asarray(times, dtype=np.float64)
     duration = float(times[-1]) + 1e-9 if times.size else 0.0
     base = 60.0 / rate_per_min
-    ti = 1.0 / (1.0 + ie_ratio)
     sigh_times = renewal_times(rng, duration, sigh_interval_s, cv=0.6) if sigh_interval_s > 0 else np.zeros(0)
     forced = sorted(extra_breaths or [], key=lambda b: b[0])
+    st, pe, de, keyed = _lay_breaths(rng, duration, base, depth, variation, sigh_times, sigh_depth, forced)
+    vol, inhaling = _sample_volume(times, st, pe, de, keyed, 1.0 / (1.0 + ie_ratio))
+    sighs = np.asarray([s for s, d in zip(st, de) if d >= depth * sigh_depth * 0.999])
+    return BreathTrack(volume=vol, inhaling=inhaling, starts=st, periods=pe, depths=de, sighs=sighs)
+
+
+def _lay_breaths(
+    rng: np.random.Generator,
+    duration: float,
+    base: float,
+    depth: float,
+    variation: float,
+    sigh_times: Array,
+    sigh_depth: float,
+    forced: list[ForcedBreath],
+) -> tuple[Array, Array, Array, dict[int, tuple[tuple[float, float], ...]]]:
+    """Breath starts, periods and depths end to end over ``duration`` (see :func:`breath_track`), and the keys of
+    the forced breaths that have their own shape, by breath index."""
     starts: list[float] = []
     periods: list[float] = []
     depths: list[float] = []
@@ -144,12 +162,16 @@ def breath_track(
         periods.append(per)
         depths.append(dep)
         t += per
-    st = np.asarray(starts)
-    pe = np.asarray(periods)
-    de = np.asarray(depths)
+    return np.asarray(starts), np.asarray(periods), np.asarray(depths), keyed
+
+
+def _sample_volume(
+    times: Array, st: Array, pe: Array, de: Array, keyed: dict[int, tuple[tuple[float, float], ...]], ti: float
+) -> tuple[Array, NDArray[np.bool_]]:
+    """Lung volume and the inhaling flag per frame of ``times``: the regular shape (inhale fraction ``ti``, kept
+    by cut-short breaths) or a forced breath's own keys."""
     k = np.clip(np.searchsorted(st, times, side="right") - 1, 0, len(st) - 1)
     u = (times - st[k]) / pe[k]
-    # forced (cut-short) breaths keep the inhale fraction
     vol = breath_shape(u, ti) * de[k]
     inhaling = u < ti
     for i, keys in keyed.items():
@@ -158,5 +180,37 @@ def breath_track(
             vol[m] = keyed_shape(u[m], keys) * de[i]
             peak_u = max(keys, key=lambda kv: kv[1])[0]
             inhaling[m] = u[m] < peak_u
-    sighs = np.asarray([s for s, d in zip(st, de) if d >= depth * sigh_depth * 0.999])
-    return BreathTrack(volume=vol, inhaling=inhaling, starts=st, periods=pe, depths=de, sighs=sighs)
+    return vol, inhaling
+
+
+@dataclass
+class BreathAngles:
+    """Where a breath shows on the body: flexion about X (deg, ``[F]``) of the thoracic bones (negative =
+    extension: the chest rises), the neck and head angles that cancel it so the gaze stays level, and the
+    clavicle elevation (deg, positive = up) that lifts the shoulders."""
+
+    spine: Array
+    chest: Array
+    upper_chest: Array
+    neck: Array
+    head: Array
+    clavicle: Array
+
+
+def breath_angles(volume: Array, clavicle_gain: float) -> BreathAngles:
+    """Per-bone breathing angles for a lung ``volume`` in tidal units (:attr:`BreathTrack.volume`).
+
+    Facts §1: the breath moves the upper chest most, the lumbar spine least; the clavicles rise <= 1-2 mm on
+    a quiet breath and about 1 cm on a sigh. Above 1.3 tidal volumes the clavicles rise ``clavicle_gain``
+    deg per unit more (deep and forced breaths recruit the accessory muscles [E]): 1.6 for the standing
+    body's sighs, 1.2 for a smoker's deep smoke breath.
+    """
+    v = volume
+    return BreathAngles(
+        spine=-0.25 * v,
+        chest=-0.45 * v,
+        upper_chest=-0.55 * v,
+        neck=0.9 * v,
+        head=0.35 * v,
+        clavicle=0.35 * v + clavicle_gain * np.maximum(v - 1.3, 0.0),
+    )

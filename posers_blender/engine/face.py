@@ -1,9 +1,10 @@
-"""Face channels: blinks and eye micro-movement.
+"""Blinks: when they come (:func:`blink_times`) and the eyelid channel they make (:func:`blink_track`).
 
 Facts file §1: blink rate 17/min resting (95% range 8-21), inter-blink
 interval random (log-normal); a blink closes in about 100 ms and reopens in
 about 150 ms. §9: faces are what viewers notice first, so every clip keeps
-blinks alive.
+blinks alive. Blinks that gaze shifts bring come from
+:func:`~posers_blender.engine.gaze.gaze_blinks`.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ Saccade duration ≈ 21 ms + 2.2 ms/°. Head peak speed in idle stays far below
 300°/s (mean daily peak 104°/s for 58° turns, facts §1). 72% of daily head
 turns happen without the trunk (facts §1), so the chest only takes a share of
 large turns. Blinks cluster around gaze shifts, more so when the head moves.
+
+Besides plain glances a :class:`GazeStyle` can ask for gaze aversion (an averted
+resting gaze with brief looks back, ``eye_contact``) and thinking pauses (up and
+aside with long holds, ``thinking_gaze``).
 """
 
 from __future__ import annotations

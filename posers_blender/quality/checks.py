@@ -36,7 +36,7 @@ import math
 
 import numpy as np
 
-from . import balance, bands, contacts, continuity, limits, mechanical, smoothness, standing, timing
+from . import balance, bands, contacts, continuity, limits, mechanical, smoothness, timing, vitals
 from .kinematics import kinematics
 from .results import Evaluation, register_check
 from .signal import derivative, lowpass
@@ -130,7 +130,7 @@ def _events(ev: Evaluation) -> None:
 
 @register_check("breathing", "breathing rate, exhale:inhale ratio and breath-period variability (facts §1)")
 def _breathing(ev: Evaluation) -> None:
-    b = standing.breathing(ev.clip)
+    b = vitals.breathing(ev.clip)
     detail = f"from {b.source}, {b.breaths} quiet breaths" + (
         f" ({b.skipped} sigh/smoke breaths skipped)" if b.skipped else ""
     )
@@ -141,12 +141,12 @@ def _breathing(ev: Evaluation) -> None:
             ev.band("breath_period_cv", b.period_cv, bands.BREATH_PERIOD_CV, detail=detail)
         else:
             ev.info("breath_period_cv", b.period_cv, "%", bands.BREATH_PERIOD_CV.source, detail="too few breaths")
-        ev.info("breath_rate_chest", standing.breathing_rate_from_motion(ev.clip), "1/min", "chest motion cross-check")
+        ev.info("breath_rate_chest", vitals.breathing_rate_from_motion(ev.clip), "1/min", "chest motion cross-check")
 
 
 def _sway_lines(ev: Evaluation, ap: bands.Bound, ml: bands.Bound) -> None:
-    s = standing.sway(ev.clip)
-    detail = f"around a {standing.SWAY_DETREND_S:g} s moving median"
+    s = vitals.sway(ev.clip)
+    detail = f"around a {vitals.SWAY_DETREND_S:g} s moving median"
     ev.band("sway_ap_rms", s.ap_rms, ap, detail=detail)
     ev.band("sway_ml_rms", s.ml_rms, ml, detail=detail)
     ev.band("sway_median_freq", s.median_freq, bands.SWAY_MEDIAN_FREQ)
@@ -164,7 +164,7 @@ def _sway_nervous(ev: Evaluation) -> None:
 
 @register_check("blinks", "blink rate and inter-blink-interval irregularity from the 'blink' channel (facts §1)")
 def _blinks(ev: Evaluation) -> None:
-    b = standing.blinks(ev.clip)
+    b = vitals.blinks(ev.clip)
     detail = f"{b.count} blinks in {ev.clip.duration:.0f} s" if math.isfinite(b.rate) else "no 'blink' channel"
     ev.band("blink_rate", b.rate, bands.BLINK_RATE, detail=detail)
     if b.count >= bands.MIN_EVENTS_FOR_CV:
@@ -304,8 +304,8 @@ def _hand_contact(ev: Evaluation) -> None:
 def _smoking(ev: Evaluation) -> None:
     clip = ev.clip
     mk = clip.markers
-    starts = sorted(t for t, n in mk if n in standing.PUFF_START)
-    ends = sorted(t for t, n in mk if n in standing.PUFF_END)
+    starts = sorted(t for t, n in mk if n in vitals.PUFF_START)
+    ends = sorted(t for t, n in mk if n in vitals.PUFF_END)
     if not starts:
         ev.band("puff_duration", math.nan, bands.PUFF_DURATION, detail="no 'puff_start' (or 'puff') markers")
         return

@@ -11,7 +11,7 @@ import pytest
 from posers_blender import humanoid as hm
 from posers_blender.engine import quat, sample
 from posers_blender.engine.standing import GESTURES, SELF_TOUCH, contact_local
-from posers_blender.quality import bands, contacts, continuity, limits, mechanical, standing, validate_checks
+from posers_blender.quality import bands, contacts, continuity, limits, mechanical, validate_checks, vitals
 from posers_blender.registry import get, motions_module
 
 MOTIONS = ("idle-breathe", "confident-stance", "contemplative-lean", "nervous-fidget")
@@ -101,13 +101,13 @@ def test_no_discontinuities_at_gesture_boundaries(motion, params):
     ],
 )
 def test_breathing_rate_is_in_its_band(clips, motion, lo, hi):
-    assert lo <= standing.breathing(clips[motion]).rate <= hi
+    assert lo <= vitals.breathing(clips[motion]).rate <= hi
 
 
 @pytest.mark.parametrize("motion", MOTIONS)
 def test_sway_is_a_few_millimetres_and_in_the_measured_frequency_band(clips, motion):
     # metrics B7: COM sway RMS AP 2-7 mm, ML 1.5-5 mm (x1.3-1.6 for NERV); median frequency 0.1-0.6 Hz
-    s = standing.sway(clips[motion], robust=True)
+    s = vitals.sway(clips[motion], robust=True)
     nervous = motion == "nervous-fidget"
     assert (bands.SWAY_AP_RMS_NERVOUS if nervous else bands.SWAY_AP_RMS).ok(s.ap_rms), s
     assert (bands.SWAY_ML_RMS_NERVOUS if nervous else bands.SWAY_ML_RMS).ok(s.ml_rms), s
@@ -117,8 +117,8 @@ def test_sway_is_a_few_millimetres_and_in_the_measured_frequency_band(clips, mot
 def test_confident_sways_at_least_as_much_as_idle():
     # issue 5: "nothing stiff: sway RMS at least that of idle-breathe" (several seeds, same seed pairs)
     for seed in (0, 1, 2):
-        idle = standing.sway(sample(get("idle-breathe"), {}, seed=seed, fps=15, duration=60), robust=True)
-        conf = standing.sway(sample(get("confident-stance"), {}, seed=seed, fps=15, duration=60), robust=True)
+        idle = vitals.sway(sample(get("idle-breathe"), {}, seed=seed, fps=15, duration=60), robust=True)
+        conf = vitals.sway(sample(get("confident-stance"), {}, seed=seed, fps=15, duration=60), robust=True)
         assert np.hypot(conf.ap_rms, conf.ml_rms) >= np.hypot(idle.ap_rms, idle.ml_rms)
 
 
@@ -128,7 +128,7 @@ def test_nervousness_scales_sway_monotonically_to_1_3_to_1_6_times_calm():
     rms = []
     for n in levels:
         sways = [
-            standing.sway(sample(get("nervous-fidget"), {"nervousness": n}, seed=s, fps=15, duration=60), robust=True)
+            vitals.sway(sample(get("nervous-fidget"), {"nervousness": n}, seed=s, fps=15, duration=60), robust=True)
             for s in (0, 1)
         ]
         vals = [np.hypot(w.ap_rms, w.ml_rms) for w in sways]
@@ -221,7 +221,7 @@ def test_contemplative_gaze_has_thinking_pauses():
 
 
 def _head_pitch(clip) -> float:
-    return float(np.mean(standing.head_pitch(clip)))
+    return float(np.mean(vitals.head_pitch(clip)))
 
 
 def test_head_pitch_confident_raised_chin_down_and_nervous_lowered(clips):
@@ -437,7 +437,7 @@ def _build(module: str, params: dict, seed: int, fps: float, duration: float):
 
     mod = motions_module(module)
     ctx = make_context(mod.PROGRAM, params, seed, fps, duration, default_avatar())
-    return ctx, standing.build(ctx, mod.style_for(ctx.params))
+    return ctx, standing.build(ctx, mod.PROGRAM.style(ctx))
 
 
 @pytest.mark.parametrize("module,params", REACH_CASES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from posers_blender.quality import balance, standing
+from posers_blender.quality import balance, vitals
 from posers_blender.quality.synthetic import move_hips, rest_clip, rot, sine_idle
 
 
@@ -46,10 +46,10 @@ def test_com_inside_support_when_upright_and_outside_when_bent_far_forward():
 
 def test_breathing_rate_from_markers_and_from_chest_motion():
     clip = sine_idle(40.0, freq=0.25)  # 15 breaths/min
-    assert standing.breathing(clip).source == "chest motion"
-    assert standing.breathing(clip).rate == pytest.approx(15.0, abs=0.2)
+    assert vitals.breathing(clip).source == "chest motion"
+    assert vitals.breathing(clip).rate == pytest.approx(15.0, abs=0.2)
     clip.markers = [(4.0 * k, "inhale") for k in range(10)] + [(4.0 * k + 1.6, "exhale") for k in range(10)]
-    b = standing.breathing(clip)
+    b = vitals.breathing(clip)
     assert b.source == "inhale markers" and b.rate == pytest.approx(15.0)
     assert b.ie_ratio == pytest.approx(2.4 / 1.6) and b.period_cv == pytest.approx(0.0, abs=1e-9)
 
@@ -59,7 +59,7 @@ def test_sway_of_a_known_sine_translation():
     t = np.arange(clip.n_frames) / clip.fps
     off = np.zeros((clip.n_frames, 3))
     off[:, 2] = 0.005 * np.sin(2 * np.pi * 0.3 * t)  # AP, 5 mm amplitude
-    s = standing.sway(move_hips(clip, off))
+    s = vitals.sway(move_hips(clip, off))
     assert s.ap_rms == pytest.approx(5.0 / np.sqrt(2), rel=0.02)
     assert s.ml_rms < 1e-6
     assert s.median_freq == pytest.approx(0.3, abs=0.03)
@@ -73,7 +73,7 @@ def test_blink_rate_and_interval_cv_from_the_channel():
         i = int(bt * clip.fps)
         x[i : i + 4] = 1.0
     clip.expressions["blink"] = x
-    b = standing.blinks(clip)
+    b = vitals.blinks(clip)
     assert b.count == len(times[times < 59.8])
     assert b.rate == pytest.approx(b.count, abs=1e-9)  # 60 s clip
     assert b.interval_cv > 0.2
@@ -86,9 +86,9 @@ def test_a_weight_shift_does_not_swamp_the_sway_figures():
 
     off = np.zeros((clip.n_frames, 3))
     off[:, 2] = 0.004 * np.sin(2 * np.pi * 0.3 * t)
-    base = standing.sway(move_hips(clip, off))
+    base = vitals.sway(move_hips(clip, off))
     off[:, 0] = 0.022 * minimum_jerk((t - 30.0) / 1.5)  # facts §1: a 22 mm ML shift
-    shifted = standing.sway(move_hips(clip, off))
+    shifted = vitals.sway(move_hips(clip, off))
     assert shifted.ap_rms == pytest.approx(base.ap_rms, rel=0.02)
     assert shifted.ml_rms < 3.0  # a linear detrend would leave ~10 mm
     assert 0.1 < shifted.median_freq < 0.6
@@ -117,7 +117,7 @@ def test_sigh_puff_and_smoke_breaths_are_skipped_from_the_quiet_breathing_figure
     inh += [59.0 + 4.0 * k for k in range(1, 6)]  # quiet again
     clip.markers = [(t, "inhale") for t in inh] + [(t + 1.6, "exhale") for t in inh]
     clip.markers += [(20.0, "sigh"), (44.0, "puff"), (46.0, "lower"), (51.0, "smoke_inhale_start")]
-    b = standing.breathing(clip)
+    b = vitals.breathing(clip)
     assert b.source == "inhale markers" and b.skipped == 3
     assert b.rate == pytest.approx(15.0) and b.period_cv == pytest.approx(0.0, abs=1e-9)
     assert b.ie_ratio == pytest.approx(2.4 / 1.6)
@@ -130,8 +130,8 @@ def test_the_robust_sway_rms_ignores_a_brief_postural_excursion():
 
     off = np.zeros((clip.n_frames, 3))
     off[:, 2] = 0.004 * np.sin(2 * np.pi * 0.3 * t)
-    base = standing.sway(move_hips(clip, off), robust=True)
+    base = vitals.sway(move_hips(clip, off), robust=True)
     off[:, 2] += 0.03 * bump(t, 30.0, 0.5, 0.5, 0.5)  # a 1.5 s, 30 mm postural fidget
-    fidget = standing.sway(move_hips(clip, off), robust=True)
+    fidget = vitals.sway(move_hips(clip, off), robust=True)
     assert fidget.ap_rms == pytest.approx(base.ap_rms, rel=0.1)
-    assert standing.sway(move_hips(clip, off)).ap_rms > 1.2 * base.ap_rms  # the plain RMS counts it
+    assert vitals.sway(move_hips(clip, off)).ap_rms > 1.2 * base.ap_rms  # the plain RMS counts it

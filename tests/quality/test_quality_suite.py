@@ -140,12 +140,12 @@ def test_gate_names_and_common_spellings_are_accepted_as_check_names():
 
 
 def test_sparse_smoke_inhale_markers_are_not_read_as_breaths():
-    from posers_blender.quality import standing
+    from posers_blender.quality import vitals
     from posers_blender.quality.synthetic import sine_idle
 
     clip = sine_idle(90.0, freq=0.25)
     clip.markers = [(5.0 + 24.0 * k, "inhale") for k in range(4)]  # one smoke inhale per puff
-    b = standing.breathing(clip)
+    b = vitals.breathing(clip)
     assert b.source == "chest motion" and b.rate == pytest.approx(15.0, abs=0.3)
 
 

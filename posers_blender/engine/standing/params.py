@@ -1,10 +1,11 @@
-"""Parameters every standing motion shares (layer weights, rates, handedness), with per-motion defaults."""
+"""Parameters every standing motion shares (layer weights, rates, handedness, energy), with per-motion defaults,
+and the :class:`~.style.StandingStyle` fields they set."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .params import Param, Params
+from ..params import Param, Params
 
 
 def common_params(**defaults: Any) -> tuple[Param, ...]:

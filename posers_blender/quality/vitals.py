@@ -1,4 +1,4 @@
-"""Standing statistics: breathing, postural sway, blinks, head pitch (facts §1, §7; metrics §9 B7, B11).
+"""Signs of life of a standing body: breathing, postural sway, blinks, head pitch (facts §1, §7; metrics §9 B7, B11).
 
 - Breathing from the ``inhale``/``exhale`` markers when the motion writes them
   (rate, exhale:inhale ratio, breath-period CV), else from the chest motion

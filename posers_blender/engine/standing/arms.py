@@ -1,0 +1,392 @@
+"""The arms of the standing body: the hanging pose, then every held pose and gesture as reach waypoints on the body.
+
+Each waypoint is a :class:`Touch` from the table :data:`TOUCHES`: a contact point of the hand (fingertips,
+palm, knuckles) on a body target tracked per frame (lips, chin, neck, hip, the other arm), a designed hand
+orientation and an elbow pole low and out; rubs and wringing are strokes of the held waypoint.
+:func:`~posers_blender.engine.reach.solve_reach` carries the hand between them (one speed peak per transport,
+shoulder -> elbow -> wrist cascade, curved paths, overshoot and settle), the clavicle leading by
+``shoulder_lead`` and the fingers following ``finger_lag`` behind. :func:`pose_arms` reports the gestures
+this avatar's arm cannot reach; the orchestrator drops them and re-plans.
+
+Numbers cite ``human_motion_facts.md`` §4 (reaching), §6 (self-touch sites) and §7 (postures); [E] marks
+estimates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ... import humanoid as hm
+from .. import quat, reach
+from ..hand import curl_fingers
+from ..program import HINGE_AXES, Context, Tracks
+from ..skeleton import Skeleton
+from ..springs import damp_track
+from .arm_plan import ArmPlan
+from .body import Body, wander
+from .schedule import Schedule
+from .style import SIDES, StandingStyle
+
+Array = NDArray[np.float64]
+Vec = tuple[float, float, float]
+rot = quat.from_axis_angle_deg
+X = np.array([1.0, 0.0, 0.0])
+Z = np.array([0.0, 0.0, 1.0])
+
+
+@dataclass
+class Hanging:
+    """The relaxed hanging arms every arm pose starts from: local rotations ``[F, J, 4]`` (the whole body, arms
+    hanging), each hand's finger curl (deg, ``[F]``) and each gesture's rub strokes (``[F]``, by schedule
+    index; drawn once, kept for every re-plan)."""
+
+    lrot: Array
+    curl: dict[str, Array]
+    strokes: dict[int, Array]
+
+
+def hang_arms(
+    ctx: Context, tr: Tracks, style: StandingStyle, sched: Schedule, body: Body, rngs: dict[str, np.random.Generator]
+) -> Hanging:
+    """Pose the relaxed hanging arms on ``tr``: they lag the trunk's sway a little (follow-through), not the
+    deliberate APA shift before a gesture (that would swing the hand just before it sets off: a second speed
+    peak); the fingers wander around ``finger_curl``."""
+    sk = tr.skeleton
+    t = ctx.times
+    hang = 90.0 - style.arm_hang
+    trunk = tr.hips_offset - body.apa
+    arm = max(sk.bone_length("leftUpperArm") + sk.bone_length("leftLowerArm"), 0.1)
+    lag = (trunk - damp_track(trunk, 0.25, 1.0 / ctx.fps)) / arm
+    curl = {}
+    for side, s in SIDES:
+        swing_fwd = np.degrees(lag[:, 2]) * 6.0
+        swing_out = np.degrees(lag[:, 0]) * 6.0 * s
+        tr.set(f"{side}UpperArm", quat.mul(rot(X, -style.arm_forward - swing_fwd), rot(Z, -s * (hang + swing_out))))
+        tr.set(f"{side}LowerArm", rot(HINGE_AXES[f"{side}LowerArm"], style.elbow_flex))
+        tr.set(f"{side}Hand", rot(Z, -s * 6.0))
+        curl[side] = style.finger_curl + wander(rngs["fingers"], t, 0.15)[:, 0] * 3.0
+        curl_fingers(tr, side, curl[side], np.full(len(t), style.finger_curl))
+    rng = rngs["render"]
+    strokes = {
+        i: reach.strokes(rng, t, g.t + g.rise, g.t + g.rise + g.hold, g.strokes) for i, g in enumerate(sched.gestures)
+    }
+    return Hanging(tr.lrot.copy(), curl, strokes)
+
+
+def pose_arms(tr: Tracks, t: Array, style: StandingStyle, plans: dict[str, ArmPlan], hanging: Hanging) -> set[int]:
+    """Pose both arms along ``plans`` on ``tr``, starting from the hanging pose; returns the schedule indices of
+    the gestures whose target the arm could not reach (empty when every reach landed)."""
+    tr.lrot[:] = hanging.lrot
+    _clavicles_lead(tr, t, style, plans)
+    frames = _Frames.of(tr)
+    # the chin hand first: the supporting hand cups that arm's elbow as posed
+    order = [style.support_side, _other(style.support_side)] if style.arm_mode == "chin" else ["left", "right"]
+    failed: set[int] = set()
+    for side in order:
+        failed |= _pose_arm(tr, t, style, plans[side], frames, hanging)
+    return failed
+
+
+def arm_activity(t: Array, style: StandingStyle, plans: dict[str, ArmPlan]) -> dict[str, Array]:
+    """Each arm's activity ``[F]``: 0 at the hanging rest, 1 away from it."""
+    return {
+        side: 1.0 - reach.approach_weight(t, plans[side].plan, ["rest"], delay=-style.shoulder_lead)
+        for side, _ in SIDES
+    }
+
+
+def _other(side: str) -> str:
+    return "right" if side == "left" else "left"
+
+
+def _clavicles_lead(tr: Tracks, t: Array, style: StandingStyle, plans: dict[str, ArmPlan]) -> None:
+    """The clavicle leads each reach (facts §4 proximal -> distal); held poses leave it."""
+    for side, s in SIDES:
+        ap_ = plans[side]
+        if ap_.reaches():
+            moving = reach.approach_weight(t, ap_.plan, ap_.reaches(), delay=-style.shoulder_lead)
+            tr.rotate(f"{side}Shoulder", rot(Z, s * 4.0 * moving))
+
+
+def _curl(tr: Tracks, side: str, curl: Array, style: StandingStyle) -> None:
+    """Finger curl: the distal joints follow only half of any curl beyond the relaxed ``finger_curl``."""
+    curl_fingers(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
+
+
+def _pose_arm(tr: Tracks, t: Array, style: StandingStyle, ap_: ArmPlan, frames: _Frames, hanging: Hanging) -> set[int]:
+    """Solve one arm along its plan; returns the gestures it could not reach."""
+    side = ap_.side
+    if not ap_.plan.moves and ap_.plan.initial == "rest":  # hanging all clip: the base pose as it is
+        _curl(tr, side, hanging.curl[side], style)
+        return set()
+    body = frames.now(tr, side)
+    wps: dict[str, reach.Waypoint] = {"rest": body.rest_waypoint()}
+    curls: dict[str, ArrayLike] = {"rest": hanging.curl[side]}
+    home = ap_.home
+    if home != "rest":
+        wps[home], curls[home] = _waypoint(TOUCHES[home], body, 0, [hanging.strokes[i] for i, _ in ap_.rubs])
+    for name, (g, _, _) in ap_.gestures.items():
+        wp, curl = _waypoint(TOUCHES[g.kind], body, g.site, [hanging.strokes[int(name[1:])]])
+        w = style.gesture_weight  # below 1, a partial gesture layer: the hand goes part of the way from home
+        wps[name], curls[name] = (wp, curl) if w >= 1.0 else _part_way(wps[home], wp, curl, curls[home], w)
+    res = reach.solve_reach(tr, ap_.plan, wps, t, wrist_iterations=6, soft_wrist=True)
+    failed = set()
+    for name, (g, on, hold) in ap_.gestures.items():
+        held = (t >= on + g.rise) & (t <= on + g.rise + hold)
+        if held.any() and np.mean(~res.waypoint_reached[name][held]) > 0.2:
+            # this avatar's arm cannot make this touch (too short or too long for the spot): skip it rather
+            # than fold the arm against its limits
+            failed.add(int(name[1:]))
+    _curl(tr, side, reach.waypoint_values(t, ap_.plan, curls, delay=style.finger_lag), style)
+    return failed
+
+
+# -- the body as one arm sees it ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Frames:
+    """Global rotations ``[F, 4]`` of the body frames waypoints are given in (hips, upperChest, head), the hips
+    position and each shoulder joint ``[F, 3]``: from the body with the clavicles posed, before any arm."""
+
+    hips: Array
+    chest: Array
+    head: Array
+    hips_p: Array
+    shoulder: dict[str, Array]
+
+    @staticmethod
+    def of(tr: Tracks) -> _Frames:
+        grot, gpos = tr.fk()
+        hips, chest, head = (grot[:, hm.INDEX[b]] for b in ("hips", "upperChest", "head"))
+        shoulder = {side: gpos[:, hm.INDEX[f"{side}UpperArm"]] for side, _ in SIDES}
+        return _Frames(hips, chest, head, gpos[:, hm.INDEX["hips"]], shoulder)
+
+    def now(self, tr: Tracks, side: str) -> _ArmBody:
+        """The body for ``side``'s arm: these frames plus the pose as it is now (the other arm maybe solved)."""
+        grot, gpos = tr.fk()
+        return _ArmBody(self, tr.skeleton, side, 1.0 if side == "left" else -1.0, grot, gpos)
+
+
+@dataclass
+class _ArmBody:
+    """What one arm's targets read: the frames, the current FK ``grot [F, J, 4]``, ``gpos [F, J, 3]``, the side
+    and its sign ``s`` (+1 left)."""
+
+    f: _Frames
+    sk: Skeleton
+    side: str
+    s: float
+    grot: Array
+    gpos: Array
+
+    @property
+    def other(self) -> str:
+        return _other(self.side)
+
+    @property
+    def scale(self) -> float:
+        return self.sk.leg_ratio
+
+    def frame(self, name: str) -> Array:
+        return {"hips": self.f.hips, "chest": self.f.chest, "head": self.f.head}[name]
+
+    def joint(self, bone: str) -> Array:
+        return self.gpos[:, hm.INDEX[bone]]
+
+    def landmark(self, name: str) -> Array:
+        return self.sk.landmark_positions(name, self.grot, self.gpos)
+
+    def on_hips(self, off: Vec) -> Array:
+        """A point fixed to the pelvis, ``off`` (m, default avatar) from the hips joint in the hips frame."""
+        return self.f.hips_p + quat.rotate(self.f.hips, np.asarray(off) * self.scale)
+
+    def rest_waypoint(self) -> reach.Waypoint:
+        """The hanging hand as posed; its pole is the elbow's own offset from the shoulder-wrist line, so the IK
+        gives the hanging arm back exactly (the hinge keeps the elbow bent, the offset never vanishes)."""
+        jh = hm.INDEX[f"{self.side}Hand"]
+        sh = self.f.shoulder[self.side]
+        e = self.joint(f"{self.side}LowerArm") - sh
+        d = self.gpos[:, jh] - sh
+        d = d / np.linalg.norm(d, axis=1, keepdims=True)
+        return reach.Waypoint(self.gpos[:, jh], self.grot[:, jh], e - np.sum(e * d, axis=1, keepdims=True) * d)
+
+
+# -- body targets: where on the body the touching part of the hand goes, per frame ----------------------------------
+# Each takes the arm's body, the site (which spot of the region) and the rub strokes ([F] each) made there.
+
+Target = Callable[[_ArmBody, int, list[Array]], Array]
+
+
+def _iliac_crest(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
+    return b.on_hips((b.s * 0.125, 0.06, 0.01))
+
+
+def _before_belly(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
+    return b.on_hips((b.s * 0.05, 0.13, 0.21))
+
+
+def _chin(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
+    """The chin; a chin rub slides the fist side to side under it."""
+    chin = b.landmark("chin")
+    for r in strokes:
+        chin = chin + quat.rotate(b.f.head, np.array([0.012, 0.0, 0.0]) * b.scale) * r[:, None]
+    return chin
+
+
+def _under_other_elbow(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
+    el = b.joint(f"{b.other}LowerArm")
+    return el + quat.rotate(b.f.chest, np.array([0.0, -0.03, 0.0]) * b.scale)
+
+
+def _face(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
+    """Mouth, nose, cheek or jaw (facts §6: mouth 36%, nose 31%, eyes 27%)."""
+    s = b.s
+    spot = [(0.0, -0.004, 0.012), (0.0, 0.03, 0.02), (s * 0.045, 0.02, -0.01), (s * 0.03, -0.03, -0.005)]
+    return b.landmark("lips") + quat.rotate(b.f.head, np.array(spot[site]) * b.scale)
+
+
+def _neck(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
+    """The front of the neck / suprasternal notch, the common pacifying neck touch; a hand on the nape or the
+    same-side neck needs shoulder rotations past the ROM on some avatars."""
+    neck = b.joint("neck") + quat.rotate(b.f.chest, np.array([b.s * 0.01, -0.01, 0.055]) * b.scale)
+    for r in strokes:
+        neck = neck + quat.rotate(b.f.chest, np.array([0.012, 0.008, 0.0]) * b.scale) * r[:, None]
+    return neck
+
+
+def _other_forearm(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
+    """The other arm just below the elbow; rubbing strokes run along the upper arm."""
+    up = b.joint(f"{b.other}UpperArm")
+    lo = b.joint(f"{b.other}LowerArm")
+    goal = up + 0.55 * (lo - up) + quat.rotate(b.f.chest, np.array([0.0, 0.0, 0.045]) * b.scale)
+    for r in strokes:
+        goal = goal + 0.2 * (lo - up) * r[:, None]
+    return goal
+
+
+def _wringing(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
+    """Both hands meet in front of the belly and turn over each other (opposite strokes)."""
+    s = b.s
+    goal = b.on_hips((0.0, 0.1, 0.2)) + quat.rotate(b.f.hips, np.array([s * 0.03, 0.0, 0.0]) * b.scale)
+    for r in strokes:
+        goal = goal + quat.rotate(b.f.hips, np.array([0.0, 0.015, 0.012]) * b.scale) * (s * r[:, None])
+    return goal
+
+
+def _cheek(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
+    return b.landmark("lips") + quat.rotate(b.f.head, np.array([b.s * 0.045, 0.03, -0.02]) * b.scale)
+
+
+@dataclass(frozen=True)
+class Touch:
+    """How a hand meets one body target. Vectors are the left hand's (the right hand mirrors x): ``fingers`` and
+    ``palm`` the directions the fingers and the palm face in the ``frame`` body frame, ``pole`` the elbow pole
+    direction in the chest frame (low and out), or ``elbow_at`` a point on the pelvis the elbow itself goes to.
+    ``contact`` is the touching part of the hand (:func:`contact_local`), ``curl`` the finger curl (deg)."""
+
+    target: Target
+    contact: str
+    curl: float
+    frame: str
+    fingers: Vec
+    palm: Vec
+    pole: Vec = (0.0, 0.0, 0.0)
+    elbow_at: Vec | None = None
+
+
+_ON_HIP = Touch(_iliac_crest, "palm", 25.0, "hips", (0.0, -0.45, 0.9), (-1.0, 0.0, 0.0), pole=(0.5, -0.2, -0.12))
+_FIST_AT_CHIN = Touch(_chin, "knuckles", 80.0, "head", (-0.2, 0.85, 0.35), (0.0, -0.2, -1.0), pole=(0.25, -0.4, 0.1))
+
+#: Held poses (an arm's home) and gesture kinds, by name.
+TOUCHES: dict[str, Touch] = {
+    # palm on the iliac crest, fingers forward and down, elbow out and back (facts §7 pride display)
+    "hips": _ON_HIP,
+    # elbows in against the trunk, forearms forward, hands close in front of the belly (facts §7)
+    "contract": Touch(
+        _before_belly, "palm", 35.0, "hips", (-0.6, -0.2, 0.75), (-0.7, -0.6, 0.0), elbow_at=(0.15, 0.14, 0.0)
+    ),
+    # elbow down and a little out: never parallel to the hand path, so the swivel stays well conditioned
+    "chin": _FIST_AT_CHIN,
+    # the other hand cups the supporting elbow from below, palm up (contemplative lean) [E]
+    "support": Touch(
+        _under_other_elbow, "palm", 35.0, "chest", (-1.0, 0.0, 0.15), (0.0, 1.0, 0.0), pole=(0.25, -0.4, -0.1)
+    ),
+    "face_touch": Touch(_face, "fingers", 20.0, "head", (-0.35, 0.85, -0.3), (0.0, 0.0, -1.0), pole=(0.25, -0.4, 0.0)),
+    "neck_touch": Touch(_neck, "fingers", 25.0, "chest", (-0.55, 0.75, 0.1), (0.0, 0.0, -1.0), pole=(0.3, -0.4, 0.05)),
+    "arm_rub": Touch(
+        _other_forearm, "palm", 25.0, "chest", (-0.5, -0.3, -0.8), (-0.5, 0.0, -0.8), pole=(0.15, -0.4, 0.0)
+    ),
+    "hand_wring": Touch(_wringing, "palm", 40.0, "hips", (-0.35, 0.35, 0.85), (-1.0, 0.0, 0.0), pole=(0.2, -0.4, -0.1)),
+    "hip_touch": _ON_HIP,
+    # the other hand to the chin (the chin hand rubs in place, see plan_arms)
+    "chin_rub": Touch(_chin, "knuckles", 80.0, "head", (-0.2, 0.85, 0.35), (0.0, -0.2, -1.0), pole=(0.1, -0.45, 0.05)),
+    # fingers along the cheek, the "thinker's" other hold [E]
+    "hand_change": Touch(
+        _cheek, "fingers", 30.0, "head", (-0.15, 0.95, -0.1), (-1.0, 0.0, -0.3), pole=(0.1, -0.45, 0.05)
+    ),
+}
+
+
+def _mirror(v: Vec, s: float) -> Array:
+    return np.asarray((s * v[0], v[1], v[2]), dtype=np.float64)
+
+
+def _waypoint(touch: Touch, b: _ArmBody, site: int, strokes: list[Array]) -> tuple[reach.Waypoint, float]:
+    """The reach waypoint (and finger curl) of ``touch`` for the arm of ``b``."""
+    frame = b.frame(touch.frame)
+    hrot = reach.hand_rotation(
+        quat.rotate(frame, _mirror(touch.fingers, b.s)), quat.rotate(frame, _mirror(touch.palm, b.s)), b.side
+    )
+    if touch.elbow_at is not None:  # the elbow itself, as a direction from the shoulder
+        pole = b.on_hips((b.s * touch.elbow_at[0], touch.elbow_at[1], touch.elbow_at[2])) - b.f.shoulder[b.side]
+    else:
+        pole = quat.rotate(b.f.chest, _mirror(touch.pole, b.s))
+    effector = contact_local(b.sk, b.side, touch.contact, touch.curl)
+    return reach.Waypoint(touch.target(b, site, strokes), hrot, pole, effector=effector), touch.curl
+
+
+def _part_way(
+    home: reach.Waypoint, full: reach.Waypoint, curl: float, home_curl: ArrayLike, w: float
+) -> tuple[reach.Waypoint, Array]:
+    """A waypoint ``w`` (0..1) of the way from ``home`` to ``full`` (the gesture layer's weight)."""
+    n = max(np.atleast_2d(np.asarray(full.position)).shape[0], np.atleast_2d(np.asarray(home.position)).shape[0])
+    hp, fp = (np.broadcast_to(np.asarray(x.position, dtype=np.float64), (n, 3)) for x in (home, full))
+    hr, fr = (np.broadcast_to(np.asarray(x.rotation, dtype=np.float64), (n, 4)) for x in (home, full))
+    hq, fq = (np.broadcast_to(np.asarray(x.pole, dtype=np.float64), (n, 3)) for x in (home, full))
+    he = np.zeros(3) if home.effector is None else np.asarray(home.effector, dtype=np.float64)
+    fe = np.zeros(3) if full.effector is None else np.asarray(full.effector, dtype=np.float64)
+    wp = reach.Waypoint(hp + w * (fp - hp), quat.slerp(hr, fr, np.full(n, w)), hq + w * (fq - hq), he + w * (fe - he))
+    hc = np.broadcast_to(np.asarray(home_curl, dtype=np.float64), (n,))
+    return wp, hc + w * (curl - hc)
+
+
+def contact_local(sk: Skeleton, side: str, kind: str, curl: float) -> Array:
+    """Where the touching part of the hand is, in the hand bone's frame (m), with fingers curled ``curl`` deg.
+
+    ``kind``: ``fingers`` (middle fingertip), ``palm`` (palm centre, palm side),
+    ``knuckles`` (back of the index PIP joint, for a fist under the chin) or
+    ``wrist``. Avatars without finger bones use points along the hand.
+    """
+    s = 1.0 if side == "left" else -1.0
+    hl = 0.74 * sk.bone_length(f"{side}LowerArm")  # facts §10: hand 0.108 H vs forearm 0.146 H
+    if kind == "wrist":
+        return np.zeros(3)
+    if kind == "palm" or not sk.has(f"{side}MiddleDistal"):
+        along = {"palm": 0.45, "fingers": 0.9, "knuckles": 0.5}[kind]
+        return np.array([s * along * hl, -0.1 * hl if kind == "palm" else 0.0, 0.0])
+    tr = Tracks(sk, 1)
+    curl_fingers(tr, side, np.full(1, curl), np.full(1, curl))
+    grot, gpos = tr.fk()
+    jh = hm.INDEX[f"{side}Hand"]
+    if kind == "fingers":
+        lm = sk.landmarks.get(f"{side}MiddleTip")
+        p = sk.landmark_positions(f"{side}MiddleTip", grot, gpos)[0] if lm else gpos[0, hm.INDEX[f"{side}MiddleDistal"]]
+    else:  # knuckles: the back of the curled index's middle joint
+        j = hm.INDEX[f"{side}IndexIntermediate"]
+        p = gpos[0, j] + quat.rotate(grot[0, j], np.array([0.0, 0.1 * hl, 0.0]))
+    return quat.rotate(quat.conj(grot[0, jh]), p - gpos[0, jh])

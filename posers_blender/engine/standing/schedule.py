@@ -1,0 +1,207 @@
+"""The event schedule of a standing clip: when it breathes, sighs, fidgets, shifts its weight, glances, blinks and
+gestures, drawn from renewal processes at measured rates without posing anything (so tests can check hours
+of schedule in milliseconds).
+
+Each component draws from its own generator (:func:`streams`), so a change to one leaves the others as they
+were. Numbers cite ``human_motion_facts.md`` §1 (standing), §4 (reaching) and §6 (fidgeting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..breathing import BreathTrack, breath_track
+from ..face import blink_times
+from ..gaze import Glance, gaze_blinks, plan_glances
+from ..noise import renewal_times
+from ..params import Params
+from ..program import MotionProgram
+from .style import GESTURES, StandingStyle
+
+Array = NDArray[np.float64]
+
+STREAMS = ("breath", "sway", "shift", "fidget", "glance", "blink", "head", "fingers", "gesture", "render")
+MIN_FIDGET_GAP_S = 10.0  # a postural excursion and its return take ~2-4 s; two never overlap
+MIN_BLINK_GAP_S = 0.35  # a lid cannot blink twice within 0.35 s
+
+
+@dataclass
+class Gesture:
+    """One arm gesture: hand onset ``t`` (s), ``kind``, ``side`` (``left``/``right``), phase durations (s)."""
+
+    t: float
+    kind: str
+    side: str
+    rise: float
+    hold: float
+    fall: float
+    strokes: int = 0
+    site: int = 0  # which spot of the target region (e.g. mouth, nose, cheek)
+
+    @property
+    def end(self) -> float:
+        return self.t + self.rise + self.hold + self.fall
+
+
+@dataclass
+class Schedule:
+    """Event times (s) of one standing clip, drawn without posing anything."""
+
+    breaths: BreathTrack
+    sighs: Array
+    fidgets: Array
+    shifts: Array
+    shift_targets: Array  # weight after each shift, -1 (right leg) .. +1 (left leg)
+    glances: list[Glance]
+    blinks: Array
+    gestures: list[Gesture]
+    start_weight: float
+
+    def gesture_times(self, kinds: tuple[str, ...] | None = None) -> Array:
+        return np.asarray([g.t for g in self.gestures if kinds is None or g.kind in kinds])
+
+
+def streams(rng: np.random.Generator) -> dict[str, np.random.Generator]:
+    """One independent generator per component, drawn in a fixed order (a change to one leaves the others)."""
+    return {n: np.random.default_rng(rng.integers(0, 2**63 - 1)) for n in STREAMS}
+
+
+def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Array) -> Schedule:
+    """Draw the event schedule for the time grid ``times`` (only its span and breath sampling matter)."""
+    duration = float(times[-1]) + (float(times[1] - times[0]) if len(times) > 1 else 0.0)
+    breaths = breath_track(
+        rngs["breath"],
+        times,
+        style.breath_rate,
+        style.ie_ratio,
+        style.breath_depth,
+        sigh_interval_s=style.sigh_interval,
+    )
+    shifts, shift_targets, start_weight = _weight_shifts(style, rngs["shift"], duration)
+    glances = plan_glances(rngs["glance"], duration, style.gaze)
+    gestures, sigh_fidgets = _gestures(style, rngs["gesture"], duration, breaths.sighs)
+    fidgets = _fidgets(
+        renewal_times(rngs["fidget"], duration, style.fidget_interval, cv=style.fidget_cv), sigh_fidgets, duration
+    )
+    return Schedule(
+        breaths=breaths,
+        sighs=breaths.sighs,
+        fidgets=fidgets,
+        shifts=shifts,
+        shift_targets=shift_targets,
+        glances=glances,
+        blinks=_blinks(style, rngs["blink"], glances, duration),
+        gestures=gestures,
+        start_weight=start_weight,
+    )
+
+
+def schedule_for(
+    program: MotionProgram,
+    style_for: Callable[[Params], StandingStyle],
+    params: Mapping[str, Any] | None,
+    seed: int,
+    duration: float,
+    fps: float,
+) -> Schedule:
+    """The event schedule a standing ``program`` would use for these inputs, on a coarse time grid, without posing,
+    with exactly the streams the full build draws."""
+    from ..sampler import make_context
+    from ..skeleton import default_avatar
+
+    ctx = make_context(program, params, seed, fps, duration, default_avatar())
+    return plan(style_for(ctx.params), streams(ctx.rng), ctx.times)
+
+
+def _weight_shifts(style: StandingStyle, rng: np.random.Generator, duration: float) -> tuple[Array, Array, float]:
+    """Weight-shift onsets (s), the weight after each (-1 right leg .. +1 left leg) and the starting weight; each
+    shift goes to the other leg (facts §1: every 3-5 min, Duarte & Zatsiorsky 2000)."""
+    shifts = renewal_times(rng, duration, style.shift_interval, cv=style.shift_cv)
+    side = float(rng.choice([-1.0, 1.0]))
+    start_weight = side * style.one_leg * rng.uniform(0.5, 1.0)
+    targets = []
+    for _ in shifts:
+        side = -side
+        targets.append(side * style.shift_amount * (style.one_leg * rng.uniform(0.6, 1.0) + (1 - style.one_leg) * 0.5))
+    return shifts, np.asarray(targets), start_weight
+
+
+def _gestures(
+    style: StandingStyle, rng: np.random.Generator, duration: float, sighs: Array
+) -> tuple[list[Gesture], list[float]]:
+    """The arm gestures (sorted by onset, inside the clip) and the onsets of postural fidgets that sighs start.
+
+    Gestures come at ``gesture_interval`` with kinds drawn from ``gesture_kinds``; a sigh starts a fidget or a
+    gesture with chance ``sigh_gesture``, 1-2 s into its exhale (issue 5)."""
+    gestures: list[Gesture] = []
+    kinds = [k for k, _ in style.gesture_kinds]
+    weights = np.asarray([w for _, w in style.gesture_kinds], dtype=np.float64)
+    if kinds and style.gesture_interval > 0:
+        weights = weights / weights.sum()
+        for t in renewal_times(rng, duration, style.gesture_interval, cv=style.gesture_cv):
+            kind = str(rng.choice(kinds, p=weights))
+            gestures.append(_make_gesture(rng, t, kind, _pick_side(rng, style.handedness), style.gesture_speed))
+    sigh_fidgets = []
+    for s in sighs:
+        if rng.uniform() < style.sigh_gesture:
+            if kinds and rng.uniform() < 0.5:
+                kind = str(rng.choice(kinds, p=weights))
+                onset = s + rng.uniform(1.0, 2.0)
+                gestures.append(_make_gesture(rng, onset, kind, _pick_side(rng, style.handedness), style.gesture_speed))
+            else:
+                sigh_fidgets.append(s + rng.uniform(1.0, 2.0))
+    gestures.sort(key=lambda g: g.t)
+    return [g for g in gestures if g.t < duration], sigh_fidgets
+
+
+def _pick_side(rng: np.random.Generator, handedness: str) -> str:
+    if handedness == "both":
+        return str(rng.choice(["left", "right"]))
+    other = "left" if handedness == "right" else "right"
+    return handedness if rng.uniform() < 0.75 else other
+
+
+def _make_gesture(rng: np.random.Generator, t: float, kind: str, side: str, speed: float) -> Gesture:
+    sp = GESTURES[kind]
+    k = 1.0 / max(speed, 0.2)
+    return Gesture(
+        t=float(t),
+        kind=kind,
+        side=side,
+        # transports keep their measured durations (facts §4: to the face 0.8-1.0 s, away 0.9-1.4 s); a
+        # nervous character touches more often and holds shorter, it does not snap its hand faster
+        rise=rng.uniform(*sp.rise),
+        # log-normal holds (CV ~0.6) inside the kind's range: most short, a few long, like contact times
+        hold=float(np.clip(rng.lognormal(np.log(np.mean(sp.hold)) - 0.18, 0.6), *sp.hold)) * k,
+        fall=rng.uniform(*sp.fall),
+        strokes=int(rng.integers(sp.strokes[0], sp.strokes[1] + 1)),
+        site=int(rng.integers(0, 4)),
+    )
+
+
+def _fidgets(renewal: Array, sigh_fidgets: list[float], duration: float) -> Array:
+    """Postural fidget onsets: the renewal stream and the sighs' fidgets, at least ``MIN_FIDGET_GAP_S`` apart (a
+    sigh's fidget replaces none and crowds none)."""
+    merged: list[float] = []
+    for f in np.sort(np.concatenate([renewal, np.asarray(sigh_fidgets)])):
+        if f < duration and (not merged or f - merged[-1] >= MIN_FIDGET_GAP_S):
+            merged.append(float(f))
+    return np.asarray(merged)
+
+
+def _blinks(style: StandingStyle, rng: np.random.Generator, glances: list[Glance], duration: float) -> Array:
+    """Blink onsets: gaze shifts bring blinks of their own (:func:`~..gaze.gaze_blinks`), the spontaneous stream
+    makes up the rest so the total stays near ``blink_rate`` (facts §1)."""
+    extra = gaze_blinks(rng, glances)
+    extra_per_min = 60.0 * len(extra) / max(duration, 1e-9)
+    spont = blink_times(rng, duration, max(style.blink_rate - extra_per_min, 0.6 * style.blink_rate))
+    keep: list[float] = []
+    for b in np.sort(np.concatenate([spont, extra])):
+        if b < duration and (not keep or b - keep[-1] >= MIN_BLINK_GAP_S):
+            keep.append(float(b))
+    return np.asarray(keep)

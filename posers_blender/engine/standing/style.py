@@ -1,0 +1,114 @@
+"""Who is standing: :class:`StandingStyle` (posture, rates, amplitudes, arm mode) and the gesture kinds.
+
+Every stage of the standing body reads the style; constants that two stages share live here.
+Numbers cite ``human_motion_facts.md`` (§1 standing, §4 reaching, §6 fidgeting, §7 postures);
+[E] marks estimates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..gaze import GazeStyle
+
+#: (side, sign): the avatar's left is +X.
+SIDES = (("left", 1.0), ("right", -1.0))
+
+#: Arm modes held as the arm's home pose (entered and left by a reach), and the self-touch gesture kinds (facts
+#: §6 menu), each of which emits a marker of its name.
+HELD_POSES = ("hips", "contract", "chin", "support")
+SELF_TOUCH = ("face_touch", "neck_touch", "arm_rub", "hand_wring")
+
+
+@dataclass(frozen=True)
+class GestureSpec:
+    """Timing ranges of one gesture kind (s); ``strokes`` rubbing strokes during the hold (min, max)."""
+
+    rise: tuple[float, float]
+    hold: tuple[float, float]
+    fall: tuple[float, float]
+    strokes: tuple[int, int] = (0, 0)
+
+
+# Facts §4: hand-to-face transport about 0.8-1.0 s, away 0.9-1.4 s; B10 contact hold 1-5 s [E].
+GESTURES: dict[str, GestureSpec] = {
+    "face_touch": GestureSpec((0.7, 1.0), (1.0, 4.0), (0.8, 1.3)),
+    "neck_touch": GestureSpec((0.8, 1.1), (1.0, 3.5), (0.9, 1.3), (0, 3)),
+    "arm_rub": GestureSpec((0.6, 0.9), (1.2, 3.5), (0.8, 1.2), (2, 5)),
+    "hand_wring": GestureSpec((0.6, 0.9), (1.5, 4.5), (0.8, 1.2), (2, 6)),
+    "hip_touch": GestureSpec((0.7, 1.0), (2.0, 6.0), (0.9, 1.3)),
+    "chin_rub": GestureSpec((0.3, 0.5), (1.5, 4.0), (0.3, 0.5), (2, 4)),
+    "hand_change": GestureSpec((0.8, 1.2), (4.0, 12.0), (0.8, 1.2)),
+}
+
+
+@dataclass(frozen=True)
+class StandingStyle:
+    """Everything that distinguishes one standing motion from another.
+
+    Angles in degrees, lengths in metres for a 1.65 m avatar (scaled by leg
+    length), times in seconds, rates per minute.
+    """
+
+    # posture (facts §7)
+    chest_ext: float = 0.0  # thoracic extension (+ chest up), spread over spine/chest/upperChest
+    head_pitch: float = 0.0  # + head up
+    head_roll: float = 0.0  # + toward the avatar's left shoulder
+    shoulder_raise: float = 0.0  # clavicle elevation
+    shoulder_back: float = 0.0  # clavicle retraction (+ back, - rounded forward)
+    stance_width: float = 0.0  # extra outward placement of each foot (m)
+    toe_out: float = 7.0  # facts §1: about 14° between the feet
+    support_knee: float = 4.0  # knee bend of the straighter (support) leg; the hips height follows from it
+    arm_mode: str = "sides"  # sides | hips | contract | chin
+    arm_hang: float = 8.0  # upper-arm angle out from vertical (sides)
+    arm_forward: float = 4.0  # upper-arm flexion (sides)
+    elbow_flex: float = 14.0
+    finger_curl: float = 18.0
+    support_side: str = "right"  # arm_mode chin: which hand holds the chin
+    # breathing (facts §1)
+    breath_rate: float = 14.0
+    ie_ratio: float = 1.5
+    breath_depth: float = 1.0
+    sigh_interval: float = 300.0
+    # sway (facts §1; anxiety §6)
+    sway: float = 1.0  # 1 = AP RMS ~4 mm, ML ~2.5 mm
+    sway_freq: float = 1.0  # scales the sway component frequencies
+    # postural fidgets and weight shifts (facts §1, Duarte & Zatsiorsky 2000)
+    fidget_interval: float = 55.0
+    fidget_cv: float = 0.45  # Duarte: 59 ± 15 s across people; within a person less regular [E]
+    fidget_amp: float = 0.011
+    shift_interval: float = 240.0
+    shift_cv: float = 0.7
+    shift_amount: float = 1.0  # 1 = full shift over one leg (pelvis 22 mm ML, facts §1)
+    shift_duration: float = 1.6
+    one_leg: float = 0.8  # 0 = weight on both legs, 1 = fully on one leg between shifts
+    # gaze and blinks
+    gaze: GazeStyle = field(default_factory=GazeStyle)
+    blink_rate: float = 15.0
+    head_motion: float = 1.0
+    head_share: float = 1.0  # scales the head's part of gaze shifts (a chin resting on a hand turns less)
+    eye_level: float = 0.7  # share of the posture's head pitch the eyes undo (1 = eyes level; chin-down stare)
+    # gestures (facts §6 / metrics B10: calm 0.2-0.8 self-touches per minute)
+    gesture_interval: float = 150.0
+    gesture_cv: float = 0.8
+    gesture_kinds: tuple[tuple[str, float], ...] = (("face_touch", 0.6), ("neck_touch", 0.2), ("arm_rub", 0.2))
+    gesture_speed: float = 1.0  # >1 faster and shorter
+    handedness: str = "right"  # preferred hand: left | right | both
+    sigh_gesture: float = 0.4  # chance that a sigh starts a fidget or gesture
+    # proximal-to-distal lags (facts §4: 20-60 ms per joint [E]) and the anticipatory shift (APA)
+    shoulder_lead: float = 0.03
+    elbow_lag: float = 0.07
+    wrist_lag: float = 0.12
+    finger_lag: float = 0.12
+    apa_lead: float = 0.05  # facts §4: pelvis shift 30-80 ms before the hand leaves
+    apa_amp: float = 0.005  # facts §4: 2-10 mm [E]
+    # transitions into and out of the held arm pose (arm_mode chin / hips)
+    enter: float = 0.0  # s; 0 = start in the pose
+    leave: float = 0.0
+    # lean the upper back on a wall: the wall plane's z (m, normalised space; None = no wall)
+    wall_z: float | None = None
+    # layer weights
+    breathing_weight: float = 1.0
+    sway_weight: float = 1.0
+    gesture_weight: float = 1.0
+    gaze_weight: float = 1.0
