@@ -425,17 +425,21 @@ def limit_swing_ankle(q: Array, ft: FootTrack, g: FootGeometry, ankle: Array) ->
     # the IK gave the foot its planned world rotation at the target: no forward kinematics needed
     at, foot_w, d_on, toes_on = ankle[on], ft.rot[on], delta[on], ft.toes_pitch[on]
 
-    def lowest(fraction: float) -> Array:
-        r = quat.mul(foot_w, quat.from_axis_angle(X, np.radians(fraction * d_on)))
-        return lowest_sole_point(at, r, toes_on, g)
+    def lowest(fraction: float, rows: NDArray[np.intp]) -> Array:
+        r = quat.mul(foot_w[rows], quat.from_axis_angle(X, np.radians(fraction * d_on[rows])))
+        return lowest_sole_point(at[rows], r, toes_on[rows], g)
 
-    floor = np.minimum(lowest(0.0), 0.0)  # never below the floor (or below where the point already is)
+    everywhere = np.arange(len(on))
+    floor = np.minimum(lowest(0.0, everywhere), 0.0)  # never below the floor (or below where the point already is)
+    # the largest share of the turn (1, 0.9, ... 0.1; else none) that keeps every sole point above that floor
     keep_on = np.zeros(len(on))
-    found = np.zeros(len(on), dtype=bool)
+    pending = everywhere
     for fr in np.linspace(1.0, 0.1, 10):
-        ok = ~found & (lowest(fr) >= floor - 1e-4)
-        keep_on[ok] = fr
-        found |= ok
+        ok = lowest(fr, pending) >= floor[pending] - 1e-4
+        keep_on[pending[ok]] = fr
+        pending = pending[~ok]
+        if not len(pending):
+            break
     keep = np.ones(len(delta))
     keep[on] = keep_on
     keep = np.minimum(keep, gauss_smooth(keep, 1.5))  # the smoothed share only ever turns less

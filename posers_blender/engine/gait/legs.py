@@ -7,6 +7,8 @@ in terminal swing, and its ankle is kept inside its range (:func:`~.feet.limit_s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -25,29 +27,76 @@ Y = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 
 KNEE_FLOOR_SPAN = 40  # degrees the swing knee's straightening floor falls over a swing [E]
-LEG_BONES = ("UpperLeg", "LowerLeg", "Foot", "Toes")
 
 
-def solve_legs(tr: Tracks, feet: dict[str, FootTrack], style: GaitStyle) -> None:
+@dataclass
+class LegSolve:
+    """What one leg was solved for (hip, target and pole ``[F, 3]``, foot rotation ``[F, 4]``) and the raw IK
+    result (local ``upper``, ``lower`` and ``foot`` rotations ``[F, 4]``, before the ankle range)."""
+
+    hip: Array
+    target: Array
+    pole: Array
+    foot_rot: Array
+    upper: Array
+    lower: Array
+    foot: Array
+
+
+def solve_legs(
+    tr: Tracks, feet: dict[str, FootTrack], style: GaitStyle, before: dict[str, LegSolve] | None = None
+) -> dict[str, LegSolve]:
     """Pose both legs in ``tr`` (hips rotation and offset already set) onto the foot tracks.
 
-    Each leg starts from rest, so solving again after a replan gives what a fresh build gives.
+    Each leg's IK starts from rest in every frame, so a frame's solution depends on that frame's hip, target,
+    pole and foot rotation alone: given the solve ``before`` a replan, only the frames where those changed
+    are solved again (the result is what a full solve gives, bit for bit).
     """
     sk = tr.skeleton
     hips = sk.offsets[0] + tr.hips_offset  # the hips' world position, as forward kinematics has it
+    out: dict[str, LegSolve] = {}
     for name, _sgn in SIDES:
         ft = feet[name]
-        for bone in LEG_BONES:
-            tr.lrot[:, hm.INDEX[f"{name}{bone}"]] = quat.IDENTITY
         hip = hips + quat.rotate(tr.lrot[:, 0], sk.offsets[hm.INDEX[f"{name}UpperLeg"]])
         fwd = quat.rotate(quat.from_axis_angle(Y, ft.yaw), Z)
         target = _terminal_swing_reach(sk, name, hip, ft, style.knee_contact)
         pole = 0.5 * (hip + target) + fwd * 1.0
-        tr.solve_limb(f"{name}Leg", target, pole, end_grot=ft.rot)
-        j = hm.INDEX[f"{name}Foot"]
-        tr.lrot[:, j] = limit_swing_ankle(tr.lrot[:, j], ft, foot_geometry(sk, name), target)
+        leg = _solve_leg(tr, name, hip, target, pole, ft.rot, None if before is None else before[name])
+        ju, jl, jf = (hm.INDEX[f"{name}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot"))
+        tr.lrot[:, ju], tr.lrot[:, jl] = leg.upper, leg.lower
+        tr.lrot[:, jf] = limit_swing_ankle(leg.foot, ft, foot_geometry(sk, name), target)
         if sk.has(f"{name}Toes"):
             tr.set(f"{name}Toes", quat.from_axis_angle(X, ft.toes_pitch))
+        out[name] = leg
+    return out
+
+
+def _solve_leg(
+    tr: Tracks, name: str, hip: Array, target: Array, pole: Array, foot_rot: Array, before: LegSolve | None
+) -> LegSolve:
+    """Two-bone IK of one leg from rest in the frames whose inputs differ from ``before`` (all without it)."""
+    bones = [hm.INDEX[f"{name}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot")]
+    changed = np.ones(tr.n_frames, dtype=bool)
+    if before is not None:
+        changed[:] = False
+        for now, was in ((hip, before.hip), (target, before.target), (pole, before.pole), (foot_rot, before.foot_rot)):
+            changed |= np.any(now != was, axis=1)
+    if changed.all():
+        for j in bones:
+            tr.lrot[:, j] = quat.IDENTITY
+        tr.solve_limb(f"{name}Leg", target, pole, end_grot=foot_rot)
+        return LegSolve(hip, target, pole, foot_rot, *(tr.lrot[:, j].copy() for j in bones))
+    assert before is not None
+    frames = np.nonzero(changed)[0]
+    raw = [before.upper.copy(), before.lower.copy(), before.foot.copy()]
+    if len(frames):
+        sub = Tracks(tr.skeleton, len(frames))  # the leg at rest under the hips, in just those frames
+        sub.lrot[:, 0] = tr.lrot[frames, 0]
+        sub.hips_offset[:] = tr.hips_offset[frames]
+        sub.solve_limb(f"{name}Leg", target[frames], pole[frames], end_grot=foot_rot[frames])
+        for r, j in zip(raw, bones):
+            r[frames] = sub.lrot[:, j]
+    return LegSolve(hip, target, pole, foot_rot, *raw)
 
 
 def _terminal_swing_reach(sk: Skeleton, name: str, hip: Array, ft: FootTrack, knee_contact: float) -> Array:

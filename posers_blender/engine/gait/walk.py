@@ -14,7 +14,7 @@ from .. import quat
 from ..noise import noise_track
 from ..program import Context, Tracks
 from .feet import FootTrack, foot_tracks
-from .legs import solve_legs
+from .legs import LegSolve, solve_legs
 from .pelvis import PelvisSway, pelvis_height, pelvis_sway
 from .plan import FootPlan, StepKeys, plan_footsteps
 from .style import (
@@ -63,11 +63,11 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     sway = pelvis_sway(plan, keys, style, settings, sk.leg_ratio, noise)
     tr = Tracks(sk, len(t))
     tr.set("hips", sway.rot)
-    feet = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration)
+    feet, legs = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration, None)
     for _ in range(MAX_REPLANS):
         if not _replan_rolls(plan, tr.lrot, t, ctx.fps, style):
             break
-        feet = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration)
+        feet, legs = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration, legs)
     upper_body(
         tr, plan, keys, sway, style, settings, noise, np.random.default_rng(seeds["blink"]), ctx.fps, ctx.duration
     )
@@ -76,9 +76,17 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
 
 
 def _place_legs(
-    tr: Tracks, plan: FootPlan, keys: StepKeys, sway: PelvisSway, style: GaitStyle, noise: Array, duration: float
-) -> dict[str, FootTrack]:
-    """The stages the contact phases drive: foot tracks, then the pelvis height they allow, then the legs."""
+    tr: Tracks,
+    plan: FootPlan,
+    keys: StepKeys,
+    sway: PelvisSway,
+    style: GaitStyle,
+    noise: Array,
+    duration: float,
+    legs: dict[str, LegSolve] | None,
+) -> tuple[dict[str, FootTrack], dict[str, LegSolve]]:
+    """The stages the contact phases drive: foot tracks, then the pelvis height they allow, then the legs
+    (solved again only where their inputs changed since ``legs``, the previous pass)."""
     sk = tr.skeleton
     feet = foot_tracks(plan, style, sk, keys.times)
     if sway.treadmill is not None:  # walking on the spot: the feet slide back as on a treadmill
@@ -87,8 +95,7 @@ def _place_legs(
     pelvis = sway.pos.copy()
     pelvis[:, 1] = pelvis_height(plan, keys, style, sk, sway, feet, noise, duration)
     tr.hips_offset[:] = pelvis - sk.offsets[0]
-    solve_legs(tr, feet, style)
-    return feet
+    return feet, solve_legs(tr, feet, style, legs)
 
 
 def _mark_events(ctx: Context, plan: FootPlan) -> None:
