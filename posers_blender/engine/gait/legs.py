@@ -27,6 +27,7 @@ Y = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 
 KNEE_FLOOR_SPAN = 40  # degrees the swing knee's straightening floor falls over a swing [E]
+IK_CHUNK = 2048  # frames solved at once (bounds the memory of the IK's full-skeleton forward kinematics)
 
 
 @dataclass
@@ -76,26 +77,24 @@ def _solve_leg(
 ) -> LegSolve:
     """Two-bone IK of one leg from rest in the frames whose inputs differ from ``before`` (all without it)."""
     bones = [hm.INDEX[f"{name}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot")]
-    changed = np.ones(tr.n_frames, dtype=bool)
-    if before is not None:
-        changed[:] = False
+    if before is None:
+        frames = np.arange(tr.n_frames)
+        raw = [quat.identity((tr.n_frames,)) for _ in bones]
+    else:
+        changed = np.zeros(tr.n_frames, dtype=bool)
         for now, was in ((hip, before.hip), (target, before.target), (pole, before.pole), (foot_rot, before.foot_rot)):
             changed |= np.any(now != was, axis=1)
-    if changed.all():
-        for j in bones:
-            tr.lrot[:, j] = quat.IDENTITY
-        tr.solve_limb(f"{name}Leg", target, pole, end_grot=foot_rot)
-        return LegSolve(hip, target, pole, foot_rot, *(tr.lrot[:, j].copy() for j in bones))
-    assert before is not None
-    frames = np.nonzero(changed)[0]
-    raw = [before.upper.copy(), before.lower.copy(), before.foot.copy()]
-    if len(frames):
-        sub = Tracks(tr.skeleton, len(frames))  # the leg at rest under the hips, in just those frames
-        sub.lrot[:, 0] = tr.lrot[frames, 0]
-        sub.hips_offset[:] = tr.hips_offset[frames]
-        sub.solve_limb(f"{name}Leg", target[frames], pole[frames], end_grot=foot_rot[frames])
+        frames = np.nonzero(changed)[0]
+        raw = [before.upper.copy(), before.lower.copy(), before.foot.copy()]
+    # in chunks: the IK's forward kinematics holds every bone of every frame it solves
+    for lo in range(0, len(frames), IK_CHUNK):
+        f = frames[lo : lo + IK_CHUNK]
+        sub = Tracks(tr.skeleton, len(f))  # the leg at rest under the hips, in just those frames
+        sub.lrot[:, 0] = tr.lrot[f, 0]
+        sub.hips_offset[:] = tr.hips_offset[f]
+        sub.solve_limb(f"{name}Leg", target[f], pole[f], end_grot=foot_rot[f])
         for r, j in zip(raw, bones):
-            r[frames] = sub.lrot[:, j]
+            r[f] = sub.lrot[:, j]
     return LegSolve(hip, target, pole, foot_rot, *raw)
 
 
