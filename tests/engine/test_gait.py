@@ -119,3 +119,34 @@ def test_swing_foot_clears_the_floor_by_the_minimum_toe_clearance_in_mid_swing()
         low = np.min([p[mid, 1] for p in pts.values()], axis=0)
         floor = G.TOE_CLEARANCE * sk.leg_ratio * np.sin(np.pi * ft.swing_u[mid]) ** 2
         assert np.all(low >= floor - 1e-6)
+
+
+def test_legs_solved_again_only_where_a_replan_changed_them_equal_a_fresh_full_solve(monkeypatch):
+    """A replan re-solves the leg IK only in the frames whose hip, target, pole or foot rotation changed, in
+    chunks of frames; the result must be what one full solve from rest gives, bit for bit."""
+    from posers_blender import humanoid as hm
+    from posers_blender.engine.gait import legs, walk
+    from posers_blender.engine.program import Tracks
+    from posers_blender.engine.sampler import make_context
+    from posers_blender.registry import get
+
+    monkeypatch.setattr(legs, "IK_CHUNK", 97)  # several uneven chunks
+    passes = []
+    solve = legs.solve_legs
+
+    def counted(tr, feet, style, before=None):
+        passes.append(before is not None)
+        return solve(tr, feet, style, before)
+
+    monkeypatch.setattr(walk, "solve_legs", counted)
+    ctx = make_context(get("seductive-walk"), None, 0, 60.0, 8.0, default_avatar())
+    res = walk.build_walk(ctx, G.RUNWAY, G.GaitSettings(step_width=0.0))
+    assert sum(passes) >= 1  # at least one partial re-solve happened
+    fresh = Tracks(ctx.skeleton, ctx.n_frames)
+    fresh.lrot[:, 0] = res.tracks.lrot[:, 0]
+    fresh.hips_offset[:] = res.tracks.hips_offset
+    solve(fresh, res.feet, G.RUNWAY)
+    for side in ("left", "right"):
+        for bone in ("UpperLeg", "LowerLeg", "Foot"):
+            j = hm.INDEX[f"{side}{bone}"]
+            assert np.array_equal(fresh.lrot[:, j], res.tracks.lrot[:, j]), f"{side}{bone}"

@@ -39,6 +39,8 @@ MAX_REPLANS = 3
 
 @dataclass
 class WalkResult:
+    """A built walk: the pose tracks, the (replanned) footstep plan and the foot tracks, for inspection."""
+
     tracks: Tracks
     plan: FootPlan
     feet: dict[str, FootTrack]
@@ -56,6 +58,7 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     and the legs depend on those contact phases; the pelvis sway and the upper body are built once.
     """
     sk, t = ctx.skeleton, ctx.times
+    # one seed per random stream ("arm" is unused but still drawn, so the context's stream stays as it was)
     seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "arm")}
     plan = plan_footsteps(settings, style, sk, ctx.duration, np.random.default_rng(seeds["plan"]))
     keys = StepKeys.of(plan, t)
