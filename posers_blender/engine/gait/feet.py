@@ -54,14 +54,15 @@ class FootTrack:
 def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) -> dict[str, FootTrack]:
     """Ankle targets and foot rotations of both feet for every frame time."""
     out: dict[str, FootTrack] = {}
+    lr = sk.leg_ratio
     for name, sgn in SIDES:
         g = foot_geometry(sk, name)
         rolls = _Rolls.of(plan, style, sgn, g)
         ft = _empty_track(len(times))
         _stances(ft, rolls, times)
-        _swings(ft, rolls, plan, style, sk.leg_ratio, times)
+        _swings(ft, rolls, plan, style, lr, times)
         _holds(ft, rolls, times)
-        _lift_above_floor(ft, g, sk.leg_ratio)
+        _lift_above_floor(ft, g, lr)
         out[name] = ft
     return out
 

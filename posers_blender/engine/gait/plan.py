@@ -115,12 +115,13 @@ def plan_footsteps(
     rng: np.random.Generator,
 ) -> FootPlan:
     """Footfalls, contact phases and the pelvis progression for one walk (see :class:`FootPlan`)."""
-    lr = skeleton.leg_ratio
-    v, cad = walking_speed_and_cadence(settings, style, skeleton.leg_length)
+    leg_length = skeleton.leg_length
+    lr = leg_length / DEFAULT_LEG_LENGTH  # Skeleton.leg_ratio (each call measures the rest pose again)
+    v, cad = walking_speed_and_cadence(settings, style, leg_length)
     period = 60.0 / cad
     path = make_path(settings, v, duration, lr)
     prog = _progression(settings, path, v, period, duration)
-    steps = _footfalls(settings, style, skeleton, path, prog, _StepNoise.draw(rng, prog, settings, style, lr))
+    steps = _footfalls(settings, style, skeleton, lr, path, prog, _StepNoise.draw(rng, prog, settings, style, lr))
     to, ff, ho = _contact_phases(steps, settings, style, prog)
     pts = path.point(steps.s) + steps.lateral[:, None] * path.left(steps.s)
     yaw = path.theta(steps.s) + steps.side * np.radians(style.toe_out)
@@ -273,13 +274,14 @@ def _footfalls(
     settings: GaitSettings,
     style: GaitStyle,
     skeleton: Skeleton,
+    lr: float,
     path: Path,
     prog: _Progression,
     noise: _StepNoise,
 ) -> _FootfallArrays:
     """Lay the footfalls: two standing feet (from a stand), steps at the noisy step times, a stop and a closing step."""
     period, step_len, s_end = prog.period, prog.step_length, prog.s_end
-    width = step_width(style, settings) * skeleton.leg_ratio
+    width = step_width(style, settings) * lr
     n_max = len(noise.steps)
     rest = skeleton.rest_positions()
     stand_half = float(abs(rest[hm.INDEX["leftFoot"], 0] - rest[hm.INDEX["rightFoot"], 0])) / 2.0
