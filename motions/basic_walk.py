@@ -1,6 +1,6 @@
 """basic-walk: a comfortable natural walk at about 1.3 m/s with planted feet.
 
-All numbers live in :mod:`posers_blender.engine.gait` (facts §2); this module
+All numbers live in :mod:`posers_blender.engine.gait.style` (facts §2); this module
 only declares the parameters and hands them to the gait engine.
 """
 

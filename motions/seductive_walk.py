@@ -1,10 +1,10 @@
 """seductive-walk: a runway (catwalk) walk blended from basic-walk by a style intensity.
 
-The style numbers are :data:`posers_blender.engine.gait.RUNWAY` (facts §3):
+The style numbers are :data:`posers_blender.engine.gait.style.RUNWAY` (facts §3):
 narrow or crossing steps, more pelvic rotation and obliquity, a straighter
 knee at push-off, upper arms carried back with a relaxed swing, a steady
 torso and a level head with the chin slightly lowered. ``style_intensity``
-blends every one of those numbers from :data:`~posers_blender.engine.gait.BASIC`
+blends every one of those numbers from :data:`~posers_blender.engine.gait.style.BASIC`
 toward the runway values, so 0 is the basic walk and 1 the full runway style.
 """
 

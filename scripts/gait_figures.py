@@ -10,11 +10,15 @@ ranges (needs matplotlib: ``pip install .[report]``).
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-from posers_blender.engine.sampler import sample
-from posers_blender.quality import contacts, limits, timing
-from posers_blender.quality import gait_kinematics as gk
-from posers_blender.registry import get
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
+
+from posers_blender.engine.sampler import sample  # noqa: E402
+from posers_blender.quality import contacts, limits, timing  # noqa: E402
+from posers_blender.quality import gait_kinematics as gk  # noqa: E402
+from posers_blender.registry import get  # noqa: E402
 
 ROWS = (
     ("cadence", "steps/min", "95-125", "g"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from posers_blender.engine import gait as G
-from posers_blender.engine.gait_path import to_target, turn
+from posers_blender.engine.gait.path import to_target, turn
+from posers_blender.engine.gait.pelvis import pelvis_wave
 from posers_blender.engine.skeleton import default_avatar
 
 
@@ -54,7 +55,7 @@ def test_pelvis_wave_never_rises_above_the_legs_reach_and_is_lowest_near_heel_st
     since = np.min(np.where(t[:, None] >= hs[None, :], t[:, None] - hs[None, :], np.inf), axis=1)
     allowed = 0.92 - 0.05 * np.exp(-((since / 0.08) ** 2)) - 0.01 * np.exp(-(((since - 0.5) / 0.05) ** 2))
     extra = 0.002 * np.sin(2.0 * np.pi * 0.4 * t)
-    y = G._pelvis_wave(t, plan, G.BASIC, allowed, extra, 12.0)
+    y = pelvis_wave(t, plan, G.BASIC, allowed, extra, 12.0)
     assert np.all(y <= allowed + 1e-9)
     steady = (t > 3.0) & (t < 10.0)
     acc = np.abs(np.diff(y, 2))[steady[1:-1]] * 60.0**2
@@ -70,7 +71,7 @@ def _foot_points(ft: G.FootTrack, g: G.FootGeometry) -> dict[str, np.ndarray]:
     """World positions of the heel, ball (MTP on the sole) and toe tip of a foot track."""
     from posers_blender.engine import quat
 
-    toes_rot = quat.mul(ft.rot, quat.from_axis_angle(G.X, ft.toes_pitch))
+    toes_rot = quat.mul(ft.rot, quat.from_axis_angle([1.0, 0.0, 0.0], ft.toes_pitch))
     mtp = ft.ankle + quat.rotate(ft.rot, g.mtp)
     return {
         "heel": ft.ankle + quat.rotate(ft.rot, g.heel),
@@ -116,5 +117,36 @@ def test_swing_foot_clears_the_floor_by_the_minimum_toe_clearance_in_mid_swing()
         mid = (ft.swing_u > 0.3) & (ft.swing_u < 0.7)
         assert mid.sum() > 100
         low = np.min([p[mid, 1] for p in pts.values()], axis=0)
-        floor = G.TOE_CLEARANCE * sk.leg_length / G.L0 * np.sin(np.pi * ft.swing_u[mid]) ** 2
+        floor = G.TOE_CLEARANCE * sk.leg_ratio * np.sin(np.pi * ft.swing_u[mid]) ** 2
         assert np.all(low >= floor - 1e-6)
+
+
+def test_legs_solved_again_only_where_a_replan_changed_them_equal_a_fresh_full_solve(monkeypatch):
+    """A replan re-solves the leg IK only in the frames whose hip, target, pole or foot rotation changed, in
+    chunks of frames; the result must be what one full solve from rest gives, bit for bit."""
+    from posers_blender import humanoid as hm
+    from posers_blender.engine.gait import legs, walk
+    from posers_blender.engine.program import Tracks
+    from posers_blender.engine.sampler import make_context
+    from posers_blender.registry import get
+
+    monkeypatch.setattr(legs, "IK_CHUNK", 97)  # several uneven chunks
+    passes = []
+    solve = legs.solve_legs
+
+    def counted(tr, feet, style, before=None):
+        passes.append(before is not None)
+        return solve(tr, feet, style, before)
+
+    monkeypatch.setattr(walk, "solve_legs", counted)
+    ctx = make_context(get("seductive-walk"), None, 0, 60.0, 8.0, default_avatar())
+    res = walk.build_walk(ctx, G.RUNWAY, G.GaitSettings(step_width=0.0))
+    assert sum(passes) >= 1  # at least one partial re-solve happened
+    fresh = Tracks(ctx.skeleton, ctx.n_frames)
+    fresh.lrot[:, 0] = res.tracks.lrot[:, 0]
+    fresh.hips_offset[:] = res.tracks.hips_offset
+    solve(fresh, res.feet, G.RUNWAY)
+    for side in ("left", "right"):
+        for bone in ("UpperLeg", "LowerLeg", "Foot"):
+            j = hm.INDEX[f"{side}{bone}"]
+            assert np.array_equal(fresh.lrot[:, j], res.tracks.lrot[:, j]), f"{side}{bone}"

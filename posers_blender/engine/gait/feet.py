@@ -1,0 +1,448 @@
+"""Feet: per frame the ankle target, foot rotation, toe bend and contact phases of both feet.
+
+The second stage of a walk: :func:`foot_tracks` takes the :class:`~.plan.FootPlan` and rolls each stance
+over the heel (heel rocker), flat, then over the MTP joint with the toes held flat and finally over the toe
+tip (forefoot and toe rockers); each swing is a C1 quintic of the heel point from toe off to the next heel
+strike, lifted for clearance, and the swinging foot is raised where a sole point would dip into the floor.
+Everything is vectorised over frames: each frame looks up its footfall, and the stance and swing shapes
+are evaluated for all frames at once. :func:`limit_swing_ankle` keeps the swinging ankle inside its range
+once the legs are solved (facts §8).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import quat
+from ..curves import minimum_jerk
+from ..skeleton import Skeleton
+from .geometry import FootGeometry, foot_geometry, lowest_sole_point
+from .plan import FootPlan
+from .signals import front_load, gauss_smooth, hermite5
+from .style import SIDES, GaitStyle
+
+Array = NDArray[np.float64]
+X = np.array([1.0, 0.0, 0.0])
+Y = np.array([0.0, 1.0, 0.0])
+
+ANKLE_PASS = 0.07  # m between the ankle centres as the swing foot passes the stance ankle (two half ankle widths) [E]
+# m: the lowest a sole point passes over the floor in mid swing [E: minimum toe clearance in healthy adults
+# is about 1-2 cm; not in the facts file]
+TOE_CLEARANCE = 0.012
+EPS = 1e-3  # s: the time step of the rates a swing takes over from the stance at its ends
+
+
+@dataclass
+class FootTrack:
+    """Per-frame targets of one foot: ankle ``[F, 3]``, foot world rotation ``[F, 4]``, pitch ``[F]`` (rad,
+    positive = heel up), toes local pitch ``[F]`` (rad) and phase flags (contact, heel contact, ball contact)."""
+
+    ankle: Array
+    rot: Array
+    pitch: Array
+    toes_pitch: Array
+    contact: NDArray[np.bool_]
+    heel_contact: NDArray[np.bool_]
+    ball_contact: NDArray[np.bool_]
+    yaw: Array
+    swing_u: Array  # progress through the swing 0..1, NaN in stance
+
+
+def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) -> dict[str, FootTrack]:
+    """Ankle targets and foot rotations of both feet for every frame time."""
+    out: dict[str, FootTrack] = {}
+    lr = sk.leg_ratio
+    for name, sgn in SIDES:
+        g = foot_geometry(sk, name)
+        rolls = _Rolls.of(plan, style, sgn, g)
+        ft = _empty_track(len(times))
+        _stances(ft, rolls, times)
+        _swings(ft, rolls, plan, style, lr, times)
+        _holds(ft, rolls, times)
+        _lift_above_floor(ft, g, lr)
+        out[name] = ft
+    return out
+
+
+# ---- one foot's footfalls -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Rolls:
+    """One foot's footfalls ``[K]`` (``idx`` into the plan) with what their stances need."""
+
+    idx: NDArray[np.intp]
+    other: NDArray[np.intp]  # the other foot's footfalls
+    sgn: float
+    g: FootGeometry
+    toe_limit: float  # radians of MTP extension (inf: no toes bone, the foot rolls on its tip throughout)
+    hs: Array
+    ff: Array
+    ho: Array
+    to: Array
+    roll_end: Array
+    p_hs: Array  # heel-strike pitch, radians
+    p_to: Array  # toe-off pitch, radians
+    power: Array  # heel-rise power
+    yaw: Array
+    heel_xz: Array  # [K, 2] the heel's floor point while the foot is flat
+
+    @staticmethod
+    def of(plan: FootPlan, style: GaitStyle, sgn: float, g: FootGeometry) -> _Rolls:
+        idx = np.nonzero(plan.side == sgn)[0]
+        # push-off scales with the length of the step the foot is about to take (a closing step barely rolls)
+        push = np.ones(len(idx))
+        land = np.ones(len(idx))
+        for j in range(len(idx) - 1):
+            d_ = float(np.linalg.norm(plan.ankle_xz[idx[j + 1]] - plan.ankle_xz[idx[j]]))
+            push[j] = float(np.clip(d_ / max(plan.step_length, 1e-6), 0.25, 1.0))
+            land[j + 1] = max(push[j], 0.7)  # a short step lands a little flatter (flatter skids the forefoot in)
+        if not np.isfinite(plan.to[idx[-1]]):
+            land[-1] = min(land[-1], 0.7)  # the stopping foot is set down flatter [E]
+        qy = quat.from_axis_angle(Y, plan.yaw[idx])
+        a = np.stack([plan.ankle_xz[idx, 0], np.zeros(len(idx)), plan.ankle_xz[idx, 1]], axis=-1)
+        heel = a + quat.rotate(qy, g.heel)
+        return _Rolls(
+            idx=idx,
+            other=np.nonzero(plan.side == -sgn)[0],
+            sgn=sgn,
+            g=g,
+            toe_limit=np.radians(style.toe_bend) if g.has_toes else np.inf,
+            hs=plan.hs[idx],
+            ff=plan.ff[idx],
+            ho=plan.ho[idx],
+            to=plan.to[idx],
+            roll_end=plan.roll_end[idx],
+            p_hs=np.radians(style.heel_strike_pitch) * land * plan.land_scale[idx],
+            p_to=np.radians(style.toe_off_pitch) * push * plan.push_boost[idx],
+            power=plan.rise_power[idx],
+            yaw=plan.yaw[idx],
+            heel_xz=heel[:, [0, 2]],
+        )
+
+    def stance(self, t: Array, j: NDArray[np.intp]) -> tuple[Array, Array, Array, Array]:
+        """(ankle ``[n, 3]``, foot rotation ``[n, 4]``, pitch ``[n]``, toes pitch ``[n]``) at times ``t`` of the
+        stances of footfalls ``j`` (one per time)."""
+        pitch = _stance_pitch(
+            t, self.hs[j], self.ff[j], self.ho[j], self.roll_end[j], self.p_hs[j], self.p_to[j], self.power[j]
+        )
+        ankle, rot, toes = _stance_ankle(t, pitch, self.heel_xz[j], self.yaw[j], self.ho[j], self.g, self.toe_limit)
+        return ankle, rot, pitch, toes
+
+
+def _empty_track(n: int) -> FootTrack:
+    return FootTrack(
+        ankle=np.zeros((n, 3)),
+        rot=quat.identity((n,)),
+        pitch=np.zeros(n),
+        toes_pitch=np.zeros(n),
+        contact=np.zeros(n, dtype=bool),
+        heel_contact=np.zeros(n, dtype=bool),
+        ball_contact=np.zeros(n, dtype=bool),
+        yaw=np.zeros(n),
+        swing_u=np.full(n, np.nan),
+    )
+
+
+def _footfall_of_frame(r: _Rolls, times: Array) -> NDArray[np.intp]:
+    """Per frame the foot's latest footfall at or before it (-1 before the first)."""
+    return np.searchsorted(r.hs, times, side="right") - 1
+
+
+# ---- stance: heel rocker, flat foot, forefoot and toe rockers ------------------------------------
+def _stance_pitch(
+    t: Array, hs: Array, ff: Array, ho: Array, to: Array, p_hs: Array, p_to: Array, power: Array
+) -> Array:
+    """Foot pitch through stances (radians, + = heel up): heel rocker, flat, forefoot rocker (per-time phases)."""
+    out = np.zeros_like(t)
+    with np.errstate(invalid="ignore"):  # feet standing from the start (hs = -inf) have no heel rocker
+        u = np.clip((t - hs) / np.maximum(ff - hs, 1e-6), 0.0, 1.0)
+        # heel rocker: already rotating toward flat at contact (the swing arrives with that rate), flat with
+        # zero rate at foot flat: (1-u)^2 (1+u)
+        out = np.where(np.isfinite(hs) & (t < ff), -p_hs * (1.0 - u) ** 2 * (1.0 + u), out)
+        w = np.clip((t - ho) / np.maximum(to - ho, 1e-6), 0.0, None)
+        out = np.where(np.isfinite(ho) & (t >= ho), p_to * w**power, out)
+    return out
+
+
+def _toe_bend(pitch: Array, limit: float) -> Array:
+    """MTP extension (radians, >= 0) for a foot pitch: follows the pitch, then saturates smoothly at ``limit``."""
+    p = np.maximum(pitch, 0.0)
+    if limit <= 0.0 or not np.isfinite(limit):
+        return p
+    return limit * np.tanh(p / limit)
+
+
+def _stance_ankle(
+    t: Array, pitch: Array, heel_xz: Array, yaw: Array, ho: Array, g: FootGeometry, toe_limit: float
+) -> tuple[Array, Array, Array]:
+    """Ankle positions ``[n, 3]``, foot rotations ``[n, 4]`` and toes local pitches ``[n]`` for stance pitches.
+
+    Heel rocker about the heel, then (after heel off) the toe rocker: the toes bend with the foot and the
+    foot turns about the MTP joint until the toes near ``toe_limit`` (facts §8: MTP extension 70-80°), then
+    the whole forefoot turns about the toe tip, which stays planted to toe off.
+    """
+    qy = quat.from_axis_angle(Y, yaw)
+    rot = quat.mul(qy, quat.from_axis_angle(X, pitch))
+    heel_w = np.stack([heel_xz[:, 0], np.zeros(len(t)), heel_xz[:, 1]], axis=-1)
+    by_heel = heel_w - quat.rotate(rot, g.heel)
+    mtp_w = heel_w - quat.rotate(qy, g.heel) + quat.rotate(qy, g.mtp)
+    bend = _toe_bend(pitch, toe_limit)
+    if g.has_toes:
+        tip_w = mtp_w + quat.rotate(qy, g.toe_tip)
+        toes_w = quat.mul(qy, quat.from_axis_angle(X, pitch - bend))
+        mtp_now = tip_w - quat.rotate(toes_w, g.toe_tip)
+    else:
+        mtp_now = mtp_w
+    by_mtp = mtp_now - quat.rotate(rot, g.mtp)
+    use_mtp = (t >= ho)[:, None]
+    return np.where(use_mtp, by_mtp, by_heel), rot, -bend
+
+
+def _stances(ft: FootTrack, r: _Rolls, times: Array) -> None:
+    """Fill the frames where the foot is down (heel strike to toe off, both included)."""
+    j = _footfall_of_frame(r, times)
+    m = j >= 0
+    m[m] = times[m] <= r.to[j[m]]
+    fm = np.nonzero(m)[0]
+    jm = j[fm]
+    tm = times[fm]
+    ft.ankle[fm], ft.rot[fm], ft.pitch[fm], ft.toes_pitch[fm] = r.stance(tm, jm)
+    ft.contact[fm] = True
+    ft.heel_contact[fm] = tm < r.ho[jm]
+    ft.ball_contact[fm] = tm >= r.ff[jm]
+    ft.yaw[fm] = r.yaw[jm]
+
+
+def _holds(ft: FootTrack, r: _Rolls, times: Array) -> None:
+    """Before the foot's first footfall and after its last toe off it holds that stance's end pose."""
+    before = np.nonzero(times < r.hs[0])[0]
+    if len(before):
+        t0 = np.full(len(before), r.hs[0])
+        ft.ankle[before], ft.rot[before], _, _ = r.stance(t0, np.zeros(len(before), dtype=np.intp))
+    after = np.nonzero(times > r.to[-1])[0]
+    if len(after) and np.isfinite(r.to[-1]):
+        t1 = np.full(len(after), r.to[-1])
+        ft.ankle[after], ft.rot[after], _, _ = r.stance(t1, np.full(len(after), len(r.hs) - 1, dtype=np.intp))
+
+
+# ---- swing ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _SwingEnds:
+    """Per swing (footfall ``j`` to ``j + 1`` of the same foot) the stance states it joins, over [S]."""
+
+    j: NDArray[np.intp]  # the footfall the swing leaves
+    t0: Array  # toe off
+    t1: Array  # heel strike
+    pitch0: Array
+    rate0: Array  # rad/s
+    pitch1: Array
+    rate1: Array
+    heel0: Array  # [S, 3] heel at toe off
+    heel_v0: Array  # [S, 3] m/s
+    heel1: Array  # [S, 3] heel at heel strike
+
+    @staticmethod
+    def of(r: _Rolls) -> _SwingEnds:
+        k = np.arange(len(r.hs) - 1)
+        j = k[np.isfinite(r.to[k]) & np.isfinite(r.hs[k + 1])]
+        t0, t1 = r.to[j], r.hs[j + 1]
+        ts = np.concatenate([t0 - EPS, t0, t1, t1 + EPS])
+        a, rot, pt, _ = r.stance(ts, np.concatenate([j, j, j + 1, j + 1]))
+        heel = a + quat.rotate(rot, r.g.heel)
+        s = len(j)
+        p_a, p_b, p_c, p_d = (pt[i * s : (i + 1) * s] for i in range(4))
+        h_a, h_b, h_c = (heel[i * s : (i + 1) * s] for i in range(3))
+        return _SwingEnds(j, t0, t1, p_b, (p_b - p_a) / EPS, p_c, (p_d - p_c) / EPS, h_b, (h_b - h_a) / EPS, h_c)
+
+
+def _swings(ft: FootTrack, r: _Rolls, plan: FootPlan, style: GaitStyle, lr: float, times: Array) -> None:
+    """Fill the frames strictly between a toe off and the same foot's next heel strike."""
+    ends = _SwingEnds.of(r)
+    if not len(ends.j):
+        return
+    # per frame the swing it belongs to (the last swing starting before it), if it is inside it
+    q = np.searchsorted(ends.t0, times, side="left") - 1
+    inside = q >= 0
+    inside[inside] = times[inside] < ends.t1[q[inside]]
+    fm = np.nonzero(inside)[0]
+    q = q[fm]
+    t0, dur = ends.t0[q], (ends.t1 - ends.t0)[q]
+    u = (times[fm] - t0) / dur
+    g = r.g
+    pw = hermite5(
+        u, ends.pitch0[q, None], ends.rate0[q, None], ends.pitch1[q, None], ends.rate1[q, None], dur[:, None]
+    )[:, 0]
+    # the foot is carried pointed through mid swing (zero value, rate and acceleration at both ends)
+    pw = pw + np.radians(style.swing_point) * (16.0 * u**2 * (1.0 - u) ** 2) ** 1.5
+    dyaw = ((r.yaw[ends.j + 1] - r.yaw[ends.j] + np.pi) % (2 * np.pi) - np.pi)[q]
+    yw = r.yaw[ends.j][q] + dyaw * minimum_jerk(u)
+    r_sw = quat.mul(quat.from_axis_angle(Y, yw), quat.from_axis_angle(X, pw))
+    heel = _swing_heel(ends, q, u, dur, style, lr)
+    short = _short_step(r, plan, ends)
+    # short steps (initiation, termination, closing) lift the foot less
+    # (only the arc's height shrinks: the early lift, which takes the toes off the floor, stays whole)
+    scale = 1.0 - (1.0 - short[q]) * minimum_jerk(u / 0.3)
+    heel[:, 1] += style.swing_height * lr * _clearance_shape(u, style.swing_peak) * scale
+    _pass_the_stance_ankle(heel, r, plan, ends, q, u, lr)
+    ft.ankle[fm] = heel - quat.rotate(r_sw, g.heel)
+    ft.pitch[fm] = pw
+    ft.yaw[fm] = yw
+    ft.rot[fm] = r_sw
+    ft.swing_u[fm] = u
+    # toes stay bent as they leave the floor, then relax by mid swing
+    # (against the foot's own pitch, which keeps rising after toe off: the toes stay level and their
+    # tips leave the floor with the forefoot instead of dipping back toward it)
+    ft.toes_pitch[fm] = -_toe_bend(pw, r.toe_limit) * (1.0 - minimum_jerk(u / 0.75))
+
+
+def _swing_heel(ends: _SwingEnds, q: NDArray[np.intp], u: Array, dur: Array, style: GaitStyle, lr: float) -> Array:
+    """Heel point ``[n, 3]`` along its swings before the clearance lift.
+
+    The swing is planned for the heel point: it leaves with the stance foot's velocity and lands still
+    moving down (``heel_landing_speed``) with no horizontal speed, so the planted heel never slides and
+    never hovers; the ankle follows from the heel and the foot rotation.
+    """
+    # Froude-scaled (sqrt) for big avatars; length-scaled, i.e. softer, for small ones, whose Froude-scaled
+    # motion is jerkier in absolute terms (cool_loops, 1.36x: 28.8 -> 21.3 mm pose jump at heel strike)
+    hv1 = np.array([0.0, -style.heel_landing_speed * min(lr, np.sqrt(lr)), 0.0])
+    h0, hv0, h1, d = ends.heel0[q], ends.heel_v0[q], ends.heel1[q], dur[:, None]
+    base = hermite5(u, h0, hv0, h1, hv1, d)
+    # the foot comes down early, so terminal swing is mostly the knee extending (facts §2b: knee peak
+    # at 70-73 %GC, 0-5° just before IC); a symmetric descent kept the knee ~55° at 85 %GC and the hip
+    # at 47°. The warp keeps the end velocities and accelerations (w' = 1, w'' = 0 at both ends).
+    # (The forward travel is not time-warped: front-loading it tripled the jerk at toe off, a knee pop;
+    # a larger drop brings the toes within the suite's 3 cm contact height in late swing: toe skate.)
+    warped = front_load(u, style.swing_drop)
+    base[:, 1] = hermite5(warped, h0[:, 1:2], hv0[:, 1:2], h1[:, 1:2], hv1[1:2], d)[:, 0]
+    return base
+
+
+def _clearance_shape(u: Array, peak: float) -> Array:
+    """An early-peaking lift (knee flexion peaks early in swing, facts §2b), 1 at ``peak`` of the swing.
+
+    It starts with zero velocity and a finite acceleration (u^2): u^1.5 had an unbounded acceleration at
+    toe off and lifted the ankle ~3 cm in the first 30 fps frame (a knee pop at every toe off); u^3 lifts
+    the toes too slowly (they skate on the floor).
+    """
+    ex = 2.0 * (1.0 - peak) / peak
+    return u**2 * (1 - u) ** ex / (peak**2 * (1 - peak) ** ex)
+
+
+def _short_step(r: _Rolls, plan: FootPlan, ends: _SwingEnds) -> Array:
+    """Per swing the step's length as a share of the plan's step length, in [0.3, 1]."""
+    out = np.empty(len(ends.j))
+    for s, j in enumerate(ends.j):
+        dist = float(np.linalg.norm(plan.ankle_xz[r.idx[j + 1]] - plan.ankle_xz[r.idx[j]]))
+        out[s] = float(np.clip(dist / plan.step_length, 0.3, 1.0))
+    return out
+
+
+def _pass_the_stance_ankle(
+    heel: Array, r: _Rolls, plan: FootPlan, ends: _SwingEnds, q: NDArray[np.intp], u: Array, lr: float
+) -> None:
+    """Swing past the stance foot without hitting it (narrow and crossing steps), in place on ``heel``.
+
+    The ankle centres pass ``ANKLE_PASS`` apart, widest just as the swing ankle passes the stance ankle,
+    so the foot passes close to the stance ankle instead of circling around it (no circumduction).
+    """
+    sgn = r.sgn
+    lo = np.searchsorted(q, np.arange(len(ends.j)), side="left")
+    hi = np.searchsorted(q, np.arange(len(ends.j)), side="right")
+    o_hs = plan.hs[r.other]
+    for s, j in enumerate(ends.j):
+        o = _stance_foot(r, plan, o_hs, float(ends.t0[s]), float(ends.t1[s]))
+        if o < 0 or lo[s] == hi[s]:
+            continue
+        i, k = r.idx[j], r.idx[j + 1]
+        left = plan.path.left(plan.s[o])
+        fwd = np.array([left[1], -left[0]]) * -1.0
+        mid = 0.5 * (plan.ankle_xz[i] + plan.ankle_xz[k])
+        d = float(np.dot(mid - plan.ankle_xz[o], left)) * sgn
+        need = ANKLE_PASS * lr - d
+        if need <= 0:
+            continue
+        rows = slice(lo[s], hi[s])
+        us = u[rows]
+        ahead = (heel[rows][:, [0, 2]] - plan.ankle_xz[o]) @ fwd
+        cross = np.nonzero(np.diff(np.sign(ahead)) > 0)[0]
+        u_p = float(np.clip(us[cross[0]] if len(cross) else 0.5, 0.25, 0.75))
+        bump = need * np.sin(np.pi * us ** (np.log(0.5) / np.log(u_p))) ** 2
+        heel[rows, 0] += sgn * left[0] * bump
+        heel[rows, 2] += sgn * left[1] * bump
+
+
+def _stance_foot(r: _Rolls, plan: FootPlan, o_hs: Array, t0: float, t1: float) -> int:
+    """The other foot's last footfall in stance during the swing ``(t0, t1)`` (plan index, -1 if none)."""
+    p = int(np.searchsorted(o_hs, t1, side="left"))  # the other foot's footfalls landing before t1
+    for c in range(p - 1, -1, -1):
+        o = int(r.other[c])
+        if plan.to[o] > t0:
+            return o
+    return -1
+
+
+# ---- floor ------------------------------------------------------------------------------------------
+def _lift_above_floor(ft: FootTrack, g: FootGeometry, lr: float) -> None:
+    """Raise the swinging foot where a sole point (heel, MTP ball, toe tip) would dip below the floor."""
+    swing = ~ft.contact
+    if not swing.any():
+        return
+    low = lowest_sole_point(ft.ankle, ft.rot, ft.toes_pitch, g)
+    # keep a minimum toe clearance through mid swing (none at the ends, where the foot leaves and lands)
+    u = np.nan_to_num(ft.swing_u, nan=0.0)
+    clear = TOE_CLEARANCE * lr * np.sin(np.pi * np.clip(u, 0.0, 1.0)) ** 2
+    lift = np.where(swing, np.maximum(clear - low, 0.0), 0.0)
+    # spread the correction smoothly but keep it zero at contact
+    lift = np.maximum(lift, gauss_smooth(lift, 2.0)) * swing
+    ft.ankle[:, 1] += lift
+
+
+# ---- ankle range (after the legs are solved) ---------------------------------------------------------
+def _soft_cap(x: Array, knee: float, cap: float) -> Array:
+    """Identity below ``knee``, then eases into ``cap`` (tanh), C1 at the knee."""
+    over = np.maximum(x - knee, 0.0)
+    return np.where(x > knee, knee + (cap - knee) * np.tanh(over / (cap - knee)), x)
+
+
+def limit_swing_ankle(q: Array, ft: FootTrack, g: FootGeometry, ankle: Array) -> Array:
+    """The foot's local rotations ``q [F, 4]`` with the swinging ankle kept inside its range (facts §8:
+    dorsiflexion 20°, plantarflexion 45-50°).
+
+    The swing foot's pitch is planned in the world; slow swings (stops,
+    turns) can leave it badly angled to the shank. Only the foot turns, about
+    the ankle (``ankle``: the leg IK's targets), so the IK result and the
+    planted feet are untouched. Turning a dorsiflexed foot toes-down stops
+    where a sole point would reach the floor (the joint-limit tolerance takes
+    the rest): the floor lift came before.
+    """
+    dorsi = -np.degrees(quat.twist_angle(q, X))
+    capped = -_soft_cap(-_soft_cap(dorsi, 14.0, 19.0), 35.0, 44.0)
+    delta = np.where(ft.contact, 0.0, dorsi - capped)
+    on = np.nonzero(delta != 0.0)[0]
+    if not len(on):
+        return q
+    # the IK gave the foot its planned world rotation at the target: no forward kinematics needed
+    at, foot_w, d_on, toes_on = ankle[on], ft.rot[on], delta[on], ft.toes_pitch[on]
+
+    def lowest(fraction: float, rows: NDArray[np.intp]) -> Array:
+        r = quat.mul(foot_w[rows], quat.from_axis_angle(X, np.radians(fraction * d_on[rows])))
+        return lowest_sole_point(at[rows], r, toes_on[rows], g)
+
+    everywhere = np.arange(len(on))
+    floor = np.minimum(lowest(0.0, everywhere), 0.0)  # never below the floor (or below where the point already is)
+    # the largest share of the turn (1, 0.9, ... 0.1; else none) that keeps every sole point above that floor
+    keep_on = np.zeros(len(on))
+    pending = everywhere
+    for fr in np.linspace(1.0, 0.1, 10):
+        ok = lowest(fr, pending) >= floor[pending] - 1e-4
+        keep_on[pending[ok]] = fr
+        pending = pending[~ok]
+        if not len(pending):
+            break
+    keep = np.ones(len(delta))
+    keep[on] = keep_on
+    keep = np.minimum(keep, gauss_smooth(keep, 1.5))  # the smoothed share only ever turns less
+    delta = delta * keep
+    return quat.normalize(quat.mul(q, quat.from_axis_angle(X, np.radians(delta))))

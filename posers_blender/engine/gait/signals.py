@@ -1,0 +1,74 @@
+"""Small signal shapes the gait stages share: pink stride noise, half-cosine key tracks, quintic Hermite
+segments, a front-loading time warp and a Gaussian smoother. Pure functions on numpy arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+
+def pink_noise(rng: np.random.Generator, n: int, beta: float = 0.8) -> Array:
+    """``n`` samples of 1/f^beta noise with zero mean and unit standard deviation.
+
+    Facts §2a: stride-time fluctuations are long-range correlated (DFA alpha
+    0.8-1.0, i.e. beta = 2 alpha - 1 of about 0.6-1.0), not white.
+    """
+    if n < 4:
+        return rng.standard_normal(n)
+    white = rng.standard_normal(n)
+    spec = np.fft.rfft(white)
+    f = np.fft.rfftfreq(n)
+    f[0] = f[1]
+    spec *= f ** (-beta / 2.0)
+    spec[0] = 0.0
+    out = np.fft.irfft(spec, n)
+    sd = float(np.std(out))
+    return out / sd if sd > 0 else out
+
+
+def key_track(t: Array, key_t: Array, key_v: Array) -> Array:
+    """Half-cosine interpolation through keys (zero slope at each key), held before the first and after the last.
+
+    Alternating equal-interval keys give exactly a sinusoid; uneven
+    intervals and amplitudes (stride variability, starts and stops) stay C1.
+    """
+    key_t = np.asarray(key_t, dtype=np.float64)
+    key_v = np.asarray(key_v, dtype=np.float64)
+    order = np.argsort(key_t, kind="stable")
+    key_t, key_v = key_t[order], key_v[order]
+    i = np.clip(np.searchsorted(key_t, t, side="right") - 1, 0, len(key_t) - 2)
+    t0, t1 = key_t[i], key_t[i + 1]
+    u = np.clip((t - t0) / np.maximum(t1 - t0, 1e-9), 0.0, 1.0)
+    w = 0.5 - 0.5 * np.cos(np.pi * u)
+    return key_v[i] + (key_v[i + 1] - key_v[i]) * w
+
+
+def hermite5(u: Array, p0: Array, v0: Array, p1: Array, v1: Array, dur: Array | float) -> Array:
+    """Quintic Hermite on u in [0, 1] with end positions/velocities (per second) and zero end accelerations.
+
+    ``u [n]``; ends ``[3]`` or per sample ``[n, 3]``; ``dur`` seconds, or per sample ``[n, 1]``.
+    """
+    u = u[:, None]
+    h0 = 1 - 10 * u**3 + 15 * u**4 - 6 * u**5
+    h1 = u - 6 * u**3 + 8 * u**4 - 3 * u**5
+    h4 = -4 * u**3 + 7 * u**4 - 3 * u**5
+    h5 = 10 * u**3 - 15 * u**4 + 6 * u**5
+    return h0 * p0 + h1 * v0 * dur + h4 * v1 * dur + h5 * p1
+
+
+def front_load(u: Array, lead: float) -> Array:
+    """Time warp ``u + 64 lead u^3 (1-u)^3`` of [0, 1]: ``lead`` ahead at ``u = 0.5``; ends keep slope 1, curvature 0."""
+    lead = float(np.clip(lead, 0.0, 0.14))  # above ~0.15 the warp stops being monotonic
+    return u + 64.0 * lead * u**3 * (1.0 - u) ** 3
+
+
+def gauss_smooth(x: Array, sigma_frames: float) -> Array:
+    if sigma_frames <= 0.3:
+        return x
+    r = int(np.ceil(3 * sigma_frames))
+    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma_frames) ** 2)
+    k /= k.sum()
+    pad = np.pad(x, (r, r), mode="edge")
+    return np.convolve(pad, k, mode="valid")

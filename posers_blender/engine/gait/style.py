@@ -1,0 +1,306 @@
+"""Walk style and settings: every style number (:class:`GaitStyle`, :data:`BASIC`, :data:`RUNWAY`), the
+user-level settings (:class:`GaitSettings`), the parameters every walk motion declares, and the foot and knee
+angles the footstep replans keep (shared by the plan and the orchestrator's replan).
+
+Numbers come from ``human_motion_facts.md`` §2 (normal gait) and §3 (stylised walking); each default cites
+its row. Lengths are given for the 1.65 m default avatar and scaled by ``Skeleton.leg_ratio``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from ..params import Param
+
+#: the two feet with the sign of their side (+1 left, -1 right), in the order every stage runs them
+SIDES = (("left", 1.0), ("right", -1.0))
+
+# Foot and knee angles the replans keep (facts §8 ankle range; see walk.build_walk)
+HEEL_RISE_DORSIFLEXION = 15.0  # degrees: the heel rises before the ankle reaches its 20° limit (facts §8)
+RISE_DORSIFLEXION = 22.0  # degrees the ankle may reach while the heel rises (facts §8: 20°; the suite allows +5°)
+LANDING_DORSIFLEXION = 23.0  # degrees: the ankle at heel strike stays inside its range (facts §8: 20°, +5° tolerance)
+MIN_DOUBLE_SUPPORT = 0.06  # s both feet stay down when toe off comes sooner [E]
+KNEE_PUSHOFF_DIP = 4.0  # degrees the trailing knee may straighten in late stance before toe off comes sooner [E]
+
+
+@dataclass(frozen=True)
+class GaitStyle:
+    """Every style number of a walk; :func:`blend_styles` interpolates two styles field by field.
+
+    Lengths in metres for the 1.65 m avatar, angles in degrees, fractions of the stride.
+    """
+
+    cadence_factor: float = 1.0  # x the automatic cadence (facts §2a: 110 spm at 1.3 m/s)
+    step_width: float = 0.09  # heel-centre spacing, facts §2a step width 0.09 m [0.05-0.14]
+    step_width_sd: float = 0.012  # step-to-step width jitter [E]
+    toe_out: float = 6.0  # foot progression angle [E]; facts §1 gives 14° between feet standing
+    stance: float = 0.58  # facts §2a stance 60% [57-64]: 58% planned reads ~62% by the suite's 3 cm contact rule
+    foot_flat: float = 0.08  # facts §2b ankle: foot flat at about 5-8 %GC
+    heel_off: float = 0.30  # heel rise in terminal stance [R: 30-40 %GC]
+    # shape of the heel rise after heel off (w^power; higher = later and faster) [D]. The heel of a walker
+    # rises because the straight leg rolls over the forefoot: knee near full extension at ~40 %GC, ~20° at
+    # 50 %GC (facts §2b). 1.4 rose too early, so the trailing knee bent to a 38-44° hump at 50 %GC, straightened
+    # again at toe off and only then flexed into swing; 2.5 gives 22° at 50 %GC and one smooth flexion.
+    # (Steep rises need the toe rocker below, ``toe_bend``: without it the toes outran the 600°/s gate.)
+    heel_rise_power: float = 2.5
+    # fraction of a step after heel strike when the ankle is under the pelvis [D]: the hip lies nearer the
+    # leading ankle in double support (facts §2b: hip 20-30° flexed at IC, 10-20° extended at 50-55 %GC);
+    # 0.5 (centred) gave 33° at IC, 47° in late swing and only 7° of extension; 0.45 popped the knee at
+    # toe off (pose jump over the gate)
+    midstance: float = 0.47
+    heel_landing_speed: float = 0.25  # m/s the heel is still moving down as it touches the floor [E]
+    heel_strike_pitch: float = 17.0  # foot toe-up angle at contact (ankle 0° with the shank inclined ~17°) [D]
+    # MTP extension the toes saturate at before the forefoot turns about the toe tip (facts §8: MTP
+    # extension 70-80° is the passive limit) [E]. The toe rocker keeps the toes' speed down when the heel
+    # rises late and fast, and lifts the ankle a little more for the same foot pitch.
+    toe_bend: float = 60.0
+    # foot heel-up angle at toe off [D]: with the toe rocker, 50° puts the knee at ~35° at toe off (facts §2b
+    # 35-40°); 54° over-bent it and popped the knee (pose jump 28 mm), 48° left it at ~31°
+    toe_off_pitch: float = 50.0
+    knee_contact: float = 4.0  # facts §2b knee at IC 0-5°
+    knee_loading: float = 12.0  # facts §2b loading-response peak 15-20° at 12-15 %GC
+    knee_midstance: float = 5.0  # facts §2b near full extension at about 40 %GC
+    swing_height: float = 0.045  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
+    # descent of the swing foot ahead of a symmetric path at mid swing, x swing [E]: the foot comes down
+    # early so terminal swing is mostly the knee extending (hip 36.6° at 87 %GC; 0.14 gave 35.4° but knee
+    # pose jumps of 28 mm at 30 fps)
+    swing_drop: float = 0.12
+    swing_point: float = 0.0  # extra heel-up pitch of the foot at mid swing, degrees [E]
+    swing_peak: float = 0.22  # fraction of the swing at which the clearance lift peaks (knee peak ~75 %GC) [E]
+    pelvis_rotation: float = 4.0  # ± degrees, facts §2c pelvic rotation ±4°
+    pelvis_obliquity: float = 4.0  # ± degrees, facts §2c obliquity 8° total
+    pelvis_tilt: float = 1.5  # ± degrees at 2x stride frequency, facts §2c
+    # static anterior tilt of the pelvis bone [E]. Hip angles are measured against the pelvis, so a static
+    # tilt shifts the whole hip curve toward flexion: 3° put IC at 31° and late swing at 40° (facts §2b
+    # 20-30° and 30-35°); the trunk is counter-tilted either way.
+    pelvis_forward_tilt: float = 0.0
+    lateral_shift: float = 0.04  # peak-to-peak pelvis shift toward the stance foot, facts §2c 4 cm
+    # x the vertical excursion the legs give (facts §2c 3 cm [2-5]): the full excursion lets the stance knee
+    # straighten to ~11° at 37 %GC (facts §2b: near full extension at ~40 %GC); 0.8 kept it at 17°
+    bob_scale: float = 1.0
+    # where in double support the pelvis is lowest (facts §2c: lowest in double support), 0 = heel strike,
+    # 1 = toe off [E]. Later lows bend the landing knee more in loading response; earlier lows let the
+    # pelvis rise under the trailing leg before its toe off, which straightens that knee just before swing
+    # flexes it (a knee pop when the push-off is short, as in the runway style). 0.1: 24 mm pose jump at
+    # 30 fps vs 25 at 0 and 23.5 at 0.25 (where the hip's extension peak moves to 60 %GC, the band's edge).
+    pelvis_low: float = 0.1
+    thorax_counter: float = 0.8  # thorax yaw in space / pelvis yaw, antiphase (facts §2c thorax ±3-5°)
+    shoulder_roll_keep: float = 0.35  # share of pelvic obliquity left at the shoulders [E]
+    trunk_lean: float = 2.0  # forward lean of the trunk, degrees [E]
+    arm_arc: float = 30.0  # total shoulder arc, facts §2c 30° [20-45]
+    arm_bias: float = -5.0  # centre of the arc, negative = behind (facts §2c +10/-20)
+    arm_abduction: float = 7.0  # upper arm away from the body so hands clear the hips [E]
+    arm_halflife: float = 0.05  # spring half-life of the arm follow-through, s [E]
+    elbow_base: float = 14.0  # facts §2c elbow 10-40° flexion
+    elbow_forward: float = 18.0  # extra flexion on the forward swing (peaks with it, facts §2c)
+    clavicle_retract: float = 0.0  # shoulder blades drawn back, degrees [E]
+    head_pitch: float = 0.0  # chin down, degrees (facts §3 runway 3-8° [E])
+    head_residual: float = 1.0  # ± degrees of head wobble left after stabilisation (facts §2c ≤2-3°)
+    look_ahead: float = 0.8  # s the head leads the path on turns, facts §2c 0.5-1 s
+
+
+#: Facts §2: a comfortable natural walk.
+BASIC = GaitStyle()
+
+#: Facts §3, runway/catwalk: narrow or crossing steps (−2..+2 cm), pelvic rotation ±6-8°, obliquity
+#: ×1.25-1.5, knee near full extension at push-off, upper arm pulled back, head level and slightly down
+#: (3-8°), steadier torso and head in the frontal plane, step length −5-10 % with a higher cadence.
+RUNWAY = GaitStyle(
+    cadence_factor=1.07,
+    step_width=0.0,
+    step_width_sd=0.008,
+    toe_out=2.0,
+    heel_off=0.34,
+    heel_rise_power=2.2,
+    heel_strike_pitch=15.0,
+    # the foot is placed, not dropped: 0.25 m/s (basic) jerked the landing knee past the pose-jump gate on
+    # some short runway steps (28.4 mm at 30 fps); 0.15 gives 19-23 mm (basic's own knee prefers 0.25)
+    heel_landing_speed=0.15,
+    # a short push-off: the knee ~10° straighter than basic at toe off (B11 >= 5°); 30° popped the knee as
+    # swing began (pose jump 35-47 mm at 30 fps)
+    toe_off_pitch=34.0,
+    knee_contact=2.0,
+    knee_loading=12.0,
+    knee_midstance=3.0,
+    swing_height=0.07,
+    swing_drop=0.07,  # the straighter push-off leaves less time to lift: basic's 0.12 / 0.22 popped the knee
+    swing_peak=0.3,
+    # the short push-off leaves the swing foot toes-up against the 19° dorsiflexion cap through mid swing;
+    # carried pointed it is 2-8° from neutral (28° pointed popped the knee: the toes need more lift)
+    swing_point=20.0,
+    pelvis_rotation=7.0,
+    pelvis_obliquity=5.8,
+    pelvis_tilt=1.8,
+    lateral_shift=0.03,
+    # lowest at heel strike: the landing knee bends ~17-21° in loading, not ~31° (0.6 with 0.85 bob)
+    pelvis_low=0.0,
+    midstance=0.48,  # 0.47 (basic) popped the knee at the short runway push-off; 0.5 bent it as much as basic's
+    thorax_counter=1.0,
+    shoulder_roll_keep=0.12,
+    trunk_lean=0.5,
+    arm_arc=28.0,
+    arm_bias=-12.0,
+    arm_abduction=9.0,
+    arm_halflife=0.07,
+    elbow_base=10.0,
+    elbow_forward=14.0,
+    clavicle_retract=5.0,
+    head_pitch=5.0,
+    head_residual=0.6,
+)
+
+
+def blend_styles(a: GaitStyle, b: GaitStyle, k: float) -> GaitStyle:
+    """Field-by-field linear blend ``a + k (b - a)``, ``k`` in [0, 1]."""
+    k = float(np.clip(k, 0.0, 1.0))
+    return GaitStyle(**{f.name: (1 - k) * getattr(a, f.name) + k * getattr(b, f.name) for f in fields(GaitStyle)})
+
+
+@dataclass(frozen=True)
+class GaitSettings:
+    """User-level walking settings (the motions' parameters).
+
+    ``speed`` m/s for the 1.65 m avatar; ``cadence`` steps/min (0 = automatic
+    from speed); ``step_width`` m (None = the style's); ``path`` one of
+    ``straight``, ``turn``, ``arc``, ``target``.
+    """
+
+    speed: float = 1.3
+    cadence: float = 0.0
+    step_width: float | None = None
+    arm_swing: float = 1.0
+    path: str = "straight"
+    turn_angle: float = 90.0  # degrees, positive = left
+    turn_radius: float = 1.0  # m
+    target: tuple[float, float] = (0.0, 6.0)  # floor (x, z), m
+    in_place: bool = False
+    start: bool = True
+    stop: bool = True
+    stride_cv: float = 2.0  # %
+
+
+def step_width(style: GaitStyle, settings: GaitSettings) -> float:
+    """Heel-centre spacing in metres for the 1.65 m avatar: the settings' own, else the style's."""
+    return style.step_width if settings.step_width is None else settings.step_width
+
+
+def walk_params(speed: float, width: float, width_text: str, style_default: float | None = None) -> list[Param]:
+    """The parameters every walk shares (one declaration for UI, CLI and presets)."""
+    out = [
+        Param(
+            "speed",
+            "float",
+            speed,
+            "Walking speed of a 1.65 m adult (facts §2a: 1.3 m/s [1.0-1.6]); other avatars walk the Froude-equivalent speed",
+            0.6,
+            1.8,
+            "m/s",
+            "Gait",
+        ),
+        Param(
+            "cadence",
+            "float",
+            0.0,
+            "Steps per minute for a 1.65 m adult; 0 = automatic from speed (facts §2a: 110 spm at 1.3 m/s)",
+            0.0,
+            140.0,
+            "steps/min",
+            "Gait",
+        ),
+        Param("step_width", "float", width, width_text, -0.04, 0.2, "m", "Gait"),
+        Param(
+            "stride_cv",
+            "float",
+            2.0,
+            "Stride-to-stride timing variability, pink noise (facts §2a: CV 1-4 %)",
+            0.0,
+            4.0,
+            "%",
+            "Gait",
+        ),
+        Param("arm_swing", "float", 1.0, "Arm swing amount; 1 = measured 30° arc (facts §2c)", 0.0, 2.0, "x", "Arms"),
+        Param(
+            "path",
+            "enum",
+            "straight",
+            "Walking path: straight ahead, a corner turn, a steady arc, or to a target point",
+            unit="",
+            group="Path",
+            choices=("straight", "turn", "arc", "target"),
+        ),
+        Param(
+            "turn_angle",
+            "float",
+            90.0,
+            "Turn angle for 'turn' and 'arc' paths; positive turns left",
+            -180.0,
+            180.0,
+            "deg",
+            "Path",
+        ),
+        Param("turn_radius", "float", 1.0, "Radius of turns (1.65 m adult scale) [E]", 0.4, 10.0, "m", "Path"),
+        Param(
+            "target_x",
+            "float",
+            2.0,
+            "Target point for the 'target' path: metres to the avatar's left",
+            -20.0,
+            20.0,
+            "m",
+            "Path",
+        ),
+        Param("target_z", "float", 5.0, "Target point for the 'target' path: metres ahead", -20.0, 20.0, "m", "Path"),
+        Param(
+            "in_place",
+            "bool",
+            False,
+            "Walk on the spot (no root travel; feet slide back like on a treadmill)",
+            group="Root",
+        ),
+        Param(
+            "start_from_stand", "bool", True, "Begin standing and initiate gait (else start mid-stride)", group="Root"
+        ),
+        Param(
+            "stop_at_end",
+            "bool",
+            True,
+            "Stop with feet together before the clip ends (else keep walking)",
+            group="Root",
+        ),
+    ]
+    if style_default is not None:
+        out.insert(
+            3,
+            Param(
+                "style_intensity",
+                "float",
+                style_default,
+                "Blend from basic walk (0) to runway style (1) along the measured differences (facts §3)",
+                0.0,
+                1.0,
+                "x",
+                "Style",
+            ),
+        )
+    return out
+
+
+def settings_from_params(p: object, style: GaitStyle) -> GaitSettings:
+    """Map a walk motion's validated params (attribute access) to :class:`GaitSettings`."""
+    g = getattr
+    return GaitSettings(
+        speed=float(g(p, "speed")),
+        cadence=float(g(p, "cadence")),
+        step_width=float(g(p, "step_width")) if g(p, "step_width", None) is not None else None,
+        arm_swing=float(g(p, "arm_swing")),
+        path=str(g(p, "path")),
+        turn_angle=float(g(p, "turn_angle")),
+        turn_radius=float(g(p, "turn_radius")),
+        target=(float(g(p, "target_x")), float(g(p, "target_z"))),
+        in_place=bool(g(p, "in_place")),
+        start=bool(g(p, "start_from_stand")),
+        stop=bool(g(p, "stop_at_end")),
+        stride_cv=float(g(p, "stride_cv")),
+    )

@@ -1,0 +1,192 @@
+"""The walk, stage by stage: plan footsteps -> place the feet -> move the pelvis -> solve the legs -> carry
+the trunk, head and arms; and the replan that rolls the feet sooner where an ankle or knee runs out of range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ... import humanoid as hm
+from .. import quat
+from ..noise import noise_track
+from ..program import Context, Tracks
+from .feet import FootTrack, foot_tracks
+from .legs import LegSolve, solve_legs
+from .pelvis import PelvisSway, pelvis_height, pelvis_sway
+from .plan import FootPlan, StepKeys, plan_footsteps
+from .style import (
+    HEEL_RISE_DORSIFLEXION,
+    KNEE_PUSHOFF_DIP,
+    LANDING_DORSIFLEXION,
+    MIN_DOUBLE_SUPPORT,
+    RISE_DORSIFLEXION,
+    SIDES,
+    GaitSettings,
+    GaitStyle,
+)
+from .upper_body import upper_body
+
+Array = NDArray[np.float64]
+X = np.array([1.0, 0.0, 0.0])
+
+# passes that move heel off or toe off sooner, or the heel rise earlier, where the ankle runs out of range or
+# the trailing knee snaps straight before toe off
+MAX_REPLANS = 3
+
+
+@dataclass
+class WalkResult:
+    """A built walk: the pose tracks, the (replanned) footstep plan and the foot tracks, for inspection."""
+
+    tracks: Tracks
+    plan: FootPlan
+    feet: dict[str, FootTrack]
+
+
+def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkResult:
+    """Build a whole walking clip into :class:`Tracks` (plus the plan and foot tracks for inspection).
+
+    The legs are placed up to ``1 + MAX_REPLANS`` times: after a solve, the heel rises when the ankle runs
+    out of dorsiflexion (facts §8: 20°), so any flat-foot phase that would bend the ankle past
+    ``HEEL_RISE_DORSIFLEXION`` gets an earlier heel off, a heel rise that lags the shank gets a bigger,
+    sooner rise, a trailing knee that straightens before toe off (the body outrunning the forefoot's roll)
+    gets an earlier toe off, and a foot that would land toes-up past ``LANDING_DORSIFLEXION`` lands flatter
+    (long-footed or short-legged avatars, fast walks, short closing steps). Only the feet, the pelvis height
+    and the legs depend on those contact phases; the pelvis sway and the upper body are built once.
+    """
+    sk, t = ctx.skeleton, ctx.times
+    # one seed per random stream ("arm" is unused but still drawn, so the context's stream stays as it was)
+    seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "arm")}
+    plan = plan_footsteps(settings, style, sk, ctx.duration, np.random.default_rng(seeds["plan"]))
+    keys = StepKeys.of(plan, t)
+    noise = noise_track(np.random.default_rng(seeds["noise"]), t, 0.4, channels=6)
+    sway = pelvis_sway(plan, keys, style, settings, sk.leg_ratio, noise)
+    tr = Tracks(sk, len(t))
+    tr.set("hips", sway.rot)
+    feet, legs = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration, None)
+    for _ in range(MAX_REPLANS):
+        if not _replan_rolls(plan, tr.lrot, t, ctx.fps, style):
+            break
+        feet, legs = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration, legs)
+    upper_body(
+        tr, plan, keys, sway, style, settings, noise, np.random.default_rng(seeds["blink"]), ctx.fps, ctx.duration
+    )
+    _mark_events(ctx, plan)
+    return WalkResult(tr, plan, feet)
+
+
+def _place_legs(
+    tr: Tracks,
+    plan: FootPlan,
+    keys: StepKeys,
+    sway: PelvisSway,
+    style: GaitStyle,
+    noise: Array,
+    duration: float,
+    legs: dict[str, LegSolve] | None,
+) -> tuple[dict[str, FootTrack], dict[str, LegSolve]]:
+    """The stages the contact phases drive: foot tracks, then the pelvis height they allow, then the legs
+    (solved again only where their inputs changed since ``legs``, the previous pass)."""
+    sk = tr.skeleton
+    feet = foot_tracks(plan, style, sk, keys.times)
+    if sway.treadmill is not None:  # walking on the spot: the feet slide back as on a treadmill
+        for ft in feet.values():
+            ft.ankle -= sway.treadmill
+    pelvis = sway.pos.copy()
+    pelvis[:, 1] = pelvis_height(plan, keys, style, sk, sway, feet, noise, duration)
+    tr.hips_offset[:] = pelvis - sk.offsets[0]
+    return feet, solve_legs(tr, feet, style, legs)
+
+
+def _mark_events(ctx: Context, plan: FootPlan) -> None:
+    """Contact events inside the clip as markers (``leftHeelStrike``, ``rightToeOff``, ...)."""
+    for i in range(plan.n):
+        nm = "left" if plan.side[i] > 0 else "right"
+        for key, arr in (("HeelStrike", plan.hs), ("FootFlat", plan.ff), ("HeelOff", plan.ho), ("ToeOff", plan.to)):
+            tv = float(arr[i])
+            if np.isfinite(tv) and 0.0 <= tv < ctx.duration:
+                ctx.mark(f"{nm}{key}", tv)
+
+
+# ---- the replan --------------------------------------------------------------------------------------
+def _replan_rolls(plan: FootPlan, lrot: Array, t: Array, fps: float, style: GaitStyle) -> bool:
+    """Replan the rolls that ran out of range in a solved walk (see :func:`build_walk`); True if any changed."""
+    changed = False
+    for name, sgn in SIDES:
+        knee = np.degrees(quat.to_axis_angle(lrot[:, hm.INDEX[f"{name}LowerLeg"]])[1])
+        dorsi = -np.degrees(quat.twist_angle(lrot[:, hm.INDEX[f"{name}Foot"]], X))
+        others = plan.hs[plan.side == -sgn]
+        for i in np.nonzero(plan.side == sgn)[0]:
+            changed |= _land_flatter(plan, i, dorsi, t, style)
+            if not (np.isfinite(plan.hs[i]) and np.isfinite(plan.ho[i])):
+                continue
+            changed |= _earlier_heel_off(plan, i, dorsi, t)
+            changed |= _sooner_rise(plan, i, dorsi, t)
+            changed |= _sooner_toe_off(plan, i, knee, t, fps, others)
+    return changed
+
+
+def _land_flatter(plan: FootPlan, i: int, dorsi: Array, t: Array, style: GaitStyle) -> bool:
+    """A foot set down toes-up in front of a bent knee (short closing steps) lands flatter."""
+    first = int(np.searchsorted(t, plan.hs[i], side="left"))
+    if not (np.isfinite(plan.hs[i]) and first < len(t)):
+        return False
+    over = float(dorsi[first]) - LANDING_DORSIFLEXION
+    if over > 0.5 and plan.land_scale[i] > 0.0:
+        full = style.heel_strike_pitch * plan.land_scale[i]
+        plan.land_scale[i] *= max(0.0, 1.0 - (over + 1.0) / max(full, 1e-6))
+        return True
+    return False
+
+
+def _earlier_heel_off(plan: FootPlan, i: int, dorsi: Array, t: Array) -> bool:
+    """The heel rises before the flat foot's ankle passes ``HEEL_RISE_DORSIFLEXION``."""
+    a, b = np.searchsorted(t, [plan.ff[i], plan.ho[i]], side="left")
+    hit = np.nonzero(dorsi[a:b] > HEEL_RISE_DORSIFLEXION)[0]
+    if not len(hit):
+        return False
+    new = max(plan.ff[i] + 0.02, float(t[a + hit[0]]) - 0.06)
+    if new < plan.ho[i]:
+        plan.ho[i] = new
+        return True
+    return False
+
+
+def _sooner_rise(plan: FootPlan, i: int, dorsi: Array, t: Array) -> bool:
+    """After heel off the foot must pitch up at least as fast as the shank tilts: a bigger, earlier rise
+    where the ankle passes ``RISE_DORSIFLEXION`` (a late, steep rise leaves a long-footed avatar's shank
+    tilting past the ankle's range before the heel comes up)."""
+    a, b = np.searchsorted(t, [plan.ho[i], plan.to[i]], side="left")
+    excess = float(np.max(dorsi[a:b] - RISE_DORSIFLEXION, initial=0.0))
+    if excess <= 0.5:
+        return False
+    plan.push_boost[i] = max(plan.push_boost[i], min(1.0 + excess / 40.0, 1.3))
+    plan.rise_power[i] = max(1.2, plan.rise_power[i] - excess / 3.0)
+    return True
+
+
+def _sooner_toe_off(plan: FootPlan, i: int, knee: Array, t: Array, fps: float, others: Array) -> bool:
+    """The knee bends from late stance on into swing: where the trailing leg would straighten before toe off
+    (the body moving on faster than the forefoot rolls: long-footed avatars, fast walks), the foot leaves
+    the floor where the knee stopped bending, on the roll it had planned (``others``: the other foot's
+    heel strikes)."""
+    a, b = np.searchsorted(t, [plan.ho[i], plan.to[i]], side="left")
+    if b - a <= 2 or not np.isfinite(plan.to[i]):
+        return False
+    tk, k = t[a:b], knee[a:b]
+    lo = int(np.argmin(k[: max(1, int(0.6 * len(k)))]))  # straightest point of mid stance
+    j = lo + int(np.argmax(k[lo:]))  # the knee's bend before toe off
+    if float(k[j] - np.min(k[j:])) <= KNEE_PUSHOFF_DIP:
+        return False
+    new = max(float(tk[j]) + 0.5 / fps, plan.ho[i] + 0.5 * (plan.to[i] - plan.ho[i]))
+    landed = int(np.searchsorted(others, plan.to[i], side="left"))
+    if landed:  # never before the other foot has landed and taken the weight (no flight phase)
+        new = max(new, float(others[landed - 1]) + MIN_DOUBLE_SUPPORT)
+    if new < plan.to[i] - 1e-3:
+        plan.roll_end[i] = max(plan.roll_end[i], plan.to[i])
+        plan.to[i] = new
+        return True
+    return False
