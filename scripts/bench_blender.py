@@ -45,7 +45,7 @@ def main() -> int:
         t0 = time.perf_counter()
         clip = bake.sample_clip(av, opts)
         t1 = time.perf_counter()
-        res = bake.bake_clip(av, clip, opts)  # retarget + bulk F-curve writes
+        res = bake.bake_clip(av, clip, opts)  # pose transfer + bulk F-curve writes
         t2 = time.perf_counter()
         samples.append(t1 - t0)
         writes.append(t2 - t1)
@@ -64,7 +64,7 @@ def main() -> int:
         mover.keyframe_insert("location", frame=1 + f)
     t_loop = time.perf_counter() - t0
     print(
-        f"bake 600 frames x 55 bones: sampling {t_sample * 1e3:.0f} ms + retarget and bulk write {t_write * 1e3:.0f} ms"
+        f"bake 600 frames x 55 bones: sampling {t_sample * 1e3:.0f} ms + pose transfer and bulk write {t_write * 1e3:.0f} ms"
         f" = {t_bulk * 1e3:.0f} ms; keyframe_insert loop writing the same values {t_loop * 1e3:.0f} ms: "
         f"{t_loop / t_bulk:.1f}x faster with sampling included, {t_loop / t_write:.1f}x for the writing alone"
     )

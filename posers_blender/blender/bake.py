@@ -22,7 +22,7 @@ from .. import registry
 from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.sampler import sample
-from . import keyreduce, landmarks, retarget, vrm
+from . import keyreduce, landmarks, pose_transfer, vrm
 from .avatar import Avatar
 
 Array = NDArray[np.float64]
@@ -115,10 +115,10 @@ def additive_clip(clip: Clip) -> Clip:
 def pose_tracks(avatar: Avatar, clip: Clip) -> tuple[Array, Array]:
     """Pose-bone quaternions ``[F, M, 4]`` (order of ``avatar.rest.blender_names``) and mover location ``[F, 3]``."""
     grot, _ = clip.fk()
-    q = retarget.pose_rotations(avatar.rest, grot)
-    loc = retarget.hips_locations(avatar.rest, clip.hips_pos)
+    q = pose_transfer.pose_rotations(avatar.rest, grot)
+    loc = pose_transfer.hips_locations(avatar.rest, clip.hips_pos)
     if clip.meta.get("additive"):
-        loc = loc - retarget.hips_locations(avatar.rest, clip.skeleton.offsets[0][None])
+        loc = loc - pose_transfer.hips_locations(avatar.rest, clip.skeleton.offsets[0][None])
     return q, loc
 
 
@@ -335,7 +335,7 @@ def _write_gaze(avatar: Avatar, clip: Clip, frames: Array, base_name: str) -> bp
     )
     point_n = eye + quat.rotate(grot[:, j], clip.gaze) * 1.0  # 1 m ahead along the gaze
     mw = np.array(avatar.obj.matrix_world)
-    local = retarget.to_blender(point_n)
+    local = pose_transfer.to_blender(point_n)
     world = local  # normalised space already includes the object transform (see retarget)
     if target.parent is not None:
         inv = np.linalg.inv(np.array(target.parent.matrix_world))

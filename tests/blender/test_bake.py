@@ -12,7 +12,7 @@ import bpy
 import numpy as np
 
 from posers_blender import registry
-from posers_blender.blender import avatar, bake, builtin, retarget, vrm
+from posers_blender.blender import avatar, bake, builtin, pose_transfer, vrm
 from posers_blender.engine.params import Schema
 from posers_blender.engine.program import MotionError, MotionMeta, MotionProgram
 
@@ -156,7 +156,7 @@ def test_bake_on_a_vrm1_avatar_keys_expressions(empty_scene, path):
     assert any(p.endswith(".preview") and "blink" in p for p in paths)
     # hips translation lands where the engine put it
     bpy.context.scene.frame_set(1 + 90)
-    head = retarget.to_normalised(np.array(av.obj.matrix_world @ av.obj.pose.bones[av.mapping["hips"]].head))
+    head = pose_transfer.to_normalised(np.array(av.obj.matrix_world @ av.obj.pose.bones[av.mapping["hips"]].head))
     assert np.linalg.norm(head - res.clip.hips_pos[90]) < 1e-3
 
 
@@ -202,7 +202,7 @@ def test_landmark_empties_start_at_the_estimates_and_moving_one_moves_the_landma
     assert {e["posers_landmark"] for e in empties} == set(landmarks.SHOWN)
     bpy.context.view_layer.update()
     empty = bpy.data.objects[f"Posers lips ({obj.name})"]
-    assert np.allclose(retarget.to_normalised(np.array(empty.matrix_world.translation)), lips, atol=1e-5)
+    assert np.allclose(pose_transfer.to_normalised(np.array(empty.matrix_world.translation)), lips, atol=1e-5)
     assert np.allclose(avatar.load(obj).skeleton.landmark_rest("lips"), lips, atol=1e-5)
     # move the mouth 1 cm forward (normalised +Z = Blender -Y) in world space, even while posed
     obj.pose.bones["head"].rotation_quaternion = (0.9, 0.3, 0.0, 0.0)
@@ -243,8 +243,8 @@ def test_vrma_export_round_trips_through_the_vrm_addons_importer(empty_scene, pa
             ("rightLowerArm", "rightHand"),
             ("leftUpperLeg", "leftLowerLeg"),
         ):
-            ha = retarget.to_normalised(np.array(obj.matrix_world @ obj.pose.bones[mapping[a]].head))
-            hb = retarget.to_normalised(np.array(obj.matrix_world @ obj.pose.bones[mapping[b]].head))
+            ha = pose_transfer.to_normalised(np.array(obj.matrix_world @ obj.pose.bones[mapping[a]].head))
+            hb = pose_transfer.to_normalised(np.array(obj.matrix_world @ obj.pose.bones[mapping[b]].head))
             d1, d2 = hb - ha, gpos[f, hm.INDEX[b]] - gpos[f, hm.INDEX[a]]
             ang = np.degrees(np.arccos(np.clip(d1 @ d2 / np.linalg.norm(d1) / np.linalg.norm(d2), -1, 1)))
             assert ang < 2.0, (f, a, b, ang)

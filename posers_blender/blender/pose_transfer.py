@@ -1,4 +1,4 @@
-"""Normalised humanoid rotations <-> an armature's own bones, in numpy (no Blender here).
+"""Normalised humanoid rotations <-> an armature's own pose bones (pose transfer), in numpy (no Blender here).
 
 Frames and names
 - ``N`` turns Blender world axes into normalised axes: normalised (x, y, z) = blender (x, z, -y).
@@ -53,7 +53,7 @@ def to_blender(v: Array) -> Array:
 
 @dataclass
 class RestData:
-    """What the retarget needs from an armature, read once (see :func:`posers_blender.blender.avatar.read_rest`).
+    """What the pose transfer needs from an armature, read once (see :func:`posers_blender.blender.avatar.read_rest`).
 
     ``bones``: canonical names of the mapped bones, ordered parents first (Blender
     hierarchy); ``blender_names``: their Blender names; ``heads [M, 3]``: rest head
