@@ -10,7 +10,7 @@ import numpy as np
 from .. import humanoid as hm
 from ..engine import quat
 from ..engine.skeleton import Skeleton
-from . import pose_transfer, vrm
+from . import landmarks, pose_transfer, vrm
 from .pose_transfer import RestData
 
 
@@ -164,7 +164,6 @@ def load(obj: bpy.types.Object) -> Avatar:
         )
     rest = read_rest(obj, health.mapped)
     skel = pose_transfer.build_skeleton(rest, name=obj.name)
-    from . import landmarks  # the animator's moved landmark empties win over the estimates
-
+    # the animator's moved landmark empties win over the estimates
     skel.landmarks.update(landmarks.overrides(obj, health.mapped["head"], rest.head("head")))
     return Avatar(obj.name, health.mapped, rest, skel, health, health.spec)

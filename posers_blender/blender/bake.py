@@ -1,8 +1,8 @@
 """Baking clips into Blender: slotted Actions written in bulk, face channels, markers, key reduction, NLA.
 
 Operators and the headless script stay thin and call :func:`bake` with a
-:class:`BakeOptions`. Code paths are chosen by feature checks (``Action.layers``
-exists from Blender 4.4; 5.0 has no ``Action.fcurves``), never by version numbers.
+:class:`BakeOptions`. Actions are slotted (layers, strips, channelbags: Blender 4.4+,
+the manifest's minimum is 5.0, which has no ``Action.fcurves``).
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from .. import registry
 from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.sampler import sample
-from . import keyreduce, landmarks, pose_transfer, vrm
+from . import keyreduce, landmarks, pose_transfer, targets, vrm
 from .avatar import Avatar
+from .empties import collection
 
 Array = NDArray[np.float64]
-
-TARGETS_COLLECTION = "Posers Targets"
 _INTERP_LINEAR = "LINEAR"
 
 
@@ -84,8 +83,6 @@ class BakeResult:
 
 def sample_clip(avatar: Avatar, opts: BakeOptions) -> Clip:
     """Sample the motion on the avatar's own skeleton (raises ParamError/MotionError with clear messages)."""
-    from . import targets
-
     program = registry.get(opts.motion)
     goals = opts.targets
     if goals is None:
@@ -125,31 +122,19 @@ def pose_tracks(avatar: Avatar, clip: Clip) -> tuple[Array, Array]:
 # -- actions -----------------------------------------------------------------------------------------
 
 
-def slotted_actions() -> bool:
-    """True when actions have layers and slots (Blender 4.4+)."""
-    props = bpy.types.Action.bl_rna.properties
-    return "layers" in props and "slots" in props
-
-
 class ChannelWriter:
-    """Creates F-curves on one action for one ID (slot), either slotted or legacy."""
+    """Creates F-curves on one slotted action for one ID (a new slot)."""
 
     def __init__(self, action: bpy.types.Action, id_type: Literal["OBJECT", "ARMATURE"], slot_name: str):
         self.action = action
-        self.slot = None
-        if slotted_actions():
-            self.slot = action.slots.new(id_type=id_type, name=slot_name)
-            layer = action.layers[0] if len(action.layers) else action.layers.new("Layer")
-            strip = layer.strips[0] if len(layer.strips) else layer.strips.new(type="KEYFRAME")
-            assert isinstance(strip, bpy.types.ActionKeyframeStrip)
-            self._bag = strip.channelbag(self.slot, ensure=True)
-            self._groups: dict[str, Any] = {}
-        else:  # pragma: no cover - only on Blender < 4.4
-            self._bag = None
+        self.slot = action.slots.new(id_type=id_type, name=slot_name)
+        layer = action.layers[0] if len(action.layers) else action.layers.new("Layer")
+        strip = layer.strips[0] if len(layer.strips) else layer.strips.new(type="KEYFRAME")
+        assert isinstance(strip, bpy.types.ActionKeyframeStrip)
+        self._bag = strip.channelbag(self.slot, ensure=True)
+        self._groups: dict[str, Any] = {}
 
     def fcurve(self, data_path: str, index: int, group: str) -> bpy.types.FCurve:
-        if self._bag is None:  # pragma: no cover
-            return self.action.fcurves.new(data_path, index=index, action_group=group)  # type: ignore[attr-defined]
         fc = self._bag.fcurves.new(data_path, index=index)
         grp = self._groups.get(group)
         if grp is None:
@@ -281,7 +266,7 @@ def _assign(id_: Any, action: bpy.types.Action, slot: Any) -> list[str]:
         old.use_fake_user = True
         notes.append(f"'{old.name}' kept with a fake user (it was the active action)")
     ad.action = action
-    if slot is not None and hasattr(ad, "action_slot"):
+    if slot is not None:
         ad.action_slot = slot
     return notes
 
@@ -307,10 +292,7 @@ def gaze_target(avatar: Avatar) -> bpy.types.Object | None:
         return None
     if look.preview_target_bpy_object is not None:
         return look.preview_target_bpy_object if look.preview_target_bpy_object.type == "EMPTY" else None
-    coll = bpy.data.collections.get(TARGETS_COLLECTION)
-    if coll is None:
-        coll = bpy.data.collections.new(TARGETS_COLLECTION)
-        bpy.context.scene.collection.children.link(coll)
+    coll = collection()
     empty = bpy.data.objects.new(f"Posers Gaze {avatar.obj_name}", None)
     empty.empty_display_type = "SPHERE"
     empty.empty_display_size = 0.03
@@ -415,7 +397,7 @@ def push_to_nla(
     track = ad.nla_tracks.new()
     track.name = track_name or action.name
     strip = track.strips.new(action.name, int(round(frame)), action)
-    if slot is not None and hasattr(strip, "action_slot"):
+    if slot is not None:
         strip.action_slot = slot
     strip.blend_type = blend_type
     strip.blend_in = blend_in
@@ -433,7 +415,7 @@ def push_bake_to_nla(
     Additive bakes become COMBINE strips; the rest REPLACE.
     """
     ad = obj.animation_data
-    slot = getattr(ad, "action_slot", None) if ad is not None and ad.action == action else None
+    slot = ad.action_slot if ad is not None and ad.action == action else None
     if slot is None and len(action.slots):
         slot = action.slots[0]
     blend = "COMBINE" if action.get("posers_additive") else "REPLACE"

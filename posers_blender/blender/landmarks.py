@@ -19,8 +19,8 @@ from mathutils import Matrix, Vector
 from ..engine import quat
 from ..engine.skeleton import Landmark
 from . import pose_transfer
+from .empties import collection
 
-COLLECTION = "Posers Targets"
 SHOWN = ("lips", "chin", "leftEye", "rightEye")
 
 
@@ -36,10 +36,7 @@ def _bone_rest_world(obj: bpy.types.Object, bone_name: str) -> Matrix:
 
 def ensure_empties(av: Any) -> list[bpy.types.Object]:
     """Create (or move back to their estimates) the landmark empties of an avatar; returns them."""
-    coll = bpy.data.collections.get(COLLECTION)
-    if coll is None:
-        coll = bpy.data.collections.new(COLLECTION)
-        bpy.context.scene.collection.children.link(coll)
+    coll = collection()
     obj = av.obj
     head_bone = av.mapping["head"]
     parent_rest = _bone_rest_world(obj, head_bone)
@@ -104,10 +101,7 @@ def ensure_prop_empties(av: Any, skeleton: Any) -> list[bpy.types.Object]:
         canon = skeleton.landmarks[a].bone
         if canon not in av.mapping:
             continue
-        coll = bpy.data.collections.get(COLLECTION)
-        if coll is None:
-            coll = bpy.data.collections.new(COLLECTION)
-            bpy.context.scene.collection.children.link(coll)
+        coll = collection()
         name = _name(av.obj_name, prop)
         empty = bpy.data.objects.get(name)
         if empty is None:

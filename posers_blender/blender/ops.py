@@ -9,7 +9,7 @@ import bpy
 from ..engine.params import ParamError
 from ..engine.program import MotionError
 from . import avatar as avatar_mod
-from . import bake, landmarks, preview, props, targets
+from . import bake, empties, landmarks, preview, props, targets
 
 #: What an operators execute returns.
 OpResult = set[Literal["RUNNING_MODAL", "CANCELLED", "FINISHED", "PASS_THROUGH", "INTERFACE"]]
@@ -110,7 +110,7 @@ class POSERS_OT_add_landmarks(_OnArmature, bpy.types.Operator):
         except USER_ERRORS as exc:
             self.report({"ERROR"}, str(exc))
             return {"CANCELLED"}
-        self.report({"INFO"}, f"{len(made)} landmark empties in '{landmarks.COLLECTION}'")
+        self.report({"INFO"}, f"{len(made)} landmark empties in '{empties.COLLECTION}'")
         return {"FINISHED"}
 
 
@@ -141,7 +141,7 @@ class POSERS_OT_add_target(_OnArmature, bpy.types.Operator):
         except USER_ERRORS as exc:
             self.report({"ERROR"}, str(exc))
             return {"CANCELLED"}
-        self.report({"INFO"}, f"Target '{empty.name}' in collection '{targets.COLLECTION}'")
+        self.report({"INFO"}, f"Target '{empty.name}' in collection '{empties.COLLECTION}'")
         return {"FINISHED"}
 
 

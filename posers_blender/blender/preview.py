@@ -206,7 +206,7 @@ def on_render_init(scene: bpy.types.Scene, *_args: Any) -> None:
         try:
             av = avatar_mod.load(obj)
             ad = obj.animation_data
-            prev = (ad.action, getattr(ad, "action_slot", None)) if ad else (None, None)
+            prev = (ad.action, ad.action_slot) if ad else (None, None)
             fake = prev[0].use_fake_user if prev[0] is not None else False
             opts = options(obj)
             opts.action_name = f"Posers preview {obj.name} (temporary)"

@@ -15,8 +15,7 @@ from numpy.typing import NDArray
 
 from . import pose_transfer
 from .avatar import Avatar
-
-COLLECTION = "Posers Targets"
+from .empties import collection
 
 #: Where a new target starts, relative to the avatar (normalised space, metres): ahead of the eyes for look
 #: targets, in front of the chest for hand targets, under the hips for foot targets.
@@ -27,14 +26,6 @@ DEFAULT_PLACES = {
     "leftFoot": ("leftFoot", (0.0, 0.0, 0.0)),
     "rightFoot": ("rightFoot", (0.0, 0.0, 0.0)),
 }
-
-
-def _collection() -> bpy.types.Collection:
-    coll = bpy.data.collections.get(COLLECTION)
-    if coll is None:
-        coll = bpy.data.collections.new(COLLECTION)
-        bpy.context.scene.collection.children.link(coll)
-    return coll
 
 
 def target_objects(av: Avatar) -> dict[str, bpy.types.Object]:
@@ -55,7 +46,7 @@ def ensure_target(av: Avatar, name: str) -> bpy.types.Object:
     empty.empty_display_size = 0.04
     empty["posers_target"] = name
     empty["posers_armature"] = av.obj_name
-    _collection().objects.link(empty)
+    collection().objects.link(empty)
     bone, offset = DEFAULT_PLACES.get(name, ("head", (0.0, 0.0, 0.5)))
     skel = av.skeleton
     base = skel.rest_positions()[skel.index(bone if skel.has(bone) else "head")]

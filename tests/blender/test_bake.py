@@ -173,12 +173,12 @@ class _FollowsTarget(MotionProgram):
 
 
 def test_moving_or_animating_a_target_empty_moves_the_rebaked_motion(empty_scene, monkeypatch):
-    from posers_blender.blender import targets
+    from posers_blender.blender import empties, targets
 
     av = avatar.load(builtin.build())
     monkeypatch.setitem(registry.discover(), "follows-target", _FollowsTarget())
     empty = targets.ensure_target(av, "lookAt")
-    assert empty.users_collection[0].name == targets.COLLECTION
+    assert empty.users_collection[0].name == empties.COLLECTION
     assert targets.ensure_target(av, "lookAt") == empty  # reused, not duplicated
     empty.location.x = 0.2
     clip = bake.bake(av, bake.BakeOptions("follows-target", seconds=1.0)).clip
