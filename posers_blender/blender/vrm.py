@@ -10,6 +10,7 @@ says so plainly (:class:`VrmAddonMissing`).
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -161,16 +162,29 @@ def gaze_target_property(obj: bpy.types.Object) -> Any:
 
 
 def set_vrm1_humanoid(obj: bpy.types.Object, mapping: dict[str, str]) -> None:
-    """Give an armature VRM 1.0 humanoid data (bone assignments) so the VRMA exporter accepts it."""
+    """Give an armature VRM 1.0 humanoid data (bone assignments) so the VRMA exporter accepts it.
+
+    The add-on's ``bone_name`` setter recomputes every human bone's candidate list on each
+    assignment (1.7 s for 55 bones), so the bones are linked the way the setter links them, by
+    UUID (``Bone.vrm_addon_extension.uuid`` -> ``node.bone_uuid``); the add-on computes the
+    candidate lists itself when its panel or validation first asks for them.
+    """
     ext = extension(obj.data)
     if ext is None:
         raise VrmAddonMissing("the VRM Add-on for Blender is not enabled; cannot add VRM humanoid data")
     ext.spec_version = "1.0"
     human_bones = ext.vrm1.humanoid.human_bones
-    for canon, bone in mapping.items():
-        prop = getattr(human_bones, _snake(canon), None)
-        if prop is not None:
-            prop.node.bone_name = bone
+    bones = obj.data.bones
+    seen: set[str] = set()
+    for bone in bones:
+        bone_ext = getattr(bone, EXT_PROP)
+        if not bone_ext.uuid or bone_ext.uuid in seen:
+            bone_ext.uuid = uuid.uuid4().hex
+        seen.add(bone_ext.uuid)
+    props = [(getattr(human_bones, _snake(canon), None), bone) for canon, bone in mapping.items()]
+    nodes = [(prop.node, bone) for prop, bone in props if prop is not None and bone in bones]
+    for node, bone in nodes:
+        node.bone_uuid = getattr(bones[bone], EXT_PROP).uuid
 
 
 # -- importing without leaving debris ----------------------------------------------------------------
