@@ -210,3 +210,55 @@ def test_preview_overrides_an_animated_user_action_and_gives_it_back_untouched(a
         tuple(k.co) for fc in user.layers[0].strips[0].channelbag(user.slots[0]).fcurves for k in fc.keyframe_points
     ]
     assert after == keys
+
+
+def test_preview_debounce_is_one_module_level_timer_that_restarts(addon):
+    # the old timer was a new nested function per change, so is_registered never saw it and nothing debounced
+    for _ in range(2):
+        preview._restart_timer()
+        assert bpy.app.timers.is_registered(preview._debounced)
+    bpy.app.timers.unregister(preview._debounced)
+
+
+def test_property_callbacks_only_flag_and_the_preview_acts_on_the_flag(addon, monkeypatch):
+    obj = rig()
+    monkeypatch.setattr(preview.props, "listeners", [])  # nobody listening: a change is only a flag
+    obj.posers.preview = True
+    assert obj.name in props.changed and obj.name not in preview._caches
+    preview.apply_changes()
+    assert obj.name in preview._caches and not props.changed
+
+
+def test_preview_computes_the_settings_key_only_after_a_change(addon, monkeypatch):
+    obj = rig()
+    obj.posers.preview = True
+    calls = []
+    real = preview._settings_key
+    monkeypatch.setattr(preview, "_settings_key", lambda o: calls.append(o.name) or real(o))
+    scene = bpy.context.scene
+    for f in range(1, 11):
+        scene.frame_set(f)
+    assert calls == []
+    obj.posers.seed = 3
+    scene.frame_set(11)
+    assert calls == [obj.name]
+    # the evaluated pose (what the viewport and renders see) follows the preview, not only the RNA values
+    dg = bpy.context.evaluated_depsgraph_get()
+    posed = np.array(obj.evaluated_get(dg).pose.bones["leftUpperArm"].matrix)
+    rest = np.array(obj.data.bones["leftUpperArm"].matrix_local)
+    assert np.abs(posed[:3, :3] - rest[:3, :3]).max() > 1e-3
+
+
+def test_disabling_the_addon_mid_preview_puts_the_users_pose_and_rotation_modes_back(empty_scene):
+    posers_blender.register()
+    obj = rig()
+    pb = obj.pose.bones["leftUpperArm"]
+    pb.rotation_mode = "XYZ"
+    pb.rotation_euler = (0.1, 0.2, 0.3)
+    obj.posers.preview = True
+    bpy.context.scene.frame_set(12)
+    assert pb.rotation_mode == "QUATERNION"
+    posers_blender.unregister()
+    assert pb.rotation_mode == "XYZ" and tuple(pb.rotation_euler) == pytest.approx((0.1, 0.2, 0.3))
+    assert tuple(obj.pose.bones["chest"].rotation_quaternion) == pytest.approx((1, 0, 0, 0))
+    assert not preview._caches
