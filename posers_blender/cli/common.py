@@ -10,10 +10,21 @@ from ..engine.skeleton import DEFAULT_HEIGHT, Skeleton, default_avatar
 from ..registry import get
 
 
+def seed(text: str) -> int:
+    """A ``--seed`` value: a whole number >= 0, the range the Blender panel allows too."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number; use 0 or more") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is below 0; seeds are whole numbers from 0")
+    return value
+
+
 def add_motion_args(p: argparse.ArgumentParser, seconds: float = 10.0, fps: float = 30.0) -> None:
     p.add_argument("--seconds", type=float, default=seconds, help=f"clip length in seconds (default {seconds:g})")
     p.add_argument("--fps", type=float, default=fps, help=f"frames per second (default {fps:g})")
-    p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same motion (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="random seed; the same seed gives the same motion (default 0)")
     p.add_argument(
         "--set",
         dest="assignments",

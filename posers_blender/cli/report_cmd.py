@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from . import UserError
+from .common import seed
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
@@ -22,7 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # t
     p.add_argument("--out", required=True, help="output folder (created)")
     p.add_argument("--reference", action="append", default=[], metavar="DIR", help="reference mocap folder or file")
     p.add_argument("--seconds", type=float, default=12.0, help="clip length per motion (default 12)")
-    p.add_argument("--seed", type=int, default=0, help="seed of every motion (default 0)")
+    p.add_argument("--seed", type=seed, default=0, help="seed of every motion (default 0)")
     p.add_argument("--no-gif", action="store_true", help="skip the animated GIFs (faster)")
     return p
 
