@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -366,6 +367,13 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
     return BakeResult(action, slot, clip, dense, written, err, face, gaze, notes)
 
 
+def listed_motions() -> list[str]:
+    """The motions offered to animators (panel and ``--all``): every motion but the frozen baselines,
+    which exist for quality reports; idle-breathe first."""
+    progs = {k: v for k, v in registry.discover().items() if "baseline" not in v.meta.tags}
+    return sorted(progs, key=lambda k: (k != "idle-breathe", k))
+
+
 def bake(avatar: Avatar, opts: BakeOptions) -> BakeResult:
     """Sample ``opts.motion`` on the avatar and bake it to a new Action (the scene is unchanged if sampling fails)."""
     clip = sample_clip(avatar, opts)
@@ -418,8 +426,7 @@ def push_bake_to_nla(
     slot = ad.action_slot if ad is not None and ad.action == action else None
     if slot is None and len(action.slots):
         slot = action.slots[0]
-    blend = "COMBINE" if action.get("posers_additive") else "REPLACE"
-    strip = push_to_nla(obj, action, slot, None, blend, blend_in, blend_out)
+    strip = push_to_nla(obj, action, slot, None, _blend_type(action), blend_in, blend_out)
     owners: list[Any] = [obj.data] + [o for o in bpy.data.objects if o.type == "EMPTY"]
     for key in ("posers_face_action", "posers_gaze_action"):
         name = action.get(key)
@@ -438,13 +445,40 @@ def bake_layers(
     avatar: Avatar, motions: Sequence[BakeOptions], nla: bool, layout: str = "stack", blend: float = 10.0
 ) -> list[BakeResult]:
     """Bake several motions: ``stack`` = first as base, the rest additive COMBINE layers on top;
-    ``sequence`` = one after another with crossfades. Nothing is written unless every motion samples."""
+    ``sequence`` = one after another with crossfades. Nothing is written unless every motion samples.
+
+    With ``nla`` each bake gets its own NLA track. Without it, one motion is one active Action and
+    several are combined through the NLA and flattened into one Action holding the result (never a
+    lone additive layer or the last of a sequence).
+    """
+    clips = _sample_layers(avatar, motions, layout)
+    several = len(clips) > 1
+    results = _write_layers(avatar, motions, clips, layout, blend, push=nla or several, companions=nla)
+    if nla or not several:
+        return results
+    return [flatten_layers(avatar, results)]
+
+
+def _sample_layers(avatar: Avatar, motions: Sequence[BakeOptions], layout: str) -> list[Clip]:
     clips = []
     for i, opts in enumerate(motions):
         clip = sample_clip(avatar, opts)
         if layout == "stack" and i > 0:
             clip = additive_clip(clip)
         clips.append(clip)
+    return clips
+
+
+def _write_layers(
+    avatar: Avatar,
+    motions: Sequence[BakeOptions],
+    clips: list[Clip],
+    layout: str,
+    blend: float,
+    push: bool,
+    companions: bool,
+) -> list[BakeResult]:
+    """Write each clip as an Action; ``push``: each onto its own NLA track (``companions``: face and gaze too)."""
     results = []
     start: float = motions[0].frame_start if motions else 1
     for i, (opts, clip) in enumerate(zip(motions, clips)):
@@ -452,10 +486,130 @@ def bake_layers(
             opts = BakeOptions(**{**opts.__dict__, "frame_start": int(start)})
         res = bake_clip(avatar, clip, opts)
         results.append(res)
-        if nla:
-            b = min(blend, clip.n_frames / 4) if layout == "sequence" else 0.0
-            push_bake_to_nla(
-                avatar.obj, res.action, blend_in=b if i > 0 else 0.0, blend_out=b if i < len(motions) - 1 else 0.0
-            )
-        start += clip.n_frames - (min(blend, clip.n_frames / 4) if layout == "sequence" else 0)
+        b = min(blend, clip.n_frames / 4) if layout == "sequence" else 0.0
+        if push:
+            b_in, b_out = (b if i > 0 else 0.0), (b if i < len(motions) - 1 else 0.0)
+            if companions:
+                push_bake_to_nla(avatar.obj, res.action, blend_in=b_in, blend_out=b_out)
+            else:
+                push_to_nla(avatar.obj, res.action, res.slot, None, _blend_type(res.action), b_in, b_out)
+        start += clip.n_frames - b
     return results
+
+
+def frame_range(results: Sequence[BakeResult]) -> tuple[int, int]:
+    """First and last frame covered by the baked Actions."""
+    return (
+        int(min(r.action.frame_range[0] for r in results)),
+        int(max(r.action.frame_range[1] for r in results)),
+    )
+
+
+def flatten_layers(avatar: Avatar, layers: Sequence[BakeResult]) -> BakeResult:
+    """One Action holding what the armature's NLA plays over the layers' frames; the layers and tracks go.
+
+    The result keeps every layer's provenance (``posers_layers``, JSON) and the first layer's face
+    and gaze Actions.
+    """
+    obj = avatar.obj
+    start, end = frame_range(layers)
+    name = " + ".join(r.action.name for r in layers)
+    action, slot = evaluate_to_action(obj, start, end, name)
+    action["posers_layers"] = json.dumps([dict(r.action.items()) for r in layers], default=str)
+    for key in ("posers_motion", "posers_version", "posers_seed", "posers_fps", "posers_avatar"):
+        if key in layers[0].action:
+            action[key] = layers[0].action[key]
+    for key in ("posers_face_action", "posers_gaze_action"):
+        if key in layers[0].action:
+            action[key] = layers[0].action[key]
+    ad = obj.animation_data
+    strips = {r.action.name for r in layers}
+    for track in [t for t in ad.nla_tracks if any(st.action and st.action.name in strips for st in t.strips)]:
+        ad.nla_tracks.remove(track)
+    for r in layers:
+        bpy.data.actions.remove(r.action)
+    _assign(obj, action, slot)
+    keys = sum(len(fc.keyframe_points) for fc in _fcurves(action, slot))
+    first = layers[0]
+    return BakeResult(action, slot, first.clip, keys, keys, 0.0, first.face_action, first.gaze_action, [])
+
+
+def _blend_type(action: bpy.types.Action) -> str:
+    return "COMBINE" if action.get("posers_additive") else "REPLACE"
+
+
+def _fcurves(action: bpy.types.Action, slot: Any) -> list[bpy.types.FCurve]:
+    out: list[bpy.types.FCurve] = []
+    for layer in action.layers:
+        for strip in layer.strips:
+            bag = strip.channelbag(slot)  # type: ignore[attr-defined]  # keyframe strips only
+            if bag is not None:
+                out.extend(bag.fcurves)
+    return out
+
+
+#: Pose-bone channels :func:`evaluate_to_action` reads in bulk, with their widths.
+_POSE_CHANNELS = {"rotation_quaternion": 4, "rotation_euler": 3, "rotation_axis_angle": 4, "location": 3, "scale": 3}
+_BONE_PATH = re.compile(r'^pose\.bones\["(.+)"\]\.(\w+)$')
+
+
+def nla_pose_channels(obj: bpy.types.Object) -> dict[str, set[str]]:
+    """Pose bone -> channels (``location``, ``rotation_quaternion``, ...) animated by the object's NLA strips."""
+    out: dict[str, set[str]] = {}
+    ad = obj.animation_data
+    if ad is None:
+        return out
+    for track in ad.nla_tracks:
+        for strip in track.strips:
+            if strip.action is None:
+                continue
+            for fc in _fcurves(strip.action, strip.action_slot):
+                m = _BONE_PATH.match(fc.data_path)
+                if m and m.group(2) in _POSE_CHANNELS:
+                    out.setdefault(m.group(1), set()).add(m.group(2))
+    return out
+
+
+def evaluate_to_action(obj: bpy.types.Object, start: int, end: int, name: str) -> tuple[bpy.types.Action, Any]:
+    """A new Action with one key per frame of every pose channel the object's NLA animates, as it evaluates.
+
+    Frames are evaluated with ``scene.frame_set`` and read in bulk (``foreach_get``); the scene's
+    current frame comes back afterwards. The object's active Action is not touched.
+    """
+    scene = bpy.context.scene
+    current = scene.frame_current
+    channels = nla_pose_channels(obj)
+    bones = obj.pose.bones
+    n, nb = end - start + 1, len(bones)
+    used = sorted({c for cs in channels.values() for c in cs})
+    values = {c: np.empty((n, nb * _POSE_CHANNELS[c]), dtype=np.float32) for c in used}
+    ad = obj.animation_data
+    active = (ad.action, ad.action_slot) if ad is not None else (None, None)
+    if ad is not None and ad.action is not None:
+        ad.action = None  # evaluate the NLA alone
+    try:
+        for i in range(n):
+            scene.frame_set(start + i)
+            for c in used:
+                bones.foreach_get(c, values[c][i])
+    finally:
+        if ad is not None and active[0] is not None:
+            ad.action = active[0]
+            ad.action_slot = active[1]
+        scene.frame_set(current)
+    frames = np.arange(start, end + 1, dtype=np.float64)
+    action = bpy.data.actions.new(name)
+    writer = ChannelWriter(action, "OBJECT", obj.name)
+    index = {pb.name: i for i, pb in enumerate(bones)}
+    for bone, chans in sorted(channels.items()):
+        b = index.get(bone)
+        if b is None:
+            continue
+        for c in sorted(chans):
+            w = _POSE_CHANNELS[c]
+            for k in range(w):
+                fc = writer.fcurve(f'pose.bones["{bone}"].{c}', k, bone)
+                write_dense(fc, frames, values[c][:, w * b + k].astype(np.float64))
+    action.frame_range = (start, end)
+    action.use_frame_range = True
+    return action, writer.slot

@@ -1,8 +1,9 @@
-"""Writing baked motion out: VRMA through the VRM add-on, BVH through Blender's BVH exporter. Results are checked."""
+"""Writing baked motion out: VRMA through the VRM add-on, BVH as the project's own Y-up humanoid BVH. Results are checked."""
 
 from __future__ import annotations
 
 import json
+import os
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,12 @@ from typing import Any
 import bpy
 import numpy as np
 
-from . import bake, vrm
+from .. import humanoid as hm
+from ..engine import quat
+from ..engine.clip import Clip
+from ..io.bvh import bvh_text
+from . import bake, pose_transfer, vrm
+from .avatar import Avatar
 
 
 class ExportError(RuntimeError):
@@ -55,50 +61,31 @@ def flattened(obj: bpy.types.Object, start: int, end: int) -> Iterator[None]:
     if ad is None or ad.action is not None or not len(ad.nla_tracks):
         yield
         return
-    scene = bpy.context.scene
-    current = scene.frame_current
-    bones = obj.pose.bones
-    nb = len(bones)
-    n = end - start + 1
-    rot = np.empty((n, nb * 4), dtype=np.float32)
-    loc = np.empty((n, nb * 3), dtype=np.float32)
     paths = vrm.expression_paths(obj) if vrm.addon_available() else {}
     arm_ad = obj.data.animation_data
     face_on = arm_ad is not None and arm_ad.action is None and len(arm_ad.nla_tracks) > 0 and bool(paths)
-    face = {k: np.empty(n) for k in paths} if face_on else {}
-    for i in range(n):
-        scene.frame_set(start + i)
-        bones.foreach_get("rotation_quaternion", rot[i])
-        bones.foreach_get("location", loc[i])
-        for k in face:
-            value: Any = obj.data.path_resolve(paths[k])  # a float property's value
-            face[k][i] = float(value)
-    scene.frame_set(current)
-    rot64, loc64 = rot.astype(np.float64), loc.astype(np.float64)
-    frames = np.arange(start, end + 1, dtype=np.float64)
-    temp = bpy.data.actions.new("Posers export (temporary)")
-    writer = bake.ChannelWriter(temp, "OBJECT", obj.name)
-    for b, pb in enumerate(bones):
-        if pb.rotation_mode != "QUATERNION":
-            continue
-        for c in range(4):
-            bake.write_dense(
-                writer.fcurve(f'pose.bones["{pb.name}"].rotation_quaternion', c, pb.name), frames, rot64[:, 4 * b + c]
-            )
-        for c in range(3):
-            bake.write_dense(
-                writer.fcurve(f'pose.bones["{pb.name}"].location', c, pb.name), frames, loc64[:, 3 * b + c]
-            )
-    ad.action = temp
-    ad.action_slot = writer.slot
+    temp, slot = bake.evaluate_to_action(obj, start, end, "Posers export (temporary)")
     temp_face = None
-    if face:
+    if face_on:
+        scene = bpy.context.scene
+        current = scene.frame_current
+        n = end - start + 1
+        face = {k: np.empty(n) for k in paths}
+        for i in range(n):
+            scene.frame_set(start + i)
+            for k in face:
+                value: Any = obj.data.path_resolve(paths[k])  # a float property's value
+                face[k][i] = float(value)
+        scene.frame_set(current)
+        frames = np.arange(start, end + 1, dtype=np.float64)
         temp_face = bpy.data.actions.new("Posers export face (temporary)")
         fw = bake.ChannelWriter(temp_face, "ARMATURE", obj.data.name)
         for k, v in face.items():
             bake.write_dense(fw.fcurve(paths[k], 0, "Expressions"), frames, v)
         arm_ad.action = temp_face
         arm_ad.action_slot = fw.slot
+    ad.action = temp
+    ad.action_slot = slot
     try:
         yield
     finally:
@@ -142,22 +129,57 @@ def export_vrma(obj: bpy.types.Object, path: str | Path, start: int, end: int) -
     return gltf
 
 
-def export_bvh(obj: bpy.types.Object, path: str | Path, start: int, end: int) -> int:
-    """Export with Blender's BVH exporter; returns the number of frames written (checked from the file)."""
-    path = Path(path)
-    if not hasattr(bpy.types, "EXPORT_ANIM_OT_bvh"):
-        import addon_utils
+def evaluated_clip(av: Avatar, start: int, end: int) -> Clip:
+    """What the armature plays over frames ``start..end`` (Action, NLA, drivers...), read back as an engine clip.
 
-        addon_utils.enable("io_anim_bvh", default_set=True)
-    _select_only(obj)
-    if path.exists():
-        path.unlink()
-    result = bpy.ops.export_anim.bvh(
-        filepath=str(path), frame_start=int(start), frame_end=int(end), rotate_mode="NATIVE", root_transform_only=False
-    )
-    if "FINISHED" not in result or not path.is_file():
-        raise ExportError(f"Blender's BVH exporter wrote nothing to '{path}' (result {sorted(result)})")
-    for line in path.read_text(encoding="ascii", errors="replace").splitlines():
-        if line.startswith("Frames:"):
-            return int(line.split()[1])
-    raise ExportError(f"'{path}' has no MOTION section")
+    Each frame is evaluated (``scene.frame_set``) and every pose matrix read in one ``foreach_get``;
+    the mapped bones' world orientations go back through :func:`pose_transfer.engine_rotations`, so
+    the clip is in normalised humanoid space (Y up, facing +Z) on the avatar's own skeleton.
+    """
+    obj = av.obj
+    scene = bpy.context.scene
+    current = scene.frame_current
+    bones = obj.pose.bones
+    n, nb = end - start + 1, len(bones)
+    mats = np.empty((n, nb * 16), dtype=np.float32)
+    try:
+        for i in range(n):
+            scene.frame_set(start + i)
+            bones.foreach_get("matrix", mats[i])
+    finally:
+        scene.frame_set(current)
+    order = {pb.name: i for i, pb in enumerate(bones)}
+    idx = [order[name] for name in av.rest.blender_names]
+    pose = mats.astype(np.float64).reshape(n, nb, 4, 4).transpose(0, 1, 3, 2)[:, idx]  # Blender stores columns
+    world = np.array(obj.matrix_world) @ pose  # [F, M, 4, 4]
+    rot = world[..., :3, :3] / np.linalg.norm(world[..., :3, :3], axis=-2, keepdims=True)
+    grot = pose_transfer.engine_rotations(av.rest, quat.from_matrix(pose_transfer.N @ rot))
+    parents = np.array(hm.PARENTS)
+    lrot = grot.copy()
+    lrot[:, 1:] = quat.mul(quat.conj(grot[:, parents[1:]]), grot[:, 1:])
+    hips = pose_transfer.to_normalised(world[:, av.rest.bones.index("hips"), :3, 3])
+    fps = scene.render.fps / scene.render.fps_base
+    return Clip(fps, quat.continuous(lrot, axis=0), hips, av.skeleton, meta={"avatar": av.obj_name})
+
+
+def export_bvh(av: Avatar, path: str | Path, start: int, end: int) -> int:
+    """Write what the armature plays over ``start..end`` as BVH; returns the number of frames written.
+
+    The file is the project's BVH (:mod:`posers_blender.io.bvh`): humanoid bone names, Y up, facing
+    +Z, metres, so Blender's BVH importer at its default settings stands the figure up, whatever the
+    avatar's own bone names and axes. The old file is replaced only after the new one is complete.
+    """
+    path = Path(path)
+    clip = evaluated_clip(av, start, end)
+    _write_replacing(path, bvh_text(clip).encode("ascii"))
+    return clip.n_frames
+
+
+def _write_replacing(path: Path, data: bytes) -> None:
+    """Write ``data`` next to ``path`` and move it into place, so a failure never leaves half a file."""
+    tmp = path.with_name(path.name + ".posers-tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

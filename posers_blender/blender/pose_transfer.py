@@ -199,6 +199,25 @@ def pose_rotations(rest: RestData, grot: Array) -> Array:
     return quat.continuous(q, axis=0)
 
 
+def engine_rotations(rest: RestData, world: Array) -> Array:
+    """Engine global rotations ``[F, J, 4]`` from the mapped bones' world orientations ``world [F, M, 4]``.
+
+    The inverse of :func:`pose_rotations`: ``G_j = W rest^-1 corr_j`` at each bone's carrier. A
+    humanoid bone no Blender bone carries turns with its parent (identity local rotation).
+    """
+    f = world.shape[0]
+    g = np.tile(quat.IDENTITY, (f, len(hm.BONES), 1))
+    known = np.zeros(len(hm.BONES), dtype=bool)
+    for m, carried in enumerate(carriers(rest)):
+        j = hm.INDEX[carried]
+        g[:, j] = quat.mul(quat.mul(world[:, m], quat.conj(rest.rest[m])[None]), rest.corr[j][None])
+        known[j] = True
+    for j, p in enumerate(hm.PARENTS):  # parents come first in hm.BONES
+        if not known[j] and p >= 0:
+            g[:, j] = g[:, p]
+    return quat.normalize(g)
+
+
 def hips_locations(rest: RestData, hips_pos: Array) -> Array:
     """Pose-bone ``location`` ``[F, 3]`` of the hips bone for world hips positions ``[F, 3]`` (normalised)."""
     world = to_blender(hips_pos)

@@ -15,6 +15,7 @@ import bpy
 
 from .. import registry
 from ..engine.params import Param, Schema
+from . import bake
 
 
 def settings(obj: Any) -> Any:
@@ -100,11 +101,9 @@ _MOTION_ITEMS: list[tuple[str, str, str]] = []
 
 
 def _motion_items(self: Any, context: Any) -> list[tuple[str, str, str]]:
-    # The frozen naive baselines are for quality reports, not for animators; idle-breathe is the default.
-    progs = {k: v for k, v in registry.discover().items() if "baseline" not in v.meta.tags}
-    order = sorted(progs, key=lambda k: (k != "idle-breathe", k))
+    progs = registry.discover()
     # Blender only borrows the strings of dynamic enum items: keep them alive at module level.
-    _MOTION_ITEMS[:] = [(mid, progs[mid].meta.name, progs[mid].meta.description) for mid in order]
+    _MOTION_ITEMS[:] = [(mid, progs[mid].meta.name, progs[mid].meta.description) for mid in bake.listed_motions()]
     return _MOTION_ITEMS
 
 

@@ -263,3 +263,39 @@ def test_builtin_avatar_is_a_vrm1_humanoid_built_without_the_addons_per_bone_can
     assert human_bones.left_upper_arm.node.bone_name == "leftUpperArm"  # the add-on's own getter agrees
     assert "leftUpperArm" in human_bones.left_upper_arm.node.bone_name_candidates  # computed on demand
     assert took < 0.6, f"building the built-in avatar took {took:.2f} s (1.7 s with the add-on's bone_name setter)"
+
+
+def pose_at(obj, frame: int) -> np.ndarray:
+    bpy.context.scene.frame_set(frame)
+    out = np.empty(4 * len(obj.pose.bones), dtype=np.float32)
+    obj.pose.bones.foreach_get("rotation_quaternion", out)
+    return out
+
+
+def test_stacking_without_nla_leaves_one_action_playing_base_and_layer_never_the_layer_alone(empty_scene):
+    opts = [
+        bake.BakeOptions("idle-breathe", seed=1, seconds=2.0),
+        bake.BakeOptions("nervous-fidget", seed=1, seconds=2.0),
+    ]
+    av = avatar.load(builtin.build())
+    bake.bake_layers(av, opts, nla=True, layout="stack")
+    combined = pose_at(av.obj, 30)
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    vrm.ensure_addon()
+    av = avatar.load(builtin.build())
+    (res,) = bake.bake_layers(av, opts, nla=False, layout="stack")
+    ad = av.obj.animation_data
+    assert ad.action == res.action and not res.action.get("posers_additive") and len(ad.nla_tracks) == 0
+    assert [layer["posers_motion"] for layer in json.loads(res.action["posers_layers"])] == [
+        "idle-breathe",
+        "nervous-fidget",
+    ]
+    assert not any(a.get("posers_additive") for a in bpy.data.actions)  # no lone layer left behind
+    assert np.abs(pose_at(av.obj, 30) - combined).max() < 1e-5
+
+
+def test_all_and_the_panel_offer_the_same_motions_without_the_frozen_baselines():
+    listed = bake.listed_motions()
+    assert listed[0] == "idle-breathe"
+    baselines = [k for k, v in registry.discover().items() if "baseline" in v.meta.tags]
+    assert baselines and not set(baselines) & set(listed)

@@ -108,3 +108,38 @@ def test_script_exports_a_sequence_pushed_to_nla_as_one_vrma(tmp_path: Path):
     t_end = gltf["accessors"][sampler["input"]]["max"][0]
     assert 1.5 < t_end < 2.0  # two 1 s clips with a crossfade, flattened from the NLA for the exporter
     assert "temporary" not in out.stdout
+
+
+def test_fps_zero_ends_in_one_clear_line(tmp_path: Path):
+    out = run_script("--fps", "0", "--seconds", "1", "--out", str(tmp_path / "x.blend"))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "fps" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.blend").exists()
+
+
+def test_seed_range_is_the_panels_everywhere():
+    import bpy
+
+    from posers_blender.blender import props
+
+    with pytest.raises(SystemExit):
+        headless.build_parser().parse_args(["--seed", "-3"])
+    assert headless.build_parser().parse_args(["--seed", "0"]).seed == 0
+    panel = props.settings_class({})[1]
+    assert panel.__annotations__["seed"].keywords["min"] == 0
+    del bpy
+
+
+def test_a_failing_bake_leaves_the_scenes_frame_rate_and_range(empty_scene, monkeypatch):
+    from posers_blender import registry
+    from posers_blender.engine.program import MotionError
+
+    from .test_bake import _Raises
+
+    monkeypatch.setitem(registry.discover(), "raises", _Raises())
+    scene = empty_scene
+    before = (scene.render.fps, scene.render.fps_base, scene.frame_start, scene.frame_end)
+    args = headless.build_parser().parse_args(["--motion", "raises", "--fps", "50", "--seconds", "2"])
+    with pytest.raises(MotionError):
+        headless.run(args)
+    assert (scene.render.fps, scene.render.fps_base, scene.frame_start, scene.frame_end) == before
