@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import bpy
 import numpy as np
+from mathutils import Euler, Quaternion
 from numpy.typing import NDArray
 
 from .. import humanoid as hm
@@ -214,12 +215,42 @@ def _provenance(action: bpy.types.Action, clip: Clip, avatar: Avatar) -> None:
     action["posers_additive"] = bool(meta.get("additive", False))
 
 
+def rotation_channel(q: Array, mode: str) -> tuple[str, Array, str]:
+    """Pose-bone quaternions ``[F, 4]`` as the channel a bone in ``mode`` plays: (property, values, kind).
+
+    Euler bones get continuous Euler angles in their own order (radians), axis-angle bones
+    ``(angle, x, y, z)``; the bone's rotation mode is never changed, so the user's own Actions
+    keep playing.
+    """
+    if mode == "QUATERNION":
+        return "rotation_quaternion", q, "quat"
+    if mode == "AXIS_ANGLE":
+        w = np.clip(q[:, 0], -1.0, 1.0)
+        angle = 2.0 * np.arccos(w)
+        s = np.linalg.norm(q[:, 1:], axis=1, keepdims=True)
+        axis = np.where(s > 1e-9, q[:, 1:] / np.maximum(s, 1e-12), np.array([0.0, 1.0, 0.0]))
+        return "rotation_axis_angle", np.column_stack([angle, axis]), "vector"
+    out = np.empty((len(q), 3))
+    prev = None
+    for i, qi in enumerate(q):
+        e = Quaternion(qi.tolist()).to_euler(mode) if prev is None else Quaternion(qi.tolist()).to_euler(mode, prev)
+        out[i] = e
+        prev = e
+    return "rotation_euler", out, "euler"
+
+
+def euler_to_quat(e: Array, order: str) -> Array:
+    """Euler angles ``[F, 3]`` (radians, Blender's ``order``) as quaternions ``[F, 4]`` (for measuring keys)."""
+    return np.array([list(Euler(v.tolist(), order).to_quaternion()) for v in e])  # type: ignore[arg-type]
+
+
 def write_clip(
     avatar: Avatar, clip: Clip, action: bpy.types.Action, frame_start: int, reduce_deg: float | None
 ) -> tuple[Any, int, int, float]:
     """Write a clip's bone channels into ``action`` (a new slot for the armature object).
 
-    Returns ``(slot, dense key count, written key count, measured max error in degrees)``.
+    Each bone is keyed in its own rotation mode (:func:`rotation_channel`). Returns
+    ``(slot, dense key count, written key count, measured max error in degrees)``.
     """
     obj = avatar.obj
     q, loc = pose_tracks(avatar, clip)
@@ -229,32 +260,34 @@ def write_clip(
     dense = written = 0
     max_err = 0.0
     tol = math.radians(reduce_deg) if reduce_deg else None
-    for pb_name in avatar.rest.blender_names:
-        pb = obj.pose.bones[pb_name]
-        if pb.rotation_mode != "QUATERNION":
-            pb.rotation_mode = "QUATERNION"
-    channels: list[tuple[str, int, str, Array, str]] = []
+    channels: list[tuple[str, str, Array, str, Array]] = []  # path, group, values, kind, quaternions they give
     for m, name in enumerate(avatar.rest.blender_names):
-        channels.append((f'pose.bones["{name}"].rotation_quaternion', 4, name, q[:, m], "quat"))
+        prop, values, kind = rotation_channel(q[:, m], obj.pose.bones[name].rotation_mode)
+        channels.append((f'pose.bones["{name}"].{prop}', name, values, kind, q[:, m]))
     mover = avatar.rest.loc_bone
-    channels.append((f'pose.bones["{mover}"].location', 3, mover, loc, "vector"))
-    for path, width, group, values, kind in channels:
+    channels.append((f'pose.bones["{mover}"].location', mover, loc, "vector", loc))
+    for path, group, values, kind, exact in channels:
+        width = values.shape[1]
         dense += width * n
         if tol is None:
             for i in range(width):
                 write_dense(writer.fcurve(path, i, group), frames, values[:, i])
             written += width * n
             continue
-        # location tolerance: the same number in millimetres
-        red = keyreduce.reduce(values, tol if kind == "quat" else tol * 1e-3 / math.radians(1.0), kind)
+        # location tolerance: the same number in millimetres; Euler angles: a rotation error is at most
+        # the sum of the three angle errors, so each curve keeps within tol / sqrt(3) (Euclidean)
+        red_tol = {"quat": tol, "euler": tol / math.sqrt(3.0)}.get(kind, tol * 1e-3 / math.radians(1.0))
+        red = keyreduce.reduce(values, red_tol, "quat" if kind == "quat" else "vector")
         fcs = [writer.fcurve(path, i, group) for i in range(width)]
         for i, fc in enumerate(fcs):
             write_sparse(fc, frames[red.keys], red.values[:, i], red.slopes[:, i])
         written += width * len(red.keys)
-        if kind == "quat":
+        if kind in ("quat", "euler"):
             # measure what Blender actually evaluates, not what we meant to write
             got = np.array([[fc.evaluate(f) for fc in fcs] for f in frames])
-            max_err = max(max_err, float(np.degrees(keyreduce.quat_error(got, values).max())))
+            if kind == "euler":
+                got = euler_to_quat(got, obj.pose.bones[group].rotation_mode)
+            max_err = max(max_err, float(np.degrees(keyreduce.quat_error(got, exact).max())))
     return writer.slot, dense, written, max_err
 
 

@@ -299,3 +299,36 @@ def test_all_and_the_panel_offer_the_same_motions_without_the_frozen_baselines()
     assert listed[0] == "idle-breathe"
     baselines = [k for k, v in registry.discover().items() if "baseline" in v.meta.tags]
     assert baselines and not set(baselines) & set(listed)
+
+
+def test_bake_keys_euler_bones_as_euler_and_the_users_euler_action_still_plays(empty_scene):
+    obj = builtin.build()
+    av = avatar.load(obj)
+    bake.bake(av, bake.BakeOptions("idle-breathe", seed=3, seconds=2.0))
+    want = {}
+    for f in (5, 40):
+        bpy.context.scene.frame_set(f)
+        want[f] = np.array(obj.pose.bones["leftUpperArm"].matrix)
+    arm = obj.pose.bones["leftUpperArm"]
+    arm.rotation_mode = "ZXY"
+    obj.pose.bones["head"].rotation_mode = "AXIS_ANGLE"
+    obj.animation_data.action = None
+    arm.rotation_euler = (0.0, 0.0, 0.0)
+    arm.keyframe_insert("rotation_euler", frame=1)
+    arm.rotation_euler = (0.4, 0.0, 0.2)
+    arm.keyframe_insert("rotation_euler", frame=10)
+    users = obj.animation_data.action
+    for reduce in (None, 0.5):
+        res = bake.bake(av, bake.BakeOptions("idle-breathe", seed=3, seconds=2.0, reduce_keys_deg=reduce))
+        assert arm.rotation_mode == "ZXY" and obj.pose.bones["head"].rotation_mode == "AXIS_ANGLE"
+        paths = {fc.data_path for fc in fcurves(res.action)}
+        assert 'pose.bones["leftUpperArm"].rotation_euler' in paths
+        assert 'pose.bones["head"].rotation_axis_angle' in paths
+        assert 'pose.bones["leftUpperArm"].rotation_quaternion' not in paths
+        assert res.max_error_deg <= (0.5 + 1e-3 if reduce else 0.0)
+        for f, m in want.items():
+            bpy.context.scene.frame_set(f)
+            assert np.abs(np.array(arm.matrix) - m).max() < (2e-2 if reduce else 1e-4)
+    obj.animation_data.action = users
+    bpy.context.scene.frame_set(10)
+    assert tuple(arm.rotation_euler) == pytest.approx((0.4, 0.0, 0.2), abs=1e-6)
