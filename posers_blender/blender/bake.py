@@ -320,10 +320,14 @@ def _write_face(avatar: Avatar, clip: Clip, frames: Array, base_name: str) -> bp
 
 
 def gaze_target(avatar: Avatar) -> bpy.types.Object | None:
-    """The avatar's gaze target empty (created in the Posers Targets collection), wired to VRM 1.0 look-at."""
-    look = vrm.gaze_target_property(avatar.obj) if vrm.addon_available() else None
-    if look is None:
+    """The avatar's gaze target empty (created in the Posers Targets collection) as the VRM 1.0 look-at target.
+
+    ``None`` when the avatar's look-at drives nothing. The VRMA exporter reads the target's
+    Action; the add-on's look-at preview switch stays as the user set it.
+    """
+    if not vrm.addon_available() or not vrm.look_at_drives(avatar.obj):
         return None
+    look = vrm.gaze_target_property(avatar.obj)
     if look.preview_target_bpy_object is not None:
         return look.preview_target_bpy_object if look.preview_target_bpy_object.type == "EMPTY" else None
     coll = collection()
@@ -332,7 +336,6 @@ def gaze_target(avatar: Avatar) -> bpy.types.Object | None:
     empty.empty_display_size = 0.03
     coll.objects.link(empty)
     look.preview_target_bpy_object = empty
-    look.enable_preview = True
     return empty
 
 

@@ -50,50 +50,66 @@ def read_vrma(path: str | Path) -> dict:
 
 @contextmanager
 def flattened(obj: bpy.types.Object, start: int, end: int) -> Iterator[None]:
-    """While inside, the armature (and its VRM expressions) play one temporary Action holding the NLA result.
+    """While inside, the armature, its VRM expressions and its look-at target play temporary Actions
+    holding their NLA results.
 
-    The VRM add-on's VRMA exporter reads only the active Action; a bake pushed to the
-    NLA (or several layered or sequenced bakes) is evaluated here frame by frame and
-    written to a temporary Action, removed again on exit. Without NLA tracks, or with
-    an active Action already, nothing changes.
+    The VRM add-on's VRMA exporter reads only active Actions; a bake pushed to the NLA
+    (or several layered or sequenced bakes) is evaluated here frame by frame and written
+    to temporary Actions, removed again on exit. Without NLA tracks, or with an active
+    Action already, nothing changes.
     """
     ad = obj.animation_data
     if ad is None or ad.action is not None or not len(ad.nla_tracks):
         yield
         return
     paths = vrm.expression_paths(obj) if vrm.addon_available() else {}
-    arm_ad = obj.data.animation_data
-    face_on = arm_ad is not None and arm_ad.action is None and len(arm_ad.nla_tracks) > 0 and bool(paths)
+    look = vrm.gaze_target_property(obj) if vrm.addon_available() else None
+    gaze = look.preview_target_bpy_object if look is not None else None
+    face_ad, gaze_ad = obj.data.animation_data, gaze.animation_data if gaze is not None else None
+    face_on = bool(paths) and _plays_nla_only(face_ad)
+    gaze_on = _plays_nla_only(gaze_ad)
     temp, slot = bake.evaluate_to_action(obj, start, end, "Posers export (temporary)")
-    temp_face = None
-    if face_on:
+    temps = [(ad, temp, slot)]
+    if face_on or gaze_on:
+        n = end - start + 1
+        face = {k: np.empty(n) for k in paths} if face_on else {}
+        where = np.empty((n, 3))
         scene = bpy.context.scene
         current = scene.frame_current
-        n = end - start + 1
-        face = {k: np.empty(n) for k in paths}
         for i in range(n):
             scene.frame_set(start + i)
             for k in face:
                 value: Any = obj.data.path_resolve(paths[k])  # a float property's value
                 face[k][i] = float(value)
+            if gaze_on:
+                where[i] = tuple(gaze.location)  # type: ignore[union-attr]  # gaze_on implies a target
         scene.frame_set(current)
         frames = np.arange(start, end + 1, dtype=np.float64)
-        temp_face = bpy.data.actions.new("Posers export face (temporary)")
-        fw = bake.ChannelWriter(temp_face, "ARMATURE", obj.data.name)
-        for k, v in face.items():
-            bake.write_dense(fw.fcurve(paths[k], 0, "Expressions"), frames, v)
-        arm_ad.action = temp_face
-        arm_ad.action_slot = fw.slot
-    ad.action = temp
-    ad.action_slot = slot
+        if face_on:
+            fa = bpy.data.actions.new("Posers export face (temporary)")
+            fw = bake.ChannelWriter(fa, "ARMATURE", obj.data.name)
+            for k, v in face.items():
+                bake.write_dense(fw.fcurve(paths[k], 0, "Expressions"), frames, v)
+            temps.append((face_ad, fa, fw.slot))
+        if gaze_on:
+            ga = bpy.data.actions.new("Posers export gaze (temporary)")
+            gw = bake.ChannelWriter(ga, "OBJECT", gaze.name)  # type: ignore[union-attr]
+            for c in range(3):
+                bake.write_dense(gw.fcurve("location", c, "Gaze"), frames, where[:, c])
+            temps.append((gaze_ad, ga, gw.slot))
+    for owner, action, action_slot in temps:
+        owner.action = action
+        owner.action_slot = action_slot
     try:
         yield
     finally:
-        ad.action = None
-        bpy.data.actions.remove(temp)
-        if temp_face is not None:
-            arm_ad.action = None
-            bpy.data.actions.remove(temp_face)
+        for owner, action, _ in temps:
+            owner.action = None
+            bpy.data.actions.remove(action)
+
+
+def _plays_nla_only(ad: Any) -> bool:
+    return ad is not None and ad.action is None and len(ad.nla_tracks) > 0
 
 
 def export_vrma(obj: bpy.types.Object, path: str | Path, start: int, end: int) -> dict:

@@ -135,7 +135,11 @@ def look_at_offset(obj: bpy.types.Object) -> tuple[float, float, float] | None:
 
 
 def expression_paths(obj: bpy.types.Object) -> dict[str, str]:
-    """Expression name (VRM 1.0 preset names: blink, aa, ou...) -> data path on the Armature data."""
+    """Expression name (VRM 1.0 preset names: blink, aa, ou...) -> data path on the Armature data.
+
+    Only expressions that drive something (morph target, material or texture binds) are listed:
+    keying one without binds would animate nothing.
+    """
     ext = extension(obj.data)
     if ext is None:
         return {}
@@ -145,12 +149,25 @@ def expression_paths(obj: bpy.types.Object) -> dict[str, str]:
         names = {"a": "aa", "i": "ih", "u": "ou", "e": "ee", "o": "oh", "blink_l": "blinkLeft", "blink_r": "blinkRight"}
         for group in ext.vrm0.blend_shape_master.blend_shape_groups:
             preset = str(group.preset_name)
-            if preset and preset != "unknown":
+            if preset and preset != "unknown" and (len(group.binds) or len(group.material_values)):
                 out.setdefault(names.get(preset, preset), group.path_from_id("preview"))
         return out
     for name, expr in ext.vrm1.expressions.all_name_to_expression_dict().items():
-        out[name] = expr.path_from_id("preview")
+        if len(expr.morph_target_binds) or len(expr.material_color_binds) or len(expr.texture_transform_binds):
+            out[name] = expr.path_from_id("preview")
     return out
+
+
+def look_at_drives(obj: bpy.types.Object) -> bool:
+    """True when the VRM 1.0 look-at moves something: eye bones (type bone) or bound look expressions."""
+    look = gaze_target_property(obj)
+    if look is None:
+        return False
+    if str(look.type) == "bone":
+        mapping = humanoid_mapping(obj)
+        return "leftEye" in mapping or "rightEye" in mapping
+    looks = {"lookUp", "lookDown", "lookLeft", "lookRight"}
+    return bool(looks & set(expression_paths(obj)))
 
 
 def gaze_target_property(obj: bpy.types.Object) -> Any:

@@ -45,9 +45,8 @@ def test_bake_writes_one_slotted_action_with_all_channels_and_provenance(empty_s
     # quaternions are continuous: no sign flips between neighbouring keys
     for m in range(q.shape[1]):
         assert (np.sum(q[1:, m] * q[:-1, m], axis=-1) > 0).all()
-    # face channels on the armature data (VRM expressions) and gaze on the look-at target
-    assert res.face_action is not None and res.face_action.slots[0].target_id_type == "ARMATURE"
-    assert res.gaze_action is not None
+    # gaze on the look-at target (the built-in avatar's look-at turns its eye bones); no expressions to key
+    assert res.gaze_action is not None and res.face_action is None
 
 
 def test_second_bake_never_overwrites_the_first(empty_scene):
@@ -148,16 +147,20 @@ def test_a_motion_that_raises_leaves_no_action(empty_scene, monkeypatch):
     assert datablock_names() == before
 
 
-@pytest.mark.parametrize("path", vrm_files()[-1:], ids=lambda p: p.stem)
-def test_bake_on_a_vrm1_avatar_keys_expressions(empty_scene, path):
+@pytest.mark.parametrize("path", vrm_files()[:1], ids=lambda p: p.stem)
+def test_bake_on_a_vrm_avatar_keys_its_bound_expressions(empty_scene, path):
     av = avatar.load(vrm.import_vrm(path))
+    blink = vrm.expression_paths(av.obj)["blink"]
     res = bake.bake(av, bake.BakeOptions("idle-breathe", seconds=6.0))
-    paths = {fc.data_path for fc in fcurves(res.face_action)}
-    assert any(p.endswith(".preview") and "blink" in p for p in paths)
+    assert blink in {fc.data_path for fc in fcurves(res.face_action)}
     # hips translation lands where the engine put it
     bpy.context.scene.frame_set(1 + 90)
     head = pose_transfer.to_normalised(np.array(av.obj.matrix_world @ av.obj.pose.bones[av.mapping["hips"]].head))
     assert np.linalg.norm(head - res.clip.hips_pos[90]) < 1e-3
+    # Push to NLA takes the face Action along to the armature data's NLA
+    bake.push_bake_to_nla(av.obj, res.action)
+    arm_ad = av.obj.data.animation_data
+    assert arm_ad.action is None and arm_ad.nla_tracks[0].strips[0].action == res.face_action
 
 
 class _FollowsTarget(MotionProgram):
@@ -332,3 +335,27 @@ def test_bake_keys_euler_bones_as_euler_and_the_users_euler_action_still_plays(e
     obj.animation_data.action = users
     bpy.context.scene.frame_set(10)
     assert tuple(arm.rotation_euler) == pytest.approx((0.4, 0.0, 0.2), abs=1e-6)
+
+
+def test_no_face_or_gaze_action_when_the_avatar_has_nothing_for_them_to_drive(empty_scene):
+    obj = builtin.build()
+    look = obj.data.vrm_addon_extension.vrm1.look_at
+    look.type = "expression"  # look expressions without binds: the look-at moves nothing
+    res = bake.bake(avatar.load(obj), bake.BakeOptions("idle-breathe", seconds=1.0))
+    assert res.face_action is None and res.gaze_action is None
+    assert not [a.name for a in bpy.data.actions if a.name.endswith((" face", " gaze"))]
+    assert not [o.name for o in bpy.data.objects if o.name.startswith("Posers Gaze")]
+    assert look.preview_target_bpy_object is None
+
+
+@pytest.mark.parametrize("enabled", [False, True])
+def test_bake_leaves_the_vrm_look_at_preview_switch_as_the_user_had_it(empty_scene, monkeypatch, enabled):
+    obj = builtin.build()
+    look = obj.data.vrm_addon_extension.vrm1.look_at
+    look.enable_preview = enabled
+    res = bake.bake(avatar.load(obj), bake.BakeOptions("idle-breathe", seconds=1.0))
+    assert res.gaze_action is not None and look.enable_preview == enabled
+    monkeypatch.setitem(registry.discover(), "raises", _Raises())
+    with pytest.raises(MotionError):
+        bake.bake(avatar.load(obj), bake.BakeOptions("raises", seconds=1.0))
+    assert look.enable_preview == enabled
