@@ -9,7 +9,11 @@ says so plainly (:class:`VrmAddonMissing`).
 
 from __future__ import annotations
 
+import os
 import re
+import struct
+import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +23,7 @@ from typing import Any
 import bpy
 
 from .. import humanoid as hm
+from ..io.vrm_skeleton import VrmError, humanoid_nodes, read_gltf_json
 
 EXT_PROP = "vrm_addon_extension"
 #: Module names the add-on is known under (pip bpy / legacy add-on, then the extensions platform).
@@ -248,27 +253,85 @@ def scene_transaction() -> Iterator[None]:
         raise
 
 
+def check_vrm_file(path: Path) -> None:
+    """Raise :class:`ImportFailed` naming what is wrong with a file before the add-on sees it.
+
+    Checks the GLB header and JSON chunk, the VRM extension (``VRM`` or ``VRMC_vrm``) and that the
+    humanoid maps ``hips``, the bone everything else hangs from.
+    """
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    if magic != b"glTF":
+        raise ImportFailed(f"'{path}' is not a VRM file (no glTF binary header); export it as .vrm and retry")
+    try:
+        gltf = read_gltf_json(path)
+    except (ValueError, struct.error) as exc:  # VrmError too: short file, no JSON chunk, bad UTF-8 or JSON
+        raise ImportFailed(f"'{path}' is a damaged glTF binary (its JSON chunk does not read: {exc})") from None
+    try:
+        nodes, version = humanoid_nodes(gltf)
+    except VrmError:
+        raise ImportFailed(
+            f"'{path}' is a glTF without VRM data (no VRM or VRMC_vrm extension); export it as VRM from your tool"
+        ) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ImportFailed(f"'{path}' has an unreadable VRM humanoid ({type(exc).__name__}: {exc})") from None
+    if "hips" not in nodes:
+        raise ImportFailed(f"'{path}' is a VRM {version} whose humanoid does not map 'hips'; assign it and re-export")
+
+
+@contextmanager
+def captured_output() -> Iterator[list[str]]:
+    """Capture what is written to stdout and stderr at the file-descriptor level (where Blender prints
+    operator errors and their tracebacks, beside Python's own ``sys.stdout``/``sys.stderr``).
+
+    Yields a list that holds ``[stdout text, stderr text]`` once the block ends.
+    """
+    out: list[str] = []
+    saved = []
+    with tempfile.TemporaryFile(mode="w+b") as t1, tempfile.TemporaryFile(mode="w+b") as t2:
+        for fd, tmp in ((1, t1), (2, t2)):
+            (sys.stdout if fd == 1 else sys.stderr).flush()
+            saved.append(os.dup(fd))
+            os.dup2(tmp.fileno(), fd)
+        try:
+            yield out
+        finally:
+            for fd, tmp, keep in ((1, t1, saved[0]), (2, t2, saved[1])):
+                (sys.stdout if fd == 1 else sys.stderr).flush()
+                os.dup2(keep, fd)
+                os.close(keep)
+                tmp.seek(0)
+                out.append(tmp.read().decode("utf-8", errors="replace"))
+
+
+def _cause(text: str) -> str:
+    """The exception line of a traceback (``ValueError: Failed to read ...``), else its last line."""
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    found = [ln for ln in lines if re.match(r"^[A-Za-z_.]*(Error|Exception): ", ln)]
+    return (found or lines or ["unknown error"])[-1]
+
+
 def import_vrm(path: str | Path) -> bpy.types.Object:
     """Import a VRM 0.x/1.0 file with the VRM add-on and return its armature object.
 
-    Raises :class:`ImportFailed` (scene unchanged) for a missing, corrupt or
-    non-VRM file and :class:`VrmAddonMissing` without the add-on.
+    Raises :class:`ImportFailed` (scene unchanged, one line saying what is wrong with the
+    file; the add-on's traceback is not printed) for a missing, corrupt or non-VRM file
+    and :class:`VrmAddonMissing` without the add-on.
     """
     path = Path(path)
     if not path.is_file():
         raise ImportFailed(f"'{path}' does not exist")
     ensure_addon()
-    with open(path, "rb") as fh:
-        magic = fh.read(4)
-    if magic != b"glTF":
-        raise ImportFailed(f"'{path}' is not a VRM file (no glTF binary header); export it as .vrm and retry")
+    check_vrm_file(path)
     before = _snapshot()
     try:
-        result = bpy.ops.import_scene.vrm(filepath=str(path))  # type: ignore[attr-defined]  # VRM add-on operator
+        with captured_output() as printed:
+            result = bpy.ops.import_scene.vrm(filepath=str(path))  # type: ignore[attr-defined]  # VRM add-on operator
     except RuntimeError as exc:
         _remove_new(before)
-        last = str(exc).strip().splitlines()[-2:] if str(exc).strip() else ["unknown error"]
-        raise ImportFailed(f"the VRM add-on could not import '{path}': {' '.join(last)}") from None
+        raise ImportFailed(f"the VRM add-on could not import '{path}': {_cause(str(exc))}") from None
+    sys.stdout.write(printed[0])  # a successful import's messages and warnings stay visible
+    sys.stderr.write(printed[1])
     new_objects = [o for o in bpy.data.objects if o.session_uid not in before["objects"]]
     arms = [o for o in new_objects if o.type == "ARMATURE"]
     if "FINISHED" not in result or not arms:

@@ -109,7 +109,7 @@ def test_bad_files_give_clear_errors_and_leave_the_scene_unchanged(empty_scene, 
     corrupt.write_bytes(b"glTF" + bytes(range(256)) * 4)
     text = tmp_path / "notes.vrm"
     text.write_text("not a model")
-    for path, words in ((corrupt, "could not import"), (text, "not a VRM file"), (tmp_path / "x.vrm", "not exist")):
+    for path, words in ((corrupt, "damaged glTF"), (text, "not a VRM file"), (tmp_path / "x.vrm", "not exist")):
         with pytest.raises(vrm.ImportFailed, match=words):
             vrm.import_vrm(path)
         assert datablock_names() == before

@@ -6,6 +6,8 @@ import pytest
 
 pytest.importorskip("bpy", reason="the Blender integration tests need the bpy module (pip bpy==5.0.1)")
 
+import json
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -143,3 +145,31 @@ def test_a_failing_bake_leaves_the_scenes_frame_rate_and_range(empty_scene, monk
     with pytest.raises(MotionError):
         headless.run(args)
     assert (scene.render.fps, scene.render.fps_base, scene.frame_start, scene.frame_end) == before
+
+
+def _glb(gltf: dict, rest: bytes) -> bytes:
+    js = json.dumps(gltf).encode()
+    js += b" " * ((4 - len(js) % 4) % 4)
+    return b"glTF" + struct.pack("<II", 2, 20 + len(js) + len(rest)) + struct.pack("<I4s", len(js), b"JSON") + js + rest
+
+
+@pytest.mark.parametrize("path", [p for p in vrm_files() if p.stem == "debug_robot"], ids=lambda p: p.stem)
+def test_broken_vrms_end_in_one_line_naming_the_cause_without_the_addons_traceback(tmp_path: Path, path: Path):
+    data = path.read_bytes()
+    length = struct.unpack_from("<I", data, 12)[0]
+    gltf, rest = json.loads(data[20 : 20 + length]), data[20 + length :]
+    no_hips = json.loads(json.dumps(gltf))
+    del no_hips["extensions"]["VRMC_vrm"]["humanoid"]["humanBones"]["hips"]
+    plain = {k: v for k, v in gltf.items() if k != "extensions"}
+    cases = {
+        "truncated.vrm": (data[: 20 + length + 108], "could not import"),  # JSON intact, binary chunk cut
+        "no_hips.vrm": (_glb(no_hips, rest), "does not map 'hips'"),
+        "plain.vrm": (_glb(plain, rest), "glTF without VRM"),
+    }
+    for name, (content, words) in cases.items():
+        (tmp_path / name).write_bytes(content)
+        out = run_script("--vrm", str(tmp_path / name), "--seconds", "1", "--out", str(tmp_path / "x.blend"))
+        assert out.returncode == 2, name
+        assert words in out.stderr and len(out.stderr.strip().splitlines()) == 1, (name, out.stderr)
+        assert "Traceback" not in out.stdout + out.stderr, name
+        assert not (tmp_path / "x.blend").exists()
