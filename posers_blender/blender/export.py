@@ -112,10 +112,46 @@ def _plays_nla_only(ad: Any) -> bool:
     return ad is not None and ad.action is None and len(ad.nla_tracks) > 0
 
 
+def animation_range(obj: bpy.types.Object) -> tuple[int, int]:
+    """Frames the armature's animation covers: its active Action's range, else its NLA strips'.
+
+    Raises :class:`ExportError` when it has neither (an export would write an empty file).
+    """
+    ad = obj.animation_data
+    if ad is not None and ad.action is not None:
+        start, end = ad.action.frame_range
+        return int(round(start)), int(round(end))
+    strips = [st for t in (ad.nla_tracks if ad is not None else []) if not t.mute for st in t.strips]
+    if not strips:
+        raise ExportError(f"'{obj.name}' has no Action or NLA strips to export; bake a motion first")
+    return int(round(min(st.frame_start for st in strips))), int(round(max(st.frame_end for st in strips)))
+
+
+@contextmanager
+def scene_kept() -> Iterator[None]:
+    """The scene's frame range, current frame, selection and active object come back after the block."""
+    scene = bpy.context.scene
+    layer = bpy.context.view_layer
+    frames = (scene.frame_start, scene.frame_end, scene.frame_current)
+    selected = [o for o in layer.objects if o.select_get()]
+    active = layer.objects.active
+    try:
+        yield
+    finally:
+        scene.frame_start, scene.frame_end = frames[0], frames[1]
+        scene.frame_set(frames[2])
+        for o in layer.objects:
+            o.select_set(o in selected)
+        layer.objects.active = active
+
+
 def export_vrma(obj: bpy.types.Object, path: str | Path, start: int, end: int) -> dict:
     """Export the armature's animation over frames ``start..end`` to VRMA and return the file's glTF JSON.
 
-    Needs the VRM add-on and VRM 1.0 humanoid data on the armature.
+    Needs the VRM add-on and VRM 1.0 humanoid data on the armature. NLA results are flattened
+    first (:func:`flattened`); a file without animations is refused, and an existing file at
+    ``path`` is replaced only by a complete, checked export. The scene's frame range and
+    selection come back as they were.
     """
     path = Path(path)
     vrm.ensure_addon()
@@ -124,24 +160,29 @@ def export_vrma(obj: bpy.types.Object, path: str | Path, start: int, end: int) -
         what = "VRM 0.x" if spec == "0.0" else "not a VRM avatar"
         raise ExportError(
             f"cannot export VRMA from '{obj.name}' ({what}): the VRM add-on's VRMA exporter needs VRM 1.0 humanoid "
-            "data. Convert the avatar to VRM 1.0 in the VRM add-on (or export --bvh instead)"
+            "data. Convert the avatar to VRM 1.0 in the VRM add-on (or export BVH instead)"
         )
-    set_frame_range(start, end)
-    _select_only(obj)
-    if path.exists():
-        path.unlink()
+    tmp = path.with_name(path.stem + ".posers-tmp.vrma")
     try:
-        with flattened(obj, start, end):
-            result = bpy.ops.export_scene.vrma(  # type: ignore[attr-defined]  # the VRM add-on's operator
-                filepath=str(path), armature_object_name=obj.name
-            )
+        with scene_kept():
+            set_frame_range(start, end)
+            _select_only(obj)
+            with flattened(obj, start, end):
+                result = bpy.ops.export_scene.vrma(  # type: ignore[attr-defined]  # the VRM add-on's operator
+                    filepath=str(tmp), armature_object_name=obj.name
+                )
+        if "FINISHED" not in result or not tmp.is_file() or tmp.stat().st_size == 0:
+            raise ExportError(f"the VRM add-on's VRMA exporter wrote nothing to '{path}' (result {sorted(result)})")
+        gltf = read_vrma(tmp)
+        if not gltf.get("animations"):
+            raise ExportError(f"nothing to write to '{path}': the VRMA exporter found no animation on '{obj.name}'")
+        os.replace(tmp, path)
+    except ExportError:
+        raise
     except RuntimeError as exc:
-        raise ExportError(f"the VRM add-on failed to export '{path}': {str(exc).strip().splitlines()[-1]}") from None
-    if "FINISHED" not in result or not path.is_file() or path.stat().st_size == 0:
-        raise ExportError(f"the VRM add-on's VRMA exporter wrote nothing to '{path}' (result {sorted(result)})")
-    gltf = read_vrma(path)
-    if not gltf.get("animations"):
-        raise ExportError(f"'{path}' was written without animations; is the armature's action assigned?")
+        raise ExportError(f"the VRM add-on failed to export '{path}': {vrm.cause(str(exc))}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return gltf
 
 

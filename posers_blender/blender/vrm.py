@@ -304,7 +304,7 @@ def captured_output() -> Iterator[list[str]]:
                 out.append(tmp.read().decode("utf-8", errors="replace"))
 
 
-def _cause(text: str) -> str:
+def cause(text: str) -> str:
     """The exception line of a traceback (``ValueError: Failed to read ...``), else its last line."""
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     found = [ln for ln in lines if re.match(r"^[A-Za-z_.]*(Error|Exception): ", ln)]
@@ -329,7 +329,7 @@ def import_vrm(path: str | Path) -> bpy.types.Object:
             result = bpy.ops.import_scene.vrm(filepath=str(path))  # type: ignore[attr-defined]  # VRM add-on operator
     except RuntimeError as exc:
         _remove_new(before)
-        raise ImportFailed(f"the VRM add-on could not import '{path}': {_cause(str(exc))}") from None
+        raise ImportFailed(f"the VRM add-on could not import '{path}': {cause(str(exc))}") from None
     sys.stdout.write(printed[0])  # a successful import's messages and warnings stay visible
     sys.stderr.write(printed[1])
     new_objects = [o for o in bpy.data.objects if o.session_uid not in before["objects"]]

@@ -260,3 +260,33 @@ def test_disabling_the_addon_mid_preview_puts_the_users_pose_and_rotation_modes_
     assert pb.rotation_mode == "XYZ" and tuple(pb.rotation_euler) == pytest.approx((0.1, 0.2, 0.3))
     assert tuple(obj.pose.bones["chest"].rotation_quaternion) == pytest.approx((1, 0, 0, 0))
     assert not preview._caches
+
+
+def test_export_operators_write_the_pushed_nla_result_and_say_what_they_wrote(addon, tmp_path):
+    from posers_blender.blender import export
+
+    obj = rig()
+    obj.posers.seconds = 2.0
+    assert bpy.ops.posers.bake_motion() == {"FINISHED"}
+    assert bpy.ops.posers.push_to_nla() == {"FINISHED"}
+    scene = bpy.context.scene
+    before = (scene.frame_start, scene.frame_end)
+    vrma, bvh = tmp_path / "m.vrma", tmp_path / "m.bvh"
+    assert bpy.ops.posers.export_vrma(filepath=str(vrma)) == {"FINISHED"}
+    gltf = export.read_vrma(vrma)
+    assert gltf["animations"] and gltf["animations"][0]["channels"]  # flattened from the NLA, not empty
+    assert bpy.ops.posers.export_bvh(filepath=str(bvh)) == {"FINISHED"}
+    assert "Frames: 48" in bvh.read_text() and "ROOT hips" in bvh.read_text()  # 2 s at the scene's 24 fps
+    assert (scene.frame_start, scene.frame_end) == before
+    assert not [a.name for a in bpy.data.actions if "temporary" in a.name]
+
+
+def test_export_operators_refuse_an_armature_without_animation_and_keep_the_old_file(addon, tmp_path):
+    rig()
+    old = tmp_path / "old.vrma"
+    old.write_bytes(b"the user's file")
+    for op, path in ((bpy.ops.posers.export_vrma, old), (bpy.ops.posers.export_bvh, tmp_path / "x.bvh")):
+        with pytest.raises(RuntimeError, match="no Action or NLA strips"):
+            op(filepath=str(path))
+    assert old.read_bytes() == b"the user's file" and not (tmp_path / "x.bvh").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.vrma"]
