@@ -185,16 +185,15 @@ def pose_rotations(rest: RestData, grot: Array) -> Array:
     idx = np.array([hm.INDEX[b] for b in carriers(rest)])
     g = grot[:, idx]  # [F, M, 4]
     corr = rest.corr[idx]
-    r = rest.rest[None]
-    right = quat.mul(quat.mul(g, quat.conj(corr)[None]), r)  # G_j corr_j^-1 rest
     anc = np.array(rest.ancestor)
     has = anc >= 0
-    left = np.tile(quat.IDENTITY, (g.shape[0], len(idx), 1))
-    if has.any():
-        a = anc[has]
-        ga = g[:, a]
-        left[:, has] = quat.mul(corr[a][None], quat.conj(ga))  # corr_a G_a^-1
-    q = quat.mul(quat.mul(quat.conj(r), left), right)
+    # per-bone constants first, so only three multiplications run over every frame
+    left = quat.conj(rest.rest)  # rest^-1 corr_a (rest^-1 for bones without a mapped ancestor)
+    left[has] = quat.mul(left[has], corr[anc[has]])
+    right = quat.mul(quat.conj(corr), rest.rest)  # corr_j^-1 rest
+    relative = g.copy()  # G_a^-1 G_j
+    relative[:, has] = quat.mul(quat.conj(g[:, anc[has]]), g[:, has])
+    q = quat.mul(quat.mul(left[None], relative), right[None])
     q = quat.normalize(q)
     return quat.continuous(q, axis=0)
 
