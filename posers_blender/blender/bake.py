@@ -575,7 +575,10 @@ def _blend_type(action: bpy.types.Action) -> str:
 
 
 def _fcurves(action: bpy.types.Action, slot: Any) -> list[bpy.types.FCurve]:
+    """The F-curves of ``action`` for ``slot`` (none for a strip without a slot)."""
     out: list[bpy.types.FCurve] = []
+    if slot is None:
+        return out
     for layer in action.layers:
         for strip in layer.strips:
             bag = strip.channelbag(slot)  # type: ignore[attr-defined]  # keyframe strips only
