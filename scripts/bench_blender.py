@@ -2,9 +2,11 @@
 
     python scripts/bench_blender.py            (pip bpy module)
 
-Prints: bake of 600 frames on the 55-bone built-in avatar (sampling included) against a
-``keyframe_insert`` loop writing the same values, the preview handler's ms per frame and its
-ratio to ``scene.frame_set`` on the same scene, and key reduction on idle-breathe.
+Prints: the built-in avatar's build time, bake of 600 frames on the 55-bone built-in avatar
+(sampling included) against a ``keyframe_insert`` loop writing the same values, the preview
+handler's ms per frame and its ratio to ``scene.frame_set`` on the same scene, and key reduction
+on idle-breathe. Budgets (issue 12): bake >= 50x the loop with sampling included, preview
+handler <= 0.1x ``scene.frame_set``.
 """
 
 import statistics
@@ -19,12 +21,19 @@ import bpy  # noqa: E402
 import posers_blender  # noqa: E402
 from posers_blender.blender import avatar, bake, builtin, preview, vrm  # noqa: E402
 
+BUDGET_BAKE_RATIO = 50.0
+BUDGET_PREVIEW_RATIO = 0.1
+
 
 def fresh():
     bpy.ops.wm.read_factory_settings(use_empty=True)
     vrm.ensure_addon()
     obj = builtin.build()
     return obj, avatar.load(obj)
+
+
+def verdict(ok: bool) -> str:
+    return "within budget" if ok else "OVER BUDGET"
 
 
 def median_frame_set_ms(scene: bpy.types.Scene, frames: int = 300) -> float:
@@ -38,6 +47,14 @@ def median_frame_set_ms(scene: bpy.types.Scene, frames: int = 300) -> float:
 
 
 def main() -> int:
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    vrm.ensure_addon()
+    builds = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        builtin.build()
+        builds.append(time.perf_counter() - t0)
+    print(f"built-in avatar build {statistics.median(builds) * 1e3:.0f} ms (median of 3)")
     obj, av = fresh()
     opts = bake.BakeOptions("idle-breathe", seed=1, seconds=20.0, fps=30.0, face=False)  # 600 frames
     samples, writes = [], []
@@ -45,7 +62,7 @@ def main() -> int:
         t0 = time.perf_counter()
         clip = bake.sample_clip(av, opts)
         t1 = time.perf_counter()
-        res = bake.bake_clip(av, clip, opts)  # retarget + bulk F-curve writes
+        res = bake.bake_clip(av, clip, opts)  # pose transfer + bulk F-curve writes
         t2 = time.perf_counter()
         samples.append(t1 - t0)
         writes.append(t2 - t1)
@@ -64,9 +81,10 @@ def main() -> int:
         mover.keyframe_insert("location", frame=1 + f)
     t_loop = time.perf_counter() - t0
     print(
-        f"bake 600 frames x 55 bones: sampling {t_sample * 1e3:.0f} ms + retarget and bulk write {t_write * 1e3:.0f} ms"
+        f"bake 600 frames x 55 bones: sampling {t_sample * 1e3:.0f} ms + pose transfer and bulk write {t_write * 1e3:.0f} ms"
         f" = {t_bulk * 1e3:.0f} ms; keyframe_insert loop writing the same values {t_loop * 1e3:.0f} ms: "
-        f"{t_loop / t_bulk:.1f}x faster with sampling included, {t_loop / t_write:.1f}x for the writing alone"
+        f"{t_loop / t_bulk:.1f}x faster with sampling included, {t_loop / t_write:.1f}x for the writing alone "
+        f"({verdict(t_loop / t_bulk >= BUDGET_BAKE_RATIO)}: >= {BUDGET_BAKE_RATIO:g}x with sampling)"
     )
 
     # preview: the handler's own cost per frame, against Blender's frame_set on the same scene playing the
@@ -97,7 +115,8 @@ def main() -> int:
     print(
         f"preview handler {handler_ms:.3f} ms/frame; scene.frame_set playing the baked Action {frame_ms:.3f} ms "
         f"(ratio handler/frame_set {handler_ms / frame_ms:.2f}); frame_set with preview instead of the Action "
-        f"{with_ms:.3f} ms; one re-sample {preview._last_sample_s * 1e3:.0f} ms"
+        f"{with_ms:.3f} ms; one re-sample {preview._last_sample_s * 1e3:.0f} ms "
+        f"({verdict(handler_ms / frame_ms <= BUDGET_PREVIEW_RATIO)}: <= {BUDGET_PREVIEW_RATIO:g}x frame_set)"
     )
     posers_blender.unregister()
 

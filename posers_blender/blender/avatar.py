@@ -10,8 +10,8 @@ import numpy as np
 from .. import humanoid as hm
 from ..engine import quat
 from ..engine.skeleton import Skeleton
-from . import retarget, vrm
-from .retarget import RestData
+from . import landmarks, pose_transfer, vrm
+from .pose_transfer import RestData
 
 
 class NotHumanoid(ValueError):
@@ -91,8 +91,8 @@ def read_rest(obj: bpy.types.Object, mapping: dict[str, str]) -> RestData:
         b = bones[name]
         ml = np.array(b.matrix_local)
         head = mw @ np.append(ml[:3, 3], 1.0)
-        heads.append(retarget.to_normalised(head[:3]))
-        rests.append(quat.from_matrix(retarget.N @ rot3 @ ml[:3, :3]))
+        heads.append(pose_transfer.to_normalised(head[:3]))
+        rests.append(quat.from_matrix(pose_transfer.N @ rot3 @ ml[:3, :3]))
         a = -1
         for p in b.parent_recursive:
             if p.name in index:
@@ -163,8 +163,7 @@ def load(obj: bpy.types.Object) -> Avatar:
             + ", ".join(health.missing_required)
         )
     rest = read_rest(obj, health.mapped)
-    skel = retarget.build_skeleton(rest, name=obj.name)
-    from . import landmarks  # the animator's moved landmark empties win over the estimates
-
+    skel = pose_transfer.build_skeleton(rest, name=obj.name)
+    # the animator's moved landmark empties win over the estimates
     skel.landmarks.update(landmarks.overrides(obj, health.mapped["head"], rest.head("head")))
     return Avatar(obj.name, health.mapped, rest, skel, health, health.spec)

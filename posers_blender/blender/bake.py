@@ -1,20 +1,22 @@
 """Baking clips into Blender: slotted Actions written in bulk, face channels, markers, key reduction, NLA.
 
 Operators and the headless script stay thin and call :func:`bake` with a
-:class:`BakeOptions`. Code paths are chosen by feature checks (``Action.layers``
-exists from Blender 4.4; 5.0 has no ``Action.fcurves``), never by version numbers.
+:class:`BakeOptions`. Actions are slotted (layers, strips, channelbags: Blender 4.4+,
+the manifest's minimum is 5.0, which has no ``Action.fcurves``).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import bpy
 import numpy as np
+from mathutils import Euler, Quaternion
 from numpy.typing import NDArray
 
 from .. import humanoid as hm
@@ -22,12 +24,11 @@ from .. import registry
 from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.sampler import sample
-from . import keyreduce, landmarks, retarget, vrm
+from . import keyreduce, landmarks, pose_transfer, targets, vrm
 from .avatar import Avatar
+from .empties import collection
 
 Array = NDArray[np.float64]
-
-TARGETS_COLLECTION = "Posers Targets"
 _INTERP_LINEAR = "LINEAR"
 
 
@@ -84,8 +85,6 @@ class BakeResult:
 
 def sample_clip(avatar: Avatar, opts: BakeOptions) -> Clip:
     """Sample the motion on the avatar's own skeleton (raises ParamError/MotionError with clear messages)."""
-    from . import targets
-
     program = registry.get(opts.motion)
     goals = opts.targets
     if goals is None:
@@ -115,41 +114,29 @@ def additive_clip(clip: Clip) -> Clip:
 def pose_tracks(avatar: Avatar, clip: Clip) -> tuple[Array, Array]:
     """Pose-bone quaternions ``[F, M, 4]`` (order of ``avatar.rest.blender_names``) and mover location ``[F, 3]``."""
     grot, _ = clip.fk()
-    q = retarget.pose_rotations(avatar.rest, grot)
-    loc = retarget.hips_locations(avatar.rest, clip.hips_pos)
+    q = pose_transfer.pose_rotations(avatar.rest, grot)
+    loc = pose_transfer.hips_locations(avatar.rest, clip.hips_pos)
     if clip.meta.get("additive"):
-        loc = loc - retarget.hips_locations(avatar.rest, clip.skeleton.offsets[0][None])
+        loc = loc - pose_transfer.hips_locations(avatar.rest, clip.skeleton.offsets[0][None])
     return q, loc
 
 
 # -- actions -----------------------------------------------------------------------------------------
 
 
-def slotted_actions() -> bool:
-    """True when actions have layers and slots (Blender 4.4+)."""
-    props = bpy.types.Action.bl_rna.properties
-    return "layers" in props and "slots" in props
-
-
 class ChannelWriter:
-    """Creates F-curves on one action for one ID (slot), either slotted or legacy."""
+    """Creates F-curves on one slotted action for one ID (a new slot)."""
 
     def __init__(self, action: bpy.types.Action, id_type: Literal["OBJECT", "ARMATURE"], slot_name: str):
         self.action = action
-        self.slot = None
-        if slotted_actions():
-            self.slot = action.slots.new(id_type=id_type, name=slot_name)
-            layer = action.layers[0] if len(action.layers) else action.layers.new("Layer")
-            strip = layer.strips[0] if len(layer.strips) else layer.strips.new(type="KEYFRAME")
-            assert isinstance(strip, bpy.types.ActionKeyframeStrip)
-            self._bag = strip.channelbag(self.slot, ensure=True)
-            self._groups: dict[str, Any] = {}
-        else:  # pragma: no cover - only on Blender < 4.4
-            self._bag = None
+        self.slot = action.slots.new(id_type=id_type, name=slot_name)
+        layer = action.layers[0] if len(action.layers) else action.layers.new("Layer")
+        strip = layer.strips[0] if len(layer.strips) else layer.strips.new(type="KEYFRAME")
+        assert isinstance(strip, bpy.types.ActionKeyframeStrip)
+        self._bag = strip.channelbag(self.slot, ensure=True)
+        self._groups: dict[str, Any] = {}
 
     def fcurve(self, data_path: str, index: int, group: str) -> bpy.types.FCurve:
-        if self._bag is None:  # pragma: no cover
-            return self.action.fcurves.new(data_path, index=index, action_group=group)  # type: ignore[attr-defined]
         fc = self._bag.fcurves.new(data_path, index=index)
         grp = self._groups.get(group)
         if grp is None:
@@ -228,12 +215,42 @@ def _provenance(action: bpy.types.Action, clip: Clip, avatar: Avatar) -> None:
     action["posers_additive"] = bool(meta.get("additive", False))
 
 
+def rotation_channel(q: Array, mode: str) -> tuple[str, Array, str]:
+    """Pose-bone quaternions ``[F, 4]`` as the channel a bone in ``mode`` plays: (property, values, kind).
+
+    Euler bones get continuous Euler angles in their own order (radians), axis-angle bones
+    ``(angle, x, y, z)``; the bone's rotation mode is never changed, so the user's own Actions
+    keep playing.
+    """
+    if mode == "QUATERNION":
+        return "rotation_quaternion", q, "quat"
+    if mode == "AXIS_ANGLE":
+        w = np.clip(q[:, 0], -1.0, 1.0)
+        angle = 2.0 * np.arccos(w)
+        s = np.linalg.norm(q[:, 1:], axis=1, keepdims=True)
+        axis = np.where(s > 1e-9, q[:, 1:] / np.maximum(s, 1e-12), np.array([0.0, 1.0, 0.0]))
+        return "rotation_axis_angle", np.column_stack([angle, axis]), "vector"
+    out = np.empty((len(q), 3))
+    prev = None
+    for i, qi in enumerate(q):
+        e = Quaternion(qi.tolist()).to_euler(mode) if prev is None else Quaternion(qi.tolist()).to_euler(mode, prev)
+        out[i] = e
+        prev = e
+    return "rotation_euler", out, "euler"
+
+
+def euler_to_quat(e: Array, order: str) -> Array:
+    """Euler angles ``[F, 3]`` (radians, Blender's ``order``) as quaternions ``[F, 4]`` (for measuring keys)."""
+    return np.array([list(Euler(v.tolist(), order).to_quaternion()) for v in e])  # type: ignore[arg-type]
+
+
 def write_clip(
     avatar: Avatar, clip: Clip, action: bpy.types.Action, frame_start: int, reduce_deg: float | None
 ) -> tuple[Any, int, int, float]:
     """Write a clip's bone channels into ``action`` (a new slot for the armature object).
 
-    Returns ``(slot, dense key count, written key count, measured max error in degrees)``.
+    Each bone is keyed in its own rotation mode (:func:`rotation_channel`). Returns
+    ``(slot, dense key count, written key count, measured max error in degrees)``.
     """
     obj = avatar.obj
     q, loc = pose_tracks(avatar, clip)
@@ -243,32 +260,34 @@ def write_clip(
     dense = written = 0
     max_err = 0.0
     tol = math.radians(reduce_deg) if reduce_deg else None
-    for pb_name in avatar.rest.blender_names:
-        pb = obj.pose.bones[pb_name]
-        if pb.rotation_mode != "QUATERNION":
-            pb.rotation_mode = "QUATERNION"
-    channels: list[tuple[str, int, str, Array, str]] = []
+    channels: list[tuple[str, str, Array, str, Array]] = []  # path, group, values, kind, quaternions they give
     for m, name in enumerate(avatar.rest.blender_names):
-        channels.append((f'pose.bones["{name}"].rotation_quaternion', 4, name, q[:, m], "quat"))
+        prop, values, kind = rotation_channel(q[:, m], obj.pose.bones[name].rotation_mode)
+        channels.append((f'pose.bones["{name}"].{prop}', name, values, kind, q[:, m]))
     mover = avatar.rest.loc_bone
-    channels.append((f'pose.bones["{mover}"].location', 3, mover, loc, "vector"))
-    for path, width, group, values, kind in channels:
+    channels.append((f'pose.bones["{mover}"].location', mover, loc, "vector", loc))
+    for path, group, values, kind, exact in channels:
+        width = values.shape[1]
         dense += width * n
         if tol is None:
             for i in range(width):
                 write_dense(writer.fcurve(path, i, group), frames, values[:, i])
             written += width * n
             continue
-        # location tolerance: the same number in millimetres
-        red = keyreduce.reduce(values, tol if kind == "quat" else tol * 1e-3 / math.radians(1.0), kind)
+        # location tolerance: the same number in millimetres; Euler angles: a rotation error is at most
+        # the sum of the three angle errors, so each curve keeps within tol / sqrt(3) (Euclidean)
+        red_tol = {"quat": tol, "euler": tol / math.sqrt(3.0)}.get(kind, tol * 1e-3 / math.radians(1.0))
+        red = keyreduce.reduce(values, red_tol, "quat" if kind == "quat" else "vector")
         fcs = [writer.fcurve(path, i, group) for i in range(width)]
         for i, fc in enumerate(fcs):
             write_sparse(fc, frames[red.keys], red.values[:, i], red.slopes[:, i])
         written += width * len(red.keys)
-        if kind == "quat":
+        if kind in ("quat", "euler"):
             # measure what Blender actually evaluates, not what we meant to write
             got = np.array([[fc.evaluate(f) for fc in fcs] for f in frames])
-            max_err = max(max_err, float(np.degrees(keyreduce.quat_error(got, values).max())))
+            if kind == "euler":
+                got = euler_to_quat(got, obj.pose.bones[group].rotation_mode)
+            max_err = max(max_err, float(np.degrees(keyreduce.quat_error(got, exact).max())))
     return writer.slot, dense, written, max_err
 
 
@@ -281,7 +300,7 @@ def _assign(id_: Any, action: bpy.types.Action, slot: Any) -> list[str]:
         old.use_fake_user = True
         notes.append(f"'{old.name}' kept with a fake user (it was the active action)")
     ad.action = action
-    if slot is not None and hasattr(ad, "action_slot"):
+    if slot is not None:
         ad.action_slot = slot
     return notes
 
@@ -301,22 +320,22 @@ def _write_face(avatar: Avatar, clip: Clip, frames: Array, base_name: str) -> bp
 
 
 def gaze_target(avatar: Avatar) -> bpy.types.Object | None:
-    """The avatar's gaze target empty (created in the Posers Targets collection), wired to VRM 1.0 look-at."""
-    look = vrm.gaze_target_property(avatar.obj) if vrm.addon_available() else None
-    if look is None:
+    """The avatar's gaze target empty (created in the Posers Targets collection) as the VRM 1.0 look-at target.
+
+    ``None`` when the avatar's look-at drives nothing. The VRMA exporter reads the target's
+    Action; the add-on's look-at preview switch stays as the user set it.
+    """
+    if not vrm.addon_available() or not vrm.look_at_drives(avatar.obj):
         return None
+    look = vrm.gaze_target_property(avatar.obj)
     if look.preview_target_bpy_object is not None:
         return look.preview_target_bpy_object if look.preview_target_bpy_object.type == "EMPTY" else None
-    coll = bpy.data.collections.get(TARGETS_COLLECTION)
-    if coll is None:
-        coll = bpy.data.collections.new(TARGETS_COLLECTION)
-        bpy.context.scene.collection.children.link(coll)
+    coll = collection()
     empty = bpy.data.objects.new(f"Posers Gaze {avatar.obj_name}", None)
     empty.empty_display_type = "SPHERE"
     empty.empty_display_size = 0.03
     coll.objects.link(empty)
     look.preview_target_bpy_object = empty
-    look.enable_preview = True
     return empty
 
 
@@ -335,7 +354,7 @@ def _write_gaze(avatar: Avatar, clip: Clip, frames: Array, base_name: str) -> bp
     )
     point_n = eye + quat.rotate(grot[:, j], clip.gaze) * 1.0  # 1 m ahead along the gaze
     mw = np.array(avatar.obj.matrix_world)
-    local = retarget.to_blender(point_n)
+    local = pose_transfer.to_blender(point_n)
     world = local  # normalised space already includes the object transform (see retarget)
     if target.parent is not None:
         inv = np.linalg.inv(np.array(target.parent.matrix_world))
@@ -384,6 +403,13 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
     return BakeResult(action, slot, clip, dense, written, err, face, gaze, notes)
 
 
+def listed_motions() -> list[str]:
+    """The motions offered to animators (panel and ``--all``): every motion but the frozen baselines,
+    which exist for quality reports; idle-breathe first."""
+    progs = {k: v for k, v in registry.discover().items() if "baseline" not in v.meta.tags}
+    return sorted(progs, key=lambda k: (k != "idle-breathe", k))
+
+
 def bake(avatar: Avatar, opts: BakeOptions) -> BakeResult:
     """Sample ``opts.motion`` on the avatar and bake it to a new Action (the scene is unchanged if sampling fails)."""
     clip = sample_clip(avatar, opts)
@@ -415,7 +441,7 @@ def push_to_nla(
     track = ad.nla_tracks.new()
     track.name = track_name or action.name
     strip = track.strips.new(action.name, int(round(frame)), action)
-    if slot is not None and hasattr(strip, "action_slot"):
+    if slot is not None:
         strip.action_slot = slot
     strip.blend_type = blend_type
     strip.blend_in = blend_in
@@ -433,11 +459,10 @@ def push_bake_to_nla(
     Additive bakes become COMBINE strips; the rest REPLACE.
     """
     ad = obj.animation_data
-    slot = getattr(ad, "action_slot", None) if ad is not None and ad.action == action else None
+    slot = ad.action_slot if ad is not None and ad.action == action else None
     if slot is None and len(action.slots):
         slot = action.slots[0]
-    blend = "COMBINE" if action.get("posers_additive") else "REPLACE"
-    strip = push_to_nla(obj, action, slot, None, blend, blend_in, blend_out)
+    strip = push_to_nla(obj, action, slot, None, _blend_type(action), blend_in, blend_out)
     owners: list[Any] = [obj.data] + [o for o in bpy.data.objects if o.type == "EMPTY"]
     for key in ("posers_face_action", "posers_gaze_action"):
         name = action.get(key)
@@ -456,13 +481,40 @@ def bake_layers(
     avatar: Avatar, motions: Sequence[BakeOptions], nla: bool, layout: str = "stack", blend: float = 10.0
 ) -> list[BakeResult]:
     """Bake several motions: ``stack`` = first as base, the rest additive COMBINE layers on top;
-    ``sequence`` = one after another with crossfades. Nothing is written unless every motion samples."""
+    ``sequence`` = one after another with crossfades. Nothing is written unless every motion samples.
+
+    With ``nla`` each bake gets its own NLA track. Without it, one motion is one active Action and
+    several are combined through the NLA and flattened into one Action holding the result (never a
+    lone additive layer or the last of a sequence).
+    """
+    clips = _sample_layers(avatar, motions, layout)
+    several = len(clips) > 1
+    results = _write_layers(avatar, motions, clips, layout, blend, push=nla or several, companions=nla)
+    if nla or not several:
+        return results
+    return [flatten_layers(avatar, results)]
+
+
+def _sample_layers(avatar: Avatar, motions: Sequence[BakeOptions], layout: str) -> list[Clip]:
     clips = []
     for i, opts in enumerate(motions):
         clip = sample_clip(avatar, opts)
         if layout == "stack" and i > 0:
             clip = additive_clip(clip)
         clips.append(clip)
+    return clips
+
+
+def _write_layers(
+    avatar: Avatar,
+    motions: Sequence[BakeOptions],
+    clips: list[Clip],
+    layout: str,
+    blend: float,
+    push: bool,
+    companions: bool,
+) -> list[BakeResult]:
+    """Write each clip as an Action; ``push``: each onto its own NLA track (``companions``: face and gaze too)."""
     results = []
     start: float = motions[0].frame_start if motions else 1
     for i, (opts, clip) in enumerate(zip(motions, clips)):
@@ -470,10 +522,133 @@ def bake_layers(
             opts = BakeOptions(**{**opts.__dict__, "frame_start": int(start)})
         res = bake_clip(avatar, clip, opts)
         results.append(res)
-        if nla:
-            b = min(blend, clip.n_frames / 4) if layout == "sequence" else 0.0
-            push_bake_to_nla(
-                avatar.obj, res.action, blend_in=b if i > 0 else 0.0, blend_out=b if i < len(motions) - 1 else 0.0
-            )
-        start += clip.n_frames - (min(blend, clip.n_frames / 4) if layout == "sequence" else 0)
+        b = min(blend, clip.n_frames / 4) if layout == "sequence" else 0.0
+        if push:
+            b_in, b_out = (b if i > 0 else 0.0), (b if i < len(motions) - 1 else 0.0)
+            if companions:
+                push_bake_to_nla(avatar.obj, res.action, blend_in=b_in, blend_out=b_out)
+            else:
+                push_to_nla(avatar.obj, res.action, res.slot, None, _blend_type(res.action), b_in, b_out)
+        start += clip.n_frames - b
     return results
+
+
+def frame_range(results: Sequence[BakeResult]) -> tuple[int, int]:
+    """First and last frame covered by the baked Actions."""
+    return (
+        int(min(r.action.frame_range[0] for r in results)),
+        int(max(r.action.frame_range[1] for r in results)),
+    )
+
+
+def flatten_layers(avatar: Avatar, layers: Sequence[BakeResult]) -> BakeResult:
+    """One Action holding what the armature's NLA plays over the layers' frames; the layers and tracks go.
+
+    The result keeps every layer's provenance (``posers_layers``, JSON) and the first layer's face
+    and gaze Actions.
+    """
+    obj = avatar.obj
+    start, end = frame_range(layers)
+    name = " + ".join(r.action.name for r in layers)
+    action, slot = evaluate_to_action(obj, start, end, name)
+    action["posers_layers"] = json.dumps([dict(r.action.items()) for r in layers], default=str)
+    for key in ("posers_motion", "posers_version", "posers_seed", "posers_fps", "posers_avatar"):
+        if key in layers[0].action:
+            action[key] = layers[0].action[key]
+    for key in ("posers_face_action", "posers_gaze_action"):
+        if key in layers[0].action:
+            action[key] = layers[0].action[key]
+    ad = obj.animation_data
+    strips = {r.action.name for r in layers}
+    for track in [t for t in ad.nla_tracks if any(st.action and st.action.name in strips for st in t.strips)]:
+        ad.nla_tracks.remove(track)
+    for r in layers:
+        bpy.data.actions.remove(r.action)
+    _assign(obj, action, slot)
+    keys = sum(len(fc.keyframe_points) for fc in _fcurves(action, slot))
+    first = layers[0]
+    return BakeResult(action, slot, first.clip, keys, keys, 0.0, first.face_action, first.gaze_action, [])
+
+
+def _blend_type(action: bpy.types.Action) -> str:
+    return "COMBINE" if action.get("posers_additive") else "REPLACE"
+
+
+def _fcurves(action: bpy.types.Action, slot: Any) -> list[bpy.types.FCurve]:
+    """The F-curves of ``action`` for ``slot`` (none for a strip without a slot)."""
+    out: list[bpy.types.FCurve] = []
+    if slot is None:
+        return out
+    for layer in action.layers:
+        for strip in layer.strips:
+            bag = strip.channelbag(slot)  # type: ignore[attr-defined]  # keyframe strips only
+            if bag is not None:
+                out.extend(bag.fcurves)
+    return out
+
+
+#: Pose-bone channels :func:`evaluate_to_action` reads in bulk, with their widths.
+_POSE_CHANNELS = {"rotation_quaternion": 4, "rotation_euler": 3, "rotation_axis_angle": 4, "location": 3, "scale": 3}
+_BONE_PATH = re.compile(r'^pose\.bones\["(.+)"\]\.(\w+)$')
+
+
+def nla_pose_channels(obj: bpy.types.Object) -> dict[str, set[str]]:
+    """Pose bone -> channels (``location``, ``rotation_quaternion``, ...) animated by the object's NLA strips."""
+    out: dict[str, set[str]] = {}
+    ad = obj.animation_data
+    if ad is None:
+        return out
+    for track in ad.nla_tracks:
+        for strip in track.strips:
+            if strip.action is None:
+                continue
+            for fc in _fcurves(strip.action, strip.action_slot):
+                m = _BONE_PATH.match(fc.data_path)
+                if m and m.group(2) in _POSE_CHANNELS:
+                    out.setdefault(m.group(1), set()).add(m.group(2))
+    return out
+
+
+def evaluate_to_action(obj: bpy.types.Object, start: int, end: int, name: str) -> tuple[bpy.types.Action, Any]:
+    """A new Action with one key per frame of every pose channel the object's NLA animates, as it evaluates.
+
+    Frames are evaluated with ``scene.frame_set`` and read in bulk (``foreach_get``); the scene's
+    current frame comes back afterwards. The object's active Action is not touched.
+    """
+    scene = bpy.context.scene
+    current = scene.frame_current
+    channels = nla_pose_channels(obj)
+    bones = obj.pose.bones
+    n, nb = end - start + 1, len(bones)
+    used = sorted({c for cs in channels.values() for c in cs})
+    values = {c: np.empty((n, nb * _POSE_CHANNELS[c]), dtype=np.float32) for c in used}
+    ad = obj.animation_data
+    active = (ad.action, ad.action_slot) if ad is not None else (None, None)
+    if ad is not None and ad.action is not None:
+        ad.action = None  # evaluate the NLA alone
+    try:
+        for i in range(n):
+            scene.frame_set(start + i)
+            for c in used:
+                bones.foreach_get(c, values[c][i])
+    finally:
+        if ad is not None and active[0] is not None:
+            ad.action = active[0]
+            ad.action_slot = active[1]
+        scene.frame_set(current)
+    frames = np.arange(start, end + 1, dtype=np.float64)
+    action = bpy.data.actions.new(name)
+    writer = ChannelWriter(action, "OBJECT", obj.name)
+    index = {pb.name: i for i, pb in enumerate(bones)}
+    for bone, chans in sorted(channels.items()):
+        b = index.get(bone)
+        if b is None:
+            continue
+        for c in sorted(chans):
+            w = _POSE_CHANNELS[c]
+            for k in range(w):
+                fc = writer.fcurve(f'pose.bones["{bone}"].{c}', k, bone)
+                write_dense(fc, frames, values[c][:, w * b + k].astype(np.float64))
+    action.frame_range = (start, end)
+    action.use_frame_range = True
+    return action, writer.slot

@@ -9,7 +9,7 @@ from mathutils import Matrix, Vector
 
 from .. import humanoid as hm
 from ..engine.skeleton import DEFAULT_HEIGHT, Skeleton, default_avatar
-from . import retarget, vrm
+from . import pose_transfer, vrm
 
 NAME = "Posers Avatar"
 
@@ -103,8 +103,8 @@ def build(height: float = DEFAULT_HEIGHT, name: str = NAME) -> bpy.types.Object:
     skel = default_avatar(height)
     pos_n = skel.rest_positions()
     tails_n = _tails(skel)
-    pos = retarget.to_blender(pos_n)
-    tails = {b: retarget.to_blender(t) for b, t in tails_n.items()}
+    pos = pose_transfer.to_blender(pos_n)
+    tails = {b: pose_transfer.to_blender(t) for b, t in tails_n.items()}
     arm_data = bpy.data.armatures.new(name)
     obj = bpy.data.objects.new(name, arm_data)
     bpy.context.scene.collection.objects.link(obj)

@@ -1,8 +1,9 @@
-"""Writing baked motion out: VRMA through the VRM add-on, BVH through Blender's BVH exporter. Results are checked."""
+"""Writing baked motion out: VRMA through the VRM add-on, BVH as the project's own Y-up humanoid BVH. Results are checked."""
 
 from __future__ import annotations
 
 import json
+import os
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,12 @@ from typing import Any
 import bpy
 import numpy as np
 
-from . import bake, vrm
+from .. import humanoid as hm
+from ..engine import quat
+from ..engine.clip import Clip
+from ..io.bvh import bvh_text
+from . import bake, pose_transfer, vrm
+from .avatar import Avatar
 
 
 class ExportError(RuntimeError):
@@ -44,75 +50,108 @@ def read_vrma(path: str | Path) -> dict:
 
 @contextmanager
 def flattened(obj: bpy.types.Object, start: int, end: int) -> Iterator[None]:
-    """While inside, the armature (and its VRM expressions) play one temporary Action holding the NLA result.
+    """While inside, the armature, its VRM expressions and its look-at target play temporary Actions
+    holding their NLA results.
 
-    The VRM add-on's VRMA exporter reads only the active Action; a bake pushed to the
-    NLA (or several layered or sequenced bakes) is evaluated here frame by frame and
-    written to a temporary Action, removed again on exit. Without NLA tracks, or with
-    an active Action already, nothing changes.
+    The VRM add-on's VRMA exporter reads only active Actions; a bake pushed to the NLA
+    (or several layered or sequenced bakes) is evaluated here frame by frame and written
+    to temporary Actions, removed again on exit. Without NLA tracks, or with an active
+    Action already, nothing changes.
     """
     ad = obj.animation_data
     if ad is None or ad.action is not None or not len(ad.nla_tracks):
         yield
         return
-    scene = bpy.context.scene
-    current = scene.frame_current
-    bones = obj.pose.bones
-    nb = len(bones)
-    n = end - start + 1
-    rot = np.empty((n, nb * 4), dtype=np.float32)
-    loc = np.empty((n, nb * 3), dtype=np.float32)
     paths = vrm.expression_paths(obj) if vrm.addon_available() else {}
-    arm_ad = obj.data.animation_data
-    face_on = arm_ad is not None and arm_ad.action is None and len(arm_ad.nla_tracks) > 0 and bool(paths)
-    face = {k: np.empty(n) for k in paths} if face_on else {}
-    for i in range(n):
-        scene.frame_set(start + i)
-        bones.foreach_get("rotation_quaternion", rot[i])
-        bones.foreach_get("location", loc[i])
-        for k in face:
-            value: Any = obj.data.path_resolve(paths[k])  # a float property's value
-            face[k][i] = float(value)
-    scene.frame_set(current)
-    rot64, loc64 = rot.astype(np.float64), loc.astype(np.float64)
-    frames = np.arange(start, end + 1, dtype=np.float64)
-    temp = bpy.data.actions.new("Posers export (temporary)")
-    writer = bake.ChannelWriter(temp, "OBJECT", obj.name)
-    for b, pb in enumerate(bones):
-        if pb.rotation_mode != "QUATERNION":
-            continue
-        for c in range(4):
-            bake.write_dense(
-                writer.fcurve(f'pose.bones["{pb.name}"].rotation_quaternion', c, pb.name), frames, rot64[:, 4 * b + c]
-            )
-        for c in range(3):
-            bake.write_dense(
-                writer.fcurve(f'pose.bones["{pb.name}"].location', c, pb.name), frames, loc64[:, 3 * b + c]
-            )
-    ad.action = temp
-    ad.action_slot = writer.slot
-    temp_face = None
-    if face:
-        temp_face = bpy.data.actions.new("Posers export face (temporary)")
-        fw = bake.ChannelWriter(temp_face, "ARMATURE", obj.data.name)
-        for k, v in face.items():
-            bake.write_dense(fw.fcurve(paths[k], 0, "Expressions"), frames, v)
-        arm_ad.action = temp_face
-        arm_ad.action_slot = fw.slot
+    look = vrm.gaze_target_property(obj) if vrm.addon_available() else None
+    gaze = look.preview_target_bpy_object if look is not None else None
+    face_ad, gaze_ad = obj.data.animation_data, gaze.animation_data if gaze is not None else None
+    face_on = bool(paths) and _plays_nla_only(face_ad)
+    gaze_on = _plays_nla_only(gaze_ad)
+    temp, slot = bake.evaluate_to_action(obj, start, end, "Posers export (temporary)")
+    temps = [(ad, temp, slot)]
+    if face_on or gaze_on:
+        n = end - start + 1
+        face = {k: np.empty(n) for k in paths} if face_on else {}
+        where = np.empty((n, 3))
+        scene = bpy.context.scene
+        current = scene.frame_current
+        for i in range(n):
+            scene.frame_set(start + i)
+            for k in face:
+                value: Any = obj.data.path_resolve(paths[k])  # a float property's value
+                face[k][i] = float(value)
+            if gaze_on:
+                where[i] = tuple(gaze.location)  # type: ignore[union-attr]  # gaze_on implies a target
+        scene.frame_set(current)
+        frames = np.arange(start, end + 1, dtype=np.float64)
+        if face_on:
+            fa = bpy.data.actions.new("Posers export face (temporary)")
+            fw = bake.ChannelWriter(fa, "ARMATURE", obj.data.name)
+            for k, v in face.items():
+                bake.write_dense(fw.fcurve(paths[k], 0, "Expressions"), frames, v)
+            temps.append((face_ad, fa, fw.slot))
+        if gaze_on:
+            ga = bpy.data.actions.new("Posers export gaze (temporary)")
+            gw = bake.ChannelWriter(ga, "OBJECT", gaze.name)  # type: ignore[union-attr]
+            for c in range(3):
+                bake.write_dense(gw.fcurve("location", c, "Gaze"), frames, where[:, c])
+            temps.append((gaze_ad, ga, gw.slot))
+    for owner, action, action_slot in temps:
+        owner.action = action
+        owner.action_slot = action_slot
     try:
         yield
     finally:
-        ad.action = None
-        bpy.data.actions.remove(temp)
-        if temp_face is not None:
-            arm_ad.action = None
-            bpy.data.actions.remove(temp_face)
+        for owner, action, _ in temps:
+            owner.action = None
+            bpy.data.actions.remove(action)
+
+
+def _plays_nla_only(ad: Any) -> bool:
+    return ad is not None and ad.action is None and len(ad.nla_tracks) > 0
+
+
+def animation_range(obj: bpy.types.Object) -> tuple[int, int]:
+    """Frames the armature's animation covers: its active Action's range, else its NLA strips'.
+
+    Raises :class:`ExportError` when it has neither (an export would write an empty file).
+    """
+    ad = obj.animation_data
+    if ad is not None and ad.action is not None:
+        start, end = ad.action.frame_range
+        return int(round(start)), int(round(end))
+    strips = [st for t in (ad.nla_tracks if ad is not None else []) if not t.mute for st in t.strips]
+    if not strips:
+        raise ExportError(f"'{obj.name}' has no Action or NLA strips to export; bake a motion first")
+    return int(round(min(st.frame_start for st in strips))), int(round(max(st.frame_end for st in strips)))
+
+
+@contextmanager
+def scene_kept() -> Iterator[None]:
+    """The scene's frame range, current frame, selection and active object come back after the block."""
+    scene = bpy.context.scene
+    layer = bpy.context.view_layer
+    frames = (scene.frame_start, scene.frame_end, scene.frame_current)
+    selected = [o for o in layer.objects if o.select_get()]
+    active = layer.objects.active
+    try:
+        yield
+    finally:
+        scene.frame_start, scene.frame_end = frames[0], frames[1]
+        scene.frame_set(frames[2])
+        for o in layer.objects:
+            o.select_set(o in selected)
+        layer.objects.active = active
 
 
 def export_vrma(obj: bpy.types.Object, path: str | Path, start: int, end: int) -> dict:
     """Export the armature's animation over frames ``start..end`` to VRMA and return the file's glTF JSON.
 
-    Needs the VRM add-on and VRM 1.0 humanoid data on the armature.
+    Needs the VRM add-on and VRM 1.0 humanoid data on the armature. NLA results are flattened
+    first (:func:`flattened`); a file without animations is refused, and an existing file at
+    ``path`` is replaced only by a complete, checked export. The scene's frame range and
+    selection come back as they were.
     """
     path = Path(path)
     vrm.ensure_addon()
@@ -121,43 +160,83 @@ def export_vrma(obj: bpy.types.Object, path: str | Path, start: int, end: int) -
         what = "VRM 0.x" if spec == "0.0" else "not a VRM avatar"
         raise ExportError(
             f"cannot export VRMA from '{obj.name}' ({what}): the VRM add-on's VRMA exporter needs VRM 1.0 humanoid "
-            "data. Convert the avatar to VRM 1.0 in the VRM add-on (or export --bvh instead)"
+            "data. Convert the avatar to VRM 1.0 in the VRM add-on (or export BVH instead)"
         )
-    set_frame_range(start, end)
-    _select_only(obj)
-    if path.exists():
-        path.unlink()
+    tmp = path.with_name(path.stem + ".posers-tmp.vrma")
     try:
-        with flattened(obj, start, end):
-            result = bpy.ops.export_scene.vrma(  # type: ignore[attr-defined]  # the VRM add-on's operator
-                filepath=str(path), armature_object_name=obj.name
-            )
+        with scene_kept():
+            set_frame_range(start, end)
+            _select_only(obj)
+            with flattened(obj, start, end):
+                result = bpy.ops.export_scene.vrma(  # type: ignore[attr-defined]  # the VRM add-on's operator
+                    filepath=str(tmp), armature_object_name=obj.name
+                )
+        if "FINISHED" not in result or not tmp.is_file() or tmp.stat().st_size == 0:
+            raise ExportError(f"the VRM add-on's VRMA exporter wrote nothing to '{path}' (result {sorted(result)})")
+        gltf = read_vrma(tmp)
+        if not gltf.get("animations"):
+            raise ExportError(f"nothing to write to '{path}': the VRMA exporter found no animation on '{obj.name}'")
+        os.replace(tmp, path)
+    except ExportError:
+        raise
     except RuntimeError as exc:
-        raise ExportError(f"the VRM add-on failed to export '{path}': {str(exc).strip().splitlines()[-1]}") from None
-    if "FINISHED" not in result or not path.is_file() or path.stat().st_size == 0:
-        raise ExportError(f"the VRM add-on's VRMA exporter wrote nothing to '{path}' (result {sorted(result)})")
-    gltf = read_vrma(path)
-    if not gltf.get("animations"):
-        raise ExportError(f"'{path}' was written without animations; is the armature's action assigned?")
+        raise ExportError(f"the VRM add-on failed to export '{path}': {vrm.cause(str(exc))}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return gltf
 
 
-def export_bvh(obj: bpy.types.Object, path: str | Path, start: int, end: int) -> int:
-    """Export with Blender's BVH exporter; returns the number of frames written (checked from the file)."""
-    path = Path(path)
-    if not hasattr(bpy.types, "EXPORT_ANIM_OT_bvh"):
-        import addon_utils
+def evaluated_clip(av: Avatar, start: int, end: int) -> Clip:
+    """What the armature plays over frames ``start..end`` (Action, NLA, drivers...), read back as an engine clip.
 
-        addon_utils.enable("io_anim_bvh", default_set=True)
-    _select_only(obj)
-    if path.exists():
-        path.unlink()
-    result = bpy.ops.export_anim.bvh(
-        filepath=str(path), frame_start=int(start), frame_end=int(end), rotate_mode="NATIVE", root_transform_only=False
-    )
-    if "FINISHED" not in result or not path.is_file():
-        raise ExportError(f"Blender's BVH exporter wrote nothing to '{path}' (result {sorted(result)})")
-    for line in path.read_text(encoding="ascii", errors="replace").splitlines():
-        if line.startswith("Frames:"):
-            return int(line.split()[1])
-    raise ExportError(f"'{path}' has no MOTION section")
+    Each frame is evaluated (``scene.frame_set``) and every pose matrix read in one ``foreach_get``;
+    the mapped bones' world orientations go back through :func:`pose_transfer.engine_rotations`, so
+    the clip is in normalised humanoid space (Y up, facing +Z) on the avatar's own skeleton.
+    """
+    obj = av.obj
+    scene = bpy.context.scene
+    current = scene.frame_current
+    bones = obj.pose.bones
+    n, nb = end - start + 1, len(bones)
+    mats = np.empty((n, nb * 16), dtype=np.float32)
+    try:
+        for i in range(n):
+            scene.frame_set(start + i)
+            bones.foreach_get("matrix", mats[i])
+    finally:
+        scene.frame_set(current)
+    order = {pb.name: i for i, pb in enumerate(bones)}
+    idx = [order[name] for name in av.rest.blender_names]
+    pose = mats.astype(np.float64).reshape(n, nb, 4, 4).transpose(0, 1, 3, 2)[:, idx]  # Blender stores columns
+    world = np.array(obj.matrix_world) @ pose  # [F, M, 4, 4]
+    rot = world[..., :3, :3] / np.linalg.norm(world[..., :3, :3], axis=-2, keepdims=True)
+    grot = pose_transfer.engine_rotations(av.rest, quat.from_matrix(pose_transfer.N @ rot))
+    parents = np.array(hm.PARENTS)
+    lrot = grot.copy()
+    lrot[:, 1:] = quat.mul(quat.conj(grot[:, parents[1:]]), grot[:, 1:])
+    hips = pose_transfer.to_normalised(world[:, av.rest.bones.index("hips"), :3, 3])
+    fps = scene.render.fps / scene.render.fps_base
+    return Clip(fps, quat.continuous(lrot, axis=0), hips, av.skeleton, meta={"avatar": av.obj_name})
+
+
+def export_bvh(av: Avatar, path: str | Path, start: int, end: int) -> int:
+    """Write what the armature plays over ``start..end`` as BVH; returns the number of frames written.
+
+    The file is the project's BVH (:mod:`posers_blender.io.bvh`): humanoid bone names, Y up, facing
+    +Z, metres, so Blender's BVH importer at its default settings stands the figure up, whatever the
+    avatar's own bone names and axes. The old file is replaced only after the new one is complete.
+    """
+    path = Path(path)
+    clip = evaluated_clip(av, start, end)
+    _write_replacing(path, bvh_text(clip).encode("ascii"))
+    return clip.n_frames
+
+
+def _write_replacing(path: Path, data: bytes) -> None:
+    """Write ``data`` next to ``path`` and move it into place, so a failure never leaves half a file."""
+    tmp = path.with_name(path.name + ".posers-tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,8 +1,11 @@
 """The batch bake: ``posers bake``, ``python scripts/posers_bake.py`` and ``blender --background --python`` share this.
 
 Arguments after a ``--`` (Blender's convention) are the command's own; without
-``--`` every argument after the script is. Errors the user can fix end with one
-line and exit status 2; the scene is saved only after everything succeeded.
+``--`` every argument after the script is. The script goes through the ``posers``
+command line (:func:`main` runs ``posers bake``), so the flags (:func:`add_arguments`,
+built on :func:`posers_blender.cli.common.add_motion_args`) and the error mapping
+(one line, exit status 2) are the CLI's. The scene's frame rate and range change only
+after every motion baked; the scene is saved only after everything succeeded.
 """
 
 from __future__ import annotations
@@ -12,17 +15,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..engine.params import ParamError
-from ..engine.program import MotionError
+from ..cli import UserError
+from ..cli import common as cli_common
 
 USAGE_EPILOG = """examples:
   python scripts/posers_bake.py --motion idle-breathe --seconds 10 --out out/idle.blend --bvh out/idle.bvh
   blender --background scene.blend --python scripts/posers_bake.py -- --vrm avatar.vrm --motion idle-breathe --nla
 """
-
-
-class UserError(Exception):
-    """A mistake the user can fix (printed as one line)."""
 
 
 def script_args(argv: Sequence[str]) -> list[str]:
@@ -37,6 +36,7 @@ def script_args(argv: Sequence[str]) -> list[str]:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The bake's flags: the CLI's motion flags (--seconds --fps --seed --set --params --height) and its own."""
     p.add_argument("--vrm", metavar="FILE", help="VRM 0.x/1.0 avatar to import (default: the built-in avatar)")
     p.add_argument(
         "--armature", metavar="NAME", help="use this armature object of the open .blend instead of importing"
@@ -47,23 +47,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="motion id (repeatable: the first is the base, the rest additive layers; see --layout)",
     )
-    p.add_argument("--all", action="store_true", help="bake every motion (implies --layout sequence)")
+    p.add_argument("--all", action="store_true", help="bake every motion the panel lists (implies --layout sequence)")
     p.add_argument("--layout", choices=("stack", "sequence"), default="stack", help="how several motions combine")
-    p.add_argument("--seconds", type=float, default=10.0, help="clip length in seconds (default 10)")
-    p.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument(
-        "--set",
-        dest="assignments",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="motion parameter (repeatable; applies to the first motion)",
-    )
-    p.add_argument("--params", metavar="PRESET.json", help="JSON preset for the first motion (--set wins)")
+    cli_common.add_motion_args(p)
     p.add_argument("--out", metavar="FILE.blend", help="save the scene to this .blend")
     p.add_argument("--vrma", metavar="FILE", help="export VRM Animation (needs VRM 1.0 humanoid data)")
-    p.add_argument("--bvh", metavar="FILE", help="export BVH with Blender's exporter")
+    p.add_argument("--bvh", metavar="FILE", help="export BVH (Y up, humanoid bone names)")
     p.add_argument("--nla", action="store_true", help="push each bake to its own NLA track")
     p.add_argument(
         "--reduce-keys",
@@ -77,8 +66,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``posers bake`` on its own (for tests and tools)."""
     p = argparse.ArgumentParser(
-        prog="posers_bake",
+        prog="posers bake",
         description="Bake Posers motions onto a VRM (or the built-in avatar) in Blender.",
         epilog=USAGE_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -110,14 +100,10 @@ def run(args: argparse.Namespace) -> int:
     from . import bake, builtin, export, vrm
 
     _check_outputs(args)
-    ids = sorted(registry.discover()) if args.all else (args.motion or ["idle-breathe"])
+    ids = bake.listed_motions() if args.all else (args.motion or ["idle-breathe"])
     layout = "sequence" if args.all else args.layout
     programs = [registry.get(m) for m in ids]
-    first_params: dict = {}
-    if args.params:
-        first_params.update(programs[0].schema.load_preset(args.params))
-    first_params.update(programs[0].schema.parse_assignments(args.assignments))
-    programs[0].schema.validate(first_params)
+    first_params = cli_common.motion_params(programs[0], args)
 
     if args.armature:
         obj = bpy.data.objects.get(args.armature)
@@ -132,8 +118,11 @@ def run(args: argparse.Namespace) -> int:
         try:
             vrm.ensure_addon()
         except vrm.VrmAddonMissing as exc:
-            print(f"posers_bake: note: {exc}; the built-in avatar gets no VRM data (no --vrma)", file=sys.stderr)
-        obj = builtin.build()
+            print(f"posers bake: note: {exc}; the built-in avatar gets no VRM data (no --vrma)", file=sys.stderr)
+        try:
+            obj = builtin.build(height=args.height)
+        except ValueError as exc:
+            raise UserError(f"--height: {exc}") from None
     try:
         av = avatar_mod.load(obj)
     except avatar_mod.NotHumanoid as exc:
@@ -145,10 +134,7 @@ def run(args: argparse.Namespace) -> int:
             f"cannot export VRMA from '{obj.name}' ({what}): the VRM add-on's VRMA exporter needs VRM 1.0 "
             "humanoid data; convert the avatar to VRM 1.0 in the VRM add-on, or use --bvh"
         )
-    scene = bpy.context.scene
     fps = float(args.fps)
-    scene.render.fps = max(1, int(round(fps)))
-    scene.render.fps_base = scene.render.fps / fps
     opts = [
         bake.BakeOptions(
             motion=m,
@@ -160,13 +146,12 @@ def run(args: argparse.Namespace) -> int:
         )
         for i, m in enumerate(ids)
     ]
-    n_frames = max(1, int(round(args.seconds * fps)))
-    single = len(opts) == 1
-    results = bake.bake_layers(av, opts, nla=args.nla and not single, layout=layout)
-    start = opts[0].frame_start
-    end = start + n_frames - 1
-    if layout == "sequence" and results:
-        end = int(max(r.action.frame_range[1] for r in results))
+    results = bake.bake_layers(av, opts, nla=args.nla, layout=layout)
+    start, end = bake.frame_range(results)
+    # the scene follows the bake only now that it succeeded
+    scene = bpy.context.scene
+    scene.render.fps = max(1, int(round(fps)))
+    scene.render.fps_base = scene.render.fps / fps
     scene.frame_start, scene.frame_end = start, end
     for r in results:
         print(f"baked {r.summary()}")
@@ -177,10 +162,8 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from None
         print(f"wrote {args.vrma} ({len(gltf['animations'][0]['channels'])} animation channels)")
     if args.bvh:
-        frames = export.export_bvh(av.obj, args.bvh, start, end)
+        frames = export.export_bvh(av, args.bvh, start, end)
         print(f"wrote {args.bvh} ({frames} frames)")
-    if args.nla and single:
-        bake.push_bake_to_nla(av.obj, results[0].action)
     scene.frame_set(start)
     if args.out:
         bpy.ops.wm.save_as_mainfile(filepath=str(Path(args.out).resolve()))
@@ -189,13 +172,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point for scripts/posers_bake.py: parse ``sys.argv`` (after ``--``), run, map errors to exit codes."""
-    args = build_parser().parse_args(script_args(sys.argv if argv is None else argv))
-    try:
-        return run(args)
-    except (UserError, ParamError, MotionError) as exc:
-        print(f"posers_bake: error: {exc}", file=sys.stderr)
-        return 2
-    except FileNotFoundError as exc:
-        print(f"posers_bake: error: file not found: {exc.filename}", file=sys.stderr)
-        return 2
+    """Entry point for scripts/posers_bake.py: ``posers bake`` with the arguments after ``--`` (or the script)."""
+    from ..cli import main as cli_main
+
+    return cli_main(["bake", *script_args(sys.argv if argv is None else argv)])

@@ -18,9 +18,9 @@ from mathutils import Matrix, Vector
 
 from ..engine import quat
 from ..engine.skeleton import Landmark
-from . import retarget
+from . import pose_transfer
+from .empties import collection
 
-COLLECTION = "Posers Targets"
 SHOWN = ("lips", "chin", "leftEye", "rightEye")
 
 
@@ -36,10 +36,7 @@ def _bone_rest_world(obj: bpy.types.Object, bone_name: str) -> Matrix:
 
 def ensure_empties(av: Any) -> list[bpy.types.Object]:
     """Create (or move back to their estimates) the landmark empties of an avatar; returns them."""
-    coll = bpy.data.collections.get(COLLECTION)
-    if coll is None:
-        coll = bpy.data.collections.new(COLLECTION)
-        bpy.context.scene.collection.children.link(coll)
+    coll = collection()
     obj = av.obj
     head_bone = av.mapping["head"]
     parent_rest = _bone_rest_world(obj, head_bone)
@@ -55,7 +52,7 @@ def ensure_empties(av: Any) -> list[bpy.types.Object]:
             empty.empty_display_type = "PLAIN_AXES"
             empty.empty_display_size = 0.02
             coll.objects.link(empty)
-        world = retarget.to_blender(av.skeleton.landmark_rest(lm) - head_rest + av.rest.head("head"))
+        world = pose_transfer.to_blender(av.skeleton.landmark_rest(lm) - head_rest + av.rest.head("head"))
         empty.parent = obj
         empty.parent_type = "BONE"
         empty.parent_bone = head_bone
@@ -78,7 +75,7 @@ def overrides(obj: bpy.types.Object, head_bone: str, head_rest_n: np.ndarray) ->
         if parent_rest is None:
             parent_rest = _bone_rest_world(obj, head_bone)
         world = parent_rest @ empty.matrix_parent_inverse @ empty.matrix_basis
-        pos = retarget.to_normalised(np.array(world.translation))
+        pos = pose_transfer.to_normalised(np.array(world.translation))
         off = pos - head_rest_n
         out[lm] = Landmark("head", (float(off[0]), float(off[1]), float(off[2])))
     return out
@@ -104,10 +101,7 @@ def ensure_prop_empties(av: Any, skeleton: Any) -> list[bpy.types.Object]:
         canon = skeleton.landmarks[a].bone
         if canon not in av.mapping:
             continue
-        coll = bpy.data.collections.get(COLLECTION)
-        if coll is None:
-            coll = bpy.data.collections.new(COLLECTION)
-            bpy.context.scene.collection.children.link(coll)
+        coll = collection()
         name = _name(av.obj_name, prop)
         empty = bpy.data.objects.get(name)
         if empty is None:
@@ -118,7 +112,7 @@ def ensure_prop_empties(av: Any, skeleton: Any) -> list[bpy.types.Object]:
         bone_rest = skeleton.rest_positions()[skeleton.index(canon)]
         start_n = av.rest.head(canon) + quat.rotate(corr, skeleton.landmark_rest(a) - bone_rest)
         end_n = av.rest.head(canon) + quat.rotate(corr, skeleton.landmark_rest(b) - bone_rest)
-        start, end = retarget.to_blender(start_n), retarget.to_blender(end_n)
+        start, end = pose_transfer.to_blender(start_n), pose_transfer.to_blender(end_n)
         axis = Vector((end - start).tolist())
         world = Matrix.Translation(start.tolist()) @ axis.to_track_quat("Z", "Y").to_matrix().to_4x4()
         empty.parent = av.obj

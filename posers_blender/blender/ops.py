@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 import bpy
+from bpy_extras.io_utils import ExportHelper
 
 from ..engine.params import ParamError
 from ..engine.program import MotionError
 from . import avatar as avatar_mod
-from . import bake, landmarks, preview, props, targets
+from . import bake, empties, export, landmarks, preview, props, targets
 
 #: What an operators execute returns.
 OpResult = set[Literal["RUNNING_MODAL", "CANCELLED", "FINISHED", "PASS_THROUGH", "INTERFACE"]]
@@ -110,7 +112,7 @@ class POSERS_OT_add_landmarks(_OnArmature, bpy.types.Operator):
         except USER_ERRORS as exc:
             self.report({"ERROR"}, str(exc))
             return {"CANCELLED"}
-        self.report({"INFO"}, f"{len(made)} landmark empties in '{landmarks.COLLECTION}'")
+        self.report({"INFO"}, f"{len(made)} landmark empties in '{empties.COLLECTION}'")
         return {"FINISHED"}
 
 
@@ -141,8 +143,57 @@ class POSERS_OT_add_target(_OnArmature, bpy.types.Operator):
         except USER_ERRORS as exc:
             self.report({"ERROR"}, str(exc))
             return {"CANCELLED"}
-        self.report({"INFO"}, f"Target '{empty.name}' in collection '{targets.COLLECTION}'")
+        self.report({"INFO"}, f"Target '{empty.name}' in collection '{empties.COLLECTION}'")
         return {"FINISHED"}
+
+
+class _ExportAnimation(_OnArmature, ExportHelper):
+    """The Export operators: Blender's file browser (ExportHelper: it asks before overwriting), then one
+    call into :mod:`export`, which replaces an existing file only with a complete, checked one."""
+
+    bl_options = {"REGISTER"}
+
+    def execute(self, context: Any) -> OpResult:
+        obj = _armature(context)
+        assert obj is not None
+        path = Path(bpy.path.abspath(bpy.path.ensure_ext(self.filepath, self.filename_ext)))
+        try:
+            start, end = export.animation_range(obj)
+            self.report({"INFO"}, self.write(obj, path, start, end))
+        except (export.ExportError, *USER_ERRORS) as exc:
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
+        return {"FINISHED"}
+
+    def write(self, obj: bpy.types.Object, path: Path, start: int, end: int) -> str:
+        raise NotImplementedError
+
+
+class POSERS_OT_export_vrma(_ExportAnimation, bpy.types.Operator):
+    """Export the active armature's animation (its Action, or its NLA flattened) as VRM Animation (.vrma); needs a VRM 1.0 avatar"""
+
+    bl_idname = "posers.export_vrma"
+    bl_label = "Export VRMA"
+    filename_ext = ".vrma"
+    filter_glob: bpy.props.StringProperty(default="*.vrma", options={"HIDDEN"})  # type: ignore[valid-type]
+
+    def write(self, obj: bpy.types.Object, path: Path, start: int, end: int) -> str:
+        gltf = export.export_vrma(obj, path, start, end)
+        channels = len(gltf["animations"][0]["channels"])
+        return f"Wrote {path.name}: frames {start}-{end}, {channels} animation channels"
+
+
+class POSERS_OT_export_bvh(_ExportAnimation, bpy.types.Operator):
+    """Export what the active armature plays as BVH with humanoid bone names, Y up (any BVH importer stands it up)"""
+
+    bl_idname = "posers.export_bvh"
+    bl_label = "Export BVH"
+    filename_ext = ".bvh"
+    filter_glob: bpy.props.StringProperty(default="*.bvh", options={"HIDDEN"})  # type: ignore[valid-type]
+
+    def write(self, obj: bpy.types.Object, path: Path, start: int, end: int) -> str:
+        frames = export.export_bvh(avatar_mod.load(obj), path, start, end)
+        return f"Wrote {path.name}: {frames} frames (frames {start}-{end})"
 
 
 CLASSES = (
@@ -151,4 +202,6 @@ CLASSES = (
     POSERS_OT_clear_preview,
     POSERS_OT_add_landmarks,
     POSERS_OT_add_target,
+    POSERS_OT_export_vrma,
+    POSERS_OT_export_bvh,
 )

@@ -9,6 +9,10 @@ the preview is baked into a temporary Action (the handler is suspended and the
 interface locked, as Blender requires for data changes during renders), removed
 when the render ends. The handler never raises into Blender: an error is shown
 once in the panel (``Object.posers.last_error``) and printed once.
+
+Property callbacks only flag the object (:func:`props.flag`); this module owns every
+handler and the one debounce timer that acts on the flags (:func:`schedule`), and
+disabling the add-on ends every preview with the user's pose back on the rig.
 """
 
 from __future__ import annotations
@@ -27,16 +31,49 @@ from .. import registry
 from . import avatar as avatar_mod
 from . import bake, props, targets
 
+#: Quiet time after the last parameter change before the preview re-samples (interactive sessions only).
+DEBOUNCE_S = 0.15
+
+
+@dataclass
+class _Saved:
+    """A pose bone's transform channels and rotation mode (changing the mode converts the rotation)."""
+
+    mode: str
+    quat: tuple[float, ...]
+    euler: tuple[float, ...]
+    axis_angle: tuple[float, ...]
+    loc: tuple[float, ...]
+
+    @classmethod
+    def of(cls, pb: bpy.types.PoseBone) -> _Saved:
+        return cls(
+            pb.rotation_mode,
+            tuple(pb.rotation_quaternion),
+            tuple(pb.rotation_euler),
+            tuple(pb.rotation_axis_angle),
+            tuple(pb.location),
+        )
+
+    def put_back(self, pb: bpy.types.PoseBone) -> None:
+        pb.rotation_mode = self.mode  # first: the mode change converts the preview's rotation into this mode
+        pb.rotation_quaternion = self.quat
+        pb.rotation_euler = self.euler
+        pb.rotation_axis_angle = self.axis_angle
+        pb.location = self.loc
+
 
 @dataclass
 class _Cache:
     key: str
-    names: list[str]
+    fps: float  # the scene's frame rate the clip was sampled at (checked every frame: it is not an Object setting)
+    index: np.ndarray  # [M] position of each mapped bone in obj.pose.bones
     loc_bone: str
-    q: np.ndarray  # [F, M, 4]
+    q: np.ndarray  # [F, M, 4] float32
     loc: np.ndarray  # [F, 3]
     frame_start: int
-    saved: dict[str, tuple[tuple[float, ...], tuple[float, ...], str]]  # bone -> (quat, loc, mode) before preview
+    rot: np.ndarray  # [B * 4] float32: every pose bone's rotation_quaternion, the buffer of one foreach_set
+    saved: dict[str, _Saved]  # bone -> what the preview overwrites, as it was before the preview
 
 
 _caches: dict[str, _Cache] = {}
@@ -45,18 +82,23 @@ _render_actions: dict[str, tuple[Any, Any, Any]] = {}
 _last_sample_s = 0.0
 
 
+def _scene_fps() -> float:
+    render = bpy.context.scene.render
+    return render.fps / render.fps_base
+
+
 def _settings_key(obj: bpy.types.Object) -> str:
     s = props.settings(obj)
     prog = registry.get(s.motion)
     group = getattr(s.params, props.attr_name(s.motion))
-    fps = bpy.context.scene.render.fps / bpy.context.scene.render.fps_base
     goals = [
         (str(o["posers_target"]), o.matrix_world.translation.to_tuple(5))
         for o in bpy.data.objects
         if o.get("posers_armature") == obj.name and o.get("posers_target") is not None
     ]
     return json.dumps(
-        [s.motion, props.values(group, prog.schema), s.seed, s.seconds, fps, s.frame_start, sorted(goals)], default=str
+        [s.motion, props.values(group, prog.schema), s.seed, s.seconds, _scene_fps(), s.frame_start, sorted(goals)],
+        default=str,
     )
 
 
@@ -65,20 +107,19 @@ def options(obj: bpy.types.Object) -> bake.BakeOptions:
     s = props.settings(obj)
     prog = registry.get(s.motion)
     group = getattr(s.params, props.attr_name(s.motion))
-    scene = bpy.context.scene
     return bake.BakeOptions(
         motion=s.motion,
         params=props.values(group, prog.schema),
         seed=s.seed,
         seconds=s.seconds,
-        fps=scene.render.fps / scene.render.fps_base,
+        fps=_scene_fps(),
         frame_start=s.frame_start,
         reduce_keys_deg=s.tolerance if s.reduce_keys else None,
         additive=s.additive,
     )
 
 
-def _resample(obj: bpy.types.Object, saved: dict) -> _Cache:
+def _resample(obj: bpy.types.Object, key: str, saved: dict) -> _Cache:
     global _last_sample_s
     t0 = time.perf_counter()
     av = avatar_mod.load(obj)
@@ -88,22 +129,30 @@ def _resample(obj: bpy.types.Object, saved: dict) -> _Cache:
     clip = bake.sample_clip(av, opts)
     q, loc = bake.pose_tracks(av, clip)
     _last_sample_s = time.perf_counter() - t0
+    bones = obj.pose.bones
     if not saved:
         for name in [*av.rest.blender_names, av.rest.loc_bone]:
-            pb = obj.pose.bones[name]
-            saved[name] = (pb.rotation_quaternion.copy()[:], pb.location.to_tuple(), pb.rotation_mode)
-    return _Cache(_settings_key(obj), av.rest.blender_names, av.rest.loc_bone, q, loc, opts.frame_start, saved)
+            saved[name] = _Saved.of(bones[name])
+    for name in av.rest.blender_names:  # back to the user's modes when the preview ends (see _restore)
+        bones[name].rotation_mode = "QUATERNION"
+    order = {pb.name: i for i, pb in enumerate(bones)}
+    index = np.array([order[name] for name in av.rest.blender_names])
+    rot = np.empty(4 * len(bones), dtype=np.float32)
+    return _Cache(key, opts.fps, index, av.rest.loc_bone, q.astype(np.float32), loc, opts.frame_start, rot, saved)
 
 
 def _pose(obj: bpy.types.Object, cache: _Cache, frame: float) -> None:
+    """The cached clip's pose at ``frame``: one ``foreach_get``/``foreach_set`` pair for every rotation.
+
+    The read keeps the values of bones the motion does not drive (the user's own animation of them).
+    """
     i = int(np.clip(round(frame - cache.frame_start), 0, len(cache.q) - 1))
     bones = obj.pose.bones
-    for m, name in enumerate(cache.names):
-        pb = bones[name]
-        if pb.rotation_mode != "QUATERNION":
-            pb.rotation_mode = "QUATERNION"
-        pb.rotation_quaternion = cache.q[i, m]
+    bones.foreach_get("rotation_quaternion", cache.rot)
+    cache.rot.reshape(-1, 4)[cache.index] = cache.q[i]
+    bones.foreach_set("rotation_quaternion", cache.rot)
     bones[cache.loc_bone].location = cache.loc[i]
+    obj.update_tag(refresh={"OBJECT"})  # foreach_set skips RNA updates: have the depsgraph re-evaluate the pose
 
 
 def _report(obj: bpy.types.Object, exc: BaseException) -> None:
@@ -113,15 +162,21 @@ def _report(obj: bpy.types.Object, exc: BaseException) -> None:
         print(f"Posers preview on '{obj.name}': {msg}", file=sys.stderr)
 
 
-def update_object(obj: bpy.types.Object, frame: float) -> None:
-    """Pose one previewing object for ``frame`` (re-sampling first if its settings changed)."""
+def update_object(obj: bpy.types.Object, frame: float, settings_changed: bool = False) -> None:
+    """Pose one previewing object for ``frame``, re-sampling first if its settings changed.
+
+    The settings key (JSON of every parameter and target) is only computed when the settings were
+    flagged as changed, the scene's frame rate moved, or nothing is cached yet; every other frame
+    only indexes the cached clip.
+    """
     cache = _caches.get(obj.name)
     try:
-        key = _settings_key(obj)
-        if cache is None or cache.key != key:
-            cache = _resample(obj, cache.saved if cache else {})
-            _caches[obj.name] = cache
-            props.settings(obj).last_error = ""
+        if cache is None or settings_changed or cache.fps != _scene_fps():
+            key = _settings_key(obj)
+            if cache is None or cache.key != key:
+                cache = _resample(obj, key, cache.saved if cache else {})
+                _caches[obj.name] = cache
+                props.settings(obj).last_error = ""
         _pose(obj, cache, frame)
     except Exception as exc:  # reported once in the panel and on stderr; never raised into Blender
         _report(obj, exc)
@@ -141,46 +196,68 @@ def on_frame_change(scene: bpy.types.Scene, depsgraph: Any = None) -> None:
         update_object(obj, scene.frame_current)
 
 
-def mark_dirty(obj: Any) -> None:
-    """Parameters changed: re-sample soon (debounced through a timer in the UI; immediately when headless)."""
-    if not isinstance(obj, bpy.types.Object) or not props.settings(obj).preview:
+def apply_changes() -> None:
+    """Act on the objects whose settings were flagged (:data:`props.changed`): start, re-sample or stop."""
+    names = sorted(props.changed)
+    props.changed.clear()
+    for name in names:
+        obj = bpy.data.objects.get(name)
+        if obj is None or obj.type != "ARMATURE":
+            continue
+        if props.settings(obj).preview:
+            update_object(obj, bpy.context.scene.frame_current, settings_changed=True)
+        else:
+            stop(obj)
+
+
+def _debounced() -> None:
+    """The one preview timer: fires once, DEBOUNCE_S after the last change."""
+    apply_changes()
+    return None
+
+
+def schedule() -> None:
+    """Settings were flagged: apply now when headless (no timers run), else after DEBOUNCE_S of quiet."""
+    if _suspended:
         return
     if bpy.app.background:
-        update_object(obj, bpy.context.scene.frame_current)
-        return
-    name = obj.name
+        apply_changes()
+    else:
+        _restart_timer()
 
-    def fire() -> None:
-        o = bpy.data.objects.get(name)
-        if o is not None and props.settings(o).preview:
-            update_object(o, bpy.context.scene.frame_current)
-        return None
 
-    if bpy.app.timers.is_registered(fire):
-        bpy.app.timers.unregister(fire)
-    bpy.app.timers.register(fire, first_interval=0.15)
+def _restart_timer() -> None:
+    if bpy.app.timers.is_registered(_debounced):
+        bpy.app.timers.unregister(_debounced)
+    bpy.app.timers.register(_debounced, first_interval=DEBOUNCE_S)
 
 
 def start(obj: bpy.types.Object) -> None:
-    update_object(obj, bpy.context.scene.frame_current)
+    update_object(obj, bpy.context.scene.frame_current, settings_changed=True)
 
 
 def _restore(obj: bpy.types.Object, cache: _Cache) -> None:
-    for name, (q, loc, mode) in cache.saved.items():
+    for name, saved in cache.saved.items():
         pb = obj.pose.bones.get(name)
-        if pb is None:
-            continue
-        pb.rotation_quaternion = q
-        pb.location = loc
-        pb.rotation_mode = mode
+        if pb is not None:
+            saved.put_back(pb)
 
 
 def stop(obj: bpy.types.Object) -> None:
-    """End preview: the pose values the preview overwrote come back."""
+    """End preview: the pose values and rotation modes the preview overwrote come back."""
     cache = _caches.pop(obj.name, None)
     if cache is not None:
         _restore(obj, cache)
     props.settings(obj).last_error = ""
+
+
+def stop_all() -> None:
+    """End every preview, putting back what it overwrote (the add-on is being disabled)."""
+    for name in list(_caches):
+        obj = bpy.data.objects.get(name)
+        cache = _caches.pop(name)
+        if obj is not None:
+            _restore(obj, cache)
 
 
 @persistent
@@ -206,7 +283,7 @@ def on_render_init(scene: bpy.types.Scene, *_args: Any) -> None:
         try:
             av = avatar_mod.load(obj)
             ad = obj.animation_data
-            prev = (ad.action, getattr(ad, "action_slot", None)) if ad else (None, None)
+            prev = (ad.action, ad.action_slot) if ad else (None, None)
             fake = prev[0].use_fake_user if prev[0] is not None else False
             opts = options(obj)
             opts.action_name = f"Posers preview {obj.name} (temporary)"
@@ -245,10 +322,18 @@ def on_depsgraph_update(scene: bpy.types.Scene, depsgraph: Any = None) -> None:
         if isinstance(ob, bpy.types.Object) and update.is_updated_transform and ob.get("posers_target") is not None:
             arm = bpy.data.objects.get(str(ob.get("posers_armature", "")))
             if arm is not None and props.settings(arm).preview:
-                mark_dirty(arm)
+                props.flag(arm)
+
+
+@persistent
+def on_load_pre(*_args: Any) -> None:
+    """Another file replaces this one: its previews' caches name objects that are going away."""
+    _caches.clear()
+    props.changed.clear()
 
 
 HANDLERS = (
+    ("load_pre", on_load_pre),
     ("depsgraph_update_post", on_depsgraph_update),
     ("frame_change_post", on_frame_change),
     ("save_pre", on_save_pre),
@@ -260,15 +345,24 @@ HANDLERS = (
 
 
 def add_handlers() -> None:
+    """Start listening: Blender's handlers and the settings' change flag."""
     for name, fn in HANDLERS:
         lst = getattr(bpy.app.handlers, name)
         if fn not in lst:
             lst.append(fn)
+    if schedule not in props.listeners:
+        props.listeners.append(schedule)
 
 
 def remove_handlers() -> None:
+    """Stop listening and end every preview with the user's pose back on the rig."""
+    while schedule in props.listeners:
+        props.listeners.remove(schedule)
+    if bpy.app.timers.is_registered(_debounced):
+        bpy.app.timers.unregister(_debounced)
     for name, fn in HANDLERS:
         lst = getattr(bpy.app.handlers, name)
         while fn in lst:
             lst.remove(fn)
-    _caches.clear()
+    stop_all()
+    props.changed.clear()

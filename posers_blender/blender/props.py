@@ -8,12 +8,14 @@ defaults, so the panel, the CLI and presets never drift. Values live under
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import bpy
 
 from .. import registry
 from ..engine.params import Param, Schema
+from . import bake
 
 
 def settings(obj: Any) -> Any:
@@ -29,10 +31,22 @@ def class_name(motion_id: str) -> str:
     return "Posers" + "".join(p.capitalize() for p in motion_id.split("-")) + "Params"
 
 
-def _on_change(self: Any, context: Any) -> None:
-    from . import preview
+#: Names of objects whose Posers settings changed since the live preview last looked; the preview empties it.
+changed: set[str] = set()
+#: Told after each change (the live preview subscribes while the add-on is registered).
+listeners: list[Callable[[], None]] = []
 
-    preview.mark_dirty(self.id_data)
+
+def flag(obj: Any) -> None:
+    """Note that ``obj``'s settings changed and tell the listeners; nothing is sampled or posed here."""
+    if isinstance(obj, bpy.types.Object):
+        changed.add(obj.name)
+        for listener in listeners:
+            listener()
+
+
+def _on_change(self: Any, context: Any) -> None:
+    flag(self.id_data)
 
 
 def _prop(p: Param) -> Any:
@@ -87,22 +101,10 @@ _MOTION_ITEMS: list[tuple[str, str, str]] = []
 
 
 def _motion_items(self: Any, context: Any) -> list[tuple[str, str, str]]:
-    # The frozen naive baselines are for quality reports, not for animators; idle-breathe is the default.
-    progs = {k: v for k, v in registry.discover().items() if "baseline" not in v.meta.tags}
-    order = sorted(progs, key=lambda k: (k != "idle-breathe", k))
+    progs = registry.discover()
     # Blender only borrows the strings of dynamic enum items: keep them alive at module level.
-    _MOTION_ITEMS[:] = [(mid, progs[mid].meta.name, progs[mid].meta.description) for mid in order]
+    _MOTION_ITEMS[:] = [(mid, progs[mid].meta.name, progs[mid].meta.description) for mid in bake.listed_motions()]
     return _MOTION_ITEMS
-
-
-def _on_preview(self: Any, context: Any) -> None:
-    from . import preview
-
-    obj = self.id_data
-    if self.preview:
-        preview.start(obj)
-    else:
-        preview.stop(obj)
 
 
 def settings_class(param_classes: dict[str, type]) -> tuple[type, type]:
@@ -143,7 +145,7 @@ def settings_class(param_classes: dict[str, type]) -> tuple[type, type]:
             name="Preview",
             description="Pose the armature live from the motion while scrubbing or playing",
             default=False,
-            update=_on_preview,
+            update=_on_change,
         ),
         "reduce_keys": bpy.props.BoolProperty(
             name="Reduce Keys",

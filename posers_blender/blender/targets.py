@@ -13,10 +13,9 @@ import bpy
 import numpy as np
 from numpy.typing import NDArray
 
-from . import retarget
+from . import pose_transfer
 from .avatar import Avatar
-
-COLLECTION = "Posers Targets"
+from .empties import collection
 
 #: Where a new target starts, relative to the avatar (normalised space, metres): ahead of the eyes for look
 #: targets, in front of the chest for hand targets, under the hips for foot targets.
@@ -27,14 +26,6 @@ DEFAULT_PLACES = {
     "leftFoot": ("leftFoot", (0.0, 0.0, 0.0)),
     "rightFoot": ("rightFoot", (0.0, 0.0, 0.0)),
 }
-
-
-def _collection() -> bpy.types.Collection:
-    coll = bpy.data.collections.get(COLLECTION)
-    if coll is None:
-        coll = bpy.data.collections.new(COLLECTION)
-        bpy.context.scene.collection.children.link(coll)
-    return coll
 
 
 def target_objects(av: Avatar) -> dict[str, bpy.types.Object]:
@@ -55,11 +46,11 @@ def ensure_target(av: Avatar, name: str) -> bpy.types.Object:
     empty.empty_display_size = 0.04
     empty["posers_target"] = name
     empty["posers_armature"] = av.obj_name
-    _collection().objects.link(empty)
+    collection().objects.link(empty)
     bone, offset = DEFAULT_PLACES.get(name, ("head", (0.0, 0.0, 0.5)))
     skel = av.skeleton
     base = skel.rest_positions()[skel.index(bone if skel.has(bone) else "head")]
-    empty.location = tuple(retarget.to_blender(base + np.asarray(offset)))
+    empty.location = tuple(pose_transfer.to_blender(base + np.asarray(offset)))
     return empty
 
 
@@ -83,7 +74,7 @@ def collect(av: Avatar, frame_start: int, n_frames: int, per_frame: bool = True)
     out: dict[str, NDArray[np.float64]] = {}
     still = {k: o for k, o in objs.items() if not per_frame or not _animated(o)}
     for k, o in still.items():
-        out[k] = retarget.to_normalised(np.array(o.matrix_world.translation))
+        out[k] = pose_transfer.to_normalised(np.array(o.matrix_world.translation))
     moving = {k: o for k, o in objs.items() if k not in still}
     if moving:
         scene = bpy.context.scene
@@ -96,5 +87,5 @@ def collect(av: Avatar, frame_start: int, n_frames: int, per_frame: bool = True)
                     tracks[k][i] = np.array(o.matrix_world.translation)
         finally:
             scene.frame_set(current)
-        out.update({k: retarget.to_normalised(v) for k, v in tracks.items()})
+        out.update({k: pose_transfer.to_normalised(v) for k, v in tracks.items()})
     return out

@@ -67,6 +67,9 @@ class POSERS_PT_motion(bpy.types.Panel):
         layout.operator("posers.push_to_nla", icon="NLA_PUSHDOWN")
         layout.operator("posers.clear_preview", icon="X")
         row = layout.row(align=True)
+        row.operator("posers.export_vrma", icon="EXPORT")
+        row.operator("posers.export_bvh", icon="EXPORT")
+        row = layout.row(align=True)
         row.operator("posers.add_landmarks", icon="EMPTY_AXIS")
         row.operator_menu_enum("posers.add_target", "name", text="Add Target", icon="EMPTY_SINGLE_ARROW")
 
@@ -80,6 +83,8 @@ def menu_entries(self: Any, context: Any) -> None:
         "posers.clear_preview",
         "posers.add_landmarks",
         "posers.add_target",
+        "posers.export_vrma",
+        "posers.export_bvh",
     ):
         self.layout.operator(idname)
 

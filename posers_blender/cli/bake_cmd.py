@@ -26,7 +26,4 @@ def run(args: argparse.Namespace) -> int:
             "'posers bake' needs Blender's Python module: pip install -r requirements/blender.txt "
             "(Python 3.11), or run scripts/posers_bake.py inside Blender"
         )
-    try:
-        return headless.run(args)
-    except headless.UserError as exc:
-        raise UserError(str(exc)) from None
+    return headless.run(args)

@@ -9,7 +9,7 @@ import numpy as np
 from mathutils import Vector
 
 from posers_blender import humanoid as hm
-from posers_blender.blender import retarget
+from posers_blender.blender import pose_transfer
 from posers_blender.engine import quat
 from posers_blender.engine.skeleton import default_avatar
 
@@ -46,7 +46,7 @@ def evaluated_heads(obj: bpy.types.Object, names: dict[str, str]) -> dict[str, n
     """World head positions (normalised space) of posed bones, canonical name -> [3]."""
     bpy.context.view_layer.update()
     mw = obj.matrix_world
-    return {c: retarget.to_normalised(np.array(mw @ obj.pose.bones[b].head)) for c, b in names.items()}
+    return {c: pose_transfer.to_normalised(np.array(mw @ obj.pose.bones[b].head)) for c, b in names.items()}
 
 
 def direction_errors_deg(heads: dict[str, np.ndarray], gpos: np.ndarray) -> dict[tuple[str, str], float]:
@@ -77,7 +77,7 @@ def build_armature(
     """
     skel = default_avatar()
     pos = skel.rest_positions()
-    world = {b: retarget.to_blender(pos[hm.INDEX[b]]) for b in bones}
+    world = {b: pose_transfer.to_blender(pos[hm.INDEX[b]]) for b in bones}
     drop = np.radians(arm_drop_deg)
     for side, s in (("left", 1.0), ("right", -1.0)):
         root = f"{side}UpperArm"

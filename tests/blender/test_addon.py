@@ -162,18 +162,16 @@ def test_render_with_preview_on_renders_the_baked_pose_and_cleans_up(addon, tmp_
     assert np.abs(_pixels(tmp_path / "p_0001.png") - _pixels(tmp_path / "p_0061.png")).max() > 0.05  # it moves
 
 
-def test_push_to_nla_operator_moves_the_bake_and_its_face_and_gaze_actions(addon):
+def test_push_to_nla_operator_moves_the_bake_and_its_gaze_action(addon):
     obj = rig()
     obj.posers.seconds = 2.0
     assert bpy.ops.posers.bake_motion() == {"FINISHED"}
     action = obj.animation_data.action
-    face = obj.data.animation_data.action
-    assert face is not None and action["posers_face_action"] == face.name
+    assert "posers_face_action" not in action  # the built-in avatar has no expressions to key
     assert bpy.ops.posers.push_to_nla(blend_in=3.0, blend_out=3.0) == {"FINISHED"}
-    assert obj.animation_data.action is None and obj.data.animation_data.action is None
+    assert obj.animation_data.action is None
     strip = obj.animation_data.nla_tracks[0].strips[0]
     assert strip.action == action and strip.action_slot == action.slots[0] and strip.blend_in == 3.0
-    assert obj.data.animation_data.nla_tracks[0].strips[0].action == face
     gaze = bpy.data.actions[action["posers_gaze_action"]]
     assert any(
         o.animation_data
@@ -210,3 +208,85 @@ def test_preview_overrides_an_animated_user_action_and_gives_it_back_untouched(a
         tuple(k.co) for fc in user.layers[0].strips[0].channelbag(user.slots[0]).fcurves for k in fc.keyframe_points
     ]
     assert after == keys
+
+
+def test_preview_debounce_is_one_module_level_timer_that_restarts(addon):
+    # the old timer was a new nested function per change, so is_registered never saw it and nothing debounced
+    for _ in range(2):
+        preview._restart_timer()
+        assert bpy.app.timers.is_registered(preview._debounced)
+    bpy.app.timers.unregister(preview._debounced)
+
+
+def test_property_callbacks_only_flag_and_the_preview_acts_on_the_flag(addon, monkeypatch):
+    obj = rig()
+    monkeypatch.setattr(preview.props, "listeners", [])  # nobody listening: a change is only a flag
+    obj.posers.preview = True
+    assert obj.name in props.changed and obj.name not in preview._caches
+    preview.apply_changes()
+    assert obj.name in preview._caches and not props.changed
+
+
+def test_preview_computes_the_settings_key_only_after_a_change(addon, monkeypatch):
+    obj = rig()
+    obj.posers.preview = True
+    calls = []
+    real = preview._settings_key
+    monkeypatch.setattr(preview, "_settings_key", lambda o: calls.append(o.name) or real(o))
+    scene = bpy.context.scene
+    for f in range(1, 11):
+        scene.frame_set(f)
+    assert calls == []
+    obj.posers.seed = 3
+    scene.frame_set(11)
+    assert calls == [obj.name]
+    # the evaluated pose (what the viewport and renders see) follows the preview, not only the RNA values
+    dg = bpy.context.evaluated_depsgraph_get()
+    posed = np.array(obj.evaluated_get(dg).pose.bones["leftUpperArm"].matrix)
+    rest = np.array(obj.data.bones["leftUpperArm"].matrix_local)
+    assert np.abs(posed[:3, :3] - rest[:3, :3]).max() > 1e-3
+
+
+def test_disabling_the_addon_mid_preview_puts_the_users_pose_and_rotation_modes_back(empty_scene):
+    posers_blender.register()
+    obj = rig()
+    pb = obj.pose.bones["leftUpperArm"]
+    pb.rotation_mode = "XYZ"
+    pb.rotation_euler = (0.1, 0.2, 0.3)
+    obj.posers.preview = True
+    bpy.context.scene.frame_set(12)
+    assert pb.rotation_mode == "QUATERNION"
+    posers_blender.unregister()
+    assert pb.rotation_mode == "XYZ" and tuple(pb.rotation_euler) == pytest.approx((0.1, 0.2, 0.3))
+    assert tuple(obj.pose.bones["chest"].rotation_quaternion) == pytest.approx((1, 0, 0, 0))
+    assert not preview._caches
+
+
+def test_export_operators_write_the_pushed_nla_result_and_say_what_they_wrote(addon, tmp_path):
+    from posers_blender.blender import export
+
+    obj = rig()
+    obj.posers.seconds = 2.0
+    assert bpy.ops.posers.bake_motion() == {"FINISHED"}
+    assert bpy.ops.posers.push_to_nla() == {"FINISHED"}
+    scene = bpy.context.scene
+    before = (scene.frame_start, scene.frame_end)
+    vrma, bvh = tmp_path / "m.vrma", tmp_path / "m.bvh"
+    assert bpy.ops.posers.export_vrma(filepath=str(vrma)) == {"FINISHED"}
+    gltf = export.read_vrma(vrma)
+    assert gltf["animations"] and gltf["animations"][0]["channels"]  # flattened from the NLA, not empty
+    assert bpy.ops.posers.export_bvh(filepath=str(bvh)) == {"FINISHED"}
+    assert "Frames: 48" in bvh.read_text() and "ROOT hips" in bvh.read_text()  # 2 s at the scene's 24 fps
+    assert (scene.frame_start, scene.frame_end) == before
+    assert not [a.name for a in bpy.data.actions if "temporary" in a.name]
+
+
+def test_export_operators_refuse_an_armature_without_animation_and_keep_the_old_file(addon, tmp_path):
+    rig()
+    old = tmp_path / "old.vrma"
+    old.write_bytes(b"the user's file")
+    for op, path in ((bpy.ops.posers.export_vrma, old), (bpy.ops.posers.export_bvh, tmp_path / "x.bvh")):
+        with pytest.raises(RuntimeError, match="no Action or NLA strips"):
+            op(filepath=str(path))
+    assert old.read_bytes() == b"the user's file" and not (tmp_path / "x.bvh").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.vrma"]

@@ -10,7 +10,7 @@ import bpy
 import numpy as np
 
 from posers_blender import humanoid as hm
-from posers_blender.blender import avatar, retarget, vrm
+from posers_blender.blender import avatar, pose_transfer, vrm
 from posers_blender.engine import quat
 from posers_blender.engine.skeleton import default_avatar
 
@@ -20,8 +20,8 @@ from .blender_helpers import build_armature, direction_errors_deg, evaluated_hea
 def apply_pose(av: avatar.Avatar, lrot: np.ndarray, hips_pos: np.ndarray) -> np.ndarray:
     """Pose the armature from one frame of normalised rotations; returns the engine's FK positions [55, 3]."""
     grot, gpos = av.skeleton.fk(lrot[None], hips_pos[None])
-    q = retarget.pose_rotations(av.rest, grot)[0]
-    loc = retarget.hips_locations(av.rest, hips_pos[None])[0]
+    q = pose_transfer.pose_rotations(av.rest, grot)[0]
+    loc = pose_transfer.hips_locations(av.rest, hips_pos[None])[0]
     obj = av.obj
     for m, name in enumerate(av.rest.blender_names):
         pb = obj.pose.bones[name]
@@ -100,7 +100,7 @@ def test_vrm_avatars_keep_planted_feet_when_baked(empty_scene):
             got = []
             for f in frames:
                 bpy.context.scene.frame_set(f)
-                got.append(retarget.to_normalised(np.array(av.obj.matrix_world @ av.obj.pose.bones[foot].head)))
+                got.append(pose_transfer.to_normalised(np.array(av.obj.matrix_world @ av.obj.pose.bones[foot].head)))
             got_a = np.array(got)
             want = gpos[[f - 1 for f in frames], hm.INDEX[side + "Foot"]]
             assert np.abs(got_a - want).max() < 1e-3, path.stem

@@ -1,4 +1,4 @@
-"""Normalised humanoid rotations <-> an armature's own bones, in numpy (no Blender here).
+"""Normalised humanoid rotations <-> an armature's own pose bones (pose transfer), in numpy (no Blender here).
 
 Frames and names
 - ``N`` turns Blender world axes into normalised axes: normalised (x, y, z) = blender (x, z, -y).
@@ -53,7 +53,7 @@ def to_blender(v: Array) -> Array:
 
 @dataclass
 class RestData:
-    """What the retarget needs from an armature, read once (see :func:`posers_blender.blender.avatar.read_rest`).
+    """What the pose transfer needs from an armature, read once (see :func:`posers_blender.blender.avatar.read_rest`).
 
     ``bones``: canonical names of the mapped bones, ordered parents first (Blender
     hierarchy); ``blender_names``: their Blender names; ``heads [M, 3]``: rest head
@@ -185,18 +185,36 @@ def pose_rotations(rest: RestData, grot: Array) -> Array:
     idx = np.array([hm.INDEX[b] for b in carriers(rest)])
     g = grot[:, idx]  # [F, M, 4]
     corr = rest.corr[idx]
-    r = rest.rest[None]
-    right = quat.mul(quat.mul(g, quat.conj(corr)[None]), r)  # G_j corr_j^-1 rest
     anc = np.array(rest.ancestor)
     has = anc >= 0
-    left = np.tile(quat.IDENTITY, (g.shape[0], len(idx), 1))
-    if has.any():
-        a = anc[has]
-        ga = g[:, a]
-        left[:, has] = quat.mul(corr[a][None], quat.conj(ga))  # corr_a G_a^-1
-    q = quat.mul(quat.mul(quat.conj(r), left), right)
+    # per-bone constants first, so only three multiplications run over every frame
+    left = quat.conj(rest.rest)  # rest^-1 corr_a (rest^-1 for bones without a mapped ancestor)
+    left[has] = quat.mul(left[has], corr[anc[has]])
+    right = quat.mul(quat.conj(corr), rest.rest)  # corr_j^-1 rest
+    relative = g.copy()  # G_a^-1 G_j
+    relative[:, has] = quat.mul(quat.conj(g[:, anc[has]]), g[:, has])
+    q = quat.mul(quat.mul(left[None], relative), right[None])
     q = quat.normalize(q)
     return quat.continuous(q, axis=0)
+
+
+def engine_rotations(rest: RestData, world: Array) -> Array:
+    """Engine global rotations ``[F, J, 4]`` from the mapped bones' world orientations ``world [F, M, 4]``.
+
+    The inverse of :func:`pose_rotations`: ``G_j = W rest^-1 corr_j`` at each bone's carrier. A
+    humanoid bone no Blender bone carries turns with its parent (identity local rotation).
+    """
+    f = world.shape[0]
+    g = np.tile(quat.IDENTITY, (f, len(hm.BONES), 1))
+    known = np.zeros(len(hm.BONES), dtype=bool)
+    for m, carried in enumerate(carriers(rest)):
+        j = hm.INDEX[carried]
+        g[:, j] = quat.mul(quat.mul(world[:, m], quat.conj(rest.rest[m])[None]), rest.corr[j][None])
+        known[j] = True
+    for j, p in enumerate(hm.PARENTS):  # parents come first in hm.BONES
+        if not known[j] and p >= 0:
+            g[:, j] = g[:, p]
+    return quat.normalize(g)
 
 
 def hips_locations(rest: RestData, hips_pos: Array) -> Array:
