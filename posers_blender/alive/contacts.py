@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import humanoid as hm
-from ..engine import ik, quat
+from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.curves import minimum_jerk
 from ..engine.program import HINGE_AXES, LIMBS
@@ -185,8 +185,10 @@ def _solve(
     phi = np.arctan2(c_, b_)
     r_ = np.maximum(np.hypot(b_, c_), 1e-12)
     arc = np.arccos(np.clip((dist * dist - a_) / r_, -1.0, 1.0))
-    d1, d2 = _wrap(phi + arc), _wrap(phi - arc)
-    delta = np.where(np.abs(d1) <= np.abs(d2), d1, d2)
+    # the root on the side of the straight limb (phi) the input is on; next to straight, the flexed side
+    # (a positive turn about the hinge flexes), so a near-straight knee does not flip between frames
+    side = np.where(np.abs(_wrap(-phi)) < np.radians(2.0), 1.0, np.sign(_wrap(-phi)))
+    delta = _wrap(phi + side * arc)
     k_new = quat.normalize(quat.mul(kc, quat.from_axis_angle(h, delta)))
     u = grot[:, upper]
     reach = m + quat.rotate(k_new, e)
@@ -198,8 +200,9 @@ def _solve(
     m_perp = mid - np.sum(mid * d, -1, keepdims=True) * d
     p_perp = pole_dir - np.sum(pole_dir * d, -1, keepdims=True) * d
     ang = np.arctan2(np.sum(np.cross(m_perp, p_perp) * d, -1), np.sum(m_perp * p_perp, -1))
-    ok = (np.linalg.norm(m_perp, axis=-1) > 1e-6) & (np.linalg.norm(p_perp, axis=-1) > 1e-6)
-    u_new = quat.mul(quat.from_axis_angle(d, np.where(ok, ang, 0.0)), u_new)
+    # a nearly straight limb has no clear bending plane: swivel only as far as both are clearly bent
+    bent = np.minimum(np.linalg.norm(m_perp, axis=-1), np.linalg.norm(p_perp, axis=-1)) / np.linalg.norm(m)
+    u_new = quat.mul(quat.from_axis_angle(d, ang * minimum_jerk((bent - 0.05) / 0.15)), u_new)
     parent = grot[:, sk.parents[upper]]
     new_upper = quat.normalize(quat.mul(quat.conj(parent), u_new))
     new_end = quat.normalize(quat.mul(quat.conj(quat.mul(u_new, k_new)), end_grot[on]))
@@ -208,11 +211,20 @@ def _solve(
         lrot[on, j] = quat.slerp(lrot[on, j], q, ww)
 
 
-def _reach(sk: Skeleton, side: str) -> float:
+def _reach(sk: Skeleton, lrot: Array, side: str) -> Array:
+    """Hip-to-ankle distance ``[F]`` of the straightest leg the knee's hinge gives (its other turns kept)."""
     lower, end = hm.INDEX[f"{side}LowerLeg"], hm.INDEX[f"{side}Foot"]
-    bends = np.linspace(0.0, 0.5, 51)
-    c = ik.chain_length(sk.offsets[lower], sk.offsets[end], HINGE_AXES[f"{side}LowerLeg"], bends)
-    return 0.999 * float(np.max(c))
+    h = HINGE_AXES[f"{side}LowerLeg"]
+    m, e = sk.offsets[lower], sk.offsets[end]
+    e_par = float(e @ h) * h
+    e_perp = e - e_par
+    kc = lrot[:, lower]
+    big_p = m + quat.rotate(kc, e_par)
+    big_q = quat.rotate(kc, e_perp)
+    big_r = quat.rotate(kc, np.cross(h, e_perp))
+    a_ = np.sum(big_p * big_p, -1) + np.sum(big_q * big_q, -1)
+    r_ = np.hypot(2.0 * np.sum(big_p * big_q, -1), 2.0 * np.sum(big_p * big_r, -1))
+    return np.sqrt(a_ + r_)
 
 
 def lower_hips_to_reach(
@@ -227,7 +239,7 @@ def lower_hips_to_reach(
         d = hip - ankles[side]
         horiz2 = d[:, 0] ** 2 + d[:, 2] ** 2
         own = np.linalg.norm(gpos_in[:, hm.INDEX[f"{side}UpperLeg"]] - ankles[side], axis=-1)
-        reach = np.maximum(_reach(sk, side), own)
+        reach = np.maximum(0.9995 * _reach(sk, lrot, side), own)
         dy = d[:, 1] - np.sqrt(np.maximum(reach**2 - horiz2, 0.0))
         drop = np.maximum(drop, np.where(feet[side] > 0, np.maximum(dy, 0.0), 0.0))
     if not drop.any():

@@ -119,8 +119,15 @@ def micro_motion(rng: np.random.Generator, t: Array, sk: Skeleton) -> Component:
         rot[:, hm.INDEX[bone]] += m["trunk"] / 3.0
     for bone in ("neck", "head"):
         rot[:, hm.INDEX[bone]] += m["head"] / 2.0
-    for bone in ("leftUpperArm", "leftLowerArm", "rightUpperArm", "rightLowerArm"):
-        rot[:, hm.INDEX[bone]] += m[bone]
+    lag = min(int(round(0.4 / (t[1] - t[0]))), len(t) - 1)
+    for side in ("left", "right"):
+        upper, lower = m[f"{side}UpperArm"], m[f"{side}LowerArm"]
+        # the fitted upper arm has the shoulder folded in: give the clavicle a quarter [E]
+        rot[:, hm.INDEX[f"{side}Shoulder"]] += 0.25 * upper
+        rot[:, hm.INDEX[f"{side}UpperArm"]] += 0.75 * upper
+        rot[:, hm.INDEX[f"{side}LowerArm"]] += lower
+        # ReActIdle has no hands: the wrist follows the forearm's micro-motion, smaller and later [E]
+        rot[:, hm.INDEX[f"{side}Hand"]] += 0.4 * np.concatenate([lower[lag:], lower[::-1][:lag]])
     return Component(rot, m["hips_position"] * sk.leg_ratio)
 
 
