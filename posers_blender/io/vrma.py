@@ -201,9 +201,9 @@ def _read(doc: dict[str, Any], binary: bytes, p: Path, fps: float) -> Clip:
     s = tracks.get((hips_node, "translation"))
     hips = np.tile(wpos[hips_node], (n, 1))
     if s is not None:
-        t = _sample(doc, binary, s, times)
-        pr = hips_node_parent = parent[hips_node]
-        hips = t if pr < 0 else wpos[hips_node_parent] + quat.rotate(wrot[hips_node_parent], t)
+        moved = _sample(doc, binary, s, times)
+        up = parent[hips_node]
+        hips = moved if up < 0 else wpos[up] + quat.rotate(wrot[up], moved)
     expressions = {}
     for group in ("preset", "custom"):
         for name, v in ext.get("expressions", {}).get(group, {}).items():
