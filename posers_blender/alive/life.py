@@ -22,6 +22,7 @@ from ..engine.face import blink_times, blink_track
 from ..engine.gaze import GazeStyle, gaze_blinks, gaze_tracks, plan_glances
 from ..engine.params import Params
 from ..engine.skeleton import Skeleton
+from .stillness import gaussian
 
 Array = NDArray[np.float64]
 
@@ -127,7 +128,9 @@ def micro_motion(rng: np.random.Generator, t: Array, sk: Skeleton) -> Component:
         rot[:, hm.INDEX[f"{side}UpperArm"]] += 0.75 * upper
         rot[:, hm.INDEX[f"{side}LowerArm"]] += lower
         # ReActIdle has no hands: the wrist follows the forearm's micro-motion, smaller and later [E]
-        rot[:, hm.INDEX[f"{side}Hand"]] += 0.4 * np.concatenate([lower[lag:], lower[::-1][:lag]])
+        # (low-passed: the fitted forearm's 4-8 Hz share on a wrist reads as tremor)
+        late = np.concatenate([lower[lag:], lower[::-1][:lag]])
+        rot[:, hm.INDEX[f"{side}Hand"]] += 0.4 * gaussian(late, 0.15 / (t[1] - t[0]))
     return Component(rot, m["hips_position"] * sk.leg_ratio)
 
 
