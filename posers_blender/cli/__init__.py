@@ -37,6 +37,7 @@ PREFERRED_ORDER: tuple[str, ...] = (
     "sample",
     "check",
     "retarget",
+    "alive",
     "tune",
     "realism",
     "report",

@@ -1,0 +1,96 @@
+"""Add Life Layer in Blender: a COMBINE strip above the user's animation, their Action untouched; and a VRMA
+written by ``posers alive`` re-imports with the VRM add-on and plays with blinks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from .blender_helpers import data_dir
+
+
+def _posed_builtin(bpy):  # type: ignore[no-untyped-def]
+    from posers_blender.blender import builtin
+
+    obj = builtin.build()
+    bpy.context.view_layer.objects.active = obj
+    action = bpy.data.actions.new("user pose")
+    obj.animation_data_create().action = action
+    pb = obj.pose.bones[0]
+    pb.rotation_mode = "QUATERNION"
+    for f in (1, 60):
+        pb.keyframe_insert("rotation_quaternion", frame=f)
+    bpy.context.scene.frame_start, bpy.context.scene.frame_end = 1, 60
+    return obj, action
+
+
+def _fcurve_values(action):  # type: ignore[no-untyped-def]
+    out = []
+    for layer in action.layers:
+        for strip in layer.strips:
+            for bag in strip.channelbags:
+                for fc in bag.fcurves:
+                    out.append((fc.data_path, fc.array_index, [tuple(k.co) for k in fc.keyframe_points]))
+    return sorted(out)
+
+
+def test_add_life_layer_is_a_combine_strip_above_the_users_untouched_action(empty_scene):  # type: ignore[no-untyped-def]
+    import bpy
+
+    import posers_blender
+
+    obj, user = _posed_builtin(bpy)
+    before = _fcurve_values(user)
+    posers_blender.register()
+    try:
+        assert bpy.ops.posers.add_life_layer(seed=2) == {"FINISHED"}
+    finally:
+        posers_blender.unregister()
+    tracks = obj.animation_data.nla_tracks
+    assert obj.animation_data.action is None
+    assert tracks[-1].name == "Posers life" and tracks[-1].strips[0].blend_type == "COMBINE"
+    assert tracks[0].strips[0].action == user and _fcurve_values(user) == before
+    # the layer moves the chest over time (breathing), and the same seed gives the same keys
+    life = tracks[-1].strips[0].action
+    keys = _fcurve_values(life)
+    assert any(len(v) == 60 for _, _, v in keys)
+    chest = [v for p, i, v in keys if "chest" in p.lower() and i == 1]
+    assert chest and np.ptp([c[1] for c in chest[0]]) > 1e-4
+
+
+def test_bad_parameters_cancel_with_one_message(empty_scene):  # type: ignore[no-untyped-def]
+    import bpy
+
+    from posers_blender.blender import alive_ops
+    from posers_blender.engine.params import ParamError
+
+    obj, _ = _posed_builtin(bpy)
+    with pytest.raises(ParamError, match="breathing"):
+        alive_ops.add_life_layer(obj, alive_ops.LifeOptions({"breathing": 9.0}))
+    assert len(obj.animation_data.nla_tracks) == 0
+
+
+@pytest.mark.skipif(data_dir() is None, reason="needs ../shared/data")
+def test_vrma_written_by_posers_alive_reimports_with_blinks(empty_scene, tmp_path: Path):  # type: ignore[no-untyped-def]
+    import bpy
+
+    from posers_blender.blender import vrm
+    from posers_blender.cli import main
+
+    d = data_dir()
+    assert d is not None
+    out = tmp_path / "alive.vrma"
+    assert main(["alive", str(d / "vrma" / "three-vrm_test.vrma"), "--out", str(out), "--seed", "1"]) == 0
+    obj = vrm.import_vrm(d / "vrm" / "debug_robot.vrm")
+    bpy.context.view_layer.objects.active = obj
+    obj.select_set(True)
+    assert bpy.ops.import_scene.vrma(filepath=str(out)) == {"FINISHED"}
+    paths = vrm.expression_paths(obj)
+    assert "blink" in paths
+    ad = obj.data.animation_data
+    assert ad is not None and ad.action is not None
+    fcs = [fc for layer in ad.action.layers for s in layer.strips for bag in s.channelbags for fc in bag.fcurves]
+    blink = [fc for fc in fcs if fc.data_path == paths["blink"]]
+    assert blink and max(k.co[1] for k in blink[0].keyframe_points) > 0.9
