@@ -89,6 +89,23 @@ class Scene:
     score: Score
     notes: list[str] = field(default_factory=list)
 
+    def segment_clip(self, k: int) -> Clip:
+        """Segment ``k`` as its own clip (transition into it included), for one NLA strip per item."""
+        seg = self.segments[k]
+        c = self.clip
+        a, b = seg.start, seg.end
+        t0, t1 = a / c.fps, b / c.fps
+        return Clip(
+            fps=c.fps,
+            lrot=c.lrot[a:b].copy(),
+            hips_pos=c.hips_pos[a:b].copy(),
+            skeleton=c.skeleton,
+            expressions={n: v[a:b].copy() for n, v in c.expressions.items()},
+            gaze=None if c.gaze is None else c.gaze[a:b].copy(),
+            markers=[(t - t0, m) for t, m in c.markers if t0 <= t < t1],
+            meta=dict(c.meta, motion=seg.motion, segment=seg.name, duration=(b - a) / c.fps, segments=[]),
+        )
+
 
 @dataclass(frozen=True)
 class End:
