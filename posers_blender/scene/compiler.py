@@ -30,7 +30,6 @@ from numpy.typing import NDArray
 from .. import humanoid as hm
 from ..engine import quat
 from ..engine.clip import Clip
-from ..engine.curves import minimum_jerk
 from ..engine.params import ParamError
 from ..engine.sampler import sample
 from ..engine.skeleton import DEFAULT_HEIGHT, Skeleton, default_avatar
@@ -127,6 +126,7 @@ def _yaw(angle: float | Array) -> Array:
 
 
 def _rot_xz(angle: float, xz: Array) -> Array:
+    """Floor vectors ``[..., 2]`` turned by heading ``angle`` (rad): +Z goes to (sin, cos)."""
     c, s = math.cos(angle), math.sin(angle)
     x, z = xz[..., 0], xz[..., 1]
     return np.stack([c * x + s * z, -s * x + c * z], axis=-1)
@@ -177,7 +177,7 @@ def _rest_frame(clip: Clip) -> int | None:
 
 def _walk_local_target(step: Step, heading: float, origin: Array, lr: float) -> tuple[float, float]:
     assert step.to is not None
-    local = _rot_xz(heading, np.asarray(step.to) - origin) / lr
+    local = _rot_xz(-heading, np.asarray(step.to) - origin) / lr
     for name, v in (("x", local[0]), ("z", local[1])):
         if abs(v) > 20.0:
             raise ScoreError(
@@ -239,7 +239,7 @@ def hold_clip(end: End, seconds: float, fps: float, skeleton: Skeleton) -> Clip:
     lrot = np.repeat(end.lrot[-1:], n, axis=0)
     lrot[:, 0] = quat.mul(_yaw(-end.heading), lrot[:, 0])
     h = end.hips[-1].copy()
-    h[[0, 2]] = _rot_xz(end.heading, h[[0, 2]] - end.centre)
+    h[[0, 2]] = _rot_xz(-end.heading, h[[0, 2]] - end.centre)
     return Clip(
         fps,
         lrot,
@@ -267,17 +267,19 @@ def stance_centre(clip: Clip, frame: int = 0) -> Array:
     return np.asarray(a[:, [0, 2]].mean(axis=0))
 
 
-def turn_body(lrot: Array, hips: Array, fps: float, delta: float, seconds: float, centre: Array) -> tuple[Array, Array]:
-    """Turn the body by ``delta`` (rad) at the start, unwinding to 0 over ``seconds`` (minimum jerk) about ``centre``."""
-    t = np.arange(len(lrot)) / fps
-    d = delta * (1.0 - minimum_jerk(t / seconds))
+def _rot_about(xz: Array, angle: float | Array, centre: Array) -> Array:
+    """Floor points ``[F, 2]`` turned by heading ``angle`` (rad, scalar or ``[F]``) about ``centre [2]``."""
+    rel = xz - centre
+    c, s = np.cos(angle), np.sin(angle)
+    return np.stack([centre[0] + c * rel[:, 0] + s * rel[:, 1], centre[1] - s * rel[:, 0] + c * rel[:, 1]], axis=-1)
+
+
+def turn_body(lrot: Array, hips: Array, remaining: Array, centre: Array) -> tuple[Array, Array]:
+    """The body turned by ``remaining [F]`` (rad, the part of the turn still to make) about ``centre``."""
     lrot = lrot.copy()
-    lrot[:, 0] = quat.mul(_yaw(d), lrot[:, 0])
+    lrot[:, 0] = quat.mul(_yaw(remaining), lrot[:, 0])
     hips = hips.copy()
-    rel = hips[:, [0, 2]] - centre
-    c, s = np.cos(d), np.sin(d)
-    hips[:, 0] = centre[0] + c * rel[:, 0] + s * rel[:, 1]
-    hips[:, 2] = centre[1] - s * rel[:, 0] + c * rel[:, 1]
+    hips[:, [0, 2]] = _rot_about(hips[:, [0, 2]], remaining, centre)
     return lrot, hips
 
 
@@ -287,21 +289,25 @@ def join(placed: Clip, step: Step, end: End) -> Clip:
     fps, sk = placed.fps, placed.skeleton
     grot, gpos = placed.fk()
     ankle, fgrot = feet.feet_of(sk, grot, gpos)
-    d, c = feet.seam_correction(end.feet, feet.FootState(ankle[0], fgrot[0]))
-    new_heading = step_heading(placed)
-    delta = _wrap(end.heading - new_heading) if step.kind != WALK else 0.0
-    turn_s = 0.0
+    # the turn still to make: the old heading minus the new one (0 for walks, whose paths turn themselves)
+    delta = _wrap(end.heading - step_heading(placed)) if step.kind != WALK else 0.0
+    if abs(delta) <= TURN_MIN_RAD:
+        delta = 0.0
+    a0 = ankle[0].copy()
+    a0[:, [0, 2]] = _rot_about(a0[:, [0, 2]], delta, end.centre)
+    turned = feet.FootState(a0, quat.mul(_yaw(delta), fgrot[0]))
+    d, c = feet.seam_correction(end.feet, turned)
+    steps = feet.plan_steps(d, c, fps, placed.n_frames, -delta) if step.kind != WALK else None
+    lk = feet.lock(d, c, ankle, fps, steps, delta, end.centre)
     lrot, hips = placed.lrot, placed.hips_pos
-    if abs(delta) > TURN_MIN_RAD:
-        turn_s = graph.TURN_BASE_S + graph.TURN_PER_90_S * abs(delta) / (math.pi / 2)
-        lrot, hips = turn_body(lrot, hips, fps, delta, turn_s, end.centre)
-    settle = feet.settle_windows(d, c, fps, placed.n_frames, turn_s, -delta) if step.kind != WALK else None
-    lk = feet.lock(d, c, ankle, fps, settle)
+    if delta:
+        # the body turns with the feet: its remaining turn is the feet's mean
+        lrot, hips = turn_body(lrot, hips, delta * lk.weight.mean(axis=1), end.centre)
     lrot = inertialize.rotations(end.lrot, lrot, fps, HALFLIVES)
     hips = inertialize.vectors(end.hips, hips, fps, HIPS_POS_HALFLIFE_S)
     target = ankle + lk.offset
     target[..., 1] += lk.lift
-    lrot = feet.solve_legs(sk, lrot, hips, target, quat.mul(lk.rot, fgrot))
+    lrot, hips = feet.solve_legs(sk, lrot, hips, target, quat.mul(lk.rot, fgrot))
     expressions = {}
     for name in sorted(set(placed.expressions) | set(end.expressions)):
         new = placed.expressions.get(name, np.zeros(placed.n_frames))
@@ -364,7 +370,7 @@ def compose(score: Score, skeleton: Skeleton | None = None) -> Scene:
             raise ScoreError(f"{step.item.label if step.item else step.name}: {exc}") from None
         if step.face is not None and step.kind != WALK:
             heading = step.face
-        placed = place(local, heading, centre - _rot_xz(-heading, stance_centre(local)))
+        placed = place(local, heading, centre - _rot_xz(heading, stance_centre(local)))
         piece = placed if end is None else join(placed, step, end)
         if step.look_at is not None:
             look.apply(piece, np.asarray(step.look_at), ramp_in=end is None or end.look_at != step.look_at)
