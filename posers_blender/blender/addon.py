@@ -10,7 +10,7 @@ from __future__ import annotations
 import bpy
 
 from .. import registry
-from . import alive_ops, ops, preview, props, ui
+from . import alive_ops, ops, preview, props, scene_ops, ui
 
 _classes: tuple[type, ...] = ()
 _settings: type | None = None
@@ -21,7 +21,15 @@ def build_classes() -> tuple[type, ...]:
     param_classes = {mid: props.param_group(mid, prog.schema) for mid, prog in sorted(registry.discover().items())}
     container, settings = props.settings_class(param_classes)
     _settings = settings
-    return (*param_classes.values(), container, settings, *ops.CLASSES, *alive_ops.CLASSES, *ui.CLASSES)
+    return (
+        *param_classes.values(),
+        container,
+        settings,
+        *ops.CLASSES,
+        *alive_ops.CLASSES,
+        *scene_ops.CLASSES,
+        *ui.CLASSES,
+    )
 
 
 def register() -> None:

@@ -35,6 +35,7 @@ PREFERRED_ORDER: tuple[str, ...] = (
     "list",
     "describe",
     "sample",
+    "compose",
     "check",
     "retarget",
     "alive",

@@ -1,0 +1,255 @@
+"""Planted feet across seams: a foot stays where the last motion left it until the new motion lifts it.
+
+At a seam each foot gets a correction: the rigid difference between where
+the old motion left it (ankle position, foot rotation) and where the new
+motion has it on its first frame. The correction is held while the foot is
+planted and removed only while the foot is in the air: during the new
+motion's own first swing of that foot (a walk's first step), or during a
+*settle step* the compiler adds at the start of a standing motion when the
+stance must change (a wider stance, a turn on the spot). A correction that no
+step removes is carried to the next seam. The legs are then solved with
+two-bone IK to the corrected ankle targets, on top of whatever the
+(inertialised) pelvis does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import humanoid as hm
+from ..engine import ik, quat
+from ..engine.curves import minimum_jerk
+from ..engine.program import HINGE_AXES, HINGE_LIMITS
+from ..engine.skeleton import Skeleton
+
+Array = NDArray[np.float64]
+
+SIDES = ("left", "right")
+#: A foot whose correction is smaller than this stays where it is (no settle step) [E].
+SETTLE_MIN_M = 0.03
+SETTLE_MIN_DEG = 10.0
+#: Settle step: sole clearance (m) and its share of the step spent lifting before the foot travels [E].
+#: The foot travels only while every sole point is above the contact height (metrics §0: 3 cm); the lift
+#: starts with zero slope and acceleration so the knee bends out of a straight stance without a jump.
+STEP_LIFT_M = 0.055
+STEP_TRAVEL = (0.3, 0.7)
+#: Swing detection on a motion's own feet: ankle above its first-frame height, or moving (m, m/s).
+SWING_HEIGHT_M = 0.012
+SWING_SPEED = 0.25
+SWING_MIN_S = 0.12
+#: Weight of the foot's direction in the knee pole (m): decides only when the knee is nearly straight.
+POLE_FALLBACK_M = 0.02
+
+
+@dataclass(frozen=True)
+class FootState:
+    """World ankle positions ``[2, 3]`` and foot rotations ``[2, 4]`` (left, right) on one frame."""
+
+    ankle: Array
+    grot: Array
+
+
+@dataclass(frozen=True)
+class Lock:
+    """What the new motion's feet must do: per foot (axis 1: left, right) over its frames.
+
+    ``offset [F, 2, 3]`` world translation added to the new motion's ankle,
+    ``rot [F, 2, 4]`` world rotation applied to its foot, ``lift [F, 2]``
+    extra ankle height of a settle step (m), ``weight [F, 2]`` the share of the old placement left (1 -> 0).
+    """
+
+    offset: Array
+    rot: Array
+    lift: Array
+    weight: Array
+
+
+def feet_of(skeleton: Skeleton, grot: Array, gpos: Array) -> tuple[Array, Array]:
+    """Ankle positions ``[F, 2, 3]`` and foot rotations ``[F, 2, 4]`` from FK output."""
+    idx = [hm.INDEX[f"{s}Foot"] for s in SIDES]
+    return gpos[:, idx], grot[:, idx]
+
+
+def first_swing(ankle: Array, fps: float) -> tuple[int, int] | None:
+    """Frames ``[i0, i1)`` of a foot's first swing in a motion (``ankle [F, 3]``), or None if it never lifts."""
+    lifted = ankle[:, 1] > ankle[0, 1] + SWING_HEIGHT_M
+    speed = np.zeros(len(ankle))
+    if len(ankle) > 1:
+        speed[1:] = np.linalg.norm(np.diff(ankle[:, [0, 2]], axis=0), axis=1) * fps
+    moving = lifted | (speed > SWING_SPEED)
+    i = 0
+    n = len(moving)
+    while i < n:
+        if moving[i]:
+            j = i
+            while j < n and moving[j]:
+                j += 1
+            if (j - i) / fps >= SWING_MIN_S:
+                return i, j
+            i = j
+        i += 1
+    return None
+
+
+def seam_correction(old: FootState, new: FootState) -> tuple[Array, Array]:
+    """Per foot: translation ``[2, 3]`` (on the floor) and rotation ``[2, 4]`` taking the new foot onto the old."""
+    d = old.ankle - new.ankle
+    d[:, 1] = 0.0
+    c = quat.normalize(quat.mul(old.grot, quat.conj(new.grot)))
+    return d, c
+
+
+def _travel(n: int, i0: int, i1: int) -> Array:
+    """0 before ``i0``, minimum jerk to 1 over the travel part of the step ``[i0, i1)``, 1 after."""
+    u = (np.arange(n) - i0) / max(i1 - i0, 1)
+    a, b = STEP_TRAVEL
+    return np.asarray(minimum_jerk((u - a) / (b - a)))
+
+
+@dataclass(frozen=True)
+class Steps:
+    """Settle steps of a standing motion: per foot, frame windows ``[i0, i1)``; each step removes an equal share."""
+
+    windows: tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]
+
+
+def plan_steps(d: Array, c: Array, fps: float, n: int, turn: float) -> Steps:
+    """Settle steps for a new standing motion, one after the other (never both feet in the air).
+
+    Without a turn each foot that must move (more than :data:`SETTLE_MIN_M` or :data:`SETTLE_MIN_DEG`)
+    steps once, the farther one first. A turn of ``turn`` radians (positive = to the left) is stepped
+    round in alternating steps led by the foot on the turning side, enough of them that the feet are
+    never more than about 70° apart (facts §8: hip rotation 45° each way).
+    """
+    dist = np.linalg.norm(d, axis=1)
+    ang = np.degrees(2.0 * np.arccos(np.clip(np.abs(c[:, 0]), 0.0, 1.0)))
+    if abs(turn) > np.radians(1.0):
+        count = max(2, int(np.ceil(abs(turn) / np.radians(67.5))) + 1)
+        lead = 0 if turn > 0 else 1
+        order = [lead if i % 2 == 0 else 1 - lead for i in range(count)]
+    else:
+        order = sorted(
+            (k for k in range(2) if dist[k] > SETTLE_MIN_M or ang[k] > SETTLE_MIN_DEG), key=lambda k: -dist[k]
+        )
+    windows: list[list[tuple[int, int]]] = [[], []]
+    t = 0.05
+    for k in order:
+        dur = float(np.clip(0.55 + 1.2 * dist[k] / max(order.count(k), 1), 0.55, 0.9))
+        i0, i1 = int(round(t * fps)), int(round((t + dur) * fps))
+        if i1 < n:
+            windows[k].append((i0, i1))
+        t += dur
+    return Steps((tuple(windows[0]), tuple(windows[1])))
+
+
+def lock(
+    d: Array,
+    c: Array,
+    new_ankle: Array,
+    fps: float,
+    steps: Steps | None,
+    turn: float = 0.0,
+    centre: Array | None = None,
+) -> Lock:
+    """The per-frame lock for a new motion with ``new_ankle [F, 2, 3]``.
+
+    ``d``/``c`` are the corrections after turning the new motion by ``turn`` (rad) about ``centre [2]``.
+    A foot's weight ``w`` runs from 1 (where the old motion left it) to 0 (where the new motion has it):
+    at its settle steps (``steps``), or, for ``steps=None``, during the motion's own first swing of that
+    foot. The remaining turn of a foot is ``w * turn`` about ``centre``.
+    """
+    n = len(new_ankle)
+    offset = np.zeros((n, 2, 3))
+    rot = np.zeros((n, 2, 4))
+    lift = np.zeros((n, 2))
+    weights = np.ones((n, 2))
+    for k in range(2):
+        if steps is not None:
+            w = np.ones(n)
+            wins = steps.windows[k]
+            for i0, i1 in wins:
+                w -= _travel(n, i0, i1) / len(wins)
+                u = np.clip((np.arange(n) - i0) / max(i1 - i0, 1), 0.0, 1.0)
+                lift[:, k] += STEP_LIFT_M * (minimum_jerk(2.0 * u) - minimum_jerk(2.0 * u - 1.0))
+        else:
+            swing = first_swing(new_ankle[:, k], fps)
+            if swing is None:
+                w = np.ones(n)
+            else:
+                w = 1.0 - np.asarray(minimum_jerk((np.arange(n) - swing[0]) / max(swing[1] - swing[0], 1)))
+        weights[:, k] = w
+        yaw = quat.from_axis_angle(np.array([0.0, 1.0, 0.0]), w * turn)
+        rot[:, k] = quat.mul(yaw, quat.slerp(quat.IDENTITY, c[k], w))
+        if turn and centre is not None:
+            rel = new_ankle[:, k, [0, 2]] - centre
+            cs, sn = np.cos(w * turn), np.sin(w * turn)
+            offset[:, k, 0] = centre[0] + cs * rel[:, 0] + sn * rel[:, 1] - new_ankle[:, k, 0]
+            offset[:, k, 2] = centre[1] - sn * rel[:, 0] + cs * rel[:, 1] - new_ankle[:, k, 2]
+        offset[:, k] += w[:, None] * d[k]
+    return Lock(offset, rot, lift, weights)
+
+
+def hips_drop(skeleton: Skeleton, lrot: Array, hips: Array, ankle: Array, fps: float = 30.0) -> Array:
+    """How far ``[F]`` (m) the pelvis must sink so both legs reach their ankle targets with a soft knee.
+
+    A foot held where a narrower or wider stance left it can be out of reach of a straight leg; the
+    pelvis then sinks, smoothly (the need is widened by 0.2 s and smoothed over 0.4 s).
+    """
+    _, gpos = skeleton.fk(lrot, hips)
+    need = np.zeros(len(hips))
+    for k, side in enumerate(SIDES):
+        up, lo, ft = (hm.INDEX[f"{side}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot"))
+        reach = float(
+            ik.chain_length(skeleton.offsets[lo], skeleton.offsets[ft], HINGE_AXES[f"{side}LowerLeg"], np.radians(4.0))
+        )
+        v = ankle[:, k] - gpos[:, up]
+        h2 = v[:, 0] ** 2 + v[:, 2] ** 2
+        need = np.maximum(need, -np.sqrt(np.maximum(reach * reach - h2, 0.0)) - v[:, 1])
+    need = np.maximum(need, 0.0)
+    if not need.any():
+        return need
+    w = max(1, int(round(0.2 * fps)))
+    padded = np.pad(need, w, mode="edge")
+    wide = np.max(np.lib.stride_tricks.sliding_window_view(padded, 2 * w + 1), axis=1)
+    kernel = np.hanning(2 * w + 3)[1:-1]
+    kernel /= kernel.sum()
+    smooth = np.convolve(np.pad(wide, w, mode="edge"), kernel, mode="valid")
+    return np.maximum(smooth, need)
+
+
+def solve_legs(skeleton: Skeleton, lrot: Array, hips: Array, ankle: Array, foot_grot: Array) -> tuple[Array, Array]:
+    """``lrot [F, J, 4]`` with both legs solved so the ankles reach ``ankle [F, 2, 3]`` with feet ``foot_grot [F, 2, 4]``,
+    and the hips positions ``[F, 3]`` (lowered where a leg could not reach, see :func:`hips_drop`).
+
+    The knee keeps pointing where it pointed, turned with the foot.
+    """
+    out = lrot.copy()
+    hips = hips - np.stack([np.zeros(len(hips)), hips_drop(skeleton, lrot, hips, ankle), np.zeros(len(hips))], axis=1)
+    grot, gpos = skeleton.fk(lrot, hips)
+    for k, side in enumerate(SIDES):
+        up, lo, ft = (hm.INDEX[f"{side}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot"))
+        parent = hm.PARENTS[up]
+        # keep the knee in the plane it bends in now; a straight knee falls back to the foot's pointing direction
+        hip, knee, ank = gpos[:, up], gpos[:, lo], gpos[:, ft]
+        axis = (ank - hip) / np.maximum(np.linalg.norm(ank - hip, axis=1, keepdims=True), 1e-9)
+        bend = (knee - hip) - np.sum((knee - hip) * axis, axis=1, keepdims=True) * axis
+        fwd = quat.rotate(foot_grot[:, k], np.array([0.0, 0.0, 1.0]))
+        pole = knee + bend + POLE_FALLBACK_M * fwd
+        sol = ik.two_bone(
+            gpos[:, up],
+            grot[:, up],
+            skeleton.offsets[lo],
+            skeleton.offsets[ft],
+            ankle[:, k],
+            pole,
+            HINGE_AXES[f"{side}LowerLeg"],
+            (0.0, HINGE_LIMITS["LowerLeg"][1]),
+        )
+        out[:, up] = quat.mul(quat.conj(grot[:, parent]), sol.upper_grot)
+        out[:, lo] = sol.lower_lrot
+        lower_grot = quat.mul(sol.upper_grot, sol.lower_lrot)
+        out[:, ft] = quat.mul(quat.conj(lower_grot), foot_grot[:, k])
+    return quat.normalize(out), hips

@@ -1,0 +1,180 @@
+"""Scores: the format and its schema, the graph's errors, seams, planted feet, determinism, the docs' examples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from posers_blender import humanoid as hm
+from posers_blender.cli import main
+from posers_blender.quality import evaluate
+from posers_blender.scene import ScoreError, compose, load_score, parse_score
+from posers_blender.scene.schema import score_schema
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((REPO / "docs" / "examples").glob("*.json"))
+FIGURE = {
+    "version": 1,
+    "fps": 30,
+    "seed": 1,
+    "items": [
+        {"name": "wait", "motion": "idle-breathe", "seconds": 4},
+        {"name": "walk", "motion": "basic-walk", "to": [1, 4]},
+        {"name": "smoke", "motion": "smoking-cigarette", "seconds": 20},
+        {"name": "think", "motion": "contemplative-lean", "seconds": 8},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def figure():
+    return compose(parse_score(FIGURE))
+
+
+def score_with(*items: dict) -> dict:
+    return {"version": 1, "fps": 30, "seed": 0, "items": list(items)}
+
+
+# -- the format and its schema --------------------------------------------------------------------------
+def test_schema_lists_composable_motions_with_their_params_and_hides_walk_targets():
+    s = score_schema()
+    item = s["properties"]["items"]["items"]
+    assert "basic-walk" in item["properties"]["motion"]["enum"]
+    assert not any(m.startswith("baseline") for m in item["properties"]["motion"]["enum"])
+    walk = next(r for r in item["allOf"] if r["if"]["properties"]["motion"]["const"] == "basic-walk")
+    assert "speed" in walk["then"]["properties"]["params"]["properties"]
+    assert "target_x" not in walk["then"]["properties"]["params"]["properties"]
+    assert walk["then"]["required"] == ["to"]
+
+
+def test_every_example_validates_against_the_schema():
+    jsonschema = pytest.importorskip("jsonschema")
+    for path in EXAMPLES:
+        jsonschema.validate(json.loads(path.read_text()), score_schema())
+
+
+def test_cli_prints_the_schema(capsys):
+    assert main(["compose", "--json-schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "Posers score"
+
+
+# -- the graph's errors: one line naming the item and the fix ------------------------------------------
+@pytest.mark.parametrize(
+    ("items", "words"),
+    [
+        ([{"motion": "idel-breathe", "seconds": 2}], ["item 1", "unknown motion", "idle-breathe"]),
+        ([{"motion": "idle-breathe", "seconds": 2, "params": {"rate": 99}}], ["item 1", "rate", "10 to 20"]),
+        (
+            [{"motion": "idle-breathe", "seconds": 2}, {"motion": "basic-walk", "to": [0.1, 0.2]}],
+            ["item 2", "0.22 m", "at least 0.5 m"],
+        ),
+        (
+            [{"motion": "idle-breathe", "seconds": 2}, {"motion": "baseline-walk", "seconds": 2}],
+            ["item 2", "cannot follow item 1", "baseline"],
+        ),
+        ([{"motion": "idle-breathe", "seconds": 2, "to": [1, 1]}], ["item 1", "'to' is for walks"]),
+        ([{"motion": "basic-walk", "to": [0, 3], "params": {"path": "arc"}}], ["item 1", "'path'", '"to"']),
+        ([{"motion": "idle-breathe"}], ["item 1", "'seconds'"]),
+        ([{"motion": "basic-walk", "to": [0, 3], "seconds": 1}], ["item 1", "takes", "raise 'seconds'"]),
+        (
+            [{"motion": "idle-breathe", "seconds": 3, "until": {"marker": "puff"}}],
+            ["item 1", "'puff'", "its markers"],
+        ),
+    ],
+)
+def test_an_impossible_score_is_one_error_naming_the_item_and_the_fix(items, words):
+    with pytest.raises(ScoreError) as err:
+        compose(parse_score(score_with(*items)))
+    text = str(err.value)
+    assert "\n" not in text
+    for w in words:
+        assert w in text, text
+
+
+def test_a_bad_score_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(score_with({"motion": "idle-breathe", "seconds": 2}, {"motion": "basic-walk", "to": [0, 0]}))
+    )
+    out = tmp_path / "scene.bvh"
+    assert main(["compose", str(bad), "--out", str(out)]) == 2
+    assert "item 2" in capsys.readouterr().err
+    assert not out.exists()
+
+
+# -- the figure scene: idle -> walk to (1, 4) -> smoking -> contemplative lean --------------------------
+def test_pelvis_ends_within_0_3_m_of_the_walk_target(figure):
+    seg = figure.segments[1]
+    end = figure.clip.hips_pos[seg.end - 1]
+    assert np.hypot(end[0] - 1.0, end[2] - 4.0) < 0.3
+
+
+def test_no_joint_moves_more_than_0_3_m_and_the_pelvis_no_more_than_0_08_m_per_frame(figure):
+    _, gpos = figure.clip.fk()
+    step = np.linalg.norm(np.diff(gpos, axis=0), axis=2)
+    assert step.max() < 0.3
+    assert step[:, 0].max() < 0.08
+
+
+def test_root_position_and_heading_are_continuous_through_every_seam(figure):
+    clip = figure.clip
+    fwd = np.stack([np.zeros(clip.n_frames)] * 3, axis=1)
+    from posers_blender.engine import quat
+
+    fwd = quat.rotate(clip.lrot[:, 0], np.array([0.0, 0.0, 1.0]))
+    for seg in figure.segments[1:]:
+        k = seg.start
+        before = np.linalg.norm(clip.hips_pos[k - 1] - clip.hips_pos[k - 2])
+        across = np.linalg.norm(clip.hips_pos[k] - clip.hips_pos[k - 1])
+        assert across < before + 0.005, seg.name
+        assert np.degrees(np.arccos(np.clip(np.dot(fwd[k], fwd[k - 1]), -1, 1))) < 2.0, seg.name
+
+
+def test_planted_feet_stay_planted_across_seams(figure):
+    _, gpos = figure.clip.fk()
+    for seg in figure.segments[1:]:
+        k = seg.start
+        for side in ("left", "right"):
+            a = gpos[k - 3 : k + 3, hm.INDEX[f"{side}Foot"]]
+            if np.ptp(a[:3, 1]) < 1e-4:  # planted before the seam
+                assert np.linalg.norm(a[3] - a[2]) < 0.002, (seg.name, side)
+
+
+def test_every_hard_gate_passes_on_the_whole_scene(figure):
+    report = evaluate(figure.clip, None, standing=False)
+    assert report.gates_passed, report.table()
+
+
+def test_same_score_and_seed_give_bit_identical_output(figure):
+    again = compose(parse_score(FIGURE)).clip
+    assert np.array_equal(again.lrot, figure.clip.lrot)
+    assert np.array_equal(again.hips_pos, figure.clip.hips_pos)
+    other = compose(parse_score(dict(FIGURE, seed=2))).clip
+    assert not np.array_equal(other.lrot[:100], figure.clip.lrot[:100])
+
+
+def test_each_item_is_one_segment_in_order(figure):
+    assert [s.name for s in figure.segments] == ["wait", "walk", "smoke", "think"]
+    assert [s.enter for s in figure.segments] == ["start", "step-off", "stop", "handover"]
+    assert figure.segments[0].end == 120 and figure.segments[2].end - figure.segments[2].start == 600
+    assert figure.segment_clip(2).n_frames == 600
+
+
+# -- the docs' examples ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_docs_example_composes_and_passes_the_hard_gates(path, tmp_path):
+    out = tmp_path / "scene.npz"
+    assert main(["compose", str(path), "--out", str(out)]) == 0
+    scene = compose(load_score(path))
+    assert len(scene.segments) >= len(json.loads(path.read_text())["items"])
+    report = evaluate(scene.clip, None, standing=False)
+    assert report.gates_passed, report.table()
+
+
+def test_docs_score_md_shows_every_example():
+    text = (REPO / "docs" / "score.md").read_text()
+    for path in EXAMPLES:
+        assert f"examples/{path.name}" in text
