@@ -304,8 +304,18 @@ class Tracks:
         self.lrot[:, j] = quat.mul(self.lrot[:, j], q)
 
     def fk(self) -> tuple[Array, Array]:
-        """Global rotations and positions of every frame."""
+        """Global rotations ``[F, J, 4]`` and positions ``[F, J, 3]`` of every frame."""
         return self.skeleton.fk(self.lrot, self.skeleton.offsets[0] + self.hips_offset)
+
+    def bone_pose(self, bone: str | int) -> tuple[Array, Array]:
+        """Global rotation ``[F, 4]`` and position ``[F, 3]`` of one bone (FK along its chain only)."""
+        return self.skeleton.chain_fk(self.lrot, self.skeleton.offsets[0] + self.hips_offset, bone)
+
+    def _limb_root(self, ju: int) -> tuple[Array, Array, Array]:
+        """(parent global rotation, upper bone global rotation, upper bone global position) of a limb's root."""
+        parent_grot, parent_gpos = self.bone_pose(int(self.skeleton.parents[ju]))
+        upper_gpos = parent_gpos + quat.rotate(parent_grot, self.skeleton.offsets[ju])
+        return parent_grot, quat.mul(parent_grot, self.lrot[:, ju]), upper_gpos
 
     def settle_hips_on_legs(
         self, ankles: dict[str, Array], straightest_bend_deg: float = 4.0, soft_m: float = 0.0
@@ -321,7 +331,6 @@ class Tracks:
         which shows as a jolt in both knees. Returns the vertical adjustment applied ``[F]``
         (metres, <= 0 lowers).
         """
-        grot, gpos = self.fk()
         need = []
         for side, ankle in ankles.items():
             ju, jl, je = (hm.INDEX[f"{side}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot"))
@@ -333,7 +342,7 @@ class Tracks:
                     np.radians(straightest_bend_deg),
                 )
             )
-            hip = gpos[:, ju]
+            _, hip = self.bone_pose(ju)
             a = np.broadcast_to(np.asarray(ankle, dtype=np.float64), hip.shape)
             horiz2 = (hip[:, 0] - a[:, 0]) ** 2 + (hip[:, 2] - a[:, 2]) ** 2
             need.append(np.sqrt(np.maximum(want * want - horiz2, 0.0)) - (hip[:, 1] - a[:, 1]))
@@ -347,11 +356,11 @@ class Tracks:
     def solve_limb(self, limb: str, target: Array, pole: Array, end_grot: Array | None = None) -> ik.TwoBoneSolution:
         """Two-bone IK for every frame at once (targets and poles ``[F, 3]`` or ``[3]``)."""
         upper, lower, end = LIMBS[limb]
-        grot, gpos = self.fk()
         ju, jl, je = hm.INDEX[upper], hm.INDEX[lower], hm.INDEX[end]
+        parent, upper_grot, upper_gpos = self._limb_root(ju)
         sol = ik.two_bone(
-            gpos[:, ju],
-            grot[:, ju],
+            upper_gpos,
+            upper_grot,
             self.skeleton.offsets[jl],
             self.skeleton.offsets[je],
             target,
@@ -359,7 +368,6 @@ class Tracks:
             HINGE_AXES[lower],
             HINGE_LIMITS["LowerLeg" if lower.endswith("LowerLeg") else "LowerArm"],
         )
-        parent = grot[:, self.skeleton.parents[ju]]
         self.lrot[:, ju] = quat.normalize(quat.mul(quat.conj(parent), sol.upper_grot))
         self.lrot[:, jl] = sol.lower_lrot
         if end_grot is not None:

@@ -67,3 +67,16 @@ def test_missing_optional_bones_sit_on_their_parent_and_required_ones_are_named(
     del pos["leftFoot"]
     with pytest.raises(ValueError, match="leftFoot"):
         Skeleton.from_rest_positions(pos)
+
+
+def test_chain_fk_is_bit_identical_to_full_fk_for_every_bone_and_shape():
+    skel = default_avatar()
+    rng = np.random.default_rng(3)
+    for shape, hips_shape in (((55, 4), (3,)), ((7, 55, 4), (3,)), ((2, 5, 55, 4), (2, 5, 3))):
+        lrot = quat.normalize(rng.normal(size=shape))
+        hips = rng.normal(size=hips_shape)
+        grot, gpos = skel.fk(lrot, hips)
+        assert grot.shape == shape and gpos.shape == (*shape[:-1], 3)
+        for j, bone in enumerate(hm.BONES):
+            r, p = skel.chain_fk(lrot, hips, bone)
+            assert np.array_equal(r, grot[..., j, :]) and np.array_equal(p, gpos[..., j, :])
