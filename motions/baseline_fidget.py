@@ -11,7 +11,7 @@ import numpy as np
 
 from ..engine.noise import noise_track
 from ..engine.params import Param, Schema
-from ..engine.program import Context, MotionMeta, MotionProgram, Rig
+from ..engine.program import Context, FrameProgram, MotionMeta, Rig
 from ._baseline import FROZEN, TAGS, X, Y, Z, arms_down, rot
 
 _JOINTS = (
@@ -25,7 +25,7 @@ _JOINTS = (
 )
 
 
-class BaselineFidget(MotionProgram):
+class BaselineFidget(FrameProgram):
     meta = MotionMeta(
         id="baseline-fidget",
         name="Baseline: noise fidget",

@@ -89,7 +89,7 @@ from .. import humanoid as hm
 from . import ik, quat
 from .curves import minimum_jerk
 from .hand import grip_pose
-from .program import HINGE_AXES, LIMBS, Tracks
+from .program import HINGE_AXES, LIMBS, LimbRoot, Tracks, solve_two_bone
 from .skeleton import Landmark, Skeleton
 
 Array = NDArray[np.float64]
@@ -683,9 +683,9 @@ def anticipation(
 # -- the solver --------------------------------------------------------------
 
 
-def _ik(tracks: Tracks, limb: str, wrist: Array, pole_world: Array, shoulder: Array) -> tuple[Array, Array]:
+def _ik(sk: Skeleton, root: LimbRoot, wrist: Array, pole_world: Array, shoulder: Array) -> tuple[Array, Array]:
     """Solve the arm for wrist targets; returns (lowerArm world rotation [F, 4], elbow flex [F])."""
-    sol = tracks.solve_limb(limb, wrist, shoulder + pole_world)
+    sol = solve_two_bone(sk, root, wrist, shoulder + pole_world)
     fore = quat.mul(sol.upper_grot, sol.lower_lrot)
     return fore, sol.flex
 
@@ -715,13 +715,11 @@ def solve_reach(
     t = np.asarray(times, dtype=np.float64)
     n = len(t)
     limb = f"{plan.side}Arm"
-    upper, _, hand = LIMBS[limb]
+    _, _, hand = LIMBS[limb]
     sk = tracks.skeleton
-    j_up = sk.index(upper)
     plan_eff = np.asarray(plan.effector, dtype=np.float64)
-    _, gpos = tracks.fk()
-    shoulder = gpos[:, j_up].copy()
-    base_lrot = tracks.lrot.copy()
+    root = tracks.limb_root(limb)  # the body does not move while the arm tries its waypoints
+    shoulder = root.upper_gpos
 
     # Per waypoint: effector track, hand world rotation, pole, and the wrist-local rotation there.
     names = [plan.initial] + [m.to for m in plan.moves]
@@ -741,19 +739,16 @@ def solve_reach(
         hand_w = rot
         for _ in range(wrist_iterations):
             wrist = pos - quat.rotate(hand_w, eff)
-            tracks.lrot[:] = base_lrot
-            fore, _ = _ik(tracks, limb, wrist, pole, shoulder)
+            fore, _ = _ik(sk, root, wrist, pole, shoulder)
             want = quat.mul(quat.conj(fore), rot)
             local = comfortable_wrist(sk, plan.side, want) if soft_wrist else clamp_wrist(want, plan.side, wrist_limits)
             hand_w = quat.normalize(quat.mul(fore, local))
         wrist = pos - quat.rotate(hand_w, eff)
-        tracks.lrot[:] = base_lrot
-        fore, _ = _ik(tracks, limb, wrist, pole, shoulder)
+        fore, _ = _ik(sk, root, wrist, pole, shoulder)
         local = quat.normalize(quat.mul(quat.conj(fore), hand_w))
         wp[name] = (pos, rot, pole, local, wrist)
-        sol = tracks.solve_limb(limb, wrist, shoulder + pole)
+        sol = solve_two_bone(sk, root, wrist, shoulder + pole)
         ok[name], flexes[name] = sol.reached, sol.flex
-    tracks.lrot[:] = base_lrot
 
     pos0, _, pole0, local0, wr0 = wp[plan.initial]
     path = wr0.copy()  # wrist path along straight chords between the waypoints' wrist positions
@@ -803,14 +798,11 @@ def solve_reach(
         windows.append((m.start, m.end, m.to))
 
     wrist = shoulder + _unit(path + extra - shoulder) * radius[:, None] + over
-    tracks.lrot[:] = base_lrot
-    sol = tracks.solve_limb(limb, wrist, shoulder + pole)
+    sol = tracks.solve_limb(limb, wrist, shoulder + pole, root=root)
     flex, reached = sol.flex, sol.reached
     tracks.lrot[:, sk.index(hand)] = local
-    grot, gpos = tracks.fk()
-    jh = sk.index(hand)
-    achieved = gpos[:, jh] + quat.rotate(grot[:, jh], eff_track)
-    wrist_fk = gpos[:, jh].copy()
+    hand_grot, wrist_fk = tracks.bone_pose(hand)
+    achieved = wrist_fk + quat.rotate(hand_grot, eff_track)
     return ReachResult(
         planned=wrist,
         achieved=achieved,
