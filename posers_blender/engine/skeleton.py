@@ -24,6 +24,8 @@ from . import quat
 Array = NDArray[np.float64]
 
 DEFAULT_HEIGHT = 1.65
+#: Frames per block of :meth:`Skeleton.fk` (bounds its working memory; large enough to amortise its numpy calls).
+FK_BLOCK = 2048
 #: Leg length (hip joint to floor) of the 1.65 m default avatar (0.53 H, facts §10): the unit of ``leg_ratio``.
 DEFAULT_LEG_LENGTH = 0.8745
 
@@ -121,27 +123,36 @@ class Skeleton:
 
         ``lrot [..., J, 4]`` and ``hips_pos [..., 3]`` (the hips' world position)
         give ``(grot [..., J, 4], gpos [..., J, 3])``. Vectorised per hierarchy
-        level (~11 steps for any number of frames) on component rows ``[4, J, F]``,
-        so every step reads and writes contiguous memory and the cost per frame
-        stays flat however long the clip is.
+        level (~11 steps) on component rows ``[4, J, frames]``, so every step reads
+        and writes contiguous memory, in blocks of :data:`FK_BLOCK` frames, so the
+        cost per frame stays flat and the working memory bounded however long the
+        clip is.
         """
         lrot = np.asarray(lrot, dtype=np.float64)
         lead = lrot.shape[:-2]
         n_bones = lrot.shape[-2]
         flat = lrot.reshape(-1, n_bones, 4)
-        n = flat.shape[0]
-        local = np.ascontiguousarray(flat.transpose(2, 1, 0))  # [4, J, F]
+        hips = np.broadcast_to(np.asarray(hips_pos, dtype=np.float64), (*lead, 3)).reshape(-1, 3)
+        grot = np.empty(flat.shape)
+        gpos = np.empty((flat.shape[0], n_bones, 3))
+        for s in range(0, flat.shape[0], FK_BLOCK):
+            e = s + FK_BLOCK
+            rot, pos = self._fk_rows(np.ascontiguousarray(flat[s:e].transpose(2, 1, 0)), hips[s:e].T)
+            grot[s:e] = rot.transpose(2, 1, 0)
+            gpos[s:e] = pos.transpose(2, 1, 0)
+        return grot.reshape(*lead, n_bones, 4), gpos.reshape(*lead, n_bones, 3)
+
+    def _fk_rows(self, local: Array, hips: Array) -> tuple[Array, Array]:
+        """FK on component rows: ``local [4, J, F]``, ``hips [3, F]`` -> ``(rot [4, J, F], pos [3, J, F])``."""
         rot = np.empty_like(local)
-        pos = np.empty((3, n_bones, n))
+        pos = np.empty((3, local.shape[1], local.shape[2]))
         rot[:, 0] = local[:, 0]
-        pos[:, 0] = np.broadcast_to(np.asarray(hips_pos, dtype=np.float64), (*lead, 3)).reshape(n, 3).T
+        pos[:, 0] = hips
         for idx, par in zip(self._levels, self._level_parents):
             parent = rot[:, par]
             rot[:, idx] = _mul_rows(parent, local[:, idx])
             pos[:, idx] = pos[:, par] + _rotate_rows(parent, self.offsets[idx].T[:, :, None])
-        grot = rot.transpose(2, 1, 0).reshape(*lead, n_bones, 4)
-        gpos = pos.transpose(2, 1, 0).reshape(*lead, n_bones, 3)
-        return np.ascontiguousarray(grot), np.ascontiguousarray(gpos)
+        return rot, pos
 
     def chain_fk(self, lrot: Array, hips_pos: Array, bone: str | int) -> tuple[Array, Array]:
         """Global rotation ``[..., 4]`` and position ``[..., 3]`` of one bone, walking only the chain hips..bone.
