@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -99,15 +100,24 @@ def solve_reach(
     t = np.asarray(times, dtype=np.float64)
     sk = tracks.skeleton
     root = tracks.limb_root(f"{plan.side}Arm")
-    names = dict.fromkeys([plan.initial] + [m.to for m in plan.moves])
     arrivals = {
-        name: arrive(sk, root, plan, waypoints[name], len(t), wrist_limits, wrist_iterations, soft_wrist)
-        for name in names
+        name: arrive(sk, root, plan, waypoints[name], len(t), first, wrist_limits, wrist_iterations, soft_wrist)
+        for name, first in first_use(plan, t).items()
     }
     path = blend_moves(sk, root, plan, arrivals, t)
     result = pose_arm(tracks, root, path)
     result.waypoint_reached = {name: a.reached for name, a in arrivals.items()}
     return result
+
+
+def first_use(plan: ReachPlan, t: Array) -> dict[str, int]:
+    """Per waypoint (initial first, then in move order), the first frame whose pose depends on it: 0 for the
+    initial one, else the first frame of the first move to it (earlier frames never read its arrival)."""
+    first = {plan.initial: 0}
+    for m in plan.moves:
+        i = min(int(np.searchsorted(t, m.start - 1e-9)), len(t) - 1)  # the move's first active frame
+        first[m.to] = min(first.get(m.to, i), i)
+    return first
 
 
 def arrive(
@@ -116,15 +126,21 @@ def arrive(
     plan: ReachPlan,
     waypoint: Waypoint,
     n: int,
+    first: int,
     wrist_limits: WristLimits | None,
     wrist_iterations: int,
     soft_wrist: bool,
 ) -> Arrival:
-    """Solve the arm at one waypoint for every frame (stage 1)."""
+    """Solve the arm at one waypoint for every frame from ``first`` on (stage 1).
+
+    Each frame is solved on its own, so the frames before ``first`` are skipped: they repeat frame ``first``
+    and count as reached (they are never read, see :func:`first_use`).
+    """
     eff = np.asarray(plan.effector if waypoint.effector is None else waypoint.effector, dtype=np.float64)
-    pos = as_track(waypoint.position, n, 3)
-    rot = quat.normalize(as_track(waypoint.rotation, n, 4))
-    pole = unit(as_track(waypoint.pole, n, 3))
+    pos = as_track(waypoint.position, n, 3)[first:]
+    rot = quat.normalize(as_track(waypoint.rotation, n, 4)[first:])
+    pole = unit(as_track(waypoint.pole, n, 3)[first:])
+    root = LimbRoot(root.limb, root.parent_grot[first:], root.upper_grot[first:], root.upper_gpos[first:])
     shoulder = root.upper_gpos
     # The wanted hand rotation is a preference, the effector position a must: keep the wrist inside its
     # limits and re-solve until the clamped hand and the wrist position agree.
@@ -139,7 +155,25 @@ def arrive(
     fore = _forearm(sk, root, wrist, shoulder + pole)
     local = quat.normalize(quat.mul(quat.conj(fore), hand_w))
     sol = solve_two_bone(sk, root, wrist, shoulder + pole)
-    return Arrival(pole=pole, local=local, wrist=wrist, effector=eff, flex=sol.flex, reached=sol.reached)
+    return Arrival(
+        pole=_padded(pole, first),
+        local=_padded(local, first),
+        wrist=_padded(wrist, first),
+        effector=eff,
+        flex=_padded(sol.flex, first),
+        reached=_padded(sol.reached, first, np.True_),
+    )
+
+
+G = TypeVar("G", bound=np.generic)
+
+
+def _padded(x: NDArray[G], first: int, before: G | None = None) -> NDArray[G]:
+    """``x`` (frames ``first`` on) preceded by ``first`` copies of ``before`` (default: its first frame)."""
+    if not first:
+        return x
+    pad = np.broadcast_to(x[:1] if before is None else before, (first, *x.shape[1:]))
+    return np.concatenate([pad, x])
 
 
 def _forearm(sk: Skeleton, root: LimbRoot, wrist: Array, pole: Array) -> Array:
