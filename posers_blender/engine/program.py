@@ -91,8 +91,20 @@ class Context:
     def n_frames(self) -> int:
         return len(self.times)
 
+    def target_track(self, name: str) -> Array | None:
+        """A named target's position for every frame ``[F, 3]`` (normalised space), or ``None`` when not given:
+        what a clip-level program reads (a fixed point is repeated, a track is held at its last value)."""
+        tr = self.targets.get(name)
+        if tr is None:
+            return None
+        tr = np.asarray(tr, dtype=np.float64)
+        if tr.ndim == 1:
+            return np.broadcast_to(tr, (self.n_frames, 3)).copy()
+        return tr[np.minimum(np.arange(self.n_frames), len(tr) - 1)]
+
     def target(self, name: str) -> Array | None:
-        """This frame's position of a named target (normalised space), or ``None`` when not given.
+        """The current frame's position of a named target (per-frame programs; clip-level ones use
+        :meth:`target_track`), or ``None`` when not given.
 
         Targets are either a fixed point ``[3]`` or a per-frame track ``[F, 3]``.
         """

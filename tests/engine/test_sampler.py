@@ -158,3 +158,19 @@ def test_a_build_of_the_wrong_length_is_refused():
 
     with pytest.raises(MotionError, match="Tracks of 10 frames"):
         sample(Short(), fps=10, duration=1)
+
+
+def test_a_clip_level_program_reads_a_target_for_every_frame():
+    class Follows(MotionProgram):
+        meta = MotionMeta(id="follows", name="f", description="f")
+
+        def build(self, ctx):
+            tr = Tracks(ctx.skeleton, ctx.n_frames)
+            tr.hips_offset[:] = ctx.target_track("goal")
+            return tr
+
+    track = np.stack([np.arange(3) * 0.1, np.zeros(3), np.zeros(3)], axis=1)
+    clip = sample(Follows(), fps=5, duration=1, targets={"goal": track})
+    assert np.allclose(clip.hips_pos[:, 0] - SKEL_HIPS[0], [0.0, 0.1, 0.2, 0.2, 0.2])
+    fixed = sample(Follows(), fps=5, duration=1, targets={"goal": [0.3, 0.0, 0.0]})
+    assert np.allclose(fixed.hips_pos[:, 0] - SKEL_HIPS[0], 0.3)
