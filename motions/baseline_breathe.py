@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 
 from ..engine.params import Param, Schema
-from ..engine.program import Context, MotionMeta, MotionProgram, Rig
+from ..engine.program import Context, FrameProgram, MotionMeta, Rig
 from ._baseline import FROZEN, TAGS, X, arms_down, rot
 
 
-class BaselineBreathe(MotionProgram):
+class BaselineBreathe(FrameProgram):
     meta = MotionMeta(
         id="baseline-breathe",
         name="Baseline: breathing sines",

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine import quat
 from ..engine.noise import noise_track
 from ..engine.params import Param, Schema
-from ..engine.program import Context, MotionMeta, MotionProgram, Rig
+from ..engine.program import Context, FrameProgram, MotionMeta, Rig
 from ._baseline import FROZEN, TAGS, X, Y, Z, arms_down, rot
 
 _JOINTS = (
@@ -25,7 +26,7 @@ _JOINTS = (
 )
 
 
-class BaselineFidget(MotionProgram):
+class BaselineFidget(FrameProgram):
     meta = MotionMeta(
         id="baseline-fidget",
         name="Baseline: noise fidget",
@@ -43,19 +44,25 @@ class BaselineFidget(MotionProgram):
     )
 
     def init(self, rig: Rig, ctx: Context) -> None:
+        # The snippet's per-frame rotations, evaluated for every frame at once (the same arithmetic, element for
+        # element): what update() then replays.
         channels = sum(len(axes) for _, axes, _ in _JOINTS)
-        ctx.state["noise"] = noise_track(ctx.rng, ctx.times, ctx.params.frequency, channels=channels)
-
-    def update(self, rig: Rig, ctx: Context, t: float, dt: float) -> None:
-        n = ctx.state["noise"][ctx.frame] * ctx.params.amount
+        n = noise_track(ctx.rng, ctx.times, ctx.params.frequency, channels=channels) * ctx.params.amount
         arms_down(rig)
+        pose = {bone: np.broadcast_to(rig.rotation(bone), (ctx.n_frames, 4)) for bone, _, _ in _JOINTS}
         k = 0
         for bone, axes, amp in _JOINTS:
             for axis in axes:
-                rig.add_rotation(bone, rot(axis, float(n[k]) * amp))
+                pose[bone] = quat.mul(pose[bone], rot(axis, n[:, k] * amp))
                 k += 1
-        rig.add_rotation("leftLowerArm", rot(np.array([0.0, -1.0, 0.0]), 0.3))
-        rig.add_rotation("rightLowerArm", rot(np.array([0.0, 1.0, 0.0]), 0.3))
+        pose["leftLowerArm"] = quat.mul(pose["leftLowerArm"], rot(np.array([0.0, -1.0, 0.0]), 0.3))
+        pose["rightLowerArm"] = quat.mul(pose["rightLowerArm"], rot(np.array([0.0, 1.0, 0.0]), 0.3))
+        ctx.state["pose"] = pose
+
+    def update(self, rig: Rig, ctx: Context, t: float, dt: float) -> None:
+        arms_down(rig)
+        for bone, track in ctx.state["pose"].items():
+            rig.set_rotation(bone, track[ctx.frame])
 
 
 PROGRAM = BaselineFidget()

@@ -14,11 +14,11 @@ import numpy as np
 
 from ..engine import quat
 from ..engine.params import Param, Schema
-from ..engine.program import Context, MotionMeta, MotionProgram, Rig
+from ..engine.program import Context, FrameProgram, MotionMeta, Rig
 from ._baseline import FROZEN, TAGS, X, arms_down, rot
 
 
-class BaselineWalk(MotionProgram):
+class BaselineWalk(FrameProgram):
     meta = MotionMeta(
         id="baseline-walk",
         name="Baseline: sine walk",

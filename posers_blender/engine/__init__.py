@@ -6,13 +6,14 @@ ruff's banned-api rule and by ``tests/engine/test_no_blender.py``).
 
 from .clip import Clip
 from .params import Param, ParamError, Params, Schema
-from .program import Context, MotionError, MotionMeta, MotionProgram, Rig
+from .program import Context, FrameProgram, MotionError, MotionMeta, MotionProgram, Rig, Tracks
 from .sampler import sample
 from .skeleton import Skeleton, default_avatar
 
 __all__ = [
     "Clip",
     "Context",
+    "FrameProgram",
     "MotionError",
     "MotionMeta",
     "MotionProgram",
@@ -22,6 +23,7 @@ __all__ = [
     "Rig",
     "Schema",
     "Skeleton",
+    "Tracks",
     "default_avatar",
     "sample",
 ]

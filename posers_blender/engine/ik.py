@@ -1,4 +1,4 @@
-"""Inverse kinematics: analytic two-bone IK with a pole, aim/look-at, and look chains.
+"""Inverse kinematics: analytic two-bone IK with a pole (arms and legs), and a hinge limb's length at a bend.
 
 Pure functions on numpy vectors in normalised humanoid space. Rotations are
 (w, x, y, z) quaternions; positions metres; angles radians.
@@ -27,12 +27,6 @@ class TwoBoneSolution:
     lower_lrot: Array
     reached: NDArray[np.bool_]
     flex: Array  # total bend of the middle joint (rest bend included), radians
-
-
-def hinge_flex_for_distance(a: float, b: float, c: ArrayLike) -> Array:
-    """Flexion (radians, 0 = straight) at the middle joint that puts the chain end at distance ``c`` from its root."""
-    cos_g = (a * a + b * b - np.asarray(c) ** 2) / (2.0 * a * b)
-    return np.pi - np.arccos(np.clip(cos_g, -1.0, 1.0))
 
 
 def _vdot(u: Array, v: Array) -> Array:
@@ -125,9 +119,3 @@ def chain_length(mid_offset: ArrayLike, end_offset: ArrayLike, hinge_axis: Array
     r_ = float(np.hypot(_dot3(m, e_perp), _dot3(m, np.cross(h, e_perp))))
     c2 = _dot3(m, m) + _dot3(e, e) + 2.0 * (k_ + r_ * np.cos(np.asarray(bend, dtype=np.float64)))
     return np.sqrt(np.maximum(c2, 0.0))
-
-
-def aim_rotation(current_dir: Array, wanted_dir: Array, weight: float = 1.0) -> Array:
-    """World rotation turning ``current_dir`` toward ``wanted_dir`` by ``weight`` (0..1) of the shortest arc."""
-    q = quat.between(current_dir, wanted_dir)
-    return q if weight >= 1.0 else quat.slerp(quat.IDENTITY, q, weight)

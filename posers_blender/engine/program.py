@@ -1,14 +1,18 @@
-"""The motion-program contract: ``meta``, a parameter ``schema``, ``init(rig, ctx)`` and ``update(rig, ctx, t, dt)``.
+"""The motion-program contract: ``meta``, a parameter ``schema`` and ``build(ctx) -> Tracks``.
 
-A program writes one frame at a time into a :class:`Rig` (local rotations in
-normalised humanoid space, a hips offset, face channels) and keeps whatever it
-needs between frames in ``ctx.state``. The rig is reset to the rest pose
-before every ``update``, so a frame depends only on ``t``, the parameters, the
-seed and the program's own state, never on leftovers from the previous frame.
+A program builds its whole clip at once from a :class:`Context` (validated
+parameters, a seeded RNG, the time grid ``ctx.times``, the skeleton, targets):
+it fills a :class:`Tracks` (local rotations ``[F, J, 4]`` in normalised humanoid
+space, a hips offset ``[F, 3]``, face channels) vectorised over time and returns
+it, with its phase markers (inhale, step contact, puff...) in ``tracks.markers``
+(:meth:`Tracks.mark`). The sampler takes those arrays as the clip as they are;
+nothing is replayed frame by frame. All shipped behaviour motions work this way.
 
-Programs may precompute whole tracks in ``init`` (``ctx.times`` holds every
-sample time) and just read them in ``update``; that is how the cheap motions
-stay far below a millisecond per frame.
+Per-frame programs (the frozen naive baselines, small test programs) subclass
+:class:`FrameProgram`, a thin adapter: ``init(rig, ctx)`` once, then
+``update(rig, ctx, t, dt)`` per frame on a :class:`Rig` that is reset to the
+rest pose before every frame; the adapter's ``build`` collects the frames into
+a :class:`Tracks`.
 """
 
 from __future__ import annotations
@@ -68,7 +72,8 @@ class MotionMeta:
 
 @dataclass
 class Context:
-    """What a program sees besides the rig: validated params, seed and RNG, timing, targets, state."""
+    """What a program builds from: validated params, seed and RNG, the time grid ``times [F]`` (s), the
+    skeleton and targets. ``state`` and ``frame`` serve per-frame programs (:class:`FrameProgram`)."""
 
     params: Params
     seed: int
@@ -86,8 +91,20 @@ class Context:
     def n_frames(self) -> int:
         return len(self.times)
 
+    def target_track(self, name: str) -> Array | None:
+        """A named target's position for every frame ``[F, 3]`` (normalised space), or ``None`` when not given:
+        what a clip-level program reads (a fixed point is repeated, a track is held at its last value)."""
+        tr = self.targets.get(name)
+        if tr is None:
+            return None
+        tr = np.asarray(tr, dtype=np.float64)
+        if tr.ndim == 1:
+            return np.broadcast_to(tr, (self.n_frames, 3)).copy()
+        return tr[np.minimum(np.arange(self.n_frames), len(tr) - 1)]
+
     def target(self, name: str) -> Array | None:
-        """This frame's position of a named target (normalised space), or ``None`` when not given.
+        """The current frame's position of a named target (per-frame programs; clip-level ones use
+        :meth:`target_track`), or ``None`` when not given.
 
         Targets are either a fixed point ``[3]`` or a per-frame track ``[F, 3]``.
         """
@@ -98,16 +115,12 @@ class Context:
         return tr if tr.ndim == 1 else tr[min(self.frame, len(tr) - 1)]
 
     def mark(self, name: str, t: float) -> None:
-        """Record a named phase marker (inhale, step contact, puff...) at time ``t`` seconds."""
+        """Record a phase marker on the context (older path, kept while motions move to :meth:`Tracks.mark`)."""
         self.markers.append((float(t), name))
-
-    def child_rng(self) -> np.random.Generator:
-        """An independent generator derived from this context's RNG (for a sub-process of the motion)."""
-        return np.random.default_rng(self.rng.integers(0, 2**63 - 1))
 
 
 class Rig:
-    """One frame's pose in normalised humanoid space, with FK and IK helpers.
+    """One frame's pose for a :class:`FrameProgram`, in normalised humanoid space.
 
     ``lrot [J, 4]`` are local rotations (identity = T-pose), ``hips_offset`` the
     hips translation from its rest position (metres, world axes). Face channels
@@ -121,53 +134,27 @@ class Rig:
         self.hips_offset = np.zeros(3)
         self.expressions: dict[str, float] = {}
         self.gaze: Array | None = None
-        self._fk: tuple[Array, Array] | None = None
-        self._rest_hips = skeleton.offsets[0].copy()
 
-    # -- writing -----------------------------------------------------------------
     def reset(self) -> None:
         self.lrot[:] = quat.IDENTITY
         self.hips_offset[:] = 0.0
         self.expressions.clear()
         self.gaze = None
-        self._fk = None
-
-    def has_bone(self, bone: str) -> bool:
-        """True when the avatar really has this bone (writes to absent bones still fold into children)."""
-        return self.skeleton.has(bone)
 
     def set_rotation(self, bone: str, q: Array) -> None:
         """Set a bone's local rotation (relative to its parent, identity = T-pose)."""
         self.lrot[hm.INDEX[bone]] = q
-        self._fk = None
 
-    def add_rotation(self, bone: str, q: Array, weight: float = 1.0) -> None:
+    def add_rotation(self, bone: str, q: Array) -> None:
         """Compose ``q`` onto the bone's current local rotation, in the bone's own frame (``lrot * q``)."""
-        if weight != 1.0:
-            q = quat.slerp(quat.IDENTITY, q, weight)
         j = hm.INDEX[bone]
         self.lrot[j] = quat.mul(self.lrot[j], q)
-        self._fk = None
-
-    def add_world_rotation(self, bone: str, q: Array) -> None:
-        """Turn a bone by world rotation ``q`` about its own head (children follow)."""
-        j = hm.INDEX[bone]
-        grot, _ = self.global_pose()
-        p = self.skeleton.parents[j]
-        parent = grot[p] if p >= 0 else quat.IDENTITY
-        self.lrot[j] = quat.normalize(quat.mul(quat.conj(parent), quat.mul(q, grot[j])))
-        self._fk = None
 
     def rotation(self, bone: str) -> Array:
         return self.lrot[hm.INDEX[bone]].copy()
 
     def set_hips_offset(self, offset: Array) -> None:
         self.hips_offset[:] = offset
-        self._fk = None
-
-    def add_hips_offset(self, offset: Array) -> None:
-        self.hips_offset += offset
-        self._fk = None
 
     def set_expression(self, name: str, value: float) -> None:
         """A VRM expression preset (``blink``, ``aa``, ``ou``, ``happy``...) in 0..1 for this frame."""
@@ -178,111 +165,15 @@ class Rig:
         d = np.asarray(direction_head, dtype=np.float64)
         self.gaze = d / max(float(np.linalg.norm(d)), 1e-9)
 
-    # -- reading -----------------------------------------------------------------
-    def global_pose(self) -> tuple[Array, Array]:
-        """(grot [J, 4], gpos [J, 3]) of the current frame; cached until the next write."""
-        if self._fk is None:
-            self._fk = self.skeleton.fk(self.lrot, self._rest_hips + self.hips_offset)
-        return self._fk
-
-    def world_position(self, bone: str) -> Array:
-        return self.global_pose()[1][hm.INDEX[bone]].copy()
-
-    def world_rotation(self, bone: str) -> Array:
-        return self.global_pose()[0][hm.INDEX[bone]].copy()
-
-    def landmark(self, name: str) -> Array:
-        """World position of a skeleton landmark (``lips``, ``chin``, ``leftHeel``...)."""
-        grot, gpos = self.global_pose()
-        return self.skeleton.landmark_positions(name, grot, gpos)
-
-    # -- IK ----------------------------------------------------------------------
-    def two_bone_ik(
-        self,
-        limb: str,
-        target: Array,
-        pole: Array,
-        end_rotation: Array | None = None,
-        lower_twist: float = 0.0,
-    ) -> ik.TwoBoneSolution:
-        """Put the end of ``limb`` (``leftArm``, ``rightLeg``...) on ``target`` with the elbow/knee toward ``pole``.
-
-        ``end_rotation``, if given, is the wanted *world* rotation of the hand or
-        foot. Flexion is clamped to the facts-file limits (§8).
-        """
-        upper, lower, end = LIMBS[limb]
-        grot, gpos = self.global_pose()
-        ju, jl, je = hm.INDEX[upper], hm.INDEX[lower], hm.INDEX[end]
-        sol = ik.two_bone(
-            root_pos=gpos[ju],
-            upper_grot=grot[ju],
-            mid_offset=self.skeleton.offsets[jl],
-            end_offset=self.skeleton.offsets[je],
-            target=np.asarray(target, dtype=np.float64),
-            pole=np.asarray(pole, dtype=np.float64),
-            hinge_axis=HINGE_AXES[lower],
-            flex_limits=HINGE_LIMITS["LowerLeg" if lower.endswith("LowerLeg") else "LowerArm"],
-            lower_twist=lower_twist,
-        )
-        parent = grot[self.skeleton.parents[ju]]
-        self.lrot[ju] = quat.normalize(quat.mul(quat.conj(parent), sol.upper_grot))
-        self.lrot[jl] = sol.lower_lrot
-        if end_rotation is not None:
-            lower_g = quat.mul(sol.upper_grot, sol.lower_lrot)
-            self.lrot[je] = quat.normalize(quat.mul(quat.conj(lower_g), end_rotation))
-        self._fk = None
-        return sol
-
-    def look_at(
-        self,
-        target: Array,
-        chain: Mapping[str, float] | None = None,
-        forward: Array | None = None,
-        weight: float = 1.0,
-        iterations: int = 2,
-    ) -> None:
-        """Turn a chain of bones so the head's ``forward`` axis points at ``target``.
-
-        ``chain`` maps bones to their absolute share of the turn (default: the
-        head alone). Shares are applied as world rotations about one axis, so
-        they add up; ``iterations`` re-aims to absorb the parallax of the head
-        moving with the spine.
-        """
-        chain = dict(chain or {"head": 1.0})
-        forward = np.array([0.0, 0.0, 1.0]) if forward is None else np.asarray(forward, dtype=np.float64)
-        target = np.asarray(target, dtype=np.float64)
-        for _ in range(iterations):
-            grot, gpos = self.global_pose()
-            jh = hm.INDEX["head"]
-            cur = quat.rotate(grot[jh], forward)
-            want = target - gpos[jh]
-            if np.linalg.norm(want) < 1e-9:
-                return
-            q_total = ik.aim_rotation(cur, want, weight)
-            for bone, share in chain.items():
-                if share > 0:
-                    self.add_world_rotation(bone, quat.slerp(quat.IDENTITY, q_total, share))
-
-
-class MotionProgram:
-    """Base class of motion programs. Subclasses set ``meta`` and ``schema`` and implement ``update``."""
-
-    meta: MotionMeta
-    schema: Schema = Schema()
-
-    def init(self, rig: Rig, ctx: Context) -> None:
-        """Prepare state (precomputed tracks, event schedules) before the first frame. Optional."""
-
-    def update(self, rig: Rig, ctx: Context, t: float, dt: float) -> None:  # pragma: no cover - interface
-        """Write the pose at time ``t`` (seconds) into ``rig``; ``dt`` is the frame step."""
-        raise MotionError(f"motion '{self.meta.id}' does not implement update()")
-
 
 class Tracks:
-    """Whole-clip pose arrays that a program fills vectorised over time.
+    """Whole-clip pose arrays that a program fills vectorised over time: what ``build`` returns.
 
-    ``lrot [F, J, 4]`` starts at the rest pose; ``hips_offset [F, 3]`` at zero.
-    ``rotate`` composes in the bone's own frame like :meth:`Rig.add_rotation`.
+    ``lrot [F, J, 4]`` starts at the rest pose; ``hips_offset [F, 3]`` at zero;
+    ``expressions`` maps VRM expression names to ``[F]`` (0..1); ``gaze [F, 3]``
+    (unit directions in the head's frame, +Z ahead) or ``None`` (straight ahead);
+    ``markers`` ``(time_s, name)``. ``rotate`` composes in the bone's own frame
+    (``lrot * q``).
     """
 
     def __init__(self, skeleton: Skeleton, n_frames: int):
@@ -291,10 +182,15 @@ class Tracks:
         self.hips_offset = np.zeros((n_frames, 3))
         self.expressions: dict[str, Array] = {}
         self.gaze: Array | None = None
+        self.markers: list[tuple[float, str]] = []
 
     @property
     def n_frames(self) -> int:
         return int(self.lrot.shape[0])
+
+    def mark(self, name: str, t: float) -> None:
+        """Record a named phase marker (inhale, step contact, puff...) at time ``t`` seconds."""
+        self.markers.append((float(t), name))
 
     def set(self, bone: str, q: Array) -> None:
         self.lrot[:, hm.INDEX[bone]] = q
@@ -304,8 +200,12 @@ class Tracks:
         self.lrot[:, j] = quat.mul(self.lrot[:, j], q)
 
     def fk(self) -> tuple[Array, Array]:
-        """Global rotations and positions of every frame."""
+        """Global rotations ``[F, J, 4]`` and positions ``[F, J, 3]`` of every frame."""
         return self.skeleton.fk(self.lrot, self.skeleton.offsets[0] + self.hips_offset)
+
+    def bone_pose(self, bone: str | int) -> tuple[Array, Array]:
+        """Global rotation ``[F, 4]`` and position ``[F, 3]`` of one bone (FK along its chain only)."""
+        return self.skeleton.chain_fk(self.lrot, self.skeleton.offsets[0] + self.hips_offset, bone)
 
     def settle_hips_on_legs(
         self, ankles: dict[str, Array], straightest_bend_deg: float = 4.0, soft_m: float = 0.0
@@ -321,7 +221,6 @@ class Tracks:
         which shows as a jolt in both knees. Returns the vertical adjustment applied ``[F]``
         (metres, <= 0 lowers).
         """
-        grot, gpos = self.fk()
         need = []
         for side, ankle in ankles.items():
             ju, jl, je = (hm.INDEX[f"{side}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot"))
@@ -333,7 +232,7 @@ class Tracks:
                     np.radians(straightest_bend_deg),
                 )
             )
-            hip = gpos[:, ju]
+            _, hip = self.bone_pose(ju)
             a = np.broadcast_to(np.asarray(ankle, dtype=np.float64), hip.shape)
             horiz2 = (hip[:, 0] - a[:, 0]) ** 2 + (hip[:, 2] - a[:, 2]) ** 2
             need.append(np.sqrt(np.maximum(want * want - horiz2, 0.0)) - (hip[:, 1] - a[:, 1]))
@@ -344,23 +243,30 @@ class Tracks:
         self.hips_offset[:, 1] += adjust
         return adjust
 
-    def solve_limb(self, limb: str, target: Array, pole: Array, end_grot: Array | None = None) -> ik.TwoBoneSolution:
-        """Two-bone IK for every frame at once (targets and poles ``[F, 3]`` or ``[3]``)."""
+    def limb_root(self, limb: str) -> LimbRoot:
+        """Where ``limb`` (``leftArm``, ``rightLeg``...) hangs from the body in every frame, by FK along its chain only.
+
+        Solving the same limb several times against an unchanged body (a reach trying its waypoints) can take
+        this once and pass it to :func:`solve_two_bone`.
+        """
+        ju = hm.INDEX[LIMBS[limb][0]]
+        parent_grot, parent_gpos = self.bone_pose(int(self.skeleton.parents[ju]))
+        upper_gpos = parent_gpos + quat.rotate(parent_grot, self.skeleton.offsets[ju])
+        return LimbRoot(limb, parent_grot, quat.mul(parent_grot, self.lrot[:, ju]), upper_gpos)
+
+    def solve_limb(
+        self, limb: str, target: Array, pole: Array, end_grot: Array | None = None, root: LimbRoot | None = None
+    ) -> ik.TwoBoneSolution:
+        """Two-bone IK for every frame at once (targets and poles ``[F, 3]`` or ``[3]``), written into ``lrot``.
+
+        ``end_grot``, if given, is the wanted world rotation of the hand or foot; ``root`` a
+        :meth:`limb_root` taken earlier from this same body (default: taken now).
+        """
         upper, lower, end = LIMBS[limb]
-        grot, gpos = self.fk()
         ju, jl, je = hm.INDEX[upper], hm.INDEX[lower], hm.INDEX[end]
-        sol = ik.two_bone(
-            gpos[:, ju],
-            grot[:, ju],
-            self.skeleton.offsets[jl],
-            self.skeleton.offsets[je],
-            target,
-            pole,
-            HINGE_AXES[lower],
-            HINGE_LIMITS["LowerLeg" if lower.endswith("LowerLeg") else "LowerArm"],
-        )
-        parent = grot[:, self.skeleton.parents[ju]]
-        self.lrot[:, ju] = quat.normalize(quat.mul(quat.conj(parent), sol.upper_grot))
+        root = self.limb_root(limb) if root is None else root
+        sol = solve_two_bone(self.skeleton, root, target, pole)
+        self.lrot[:, ju] = quat.normalize(quat.mul(quat.conj(root.parent_grot), sol.upper_grot))
         self.lrot[:, jl] = sol.lower_lrot
         if end_grot is not None:
             lower_g = quat.mul(sol.upper_grot, sol.lower_lrot)
@@ -368,22 +274,83 @@ class Tracks:
         return sol
 
 
-class TrackProgram(MotionProgram):
-    """A program that builds its whole clip in :meth:`build` (vectorised over time) and replays it per frame."""
+@dataclass(frozen=True)
+class LimbRoot:
+    """A limb's attachment in every frame: its upper bone's parent world rotation ``[F, 4]``, and the upper
+    bone's own world rotation ``[F, 4]`` (the IK's starting pose) and position ``[F, 3]``."""
+
+    limb: str
+    parent_grot: Array
+    upper_grot: Array
+    upper_gpos: Array
+
+
+def solve_two_bone(skeleton: Skeleton, root: LimbRoot, target: Array, pole: Array) -> ik.TwoBoneSolution:
+    """The limb's two-bone IK from its root (hinge axis and flexion limits per limb, facts §8); writes nothing."""
+    _, lower, end = LIMBS[root.limb]
+    return ik.two_bone(
+        root.upper_gpos,
+        root.upper_grot,
+        skeleton.offsets[hm.INDEX[lower]],
+        skeleton.offsets[hm.INDEX[end]],
+        target,
+        pole,
+        HINGE_AXES[lower],
+        HINGE_LIMITS["LowerLeg" if lower.endswith("LowerLeg") else "LowerArm"],
+    )
+
+
+class MotionProgram:
+    """Base class of motion programs: set ``meta`` and ``schema`` and implement :meth:`build`."""
+
+    meta: MotionMeta
+    schema: Schema = Schema()
 
     def build(self, ctx: Context) -> Tracks:  # pragma: no cover - interface
+        """The whole clip for ``ctx``: a :class:`Tracks` of ``ctx.n_frames`` frames with its markers."""
         raise MotionError(f"motion '{self.meta.id}' does not implement build()")
 
-    def init(self, rig: Rig, ctx: Context) -> None:
-        ctx.state["tracks"] = self.build(ctx)
 
-    def update(self, rig: Rig, ctx: Context, t: float, dt: float) -> None:
-        tr: Tracks = ctx.state["tracks"]
-        i = ctx.frame
-        rig.lrot[:] = tr.lrot[i]
-        rig.hips_offset[:] = tr.hips_offset[i]
-        for name, track in tr.expressions.items():
-            rig.expressions[name] = float(track[i])
-        if tr.gaze is not None:
-            rig.gaze = tr.gaze[i]
-        rig._fk = None
+#: The name the shipped motions import; the same contract as :class:`MotionProgram`.
+TrackProgram = MotionProgram
+
+
+class FrameProgram(MotionProgram):
+    """Adapter for per-frame programs: ``init(rig, ctx)`` once, ``update(rig, ctx, t, dt)`` per frame.
+
+    The rig is reset to the rest pose before every ``update``, so a frame depends only on ``t``, the
+    parameters, the seed and the program's own ``ctx.state``. An expression track starts at 0 before the
+    first frame that writes it; frames that write no gaze look straight ahead.
+    """
+
+    def init(self, rig: Rig, ctx: Context) -> None:
+        """Prepare state (precomputed tracks, event schedules) before the first frame. Optional."""
+
+    def update(self, rig: Rig, ctx: Context, t: float, dt: float) -> None:  # pragma: no cover - interface
+        """Write the pose at time ``t`` (seconds) into ``rig``; ``dt`` is the frame step."""
+        raise MotionError(f"motion '{self.meta.id}' does not implement update()")
+
+    def build(self, ctx: Context) -> Tracks:
+        n = ctx.n_frames
+        tracks = Tracks(ctx.skeleton, n)
+        rig = Rig(ctx.skeleton)
+        gaze: Array | None = None
+        dt = 1.0 / ctx.fps
+        self.init(rig, ctx)
+        for i in range(n):
+            ctx.frame = i
+            rig.reset()
+            self.update(rig, ctx, float(ctx.times[i]), dt)
+            tracks.lrot[i] = rig.lrot
+            tracks.hips_offset[i] = rig.hips_offset
+            if rig.gaze is not None:
+                if gaze is None:
+                    gaze = np.tile(np.array([0.0, 0.0, 1.0]), (n, 1))
+                gaze[i] = rig.gaze
+            for name, value in rig.expressions.items():
+                track = tracks.expressions.get(name)
+                if track is None:
+                    track = tracks.expressions[name] = np.zeros(n)
+                track[i] = value
+        tracks.gaze = gaze
+        return tracks

@@ -213,6 +213,23 @@ def continuous(q: ArrayLike, axis: int = 0) -> Array:
     return np.moveaxis(q, 0, axis)
 
 
+def make_continuous(q: Array, chunk: int = 4096) -> Array:
+    """:func:`continuous` along axis 0, in place on ``q [F, ...]`` (returned), in blocks of ``chunk`` frames so a
+    long track needs no second copy of itself."""
+    n = q.shape[0]
+    parity = np.zeros(q.shape[1:-1], dtype=np.int64)  # flips so far, up to the previous block's last frame
+    before = q[0].copy()  # the previous block's last frame as it was before flipping
+    for s in range(1, n, chunk):
+        e = min(s + chunk, n)
+        prev = np.concatenate([before[None], q[s : e - 1]])
+        d = np.sum(q[s:e] * prev, axis=-1)  # neighbour dots of the unflipped track, as continuous() takes them
+        flips = (np.cumsum(d < 0.0, axis=0) + parity) % 2
+        before = q[e - 1].copy()
+        q[s:e] *= np.where(flips[..., None] == 1, -1.0, 1.0)
+        parity = flips[-1]
+    return q
+
+
 def to_matrix(q: ArrayLike) -> Array:
     """Rotation matrices ``[..., 3, 3]``."""
     q = normalize(q)

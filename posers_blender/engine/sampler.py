@@ -1,5 +1,7 @@
 """Sampling: (program, params, seed, fps, duration, skeleton, targets) -> :class:`Clip`.
 
+The program's :class:`~.program.Tracks` become the clip's arrays directly (normalised, hemisphere-continuous).
+
 Same inputs in the same environment give bit-identical arrays: all randomness
 comes from a generator seeded here, and nothing reads global state.
 """
@@ -12,11 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import humanoid as hm
 from . import quat
 from .clip import Clip
 from .params import ParamError
-from .program import Context, MotionError, MotionProgram, Rig
+from .program import Context, FrameProgram, MotionError, MotionProgram, Tracks
 from .skeleton import Skeleton, default_avatar
 
 MAX_SECONDS = 3600.0
@@ -64,7 +65,7 @@ def sample(
     skeleton: Skeleton | None = None,
     targets: Mapping[str, Any] | None = None,
 ) -> Clip:
-    """Run ``program`` frame by frame and collect a :class:`Clip`.
+    """Build ``program``'s clip and collect it as a :class:`Clip`.
 
     Raises :class:`ParamError` for bad parameters or timing and
     :class:`MotionError` when the program raises or writes NaN.
@@ -72,57 +73,20 @@ def sample(
     _check_timing(fps, duration)
     skeleton = skeleton or default_avatar()
     ctx = make_context(program, params, seed, fps, duration, skeleton, targets)
-    rig = Rig(skeleton)
-    mid = program.meta.id
+    tracks = _build(program, ctx)
     n = ctx.n_frames
-    dt = 1.0 / fps
-    lrot = np.empty((n, len(hm.BONES), 4))
-    hips = np.empty((n, 3))
-    gaze = np.tile(np.array([0.0, 0.0, 1.0]), (n, 1))
-    expressions: dict[str, np.ndarray] = {}
-    rest_hips = skeleton.offsets[0]
-    t = 0.0
-    try:
-        program.init(rig, ctx)
-        for i in range(n):
-            t = float(ctx.times[i])
-            ctx.frame = i
-            rig.reset()
-            program.update(rig, ctx, t, dt)
-            lrot[i] = rig.lrot
-            hips[i] = rest_hips + rig.hips_offset
-            if rig.gaze is not None:
-                gaze[i] = rig.gaze
-            for name, value in rig.expressions.items():
-                track = expressions.get(name)
-                if track is None:
-                    track = expressions[name] = np.zeros(n)
-                track[i] = value
-    except (ParamError, MotionError):
-        raise
-    except Exception as exc:  # a motion file that raises: say which motion, when, and what
-        raise MotionError(
-            f"motion '{mid}' raised {type(exc).__name__} at t = {t:.3f} s: {exc}. "
-            "Fix the motion program (or report it); nothing was written."
-        ) from exc
-    bad = ~np.isfinite(lrot).all(axis=(1, 2)) | ~np.isfinite(hips).all(axis=1)
-    if bad.any():
-        f = int(np.argmax(bad))
-        raise MotionError(
-            f"motion '{mid}' produced NaN or infinite values at frame {f} (t = {f / fps:.3f} s); "
-            "check its parameters or report the motion. Nothing was written."
-        )
-    lrot = quat.continuous(quat.normalize(lrot), axis=0)
+    hips = skeleton.offsets[0] + tracks.hips_offset
+    _check_finite(program.meta.id, tracks.lrot, hips, fps)
     return Clip(
         fps=float(fps),
-        lrot=lrot,
+        lrot=_continuous_unit_quaternions(tracks.lrot),
         hips_pos=hips,
         skeleton=skeleton,
-        expressions=expressions,
-        gaze=gaze,
-        markers=sorted(ctx.markers),
+        expressions={name: np.array(track, dtype=np.float64) for name, track in tracks.expressions.items()},
+        gaze=np.tile(np.array([0.0, 0.0, 1.0]), (n, 1)) if tracks.gaze is None else np.array(tracks.gaze),
+        markers=sorted(ctx.markers + tracks.markers),
         meta={
-            "motion": mid,
+            "motion": program.meta.id,
             "version": program.meta.version,
             "params": ctx.params.to_dict(),
             "seed": int(seed),
@@ -131,3 +95,41 @@ def sample(
             "skeleton": skeleton.name,
         },
     )
+
+
+def _build(program: MotionProgram, ctx: Context) -> Tracks:
+    """``program.build(ctx)``, with any failure of the motion's own code named for the user."""
+    mid = program.meta.id
+    try:
+        tracks = program.build(ctx)
+    except (ParamError, MotionError):
+        raise
+    except Exception as exc:  # a motion file that raises: say which motion, when, and what
+        when = f"at t = {float(ctx.times[ctx.frame]):.3f} s" if isinstance(program, FrameProgram) else "while building"
+        raise MotionError(
+            f"motion '{mid}' raised {type(exc).__name__} {when}: {exc}. "
+            "Fix the motion program (or report it); nothing was written."
+        ) from exc
+    if not isinstance(tracks, Tracks) or tracks.n_frames != ctx.n_frames:
+        raise MotionError(
+            f"motion '{mid}': build() must return a Tracks of {ctx.n_frames} frames (one per ctx.times); "
+            "fix the motion program."
+        )
+    return tracks
+
+
+def _check_finite(mid: str, lrot: np.ndarray, hips: np.ndarray, fps: float) -> None:
+    bad = ~np.isfinite(lrot).all(axis=(1, 2)) | ~np.isfinite(hips).all(axis=1)
+    if bad.any():
+        f = int(np.argmax(bad))
+        raise MotionError(
+            f"motion '{mid}' produced NaN or infinite values at frame {f} (t = {f / fps:.3f} s); "
+            "check its parameters or report the motion. Nothing was written."
+        )
+
+
+def _continuous_unit_quaternions(lrot: np.ndarray) -> np.ndarray:
+    """``quat.continuous(quat.normalize(lrot), axis=0)`` done in place on the program's own array, so a long clip
+    holds one copy of its rotations instead of three."""
+    lrot /= np.maximum(np.linalg.norm(lrot, axis=-1, keepdims=True), 1e-12)
+    return quat.make_continuous(lrot)

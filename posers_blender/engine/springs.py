@@ -58,18 +58,26 @@ def quat_spring_step(
 def damp_track(signal: ArrayLike, halflife: float, dt: float, x0: ArrayLike | None = None) -> NDArray[np.float64]:
     """Run a spring over a whole goal track ``[F, ...]`` (goal held constant over each step).
 
-    Gives a lagged, overshoot-free follower of ``signal`` (follow-through).
+    Gives a lagged, overshoot-free follower of ``signal`` (follow-through). The
+    recursion runs per channel on Python floats (the same IEEE arithmetic as
+    :func:`spring_step`, several times cheaper per frame than numpy calls on a
+    few channels).
     """
     sig = np.asarray(signal, dtype=np.float64)
-    out = np.empty_like(sig)
-    x = sig[0].copy() if x0 is None else np.asarray(x0, dtype=np.float64)
-    v = np.zeros_like(x)
+    n = sig.shape[0]
+    goals = sig.reshape(n, -1)
+    start = goals[0] if x0 is None else np.broadcast_to(np.asarray(x0, dtype=np.float64), sig.shape[1:]).reshape(-1)
+    out = np.empty_like(goals)
     y = damping_from_halflife(halflife) / 2.0
     eydt = math.exp(-y * dt)
-    for i in range(sig.shape[0]):
-        j0 = x - sig[i]
-        j1 = v + j0 * y
-        x = eydt * (j0 + j1 * dt) + sig[i]
-        v = eydt * (v - j1 * y * dt)
-        out[i] = x
-    return out
+    for c in range(goals.shape[1]):
+        x, v = float(start[c]), 0.0
+        follow = []
+        for g in goals[:, c].tolist():
+            j0 = x - g
+            j1 = v + j0 * y
+            x = eydt * (j0 + j1 * dt) + g
+            v = eydt * (v - j1 * y * dt)
+            follow.append(x)
+        out[:, c] = follow
+    return out.reshape(sig.shape)

@@ -14,7 +14,7 @@ import numpy as np
 from posers_blender import registry
 from posers_blender.blender import avatar, bake, builtin, pose_transfer, vrm
 from posers_blender.engine.params import Schema
-from posers_blender.engine.program import MotionError, MotionMeta, MotionProgram
+from posers_blender.engine.program import FrameProgram, MotionError, MotionMeta
 
 from .blender_helpers import datablock_names, vrm_files
 
@@ -129,7 +129,7 @@ def test_armature_without_humanoid_bones_is_refused_by_name(empty_scene):
         avatar.load(obj)
 
 
-class _Raises(MotionProgram):
+class _Raises(FrameProgram):
     meta = MotionMeta(id="raises", name="Raises", description="raises on purpose")
     schema = Schema(())
 
@@ -163,7 +163,7 @@ def test_bake_on_a_vrm_avatar_keys_its_bound_expressions(empty_scene, path):
     assert arm_ad.action is None and arm_ad.nla_tracks[0].strips[0].action == res.face_action
 
 
-class _FollowsTarget(MotionProgram):
+class _FollowsTarget(FrameProgram):
     """Test motion: the hips follow the x of the 'lookAt' target (so a target's effect is easy to measure)."""
 
     meta = MotionMeta(id="follows-target", name="Follows", description="hips follow the lookAt target")

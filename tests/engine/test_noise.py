@@ -36,3 +36,17 @@ def test_renewal_intervals_have_the_requested_mean_and_cv():
     iv = np.diff(times)
     assert abs(iv.mean() - 55.0) < 1.5
     assert abs(iv.std() / iv.mean() - 0.3) < 0.03
+
+
+def test_the_numpy_simplex_field_is_opensimplex_value_for_value():
+    from posers_blender.engine.noise import simplex2, simplex_perm
+
+    rng = np.random.default_rng(11)
+    for seed in (0, 1, 12345, int(rng.integers(0, 2**31 - 1)), 2**31 - 2):
+        gen = opensimplex.OpenSimplex(seed=seed)
+        assert np.array_equal(simplex_perm(seed), gen._perm)
+        x = np.concatenate([rng.uniform(-50.0, 1100.0, 400), np.arange(-3.0, 3.0, 0.125)])
+        y = rng.uniform(-5.0, 200.0, 5)
+        want = gen.noise2array(x, y)  # [len(y), len(x)]
+        got = simplex2(simplex_perm(seed), x[None, :], y[:, None])
+        assert np.array_equal(got, want)

@@ -112,3 +112,12 @@ def test_between_is_accurate_for_nearly_opposite_vectors():
         u, v = np.array([0, 0, -1.0]), np.array([gap, 0, 1.0])
         q = quat.between(u, v)
         assert np.allclose(quat.rotate(q, u), v / np.linalg.norm(v), atol=1e-9)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 4096])
+def test_make_continuous_in_place_equals_continuous(chunk):
+    rng = np.random.default_rng(5)
+    q = quat.normalize(rng.normal(size=(50, 7, 4)))
+    want = quat.continuous(q, axis=0)
+    got = quat.make_continuous(q.copy(), chunk=chunk)
+    assert np.array_equal(got, want)

@@ -4,10 +4,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from posers_blender.engine import MotionError, MotionMeta, MotionProgram, ParamError, sample
+from posers_blender.engine import FrameProgram, MotionError, MotionMeta, MotionProgram, ParamError, Tracks, quat, sample
 from posers_blender.engine.params import Param, Schema
+from posers_blender.engine.skeleton import default_avatar
 from posers_blender.registry import get
 
+SKEL_HIPS = default_avatar().offsets[0]
 SNAPSHOT = Path(__file__).parent / "snapshots" / "idle_breathe_seed1.json"
 
 
@@ -55,7 +57,7 @@ def write_snapshot() -> None:
     )
 
 
-class Exploding(MotionProgram):
+class Exploding(FrameProgram):
     meta = MotionMeta(id="exploding", name="Exploding", description="raises at 0.5 s")
     schema = Schema((Param("when", "float", 0.5, "when to raise", 0.0, 10.0, "s"),))
 
@@ -64,7 +66,7 @@ class Exploding(MotionProgram):
             raise ZeroDivisionError("boom")
 
 
-class NaNMaker(MotionProgram):
+class NaNMaker(FrameProgram):
     meta = MotionMeta(id="nan-maker", name="NaN", description="writes NaN")
 
     def update(self, rig, ctx, t, dt):
@@ -89,7 +91,7 @@ def test_bad_timing_is_refused(fps, duration):
 
 
 def test_targets_are_read_per_frame():
-    class Reader(MotionProgram):
+    class Reader(FrameProgram):
         meta = MotionMeta(id="reader", name="r", description="r")
 
         def update(self, rig, ctx, t, dt):
@@ -109,3 +111,66 @@ def test_clip_npz_round_trip(tmp_path):
     assert np.array_equal(back.lrot, clip.lrot)
     assert back.markers == clip.markers and back.meta == clip.meta
     assert np.array_equal(back.expressions["blink"], clip.expressions["blink"])
+
+
+class Nod(MotionProgram):
+    """A clip-level program: the whole clip in build(), markers returned with the tracks."""
+
+    meta = MotionMeta(id="nod", name="Nod", description="nods once a second")
+
+    def build(self, ctx):
+        tr = Tracks(ctx.skeleton, ctx.n_frames)
+        tr.set("head", quat.from_axis_angle(np.array([1.0, 0.0, 0.0]), 0.2 * np.sin(2 * np.pi * ctx.times)))
+        tr.hips_offset[:, 1] = -0.01
+        tr.expressions["blink"] = np.where(ctx.times % 1.0 < 0.1, 1.0, 0.0)
+        for k in range(int(ctx.duration)):
+            tr.mark("nod", float(k))
+        return tr
+
+
+def test_a_clip_level_program_becomes_the_clip_as_built():
+    clip = sample(Nod(), fps=20, duration=3)
+    assert clip.n_frames == 60
+    assert np.allclose(clip.hips_pos, SKEL_HIPS + np.array([0.0, -0.01, 0.0]))
+    assert clip.markers == [(0.0, "nod"), (1.0, "nod"), (2.0, "nod")]
+    assert clip.expressions["blink"][:2].tolist() == [1.0, 1.0] and clip.expressions["blink"][3] == 0.0
+    assert np.allclose(clip.gaze, [0.0, 0.0, 1.0])
+    assert np.all(np.sum(clip.lrot[1:] * clip.lrot[:-1], axis=-1) >= 0)  # hemisphere-continuous
+
+
+def test_a_build_that_raises_is_named_without_a_frame_time():
+    class Broken(MotionProgram):
+        meta = MotionMeta(id="broken", name="b", description="b")
+
+        def build(self, ctx):
+            raise KeyError("wall")
+
+    with pytest.raises(MotionError, match=r"motion 'broken' raised KeyError while building: 'wall'"):
+        sample(Broken(), fps=10, duration=1)
+
+
+def test_a_build_of_the_wrong_length_is_refused():
+    class Short(MotionProgram):
+        meta = MotionMeta(id="short", name="s", description="s")
+
+        def build(self, ctx):
+            return Tracks(ctx.skeleton, ctx.n_frames - 1)
+
+    with pytest.raises(MotionError, match="Tracks of 10 frames"):
+        sample(Short(), fps=10, duration=1)
+
+
+def test_a_clip_level_program_reads_a_target_for_every_frame():
+    class Follows(MotionProgram):
+        meta = MotionMeta(id="follows", name="f", description="f")
+
+        def build(self, ctx):
+            tr = Tracks(ctx.skeleton, ctx.n_frames)
+            tr.hips_offset[:] = ctx.target_track("goal")
+            return tr
+
+    track = np.stack([np.arange(3) * 0.1, np.zeros(3), np.zeros(3)], axis=1)
+    clip = sample(Follows(), fps=5, duration=1, targets={"goal": track})
+    assert np.allclose(clip.hips_pos[:, 0] - SKEL_HIPS[0], [0.0, 0.1, 0.2, 0.2, 0.2])
+    fixed = sample(Follows(), fps=5, duration=1, targets={"goal": [0.3, 0.0, 0.0]})
+    assert np.allclose(fixed.hips_pos[:, 0] - SKEL_HIPS[0], 0.3)

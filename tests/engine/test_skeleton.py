@@ -3,7 +3,7 @@ import pytest
 
 from posers_blender import humanoid as hm
 from posers_blender.engine import quat
-from posers_blender.engine.skeleton import Skeleton, default_avatar
+from posers_blender.engine.skeleton import FK_BLOCK, Skeleton, default_avatar
 
 
 @pytest.mark.parametrize("height", [1.5, 1.65, 1.9])
@@ -67,3 +67,17 @@ def test_missing_optional_bones_sit_on_their_parent_and_required_ones_are_named(
     del pos["leftFoot"]
     with pytest.raises(ValueError, match="leftFoot"):
         Skeleton.from_rest_positions(pos)
+
+
+def test_chain_fk_is_bit_identical_to_full_fk_for_every_bone_and_shape():
+    skel = default_avatar()
+    rng = np.random.default_rng(3)
+    n = FK_BLOCK + 7  # more than one block
+    for shape, hips_shape in (((55, 4), (3,)), ((7, 55, 4), (3,)), ((2, 5, 55, 4), (2, 5, 3)), ((n, 55, 4), (n, 3))):
+        lrot = quat.normalize(rng.normal(size=shape))
+        hips = rng.normal(size=hips_shape)
+        grot, gpos = skel.fk(lrot, hips)
+        assert grot.shape == shape and gpos.shape == (*shape[:-1], 3)
+        for j, bone in enumerate(hm.BONES):
+            r, p = skel.chain_fk(lrot, hips, bone)
+            assert np.array_equal(r, grot[..., j, :]) and np.array_equal(p, gpos[..., j, :])

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -59,3 +60,14 @@ def test_damp_track_lags_a_step_smoothly():
     out = damp_track(sig, 0.1, 1 / 60)
     assert out[51] < 0.1 and out[-1] > 0.999
     assert np.all(np.diff(out) >= -1e-12)
+
+
+@pytest.mark.parametrize("shape", [(50,), (50, 3), (50, 2, 2)])
+def test_damp_track_equals_stepping_the_spring_frame_by_frame(shape):
+    sig = np.random.default_rng(2).normal(size=shape)
+    x, v = sig[0].copy(), np.zeros(shape[1:])
+    want = np.empty_like(sig)
+    for i in range(shape[0]):
+        x, v = spring_step(x, v, sig[i], 0.2, 1 / 30)
+        want[i] = x
+    assert np.array_equal(damp_track(sig, 0.2, 1 / 30), want)

@@ -1,0 +1,261 @@
+"""The reach solver: one arm of a :class:`~posers_blender.engine.program.Tracks` carried along a plan.
+
+:func:`solve_reach` reads as its three stages:
+
+1. :func:`arrive`: each waypoint solved once against the posed body (the limb root is taken once; the body
+   does not move while the arm tries its waypoints): where the wrist must be so the effector lands on the
+   target with the hand rotation kept inside the wrist limits, and how the hand sits on the forearm there.
+2. :func:`blend_moves`: the moves blended between those arrivals over the clip's time grid: the wrist
+   along straight chords with the shoulder's progress plus a sideways bulge, its distance from the
+   shoulder (what the elbow does) with the elbow's delayed progress, the hand with the wrist's, and the
+   arrival overshoot.
+3. :func:`pose_arm`: the arm solved once for the whole clip onto that wrist path and the hand set, with
+   what the hand achieved measured by FK along the arm's chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import ik, quat
+from ..curves import minimum_jerk
+from ..program import HINGE_AXES, LIMBS, LimbRoot, Tracks, solve_two_bone
+from ..skeleton import Skeleton
+from ._vec import as_track, slerp_dir, unit
+from .plan import ReachPlan, Waypoint, move_progress
+from .wrist import WristLimits, clamp_wrist, comfortable_wrist
+
+Array = NDArray[np.float64]
+
+
+@dataclass
+class ReachResult:
+    """What :func:`solve_reach` produced.
+
+    ``planned [F, 3]``: the planned wrist path (the IK targets); ``achieved [F, 3]``: the
+    effector after IK and FK (with per-waypoint effectors, the point of the hand that lands on the waypoint
+    the hand is at or moving to, switched with the wrist's progress); ``wrist [F, 3]``: the wrist after IK;
+    ``elbow_flex [F]``: elbow flexion (radians); ``reached [F]``: IK reached the
+    wrist target; ``windows``: ``(start, end, to)`` per move; ``waypoint_reached``: per waypoint name,
+    ``[F]`` whether the arm reaches that waypoint's wrist position at each frame.
+    """
+
+    planned: Array
+    achieved: Array
+    wrist: Array
+    elbow_flex: Array
+    reached: NDArray[np.bool_]
+    windows: list[tuple[float, float, str]] = field(default_factory=list)
+    waypoint_reached: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """The arm at one waypoint, per frame: the elbow ``pole`` (unit, world), the hand's rotation on the
+    forearm ``local [F, 4]``, the ``wrist [F, 3]`` that puts the ``effector`` (hand frame) on the target,
+    the elbow ``flex [F]`` there and whether the arm ``reached`` it."""
+
+    pole: Array
+    local: Array
+    wrist: Array
+    effector: Array
+    flex: Array
+    reached: NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class ArmPath:
+    """The blended plan, per frame: the wrist target ``[F, 3]``, elbow ``pole``, hand ``local`` rotation on
+    the forearm, the ``effector`` that leads, and the move ``windows``."""
+
+    wrist: Array
+    pole: Array
+    local: Array
+    effector: Array
+    windows: list[tuple[float, float, str]]
+
+
+def solve_reach(
+    tracks: Tracks,
+    plan: ReachPlan,
+    waypoints: Mapping[str, Waypoint],
+    times: Array,
+    wrist_limits: WristLimits | None = None,
+    wrist_iterations: int = 4,
+    soft_wrist: bool = False,
+) -> ReachResult:
+    """Pose one arm of ``tracks`` along ``plan``; vectorised over all frames. Call it after the trunk, shoulder
+    girdle and head are posed.
+
+    At every waypoint the effector lands exactly on its target with the wanted hand rotation, or the nearest
+    one inside ``wrist_limits`` (:func:`clamp_wrist`); with ``soft_wrist`` the hand is kept in range by
+    :func:`comfortable_wrist` instead. Between waypoints the shoulder leads the elbow and the elbow the
+    wrist (see :func:`blend_moves`).
+    """
+    t = np.asarray(times, dtype=np.float64)
+    sk = tracks.skeleton
+    root = tracks.limb_root(f"{plan.side}Arm")
+    arrivals = {
+        name: arrive(sk, root, plan, waypoints[name], len(t), first, wrist_limits, wrist_iterations, soft_wrist)
+        for name, first in first_use(plan, t).items()
+    }
+    path = blend_moves(sk, root, plan, arrivals, t)
+    result = pose_arm(tracks, root, path)
+    result.waypoint_reached = {name: a.reached for name, a in arrivals.items()}
+    return result
+
+
+def first_use(plan: ReachPlan, t: Array) -> dict[str, int]:
+    """Per waypoint (initial first, then in move order), the first frame whose pose depends on it: 0 for the
+    initial one, else the first frame of the first move to it (earlier frames never read its arrival)."""
+    first = {plan.initial: 0}
+    for m in plan.moves:
+        i = min(int(np.searchsorted(t, m.start - 1e-9)), len(t) - 1)  # the move's first active frame
+        first[m.to] = min(first.get(m.to, i), i)
+    return first
+
+
+def arrive(
+    sk: Skeleton,
+    root: LimbRoot,
+    plan: ReachPlan,
+    waypoint: Waypoint,
+    n: int,
+    first: int,
+    wrist_limits: WristLimits | None,
+    wrist_iterations: int,
+    soft_wrist: bool,
+) -> Arrival:
+    """Solve the arm at one waypoint for every frame from ``first`` on (stage 1).
+
+    Each frame is solved on its own, so the frames before ``first`` are skipped: they repeat frame ``first``
+    and count as reached (they are never read, see :func:`first_use`).
+    """
+    eff = np.asarray(plan.effector if waypoint.effector is None else waypoint.effector, dtype=np.float64)
+    pos = as_track(waypoint.position, n, 3)[first:]
+    rot = quat.normalize(as_track(waypoint.rotation, n, 4)[first:])
+    pole = unit(as_track(waypoint.pole, n, 3)[first:])
+    root = LimbRoot(root.limb, root.parent_grot[first:], root.upper_grot[first:], root.upper_gpos[first:])
+    shoulder = root.upper_gpos
+    # The wanted hand rotation is a preference, the effector position a must: keep the wrist inside its
+    # limits and re-solve until the clamped hand and the wrist position agree.
+    hand_w = rot
+    for _ in range(wrist_iterations):
+        wrist = pos - quat.rotate(hand_w, eff)
+        fore = _forearm(sk, root, wrist, shoulder + pole)
+        want = quat.mul(quat.conj(fore), rot)
+        local = comfortable_wrist(sk, plan.side, want) if soft_wrist else clamp_wrist(want, plan.side, wrist_limits)
+        hand_w = quat.normalize(quat.mul(fore, local))
+    wrist = pos - quat.rotate(hand_w, eff)
+    fore = _forearm(sk, root, wrist, shoulder + pole)
+    local = quat.normalize(quat.mul(quat.conj(fore), hand_w))
+    sol = solve_two_bone(sk, root, wrist, shoulder + pole)
+    return Arrival(
+        pole=_padded(pole, first),
+        local=_padded(local, first),
+        wrist=_padded(wrist, first),
+        effector=eff,
+        flex=_padded(sol.flex, first),
+        reached=_padded(sol.reached, first, np.True_),
+    )
+
+
+G = TypeVar("G", bound=np.generic)
+
+
+def _padded(x: NDArray[G], first: int, before: G | None = None) -> NDArray[G]:
+    """``x`` (frames ``first`` on) preceded by ``first`` copies of ``before`` (default: its first frame)."""
+    if not first:
+        return x
+    pad = np.broadcast_to(x[:1] if before is None else before, (first, *x.shape[1:]))
+    return np.concatenate([pad, x])
+
+
+def _forearm(sk: Skeleton, root: LimbRoot, wrist: Array, pole: Array) -> Array:
+    """World rotation ``[F, 4]`` of the forearm with the arm solved onto ``wrist``."""
+    sol = solve_two_bone(sk, root, wrist, pole)
+    return quat.mul(sol.upper_grot, sol.lower_lrot)
+
+
+def blend_moves(sk: Skeleton, root: LimbRoot, plan: ReachPlan, arrivals: Mapping[str, Arrival], t: Array) -> ArmPath:
+    """The plan's moves blended between the arrivals over the time grid ``t`` (stage 2).
+
+    The wrist follows straight chords between the arrivals' wrist positions with the shoulder's progress
+    (plus a sideways bulge of ``curvature`` of the chord), while its distance from the shoulder (what the
+    elbow does) follows the elbow's delayed progress, so the shoulder leads the elbow; with
+    ``elbow_by_angle`` that distance comes from the elbow's flexion instead. The hand's rotation relative
+    to the forearm and the leading effector blend with the wrist's progress. Each move overshoots its
+    target by ``overshoot`` metres and settles back within ``settle`` s.
+    """
+    n = len(t)
+    shoulder = root.upper_gpos
+    _, lower, hand = LIMBS[root.limb]
+    j_lo, j_hand = sk.index(lower), sk.index(hand)
+    hinge = HINGE_AXES[lower]
+    first = arrivals[plan.initial]
+    path = first.wrist.copy()  # wrist path along straight chords between the waypoints' wrist positions
+    radius = np.linalg.norm(first.wrist - shoulder, axis=-1)  # distance shoulder-wrist: what the elbow does
+    flex = first.flex.copy()
+    over = np.zeros((n, 3))
+    pole = first.pole.copy()
+    local = first.local.copy()
+    eff_track = np.broadcast_to(first.effector, (n, 3)).copy()  # the hand point that leads, per frame
+    extra = np.zeros((n, 3))
+    windows: list[tuple[float, float, str]] = []
+    for m in plan.moves:
+        to = arrivals[m.to]
+        s_dir, s_rad, s_wr = move_progress(t, m)
+        active = t >= m.start - 1e-9
+        if not active.any():
+            continue
+        prev = path.copy()
+        chord = to.wrist - prev
+        path = np.where(active[:, None], prev + chord * s_dir[:, None], path)
+        # The elbow (the wrist's distance from the shoulder) follows its own, delayed progress.
+        if m.elbow_by_angle:
+            flex = np.where(active, flex + (to.flex - flex) * s_rad, flex)
+            r1 = ik.chain_length(sk.offsets[j_lo], sk.offsets[j_hand], hinge, flex)
+            radius = np.where(active, r1, radius)
+        else:
+            r1 = np.linalg.norm(to.wrist - shoulder, axis=-1)
+            radius = np.where(active, radius + (r1 - radius) * s_rad, radius)
+            flex = np.where(active, flex + (to.flex - flex) * s_rad, flex)
+        pole = np.where(active[:, None], slerp_dir(pole, to.pole, s_dir), pole)
+        local = np.where(active[:, None], quat.slerp(local, to.local, s_wr), local)
+        eff_track = eff_track + (to.effector - eff_track) * s_wr[:, None]
+        # sideways bulge (zero at both ends) and the overshoot along the approach direction
+        clen = np.linalg.norm(chord, axis=-1)
+        ch = unit(chord)
+        hint = np.asarray(m.bulge, dtype=np.float64)
+        perp = hint - np.sum(hint * ch, axis=-1, keepdims=True) * ch
+        perp = np.where(np.linalg.norm(perp, axis=-1, keepdims=True) > 1e-6, unit(perp), 0.0)
+        extra = extra * (1.0 - s_dir)[:, None] + (m.curvature * clen * 4.0 * s_dir * (1.0 - s_dir))[:, None] * perp
+        tail = 0.3 * m.duration
+        g = minimum_jerk((t - (m.end - tail)) / tail) - minimum_jerk((t - m.end) / max(m.settle, 1e-3))
+        i_end = int(np.clip(np.searchsorted(t, m.end), 0, n - 1))
+        o_dir = ch[i_end] if m.overshoot_dir is None else unit(np.asarray(m.overshoot_dir, dtype=np.float64))
+        over += m.overshoot * g[:, None] * o_dir
+        windows.append((m.start, m.end, m.to))
+    wrist = shoulder + unit(path + extra - shoulder) * radius[:, None] + over
+    return ArmPath(wrist=wrist, pole=pole, local=local, effector=eff_track, windows=windows)
+
+
+def pose_arm(tracks: Tracks, root: LimbRoot, path: ArmPath) -> ReachResult:
+    """Solve the arm onto the blended wrist path and set the hand (stage 3); measure what the hand achieved."""
+    _, _, hand = LIMBS[root.limb]
+    sol = tracks.solve_limb(root.limb, path.wrist, root.upper_gpos + path.pole, root=root)
+    tracks.lrot[:, tracks.skeleton.index(hand)] = path.local
+    hand_grot, wrist_fk = tracks.bone_pose(hand)
+    return ReachResult(
+        planned=path.wrist,
+        achieved=wrist_fk + quat.rotate(hand_grot, path.effector),
+        wrist=wrist_fk,
+        elbow_flex=sol.flex,
+        reached=sol.reached,
+        windows=path.windows,
+    )
