@@ -104,24 +104,68 @@ BREATH_MARKER_MAX_INTERVAL = 8.0
 # --------------------------------------------------------------------------------------
 # Hard gates (every motion, every seed)
 # --------------------------------------------------------------------------------------
-FOOT_SLIDE_MAX = Bound(None, 5.0, "mm", "issue 3 hard gate; metrics §9 A2 (planted-foot motions <= 5 mm)")
-FOOT_SLIDE_MAX_STANDING = Bound(None, 2.0, "mm", "issue 3 hard gate for standing motions (MotionMeta.standing)")
-PENETRATION_MAX = Bound(None, 5.0, "mm", "metrics §9 A3 (sole >= -5 mm every frame)")
-FLOAT_MAX = Bound(None, 5.0, "mm", "metrics §9 A4 (lowest foot point <= 5 mm every frame; no flight in Posers)")
+# Issue 13 item 2: every development mocap clip, retargeted onto the default avatar at 30 fps, passes every hard
+# gate; a gate real people failed moved to what the dev mocap shows (its worst value rounded up with a stated
+# margin) or to a published perception threshold, whichever is looser. docs/quality.md has the table (old bound,
+# source, worst mocap and motion values, the known-bad clip that still fails).
+#: Foot sliding is perceived from below 21 mm in most conditions (Pražák, Hoyet & O'Sullivan 2011, "Perceptual
+#: evaluation of footskate cleanup", SCA 2011, doi:10.2312/SCA/SCA11/287-294).
+FOOT_SLIDE_PERCEPTION_MM = 21.0
+_DEV_MOCAP = "dev mocap at 30 fps (22 clips, docs/quality.md)"
+#: Walks: worst dev mocap 46.7 mm (cmu_02_01_walk: ball and toe creep ~80 mm/s through stance; the source's joint
+#: centres slide 21-38 mm per contact and the leg ratio scales that) -> 50 mm; the perception threshold is stricter.
+FOOT_SLIDE_MAX = Bound(
+    None,
+    50.0,
+    "mm",
+    f"{_DEV_MOCAP}: worst 46.7 mm + margin (was 5 mm, metrics §9 A2); perception threshold 21 mm (Pražák 2011)",
+)
+#: Standing: one plant can last the whole take (ReActIdle: 2 minutes) and people re-settle their feet; worst dev
+#: mocap 66.9 mm (reactidle_007_genuine, a 151-s plant) -> 70 mm.
+FOOT_SLIDE_MAX_STANDING = Bound(
+    None,
+    70.0,
+    "mm",
+    f"{_DEV_MOCAP}: standing worst 66.9 mm over a 151-s plant + margin (was 2 mm, issue 3)",
+)
+#: Fast sliding of a touching point (PhysDiff skate): walks' heel strikes reach 184.4 mm (bnr1_walk_not-confident_002:
+#: the target heel touches down while the source's is still above the floor) -> 190 mm; standing mocap shows none,
+#: so the perception threshold holds there.
+FOOT_SKATE_MAX = Bound(
+    None, 190.0, "mm", f"{_DEV_MOCAP}: worst 184.4 mm at a heel strike + margin (was 5 mm, metrics §2 PhysDiff skate)"
+)
+FOOT_SKATE_MAX_STANDING = Bound(
+    None,
+    FOOT_SLIDE_PERCEPTION_MM,
+    "mm",
+    "foot sliding perception threshold 21 mm (Pražák 2011); standing dev mocap skates 0 mm (was 2 mm)",
+)
+#: ReActIdle has no toe joint (the ball pad is estimated): worst 6.98 mm (reactidle_012_genuine) -> 8 mm.
+PENETRATION_MAX = Bound(
+    None, 8.0, "mm", f"{_DEV_MOCAP}: worst 6.98 mm + margin (was 5 mm, metrics §9 A3 sole >= -5 mm)"
+)
+#: Walks: worst 28.5 mm (xia_sexy_01_001; heel strikes bridged between source contacts) -> 30 mm.
+FLOAT_MAX = Bound(
+    None, 30.0, "mm", f"{_DEV_MOCAP}: worst 28.5 mm + margin (was 5 mm, metrics §9 A4 lowest foot point <= 5 mm)"
+)
+#: Standing: worst 10.8 mm (reactidle_007_genuine) -> 12 mm.
+FLOAT_MAX_STANDING = Bound(None, 12.0, "mm", f"{_DEV_MOCAP}: standing worst 10.8 mm + margin (was 5 mm, metrics §9 A4)")
 LIMIT_VIOLATION_FRAMES = Bound(None, 0.0, "frames", "metrics §9 A5; facts §8 ROM + 5° tolerance")
 NAN_VALUES = Bound(None, 0.0, "values", "issue 3 hard gate (no NaN)")
 #: Pose and velocity jumps (issue 3 "no discontinuity"; metrics §7): thresholds follow the frame rate,
 #: because a smooth track's one-frame residuals shrink as 1/fps^3 (pose) and 1/fps (velocity) while a pop
 #: keeps its size. Pose jump: |d[i] - (d[i-1] + d[i+1]) / 2| of any joint (d = per-frame step), bound
 #: max(POSE_JUMP_FLOOR_MM, POSE_JUMP_JERK / (2 fps^3)); velocity jump: |d[i] - d[i-1]| * fps, bound
-#: max(VELOCITY_JUMP_FLOOR, VELOCITY_JUMP_ACCEL / fps). The jerk and acceleration caps sit above what
-#: retargeted dev mocap walks show away from their retarget pops (knee at heel strike: ~16 mm at 30 fps,
-#: 50-65 m/s^2) [E]: 28 mm and 2.7 m/s at 30 fps, 5 mm and 0.67 m/s at 120 fps.
+#: max(VELOCITY_JUMP_FLOOR, VELOCITY_JUMP_ACCEL / fps). The acceleration cap sits above what retargeted dev
+#: mocap shows (worst 2.3 m/s at 30 fps) [E]: 2.7 m/s at 30 fps, 0.67 m/s at 120 fps. The jerk cap was 1500 m/s^3
+#: [E] (28 mm at 30 fps); dev mocap reaches 53.7 mm at 30 fps (cmu_16_32_walk: the arm dropping out of the T-pose,
+#: seen at the fingertips; BNR knees 39-51 mm, ReActIdle forearm twists 35-37 mm), so it is now the worst dev mocap
+#: value + ~10 %: 60 mm at 30 fps (3240 m/s^3), 7.5 mm at 60 fps, the 5 mm floor from 69 fps up (issue 13 item 2).
 POSE_JUMP_FLOOR_MM = 5.0
-POSE_JUMP_JERK = 1500.0  # m/s^3 [E]
+POSE_JUMP_JERK = 3240.0  # m/s^3: 60 mm at 30 fps (dev mocap worst 53.7 mm + ~10 %)
 VELOCITY_JUMP_FLOOR = 0.5  # m/s [E]
 VELOCITY_JUMP_ACCEL = 80.0  # m/s^2 (~8 g) [E]
-_JUMP_SRC = "issue 3 'no discontinuity'; metrics §7; fps-scaled threshold [E] (quality.bands)"
+_JUMP_SRC = "issue 3 'no discontinuity'; metrics §7; fps-scaled; dev mocap worst + margin (quality.bands)"
 
 
 def pose_jump_bound(fps: float) -> Bound:
@@ -135,9 +179,14 @@ def velocity_jump_bound(fps: float) -> Bound:
 
 
 BONE_LENGTH_CV_MAX = Bound(None, 0.5, "%", "metrics §9 A6 (bone-length CV <= 0.5%)")
-#: NOTE: retargeted dev mocap walks exceed this at the knee in swing (585-690°/s at 30 fps, 880 at 120 fps);
-#: the bound is the metrics file's A8 as issue 3 pins it, pending the mocap calibration.
-JOINT_SPEED_MAX = Bound(None, 600.0, "deg/s", "metrics §9 A8 (any joint <= 600°/s, eyes excluded)")
+#: Every joint but the eyes and the toes: dev mocap at 30 fps reaches 578°/s (bnr1_walk_feminine_002, toes excluded).
+JOINT_SPEED_MAX = Bound(
+    None, 600.0, "deg/s", "metrics §9 A8 (any joint <= 600°/s, eyes excluded; toes: TOE_SPEED_MAX); dev mocap 578°/s"
+)
+#: The toes snap at toe-off in mocap: worst 1404°/s (xia_sexy_01_001, after the retarget's toe smoothing) -> 1500.
+TOE_SPEED_MAX = Bound(
+    None, 1500.0, "deg/s", f"{_DEV_MOCAP}: toes worst 1404°/s at toe-off + margin (was 600°/s, metrics §9 A8)"
+)
 JOINT_SPEED_P99_STANDING = Bound(
     None, 300.0, "deg/s", "metrics §9 A8 (standing motions: 99th percentile <= 300°/s); facts §9"
 )
@@ -149,12 +198,13 @@ JOINT_SPEED_P99_STANDING = Bound(
 # --------------------------------------------------------------------------------------
 JOINT_LIMITS: dict[str, tuple[float, float, str]] = {
     # spine, per bone: facts §8 rule "a single-bone spine bend > ~15° reads as broken" [D]
-    "spine.bend": (0.0, 15.0, "facts §8 rules: single-bone spine bend <= ~15° [D]"),
-    "chest.bend": (0.0, 15.0, "facts §8 rules: single-bone spine bend <= ~15° [D]"),
+    # Ranges moved to the dev mocap (issue 13 item 2) are marked "dev mocap": worst - 5° tolerance, rounded up, + 1°.
+    "spine.bend": (0.0, 24.0, "facts §8 <= ~15° [D]; dev mocap 27.9° (bnr1_call_normal_001: one spine bone fewer)"),
+    "chest.bend": (0.0, 20.0, "facts §8 <= ~15° [D]; dev mocap 23.2° (bnr1_walk_not-confident_002)"),
     "upperChest.bend": (0.0, 15.0, "facts §8 rules: single-bone spine bend <= ~15° [D]"),
     # axial: lumbar rotation 3-18 (spine bone); thoracic 30-35 per side over two bones [E] -> 18 each
     "spine.twist": (-18.0, 18.0, "facts §8 lumbar rotation 3-18°"),
-    "chest.twist": (-18.0, 18.0, "facts §8 thoracic rotation 30-35° per side over 2 bones [D/E]"),
+    "chest.twist": (-22.0, 22.0, "facts §8 thoracic 30-35° per side over 2 bones [D/E]; dev mocap 25.2°"),
     "upperChest.twist": (-18.0, 18.0, "facts §8 thoracic rotation 30-35° per side over 2 bones [D/E]"),
     # whole cervical spine (neck * head relative to upperChest)
     "cervical.flexion": (-80.0, 50.0, "facts §8 neck flexion 45-50, extension 55-80"),
@@ -165,11 +215,11 @@ JOINT_LIMITS: dict[str, tuple[float, float, str]] = {
     "shoulder.across": (-90.0, 50.0, "facts §8 cross-body adduction 30-50, horizontal adduction 130-140"),
     "shoulder.rotation": (-90.0, 90.0, "facts §8 external rotation 90, internal rotation 70-90"),
     # elbow and forearm
-    "elbow.flexion": (0.0, 150.0, "facts §8 elbow flexion 140-150, extension 0; metrics A5 no hyperextension < -5°"),
-    "forearm.rotation": (-90.0, 90.0, "facts §8 pronation 70-90, supination 85-90"),
+    "elbow.flexion": (0.0, 154.0, "facts §8 elbow flexion 140-150, extension 0; dev mocap 157.6° (reactidle_002)"),
+    "forearm.rotation": (-95.0, 95.0, "facts §8 pronation 70-90, supination 85-90; dev mocap 98.7° (bnr1_call)"),
     # wrist: flexion +, radial deviation +
     "wrist.flexion": (-70.0, 90.0, "facts §8 wrist extension 70, flexion 75-90"),
-    "wrist.deviation": (-45.0, 20.0, "facts §8 radial deviation 20, ulnar 30-45"),
+    "wrist.deviation": (-45.0, 22.0, "facts §8 radial deviation 20, ulnar 30-45; dev mocap radial 26.0°"),
     # fingers 2-5
     "finger.mcp.flexion": (-45.0, 90.0, "facts §8 MCP flexion 90, hyperextension 0-45"),
     "finger.mcp.abduction": (-20.0, 20.0, "facts §8 MCP abduction about 20"),
@@ -191,7 +241,12 @@ JOINT_LIMITS: dict[str, tuple[float, float, str]] = {
         "ReActIdle standing reaches -14.4° (docs/quality.md)",
     ),
     # ankle: plantarflexion +, inversion +
-    "ankle.plantarflexion": (-20.0, 50.0, "facts §8 dorsiflexion 20, plantarflexion 45-50"),
+    "ankle.plantarflexion": (
+        -38.0,
+        50.0,
+        "facts §8 dorsiflexion 20, plantarflexion 45-50; dev mocap walks dorsiflex to 42.4° (xia_sexy_01_001: "
+        "the source's roll plus the retarget's toe-off roll of up to 25°)",
+    ),
     "ankle.inversion": (-25.0, 35.0, "facts §8 inversion 35, eversion 25"),
     # toes: flexion +
     "toes.flexion": (-80.0, 45.0, "facts §8 1st MTP extension 70-80, flexion 30-45"),
@@ -225,14 +280,16 @@ BLINK_INTERVAL_CV = Bound(0.3, None, "", "metrics B7 inter-blink-interval CV >= 
 #: Issue 3: below the 95th percentile of the dev mocap's in-place clips. Calibrated (scripts/calibrate_bands.py,
 #: posers_blender.calibration): the clips of categories stance, fidget and hand_to_mouth in ../shared/data/bvh,
 #: retargeted onto the default 1.65 m avatar at 30 fps, score (max over joints) bnr1_bye_proud_001 0.236,
-#: bnr1_call_normal_001 0.324, bnr1_walk_not-confident_002 0.776 (its "fidget" is a timid walk, periodic by
-#: nature); numpy's linear-interpolation 95th percentile of the three is 0.731 (0.710 before the retarget took
-#: each file's own floor offset out and dropped calibration frames; recomputed with the script). For comparison at 30 s:
+#: bnr1_call_normal_001 0.324, bnr1_walk_not-confident_002 0.811 (its "fidget" is a timid walk, periodic by
+#: nature; its toes since the retarget smooths them after the toe-off roll, 0.776 before); numpy's
+#: linear-interpolation 95th percentile of the three is 0.762 (0.710 before the retarget took each file's own
+#: floor offset out and dropped calibration frames, 0.731 before the toe smoothing; recomputed with the script).
+#: For comparison at 30 s:
 #: idle-breathe 0.35-0.39 (seeds 0-2, standing base), the frozen sine baseline-breathe 0.996. Three clips is thin:
 #: recompute when the reference set grows.
 PERIODICITY_PURITY_MAX = Bound(
     None,
-    0.73,
+    0.76,
     "",
     "issue 3: 95th percentile of the dev mocap's in-place clips (3 clips; scripts/calibrate_bands.py)",
 )

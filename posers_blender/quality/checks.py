@@ -3,8 +3,8 @@
 Check names (declare them in ``MotionMeta.checks``; ``posers check --checks``):
 
 ============  ===========================================================================
-gates         always on: NaN, pose/velocity jumps, bone length, foot slide (<= 2 mm when
-              ``MotionMeta.standing``), penetration, floating, joint limits, speed caps
+gates         always on: NaN, pose/velocity jumps, bone length, foot slide and skate, penetration,
+              floating (stricter or own bounds when ``MotionMeta.standing``), joint limits, speed caps
 periodicity   in-place motions: no joint moves like one pure sinusoid (purity band)
 events        gesture markers (any name except breaths/steps) at irregular intervals
 breathing     rate, I:E and period CV from ``inhale``/``exhale`` markers (else chest motion)
@@ -76,9 +76,11 @@ def _gates(ev: Evaluation) -> None:
     skates = contacts.foot_skates(clip)
     sk = max(skates, key=lambda s: s.path_mm, default=None)
     detail = f"{sk.point} at {sk.start / fps:.2f}-{sk.end / fps:.2f} s" if sk else "no touching foot point slides"
-    ev.gate("foot_skate", sk.path_mm if sk else 0.0, slide_bound, detail=detail)
+    skate_bound = bands.FOOT_SKATE_MAX_STANDING if ev.standing else bands.FOOT_SKATE_MAX
+    ev.gate("foot_skate", sk.path_mm if sk else 0.0, skate_bound, detail=detail)
     ev.gate("penetration", contacts.penetration_max(clip), bands.PENETRATION_MAX)
-    ev.gate("floating", contacts.floating_max(clip), bands.FLOAT_MAX)
+    float_bound = bands.FLOAT_MAX_STANDING if ev.standing else bands.FLOAT_MAX
+    ev.gate("floating", contacts.floating_max(clip), float_bound)
 
     lv = limits.limit_violations(clip)
     detail = (
@@ -95,7 +97,10 @@ def _gates(ev: Evaluation) -> None:
         ev.info("hinge_offaxis_max", off[worst_off], "deg", "elbow/knee swing off the hinge axis", detail=worst_off)
 
     sp = limits.joint_speed_stats(clip)
-    ev.gate("joint_speed_max", sp.max, bands.JOINT_SPEED_MAX, detail=sp.max_joint)
+    body = limits.joint_speed_stats(clip, exclude=limits.EYES_AND_TOES)
+    ev.gate("joint_speed_max", body.max, bands.JOINT_SPEED_MAX, detail=body.max_joint)
+    toes = limits.toe_speed_max(clip)
+    ev.gate("toe_speed_max", toes[0], bands.TOE_SPEED_MAX, detail=toes[1])
     if ev.standing:
         ev.gate("joint_speed_p99", sp.p99, bands.JOINT_SPEED_P99_STANDING, detail=sp.p99_joint)
     else:

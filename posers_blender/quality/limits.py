@@ -275,9 +275,16 @@ class SpeedStats:
     p95_median: float  # median over moving joints of each joint's 95th percentile (info)
 
 
-def joint_speed_stats(clip: Clip) -> SpeedStats:
-    """Joint angular-speed percentiles (metrics §9 A8: any joint <= 600°/s; standing p99 <= 300°/s)."""
-    sp = joint_speeds(clip)
+#: Bones left out of the joint-speed cap: the eyes (metrics §9 A8) and the toes, which have their own cap
+#: (:data:`~posers_blender.quality.bands.TOE_SPEED_MAX`: mocap toes snap at toe-off).
+TOES: tuple[str, ...] = ("leftToes", "rightToes")
+EYES_AND_TOES: tuple[str, ...] = (*hm.EYE_BONES, *TOES)
+
+
+def joint_speed_stats(clip: Clip, exclude: tuple[str, ...] = hm.EYE_BONES) -> SpeedStats:
+    """Joint angular-speed percentiles (metrics §9 A8: any joint <= 600°/s; standing p99 <= 300°/s), over every
+    bone but ``exclude`` (default: the eyes)."""
+    sp = joint_speeds(clip, exclude)
     if not sp:
         return SpeedStats(0.0, "", 0.0, "", 0.0)
     mx = {b: float(v.max()) for b, v in sp.items()}
@@ -286,3 +293,13 @@ def joint_speed_stats(clip: Clip) -> SpeedStats:
     bm = max(mx, key=lambda b: mx[b])
     bp = max(p99, key=lambda b: p99[b])
     return SpeedStats(mx[bm], bm, p99[bp], bp, float(np.median(p95)) if p95 else 0.0)
+
+
+def toe_speed_max(clip: Clip) -> tuple[float, str]:
+    """The toes' largest local angular speed (deg/s) and which toe; ``(0, "")`` for a one-frame clip."""
+    sp = joint_speeds(clip)
+    toes = {b: float(sp[b].max()) for b in TOES if b in sp}
+    if not toes:
+        return 0.0, ""
+    b = max(toes, key=lambda k: toes[k])
+    return toes[b], b

@@ -45,7 +45,8 @@ def test_nan_values_are_counted():
 def test_jump_bounds_scale_with_frame_rate():
     from posers_blender.quality import bands
 
-    assert bands.pose_jump_bound(30.0).hi == pytest.approx(27.78, abs=0.01)
+    assert bands.pose_jump_bound(30.0).hi == pytest.approx(60.0, abs=0.01)  # dev mocap worst 53.7 mm + ~10 %
+    assert bands.pose_jump_bound(60.0).hi == pytest.approx(7.5, abs=0.01)
     assert bands.pose_jump_bound(120.0).hi == bands.POSE_JUMP_FLOOR_MM
     assert bands.velocity_jump_bound(30.0).hi == pytest.approx(2.67, abs=0.01)
     assert bands.velocity_jump_bound(240.0).hi == bands.VELOCITY_JUMP_FLOOR

@@ -80,8 +80,9 @@ def test_hip_flexion_and_wrist_flexion_signs():
     assert _angle(clip, "leftWrist.flexion") == pytest.approx(30.0, abs=0.5)  # palm (-Y) side
 
 
-def test_single_spine_bone_bent_25_degrees_reads_broken():
-    clip = set_rotation(rest_clip(1.0), "chest", rot(X, 25.0))
+def test_single_spine_bone_bent_30_degrees_reads_broken():
+    # chest.bend range 0-20° (facts §8 ~15°, moved to the dev mocap's 23.2°) + 5° tolerance
+    clip = set_rotation(rest_clip(1.0), "chest", rot(X, 30.0))
     lv = limits.limit_violations(clip)
     assert lv.worst_angle == "chest.bend" and lv.worst_excess == pytest.approx(5.0)
 
