@@ -254,13 +254,20 @@ def lower_hips_to_reach(
 
 
 def keep_contacts(
-    clip: Clip, lrot: Array, hips: Array, grot_in: Array, gpos_in: Array, props: bool = False
+    clip: Clip,
+    lrot: Array,
+    hips: Array,
+    grot_in: Array,
+    gpos_in: Array,
+    props: bool = False,
+    give: dict[str, Array] | None = None,
 ) -> tuple[Array, Array]:
-    """The layered pose ``(lrot [F, J, 4], hips [F, 3])`` with the input's foot and hand contacts restored."""
+    """The layered pose ``(lrot [F, J, 4], hips [F, 3])`` with the input's foot and hand contacts restored;
+    ``give[side] [F, 3]`` (m) moves a planted ankle's target off the input's (the give of a loaded foot)."""
     sk = clip.skeleton
     lrot = lrot.copy()
     feet = foot_contacts(clip, grot_in, gpos_in)
-    ankles = {s: gpos_in[:, hm.INDEX[f"{s}Foot"]] for s in SIDES}
+    ankles = {s: gpos_in[:, hm.INDEX[f"{s}Foot"]] + (give[s] if give else 0.0) for s in SIDES}
     hips = lower_hips_to_reach(sk, lrot, hips, gpos_in, ankles, feet)
     for side in SIDES:
         knee = gpos_in[:, hm.INDEX[f"{side}LowerLeg"]]
