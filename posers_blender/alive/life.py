@@ -44,7 +44,7 @@ FOOT_GIVE_HZ = 1.0
 #: Corner (Hz) of the low-pass on the micro-motion channels (a 2nd-order Butterworth magnitude, zero phase).
 #: The fitted bands above ~4 Hz pool mocap jitter: unfiltered, the layer's hips, chest, head and wrists had
 #: 1.5-2.5x the reference's share of velocity at 4-8 Hz (``posers realism`` band features, idle reference);
-#: at 4 Hz each is at or a little under the reference's median share (docs/alive.md, "Figures").
+#: at 4 Hz each is within 0.01 of the reference's median share (docs/alive.md, "Figures").
 MICRO_LOWPASS_HZ = 4.0
 #: Amplitude of each fitted channel relative to ``micro_motion`` (others 1). The fitted arms are the pooled
 #: population's, whose power comes mostly from the liveliest takes: at 1 the layer's wrists moved at twice the
