@@ -10,10 +10,14 @@ the edges are smooth.
   :data:`FOOT_SPEED` (the loose end of the metrics file's §0 contact rule, so every plant a stricter check
   finds is covered). The target is the input's ankle in the world. Where the layer moves the pelvis further
   from a planted ankle than the leg reaches, the hips are lowered first.
-- **Hands on the body**: a hand point (palm, knuckles, index and middle tips) closer than
-  :data:`HAND_GAP` to a body segment (trunk, head, thighs, shins; each a capsule) touches that segment. The
-  hand then follows the segment's bone rigidly: its target is the input hand position carried by how the
-  layer moved that bone.
+- **Hands on the body or the other arm**: a hand point (palm, knuckles, index and middle tips) closer than
+  :data:`HAND_GAP` to a segment (trunk, head, thighs, shins, the other arm and hand; each a capsule) touches
+  that segment. The hand then follows the segment's bone rigidly: its target is the input hand position
+  carried by how the layer moved that bone. A hand on the other arm is solved after that arm, so it follows
+  the arm's final pose; where each hand rests on the other arm (hands clasped, arms crossed), both follow the
+  upperChest and the two arms move as one. A leg is touched only where the input shows the hand carried by it
+  (the leg moves and the hand moves with it): a hand hanging beside a still thigh is free, and a hand on the
+  top of the thigh is on the side of the pelvis (it follows the hips).
 - **Hands on a prop** (opt-in): a hand the input holds still in the world (slower than :data:`PROP_SPEED`)
   is kept there.
 """
@@ -42,19 +46,64 @@ PROP_SPEED = 0.03  # m/s [E]
 RAMP_S = 0.2
 SIDES = ("left", "right")
 _HAND_POINTS = ("Palm", "Knuckles", "IndexTip", "MiddleTip")
-#: Body segments a hand can rest on: (from bone, to bone or landmark, radius at 1.65 m in m, bone followed) [E].
-_SEGMENTS: tuple[tuple[str, str, float, str], ...] = (
-    ("hips", "spine", 0.13, "hips"),
-    ("spine", "chest", 0.13, "spine"),
-    ("chest", "upperChest", 0.13, "chest"),
-    ("upperChest", "neck", 0.12, "upperChest"),
-    ("neck", "head", 0.05, "neck"),
-    ("head", "headTop", 0.09, "head"),
-    ("leftUpperLeg", "leftLowerLeg", 0.07, "leftUpperLeg"),
-    ("rightUpperLeg", "rightLowerLeg", 0.07, "rightUpperLeg"),
-    ("leftLowerLeg", "leftFoot", 0.05, "leftLowerLeg"),
-    ("rightLowerLeg", "rightFoot", 0.05, "rightLowerLeg"),
+#: A hand on the top of a thigh, this share of its length or less below the hip joint, is on the side of the
+#: pelvis: it follows the hips.
+PELVIS_SIDE = 0.25
+#: Evidence that a hand is fixed to a leg: the leg's far end moves faster than this relative to the hips (m/s)
+#: while the hand moves with it (its speed in the leg's frame below :data:`LEG_FOLLOW_SHARE` of that) for at
+#: least :data:`LEG_EVIDENCE_S` of the touching run [E]. A hand hanging beside a still thigh is no contact.
+LEG_MOVING = 0.05
+LEG_FOLLOW_SHARE = 0.3
+LEG_EVIDENCE_S = 0.1
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A capsule a hand can rest on: from a bone's head to a bone's head or landmark, its radius at 1.65 m
+    (m) and the bone the resting hand then follows; ``kind`` is ``"body"``, ``"leg"`` or ``"arm"`` (the
+    other arm or hand)."""
+
+    start: str
+    end: str
+    radius: float
+    bone: str
+    kind: str = "body"
+
+
+#: Body segments either hand can rest on [E].
+_BODY: tuple[Segment, ...] = (
+    Segment("hips", "spine", 0.13, "hips"),
+    Segment("spine", "chest", 0.13, "spine"),
+    Segment("chest", "upperChest", 0.13, "chest"),
+    Segment("upperChest", "neck", 0.12, "upperChest"),
+    Segment("neck", "head", 0.05, "neck"),
+    Segment("head", "headTop", 0.09, "head"),
+    *(
+        seg
+        for s in SIDES
+        for seg in (
+            Segment(f"{s}UpperLeg", f"{s}LowerLeg", 0.07, f"{s}UpperLeg", "leg"),
+            Segment(f"{s}LowerLeg", f"{s}Foot", 0.05, f"{s}LowerLeg", "leg"),
+        )
+    ),
 )
+
+
+def segments(side: str) -> tuple[Segment, ...]:
+    """What ``side``'s hand can rest on: the body, and the other arm and hand [E]."""
+    o = "right" if side == "left" else "left"
+    return (
+        *_BODY,
+        Segment(f"{o}UpperArm", f"{o}LowerArm", 0.045, f"{o}UpperArm", "arm"),
+        Segment(f"{o}LowerArm", f"{o}Hand", 0.035, f"{o}LowerArm", "arm"),
+        Segment(f"{o}Hand", f"{o}Knuckles", 0.035, f"{o}Hand", "arm"),
+        Segment(f"{o}Knuckles", f"{o}MiddleTip", 0.015, f"{o}Hand", "arm"),
+    )
+
+
+def arm_bones(side: str) -> frozenset[int]:
+    """Indices of ``side``'s upper arm, forearm and hand: the bones a hand on that arm follows."""
+    return frozenset(hm.INDEX[f"{side}{b}"] for b in ("UpperArm", "LowerArm", "Hand"))
 
 
 @dataclass
@@ -111,21 +160,86 @@ def _capsule_distance(p: Array, a: Array, b: Array) -> Array:
     return np.linalg.norm(p - (a + u[..., None] * ab), axis=-1)
 
 
-def hand_contacts(clip: Clip, grot: Array, gpos: Array, props: bool) -> dict[str, HandContact]:
-    """Per hand: where it touches the body (or, with ``props``, holds still in the world) on the input."""
+def _capsule_u(p: Array, a: Array, b: Array) -> Array:
+    ab = b - a
+    return np.asarray(
+        np.clip(np.sum((p - a) * ab, axis=-1) / np.maximum(np.sum(ab * ab, axis=-1), 1e-12), 0.0, 1.0),
+        dtype=np.float64,
+    )
+
+
+def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """``[start, end)`` of each run of True."""
+    d = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist()))
+
+
+def _fixed_to_leg(clip: Clip, grot: Array, gpos: Array, seg: Segment, point: Array) -> NDArray[np.bool_]:
+    """``[F]``: frames where the input shows ``point`` carried by the leg ``seg`` (see :data:`LEG_MOVING`)."""
+    if clip.n_frames < 2:
+        return np.zeros(clip.n_frames, dtype=bool)
+    dt = 1.0 / clip.fps
+    j, h = hm.INDEX[seg.bone], hm.INDEX["hips"]
+    far = _point(clip.skeleton, seg.end, grot, gpos)
+    in_hips = quat.rotate(quat.conj(grot[:, h]), far - gpos[:, h])
+    leg_speed = gaussian(np.linalg.norm(np.gradient(in_hips, dt, axis=0), axis=-1), 0.05 * clip.fps)
+    in_leg = quat.rotate(quat.conj(grot[:, j]), point - gpos[:, j])
+    rel_speed = gaussian(np.linalg.norm(np.gradient(in_leg, dt, axis=0), axis=-1), 0.05 * clip.fps)
+    return np.asarray((leg_speed > LEG_MOVING) & (rel_speed < LEG_FOLLOW_SHARE * leg_speed))
+
+
+def _has(sk: Skeleton, name: str) -> bool:
+    return name in sk.landmarks or bool(sk.present[hm.INDEX[name]])
+
+
+def _touched_bones(clip: Clip, grot: Array, gpos: Array, side: str) -> NDArray[np.int64]:
+    """``[F]``: the bone ``side``'s hand rests on in each input frame (-1: none)."""
     sk = clip.skeleton
     lr = sk.leg_ratio
+    n = clip.n_frames
+    segs = [g for g in segments(side) if _has(sk, g.start) and _has(sk, g.end)]
+    pts = [_point(sk, f"{side}{q}", grot, gpos) for q in _HAND_POINTS if f"{side}{q}" in sk.landmarks]
+    gaps = np.full((n, len(segs)), np.inf)
+    closest = np.zeros((n, len(segs)), dtype=np.int64)  # which hand point is nearest the segment
+    for k, g in enumerate(segs):
+        pa, pb = _point(sk, g.start, grot, gpos), _point(sk, g.end, grot, gpos)
+        for i, p in enumerate(pts):
+            d = _capsule_distance(p, pa, pb) - g.radius * lr
+            closest[:, k] = np.where(d < gaps[:, k], i, closest[:, k])
+            gaps[:, k] = np.minimum(gaps[:, k], d)
+    f = np.arange(n)
+    nearest = np.argmin(gaps, axis=1)
+    touching = gaps[f, nearest] < HAND_GAP * lr
+    bone = np.where(touching, [hm.INDEX[segs[k].bone] for k in nearest], -1).astype(np.int64)
+    for k, g in enumerate(segs):
+        if g.kind != "leg":
+            continue
+        on = touching & (nearest == k)
+        if not on.any():
+            continue
+        pa, pb = _point(sk, g.start, grot, gpos), _point(sk, g.end, grot, gpos)
+        point = np.stack([pts[i][t] for t, i in enumerate(closest[:, k])])
+        if g.start.endswith("UpperLeg"):
+            top = on & (_capsule_u(point, pa, pb) <= PELVIS_SIDE)
+            bone[top] = hm.INDEX["hips"]
+            on &= ~top
+        evidence = _fixed_to_leg(clip, grot, gpos, g, point)
+        for a, b in _runs(on):
+            if evidence[a:b].sum() < LEG_EVIDENCE_S * clip.fps:
+                bone[a:b] = -1
+    return bone
+
+
+def hand_contacts(clip: Clip, grot: Array, gpos: Array, props: bool) -> dict[str, HandContact]:
+    """Per hand: where it touches the body, the other arm or hand (or, with ``props``, holds still in the world)
+    on the input. Where each hand rests on the other arm (hands clasped, arms crossed), both follow the
+    upperChest, so the two arms move as one and neither is solved against the other."""
+    bones = {side: _touched_bones(clip, grot, gpos, side) for side in SIDES}
+    mutual = np.isin(bones["left"], list(arm_bones("right"))) & np.isin(bones["right"], list(arm_bones("left")))
     out = {}
     for side in SIDES:
-        pts = [_point(sk, f"{side}{n}", grot, gpos) for n in _HAND_POINTS if f"{side}{n}" in sk.landmarks]
-        gaps = np.full((clip.n_frames, len(_SEGMENTS)), np.inf)
-        for k, (a, b, r, _bone) in enumerate(_SEGMENTS):
-            pa, pb = _point(sk, a, grot, gpos), _point(sk, b, grot, gpos)
-            for p in pts:
-                gaps[:, k] = np.minimum(gaps[:, k], _capsule_distance(p, pa, pb) - r * lr)
-        nearest = np.argmin(gaps, axis=1)
-        touching = gaps[np.arange(clip.n_frames), nearest] < HAND_GAP * lr
-        bone = np.where(touching, [hm.INDEX[_SEGMENTS[k][3]] for k in nearest], -1).astype(np.int64)
+        bone = np.where(mutual, hm.INDEX["upperChest"], bones[side])
+        touching = bone >= 0
         if props:
             hand = gpos[:, hm.INDEX[f"{side}Hand"]]
             v = np.gradient(hand, 1.0 / clip.fps, axis=0) if clip.n_frames > 1 else np.zeros((1, 3))
@@ -254,33 +368,50 @@ def lower_hips_to_reach(
 
 
 def keep_contacts(
-    clip: Clip, lrot: Array, hips: Array, grot_in: Array, gpos_in: Array, props: bool = False
+    clip: Clip,
+    lrot: Array,
+    hips: Array,
+    grot_in: Array,
+    gpos_in: Array,
+    props: bool = False,
+    give: dict[str, Array] | None = None,
 ) -> tuple[Array, Array]:
-    """The layered pose ``(lrot [F, J, 4], hips [F, 3])`` with the input's foot and hand contacts restored."""
+    """The layered pose ``(lrot [F, J, 4], hips [F, 3])`` with the input's foot and hand contacts restored;
+    ``give[side] [F, 3]`` (m) moves a planted ankle's target off the input's (the give of a loaded foot)."""
     sk = clip.skeleton
     lrot = lrot.copy()
     feet = foot_contacts(clip, grot_in, gpos_in)
-    ankles = {s: gpos_in[:, hm.INDEX[f"{s}Foot"]] for s in SIDES}
+    ankles = {s: gpos_in[:, hm.INDEX[f"{s}Foot"]] + (give[s] if give else 0.0) for s in SIDES}
     hips = lower_hips_to_reach(sk, lrot, hips, gpos_in, ankles, feet)
     for side in SIDES:
         knee = gpos_in[:, hm.INDEX[f"{side}LowerLeg"]]
         _solve(sk, lrot, hips, f"{side}Leg", ankles[side], knee, grot_in[:, hm.INDEX[f"{side}Foot"]], feet[side])
     hands = hand_contacts(clip, grot_in, gpos_in, props)
-    grot_out, gpos_out = sk.fk(lrot, hips)
-    for side, hc in hands.items():
-        if not (hc.weight > 0).any():
-            continue
-        hand, elbow = hm.INDEX[f"{side}Hand"], hm.INDEX[f"{side}LowerArm"]
-        b = np.maximum(hc.bone, 0)
-        f = np.arange(clip.n_frames)
-        # the rigid move the layer gave the touched bone (identity for a prop)
-        move = quat.mul(grot_out[f, b], quat.conj(grot_in[f, b]))
-        world = hc.bone < 0
-        move[world] = quat.IDENTITY
-        origin_in = np.where(world[:, None], 0.0, gpos_in[f, b])
-        origin_out = np.where(world[:, None], 0.0, gpos_out[f, b])
-        target = origin_out + quat.rotate(move, gpos_in[:, hand] - origin_in)
-        pole = origin_out + quat.rotate(move, gpos_in[:, elbow] - origin_in)
-        end_grot = quat.mul(move, grot_in[:, hand])
-        _solve(sk, lrot, hips, f"{side}Arm", target, pole, end_grot, hc.weight)
+    # hands on the body or a prop first, then hands on the other arm (which is final by then)
+    for on_arm in (False, True):
+        for side, hc in hands.items():
+            other = arm_bones("right" if side == "left" else "left")
+            w = np.where(np.isin(hc.bone, list(other)) == on_arm, hc.weight, 0.0)
+            if (w > 0).any():
+                _follow(sk, lrot, hips, side, hc.bone, w, grot_in, gpos_in)
     return lrot, hips
+
+
+def _follow(
+    sk: Skeleton, lrot: Array, hips: Array, side: str, bone: NDArray[np.int64], w: Array, grot_in: Array, gpos_in: Array
+) -> None:
+    """``side``'s arm solved so its hand keeps its place on ``bone [F]`` (-1: the world) where ``w > 0``: the
+    input's hand carried by the rigid move the layer gave that bone."""
+    grot_out, gpos_out = sk.fk(lrot, hips)
+    hand, elbow = hm.INDEX[f"{side}Hand"], hm.INDEX[f"{side}LowerArm"]
+    b = np.maximum(bone, 0)
+    f = np.arange(len(bone))
+    move = quat.mul(grot_out[f, b], quat.conj(grot_in[f, b]))
+    world = bone < 0
+    move[world] = quat.IDENTITY
+    origin_in = np.where(world[:, None], 0.0, gpos_in[f, b])
+    origin_out = np.where(world[:, None], 0.0, gpos_out[f, b])
+    target = origin_out + quat.rotate(move, gpos_in[:, hand] - origin_in)
+    pole = origin_out + quat.rotate(move, gpos_in[:, elbow] - origin_in)
+    end_grot = quat.mul(move, grot_in[:, hand])
+    _solve(sk, lrot, hips, f"{side}Arm", target, pole, end_grot, w)

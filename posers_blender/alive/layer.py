@@ -7,7 +7,8 @@
    the whole body holding still for weight shifts) and the bone mask.
 4. **Apply**: the weighted rotation vectors summed per bone, bounded by :data:`LIMIT_DEG`, and
    post-multiplied onto the input's local rotations; the hips offset added.
-5. **Contacts** (:mod:`.contacts`): planted feet and hands on the body solved back to the input's.
+5. **Contacts** (:mod:`.contacts`): planted feet (with the give of a loaded foot where the body holds still)
+   and hands on the body solved back to the input's.
 6. **Face**: blinks merged with the input's (the larger wins), the eyes take the gaze the head did not.
 """
 
@@ -94,6 +95,13 @@ def component_weights(tracks: life.LifeTracks, still: Array, hold: Array, mask: 
     return out
 
 
+def foot_give(tracks: life.LifeTracks, hold: Array, mask: Array, p: Params) -> dict[str, Array]:
+    """Each planted ankle's give ``{side: [F, 3]}`` (m) where the whole body holds still, scaled with the
+    micro-motion (its default gives the tracks' full give)."""
+    scale = float(p.micro_motion) / float(SCHEMA["micro_motion"].default)
+    return {side: g * (hold * mask[hm.INDEX[f"{side}Foot"]] * scale)[:, None] for side, g in tracks.feet.items()}
+
+
 def apply(clip: Clip, tracks: life.LifeTracks, weights: dict[str, Array]) -> tuple[Array, Array]:
     """The input's pose with the weighted, bounded layer post-multiplied: ``(lrot [F, J, 4], hips [F, 3])``."""
     v = np.zeros((clip.n_frames, len(hm.BONES), 3))
@@ -152,7 +160,8 @@ def add_life(
     tracks = life.life_tracks(seed, clip.times, clip.skeleton, p)
     weights = component_weights(tracks, still, hold, bone_mask(p, mask), p)
     lrot, hips = apply(clip, tracks, weights)
-    lrot, hips = contacts.keep_contacts(clip, lrot, hips, grot_in, gpos_in, p.hand_props)
+    give = foot_give(tracks, hold, bone_mask(p, mask), p)
+    lrot, hips = contacts.keep_contacts(clip, lrot, hips, grot_in, gpos_in, p.hand_props, give)
     expressions, gaze = face(clip, tracks, lrot, weights, p)
     meta = dict(clip.meta, alive={"params": p.to_dict(), "seed": seed, "version": 1})
     return Clip(

@@ -9,6 +9,7 @@ input's stillness. Numbers name their facts-file row (``human_motion_facts.md``)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -27,13 +28,35 @@ from .stillness import gaussian
 Array = NDArray[np.float64]
 
 #: One seeded stream per component, in this order.
-STREAMS: tuple[str, ...] = ("breath", "glance", "blink", "micro", "shift")
+STREAMS: tuple[str, ...] = ("breath", "glance", "blink", "micro", "shift", "feet")
 #: Gaze shifts of a layer stay small: the eyes take most, the head joins above 12° (facts §9).
 GAZE_STYLE = GazeStyle(yaw_range=(4.0, 25.0), pitch_range=(-6.0, 4.0), hold_range=(0.6, 2.5))
 #: facts §1: a weight shift moves the pelvis about 22 mm sideways (Duarte & Zatsiorsky, ML shifting).
 SHIFT_M = 0.022
 #: Pelvis roll (deg) at a full shift onto one leg, the spine righting it (the standing body's numbers) [E].
 SHIFT_ROLL_DEG = 3.0
+#: A planted foot under load is not a rigid pin: the ankle's centre gives by about this much (m, RMS per
+#: horizontal axis, 1.65 m body) with each foot's own irregular sway below :data:`FOOT_GIVE_HZ`. [E], sized so
+#: a held pose's planted-foot speed comes near the idle reference's median (3 against 4 mm/s; rigidly pinned
+#: feet gave 0) and its two ankles are not one rigid block (the reference's ankle speeds correlate at 0.8).
+FOOT_GIVE_M = 0.0003
+FOOT_GIVE_HZ = 1.0
+#: Corner (Hz) of the low-pass on the micro-motion channels (a 2nd-order Butterworth magnitude, zero phase).
+#: The fitted bands above ~4 Hz pool mocap jitter: unfiltered, the layer's hips, chest, head and wrists had
+#: 1.5-2.5x the reference's share of velocity at 4-8 Hz (``posers realism`` band features, idle reference);
+#: at 4 Hz each is within 0.01 of the reference's median share (docs/alive.md, "Figures").
+MICRO_LOWPASS_HZ = 4.0
+#: Amplitude of each fitted channel relative to ``micro_motion`` (others 1). The fitted arms are the pooled
+#: population's, whose power comes mostly from the liveliest takes: at 1 the layer's wrists moved at twice the
+#: reference's median speed (0.04 vs 0.02 m/s); at 0.5 they match it.
+CHANNEL_GAIN: dict[str, float] = {
+    # the trunk at 1.5 brings the head's speed to the reference's median (0.0079 vs 0.0078 m/s)
+    "trunk": 1.5,
+    "leftUpperArm": 0.5,
+    "leftLowerArm": 0.5,
+    "rightUpperArm": 0.5,
+    "rightLowerArm": 0.5,
+}
 
 
 @dataclass
@@ -52,10 +75,12 @@ class Component:
 
 @dataclass
 class LifeTracks:
-    """The layer's components plus its face channels (``blink [F]`` 0..1; gaze angles in degrees, +yaw to
-    the avatar's left, +pitch up; ``head_yaw``/``head_pitch`` is the part the neck and head carry)."""
+    """The layer's components, the give of each planted foot (``feet[side] [F, 3]``, metres, an offset of its
+    ankle in the world) and the face channels (``blink [F]`` 0..1; gaze angles in degrees, +yaw to the avatar's
+    left, +pitch up; ``head_yaw``/``head_pitch`` is the part the neck and head carry)."""
 
     components: dict[str, Component]
+    feet: dict[str, Array]
     blink: Array
     gaze_yaw: Array
     gaze_pitch: Array
@@ -109,11 +134,55 @@ def gaze(rng: np.random.Generator, t: Array, p: Params) -> tuple[Component, Arra
     )
 
 
-def micro_motion(rng: np.random.Generator, t: Array, sk: Skeleton) -> Component:
-    """The fitted micro-motion of quiet standing (:func:`posers_blender.engine.fitted.standing_micromotion`),
-    spread over the bones as ``docs/fitted_stats.md`` says: trunk a third each on spine, chest, upperChest;
-    head half each on neck and head; the hips position scaled to the body."""
+def zero_phase(x: Array, dt: float, gain: Callable[[Array], Array]) -> Array:
+    """``x [F, C]`` filtered by the real gain ``gain(f [K] in Hz) -> [K] or [K, C]`` with no phase shift, on
+    its even extension (so the ends do not wrap onto each other)."""
+    n = x.shape[0]
+    ext = np.concatenate([x, x[::-1]], axis=0)
+    g = np.asarray(gain(np.fft.rfftfreq(2 * n, dt)), dtype=np.float64)
+    spec = np.fft.rfft(ext, axis=0) * (g if g.ndim == 2 else g[:, None])
+    return np.fft.irfft(spec, n=2 * n, axis=0)[:n]
+
+
+def butterworth(f: Array, corner: float) -> Array:
+    """Gain ``[K]`` of a 2nd-order Butterworth low-pass with its corner at ``corner`` Hz, at ``f [K]`` Hz."""
+    return np.asarray(1.0 / np.sqrt(1.0 + (f / corner) ** 4), dtype=np.float64)
+
+
+def _right_forearm_gain(f: Array) -> Array:
+    """Per-frequency gain ``[K, 3]`` that gives the fitted right forearm the left forearm's band powers.
+
+    The fitted right forearm's bands above 1 Hz come from one take (reactidle_002_acted, whose right forearm
+    jitters by about 11° at 4-8 Hz where every other take's forearms stay under 0.5°); the left forearm's
+    are the population's."""
+    edges = fitted.band_edges()
+    sd = np.asarray(fitted.load()["standing"]["band_sd"], dtype=np.float64)
+    left, right = (fitted.STANDING_CHANNELS.index(f"{s}LowerArm") for s in ("left", "right"))
+    ratio = sd[:, 3 * left : 3 * left + 3] / np.maximum(sd[:, 3 * right : 3 * right + 3], 1e-12)
+    band = np.clip(np.searchsorted(edges, f, side="right") - 1, 0, len(ratio) - 1)
+    return np.asarray(ratio[band], dtype=np.float64)
+
+
+def shaped_micromotion(rng: np.random.Generator, t: Array) -> dict[str, Array]:
+    """The fitted micro-motion (:func:`posers_blender.engine.fitted.standing_micromotion`) shaped toward a
+    person standing, not the pooled population: the right forearm given the left one's spectrum, every
+    channel low-passed at :data:`MICRO_LOWPASS_HZ`, the arms scaled by :data:`CHANNEL_GAIN`."""
     m = fitted.standing_micromotion(rng, t - t[0])
+    dt = float(t[1] - t[0])
+
+    out = {}
+    for ch, x in m.items():
+        if ch == "rightLowerArm":
+            x = zero_phase(x, dt, _right_forearm_gain)
+        out[ch] = CHANNEL_GAIN.get(ch, 1.0) * zero_phase(x, dt, lambda f: butterworth(f, MICRO_LOWPASS_HZ))
+    return out
+
+
+def micro_motion(rng: np.random.Generator, t: Array, sk: Skeleton) -> Component:
+    """The shaped micro-motion of quiet standing (:func:`shaped_micromotion`), spread over the bones as
+    ``docs/fitted_stats.md`` says: trunk a third each on spine, chest, upperChest; head half each on neck and
+    head; the hips position scaled to the body."""
+    m = shaped_micromotion(rng, t)
     rot, _ = _empty(len(t))
     rot[:, hm.INDEX["hips"]] += m["hips"]
     for bone in ("spine", "chest", "upperChest"):
@@ -159,6 +228,20 @@ def weight_shifts(rng: np.random.Generator, t: Array, p: Params, sk: Skeleton) -
     return Component(rot, hips, hold_only=True)
 
 
+def foot_give(rng: np.random.Generator, t: Array, sk: Skeleton) -> dict[str, Array]:
+    """Each planted ankle's give ``{side: [F, 3]}`` (m, horizontal): independent low-passed noise of
+    :data:`FOOT_GIVE_M` RMS per axis below :data:`FOOT_GIVE_HZ` (see there)."""
+    dt = float(t[1] - t[0])
+    out = {}
+    for side in ("left", "right"):
+        x = zero_phase(rng.standard_normal((len(t), 3)), dt, lambda f: butterworth(f, FOOT_GIVE_HZ))
+        x[:, 1] = 0.0
+        x -= x.mean(axis=0)
+        rms = np.sqrt(np.mean(x[:, [0, 2]] ** 2))
+        out[side] = x * (FOOT_GIVE_M * sk.leg_ratio / max(float(rms), 1e-12))
+    return out
+
+
 def life_tracks(seed: int, t: Array, sk: Skeleton, p: Params) -> LifeTracks:
     """Every component at full weight over the times ``t [F]`` (s, evenly spaced, at least 2)."""
     rngs = streams(seed)
@@ -171,6 +254,7 @@ def life_tracks(seed: int, t: Array, sk: Skeleton, p: Params) -> LifeTracks:
             "micro_motion": micro_motion(rngs["micro"], t, sk),
             "posture": weight_shifts(rngs["shift"], t, p, sk),
         },
+        feet=foot_give(rngs["feet"], t, sk),
         blink=blink_track(t - t[0], onsets),
         gaze_yaw=gy,
         gaze_pitch=gp,

@@ -63,6 +63,36 @@ def hand_on_hip() -> Clip:
     return Clip(clip.fps, lrot, clip.hips_pos, sk)
 
 
+def arm_to(clip: Clip, side: str, point: str, at: np.ndarray, end: np.ndarray, pole: np.ndarray) -> Clip:
+    """``clip`` with ``side``'s arm solved so its hand landmark ``point`` is at ``at [3] or [F, 3]`` and the hand
+    has the world rotation ``end [4] or [F, 4]``, the elbow toward ``pole``."""
+    from posers_blender.alive.contacts import _solve
+
+    sk, n = clip.skeleton, clip.n_frames
+    at3, end4 = np.broadcast_to(at, (n, 3)), np.broadcast_to(end, (n, 4))
+    wrist = at3 - quat.rotate(end4, np.asarray(sk.landmarks[f"{side}{point}"].offset))
+    lrot = clip.lrot.copy()
+    _solve(sk, lrot, clip.hips_pos, f"{side}Arm", wrist, np.broadcast_to(pole, (n, 3)).copy(), end4.copy(), np.ones(n))
+    return Clip(clip.fps, lrot, clip.hips_pos, sk)
+
+
+def right_hand_in_front() -> Clip:
+    """Standing, the right forearm across the front of the body, its hand in front of the left side."""
+    c = standing()
+    _, gpos = c.fk()
+    spine, shoulder = gpos[0, hm.INDEX["spine"]], gpos[0, hm.INDEX["rightUpperArm"]]
+    end = quat.from_axis_angle_deg([0.0, 1.0, 0.0], -60.0)
+    return arm_to(c, "right", "Palm", spine + [0.05, 0.1, 0.33], end, shoulder + [-0.3, -0.3, 0.0])
+
+
+def in_frame_of(clip: Clip, point: str, bone: str) -> np.ndarray:
+    """Landmark ``point`` in ``bone``'s frame ``[F, 3]`` (m)."""
+    grot, gpos = clip.fk()
+    j = hm.INDEX[bone]
+    p = clip.skeleton.landmark_positions(point, grot, gpos)
+    return quat.rotate(quat.conj(grot[:, j]), p - gpos[:, j])
+
+
 def test_same_seed_gives_the_same_output_and_another_seed_another() -> None:
     c = standing()
     a, b, d = add_life(c, seed=4), add_life(c, seed=4), add_life(c, seed=5)
@@ -192,3 +222,84 @@ def test_a_single_frame_must_be_held_first() -> None:
     with pytest.raises(ValueError, match="--hold"):
         add_life(one)
     assert add_life(hold_pose(one, 3.0)).n_frames == 90
+
+
+def test_hand_holding_the_other_forearm_follows_it() -> None:
+    c = right_hand_in_front()
+    _, gpos = c.fk()
+    mid = 0.5 * (gpos[0, hm.INDEX["rightLowerArm"]] + gpos[0, hm.INDEX["rightHand"]])
+    shoulder = gpos[0, hm.INDEX["leftUpperArm"]]
+    c = arm_to(c, "left", "Palm", mid + [0.0, 0.045, 0.0], quat.from_axis_angle_deg([0.0, 1.0, 0.0], 90.0),
+               shoulder + [0.3, -0.3, 0.0])  # fmt: skip
+    grot, gpos = c.fk()
+    hc = hand_contacts(c, grot, gpos, props=False)
+    assert (hc["left"].bone == hm.INDEX["rightLowerArm"]).all() and hc["left"].weight.min() == 1.0
+    assert hc["right"].weight.max() == 0.0  # the held arm is free: it gets the layer
+    o = add_life(c, seed=6, params={"micro_motion": 1.0})
+    assert added_deg(c, o)[:, hm.INDEX["rightLowerArm"]].max() > 0.3
+    drift = in_frame_of(o, "leftPalm", "rightLowerArm") - in_frame_of(c, "leftPalm", "rightLowerArm")
+    assert np.linalg.norm(drift, axis=1).max() < 0.003
+
+
+def test_clasped_hands_move_together() -> None:
+    c = right_hand_in_front()
+    grot, gpos = c.fk()
+    right_palm = c.skeleton.landmark_positions("rightPalm", grot, gpos)[0]
+    shoulder = gpos[0, hm.INDEX["leftUpperArm"]]
+    c = arm_to(c, "left", "Palm", right_palm + [0.0, 0.045, 0.0], quat.from_axis_angle_deg([0.0, 1.0, 0.0], 90.0),
+               shoulder + [0.3, -0.3, 0.0])  # fmt: skip
+    grot, gpos = c.fk()
+    hc = hand_contacts(c, grot, gpos, props=False)
+    for side in ("left", "right"):  # each on the other hand: both carried by the chest
+        assert (hc[side].bone == hm.INDEX["upperChest"]).all() and hc[side].weight.min() == 1.0
+    o = add_life(c, seed=6, params={"micro_motion": 1.0})
+    drift = in_frame_of(o, "leftPalm", "rightHand") - in_frame_of(c, "leftPalm", "rightHand")
+    assert np.linalg.norm(drift, axis=1).max() < 0.002
+    assert added_deg(c, o)[:, hm.INDEX["upperChest"]].max() > 0.3  # the chest (and both hands with it) moved
+
+
+def test_hand_hanging_beside_a_still_thigh_is_free() -> None:
+    c = standing()
+    _, gpos = c.fk()
+    hip, knee = gpos[0, hm.INDEX["leftUpperLeg"]], gpos[0, hm.INDEX["leftLowerLeg"]]
+    beside = 0.5 * (hip + knee) + [0.07 + 0.015, 0.0, 0.0]  # 1.5 cm off the thigh's surface
+    c = arm_to(c, "left", "Palm", beside, quat.from_axis_angle_deg([0.0, 0.0, 1.0], -90.0), hip + [0.4, 0.3, -0.2])
+    grot, gpos = c.fk()
+    assert hand_contacts(c, grot, gpos, props=False)["left"].weight.max() == 0.0
+    o = add_life(c, seed=6)
+    assert added_deg(c, o)[:, hm.INDEX["leftLowerArm"]].max() > 0.1  # the arm gets the layer
+
+
+def test_hand_the_input_carries_on_the_thigh_follows_it() -> None:
+    c = standing()
+    swing = 10.0 * np.sin(2 * np.pi * 0.25 * c.times)  # the thigh lifts and lowers slowly, the hand on it
+    j = hm.INDEX["leftUpperLeg"]
+    c.lrot[:, j] = quat.from_axis_angle_deg([1.0, 0.0, 0.0], -swing)
+    grot, gpos = c.fk()
+    at = gpos[:, j] + quat.rotate(grot[:, j], np.array([0.055, -0.15, 0.055]))
+    end = quat.mul(grot[:, j], quat.from_axis_angle_deg([0.0, 0.0, 1.0], -90.0))
+    c = arm_to(c, "left", "Palm", at, end, gpos[0, hm.INDEX["leftUpperArm"]] + [0.4, -0.3, -0.2])
+    grot, gpos = c.fk()
+    hc = hand_contacts(c, grot, gpos, props=False)["left"]
+    assert (hc.bone == j).all() and hc.weight.min() == 1.0
+    o = add_life(c, seed=6, params={"micro_motion": 1.0})
+    drift = in_frame_of(o, "leftPalm", "leftUpperLeg") - in_frame_of(c, "leftPalm", "leftUpperLeg")
+    assert np.linalg.norm(drift, axis=1).max() < 0.005
+
+
+def test_wrists_move_like_a_standing_persons() -> None:
+    """The idle reference's wrists (ReActIdle, `posers realism` band features) have 4% of their velocity power at
+    4-8 Hz and move at 0.02 m/s; the pooled fitted forearms gave the layer 40% and 0.12 m/s."""
+    c = standing(30.0)
+    o = add_life(c, seed=1)
+    _, gpos = o.fk()
+    for side in ("left", "right"):
+        rel = gpos[:, hm.INDEX[f"{side}Hand"]] - gpos[:, hm.INDEX["hips"]]
+        v = np.gradient(rel, 1.0 / o.fps, axis=0)
+        v -= v.mean(axis=0)
+        p = (np.abs(np.fft.rfft(v * np.hanning(len(v))[:, None], axis=0)) ** 2).sum(axis=1)
+        f = np.fft.rfftfreq(len(v), 1.0 / o.fps)
+        share = p[(f >= 4.0) & (f <= 8.0)].sum() / p[(f >= 0.1) & (f <= 8.0)].sum()
+        speed = np.linalg.norm(v, axis=1).mean()
+        assert share < 0.1, f"{side} wrist: {share:.2f} of its motion at 4-8 Hz"
+        assert speed < 0.04, f"{side} wrist: {speed:.3f} m/s"
