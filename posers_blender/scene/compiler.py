@@ -250,6 +250,16 @@ def hold_clip(end: End, seconds: float, fps: float, skeleton: Skeleton) -> Clip:
     )
 
 
+def start_pose(walk: Step, score: Score, skeleton: Skeleton, seed: int) -> End:
+    """The scene's start (origin, facing +Z) as a still stance: the walk's own first frame."""
+    assert walk.to is not None
+    heading = math.atan2(walk.to[0], walk.to[1])
+    first = _trim(sample_walk(walk, score, skeleton, seed, heading, np.zeros(2)), 2)
+    first.lrot[1], first.hips_pos[1] = first.lrot[0], first.hips_pos[0]
+    placed = place(first, 0.0, -stance_centre(first))
+    return end_of(placed, 0.0, None)
+
+
 # -- 2. placing and turning ----------------------------------------------------------------------------
 def place(clip: Clip, heading: float, origin: Array) -> Clip:
     """The clip moved from its own frame to the floor point ``origin [2]`` facing ``heading`` (rad)."""
@@ -307,7 +317,7 @@ def join(placed: Clip, step: Step, end: End) -> Clip:
     hips = inertialize.vectors(end.hips, hips, fps, HIPS_POS_HALFLIFE_S)
     target = ankle + lk.offset
     target[..., 1] += lk.lift
-    lrot, hips = feet.solve_legs(sk, lrot, hips, target, quat.mul(lk.rot, fgrot))
+    lrot, hips = feet.solve_legs(sk, lrot, hips, target, lk.foot_rotations(fgrot))
     expressions = {}
     for name in sorted(set(placed.expressions) | set(end.expressions)):
         new = placed.expressions.get(name, np.zeros(placed.n_frames))
@@ -352,6 +362,8 @@ def compose(score: Score, skeleton: Skeleton | None = None) -> Scene:
     steps = graph.plan(score)
     pieces: list[Clip] = []
     end: End | None = None
+    if steps[0].kind == HOLD:  # the score starts with a walk behind: turn from the walk's own standing start
+        end = start_pose(steps[1], score, skeleton, step_seed(score.seed, 1))
     for i, step in enumerate(steps):
         seed = step_seed(score.seed, i)
         heading = end.heading if end is not None else 0.0

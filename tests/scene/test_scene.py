@@ -178,3 +178,58 @@ def test_docs_score_md_shows_every_example():
     text = (REPO / "docs" / "score.md").read_text()
     for path in EXAMPLES:
         assert f"examples/{path.name}" in text
+
+
+# -- turns: a walk never makes a U-turn itself ----------------------------------------------------------
+def issue_figures(clip) -> dict[str, float]:
+    """The issue's own figures: largest joint and pelvis step per frame (m, at the clip's 30 fps), worst slide (mm)."""
+    from posers_blender.quality.contacts import foot_slide_max
+
+    _, gpos = clip.fk()
+    step = np.linalg.norm(np.diff(gpos, axis=0), axis=2)
+    return {"joint": float(step.max()), "pelvis": float(step[:, 0].max()), "slide_mm": foot_slide_max(clip)}
+
+
+def assert_issue_figures(clip) -> None:
+    f = issue_figures(clip)
+    assert f["joint"] < 0.3 and f["pelvis"] < 0.08 and f["slide_mm"] < 5.0, f
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        # the first pass's failures: a target straight behind, and one behind after a walk
+        [{"motion": "idle-breathe", "seconds": 2}, {"motion": "basic-walk", "to": [-0.0002, -2.93]}],
+        [{"motion": "basic-walk", "to": [0, 3]}, {"motion": "basic-walk", "to": [-0.47, -3.13]}],
+        [{"motion": "basic-walk", "to": [0.3, -3]}, {"motion": "idle-breathe", "seconds": 2}],
+    ],
+    ids=["stand-then-behind", "walk-then-behind", "first-walk-behind"],
+)
+def test_a_walk_to_a_target_behind_turns_on_the_spot_first(items):
+    scene = compose(parse_score(score_with(*items)))
+    turns = [s for s in scene.segments if s.kind == "hold"]
+    assert len(turns) == 1 and turns[0].name.endswith("(turn)")
+    walk = scene.segments[scene.segments.index(turns[0]) + 1]
+    assert walk.kind == "walk" and walk.enter == "step-off"
+    to = scene.score.items[walk.item].to
+    end = scene.clip.hips_pos[walk.end - 1]
+    assert np.hypot(end[0] - to[0], end[2] - to[1]) < 0.3
+    assert_issue_figures(scene.clip)
+    report = evaluate(scene.clip, None, standing=False)
+    assert report.gates_passed, report.table()
+
+
+def test_a_half_turn_into_a_standing_motion_keeps_the_ankles_in_range():
+    # the first pass pushed the lifted foot's ankle past its dorsiflexion limit (a flat foot under a bent knee)
+    scene = compose(
+        parse_score(
+            score_with(
+                {"motion": "idle-breathe", "seconds": 2},
+                {"motion": "basic-walk", "to": [0, 3]},
+                {"motion": "smoking-cigarette", "seconds": 6, "face": 180},
+            )
+        )
+    )
+    report = evaluate(scene.clip, None, standing=False)
+    assert report.gates_passed, report.table()
+    assert_issue_figures(scene.clip)
