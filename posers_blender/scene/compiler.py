@@ -7,12 +7,14 @@ with :func:`~..engine.sampler.sample`, then joined at its seam:
    step left, facing the current heading (or the step's ``face``);
 2. **turn** the body from the old heading to the new one when they differ
    (minimum jerk, the feet stepping round with it);
-3. **inertialise** every joint and the pelvis from the old motion's last
+3. **hand over the arms**: a hand that must go somewhere else relative to
+   the chest is carried there by a reach (:mod:`.arms`);
+4. **inertialise** every joint and the pelvis from the old motion's last
    pose and velocity (:mod:`.inertialize`), so position, heading and speed
    carry through the seam and only the new motion is ever evaluated;
-4. **lock the feet**: planted feet stay where they were until the new motion
+5. **lock the feet**: planted feet stay where they were until the new motion
    (or a settle step) lifts them, and the legs are solved to them (:mod:`.feet`);
-5. **look** at the step's ``look_at`` point (:mod:`.look`).
+6. **look** at the step's ``look_at`` point (:mod:`.look`).
 
 The same score and seed give bit-identical arrays: every step's seed is
 derived from the score's seed and the step's index.
@@ -33,7 +35,7 @@ from ..engine.clip import Clip
 from ..engine.params import ParamError
 from ..engine.sampler import sample
 from ..engine.skeleton import DEFAULT_HEIGHT, Skeleton, default_avatar
-from . import feet, graph, inertialize, look
+from . import arms, feet, graph, inertialize, look
 from .graph import HOLD, WALK, Step
 from .score import Score, ScoreError
 
@@ -77,6 +79,7 @@ class Segment:
     start: int
     end: int
     item: int | None  # 0-based index in the score (None for an inserted hold)
+    hands: tuple[str, ...] = ()  # the hands carried into it by a reach ("left", "right")
 
 
 @dataclass
@@ -313,6 +316,8 @@ def join(placed: Clip, step: Step, end: End) -> Clip:
     if delta:
         # the body turns with the feet: its remaining turn is the feet's mean
         lrot, hips = turn_body(lrot, hips, delta * lk.weight.mean(axis=1), end.centre)
+    hands = [] if step.kind == HOLD else arms.plan_handovers(sk, end.lrot[-1], end.hips[-1], lrot, hips, step.hand_s)
+    lrot = arms.hand_over(sk, end.lrot[-1], end.hips[-1], lrot, hips, fps, hands)
     lrot = inertialize.rotations(end.lrot, lrot, fps, HALFLIVES)
     hips = inertialize.vectors(end.hips, hips, fps, HIPS_POS_HALFLIFE_S)
     target = ankle + lk.offset
@@ -326,7 +331,8 @@ def join(placed: Clip, step: Step, end: End) -> Clip:
     gaze = placed.gaze if placed.gaze is not None else np.tile([0.0, 0.0, 1.0], (placed.n_frames, 1))
     gaze = inertialize.vectors(end.gaze, gaze, fps, FACE_HALFLIFE_S)
     gaze /= np.maximum(np.linalg.norm(gaze, axis=1, keepdims=True), 1e-9)
-    return replace(placed, lrot=lrot, hips_pos=hips, expressions=expressions, gaze=gaze)
+    meta = dict(placed.meta, hands=[h.side for h in hands])
+    return replace(placed, lrot=lrot, hips_pos=hips, expressions=expressions, gaze=gaze, meta=meta)
 
 
 def step_heading(placed: Clip) -> float:
@@ -403,11 +409,9 @@ def assemble(score: Score, steps: list[Step], pieces: list[Clip]) -> Scene:
     names = sorted({k for p in pieces for k in p.expressions})
     for step, piece in zip(steps, pieces):
         n = piece.n_frames
-        segments.append(
-            Segment(
-                step.name, step.motion, step.kind, step.enter, start, start + n, step.item.index if step.item else None
-            )
-        )
+        item = step.item.index if step.item else None
+        hands = tuple(piece.meta.get("hands", ()))
+        segments.append(Segment(step.name, step.motion, step.kind, step.enter, start, start + n, item, hands))
         markers += [(start / fps + t, m) for t, m in piece.markers]
         start += n
     gazes = [p.gaze if p.gaze is not None else np.tile([0.0, 0.0, 1.0], (p.n_frames, 1)) for p in pieces]

@@ -74,7 +74,8 @@ class Step:
     the item's validated parameters without the walk target (the compiler adds
     it from the actual start); ``face`` the heading in radians at the start of
     a stand/hold (None: keep the current heading); ``enter`` the transition
-    into this step (a value of :data:`EDGES` or ``start``).
+    into this step (a value of :data:`EDGES` or ``start``); ``hand_s`` the
+    transport time of a hand carried into it (None: from the distance).
     """
 
     kind: str
@@ -89,6 +90,7 @@ class Step:
     face: float | None = None
     look_at: tuple[float, float, float] | None = None
     nominal_end: tuple[float, float] = (0.0, 0.0)
+    hand_s: float | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -160,6 +162,13 @@ def plan(score: Score) -> list[Step]:
         _check_fields(item, kind, prev_item)
         params = _params(item, program, kind)
         enter = "start" if prev_kind is None else EDGES[(prev_kind, kind)]
+        hand_s = None
+        if kind == STAND and prev_kind is not None and "enter" in program.schema.names:
+            # the seam carries the hands into the held pose (a reach from where they are), so the motion starts
+            # in it; an 'enter' the score gives is the time of that reach
+            given = item.params.get("enter")
+            hand_s = float(params["enter"]) if given is not None and float(params["enter"]) > 0 else None
+            params["enter"] = 0.0
         face_rad = None
         if kind == WALK:
             assert item.to is not None
@@ -198,6 +207,7 @@ def plan(score: Score) -> list[Step]:
                 face=face_rad,
                 look_at=item.look_at,
                 nominal_end=pos,
+                hand_s=hand_s,
             )
         )
         prev_kind, prev_item = kind, item

@@ -233,3 +233,55 @@ def test_a_half_turn_into_a_standing_motion_keeps_the_ankles_in_range():
     report = evaluate(scene.clip, None, standing=False)
     assert report.gates_passed, report.table()
     assert_issue_figures(scene.clip)
+
+
+# -- arms handed over along a reach ---------------------------------------------------------------------
+def hand_track(clip, side: str, a: int, b: int) -> np.ndarray:
+    _, gpos = clip.fk()
+    return gpos[a:b, hm.INDEX[f"{side}Hand"]]
+
+
+def chest_reaches(clip, side: str, a: int, b: int):
+    """The hand's reaches in frames ``[a, b)``, measured in the chest's frame (the quality suite's figures)."""
+    from posers_blender.quality.contacts import track
+    from posers_blender.quality.kinematics import kinematics
+    from posers_blender.quality.smoothness import analyse_reaches, hand_effector, trunk_frame
+
+    name = hand_effector(clip, side)
+    local = trunk_frame(clip, track(kinematics(clip), name))
+    return analyse_reaches(local[a:b], clip.fps, name)
+
+
+@pytest.fixture(scope="module")
+def smoke_then_lean():
+    return compose(
+        parse_score(
+            score_with(
+                {"motion": "smoking-cigarette", "until": {"marker": "lower", "after": 2.5}},
+                {"motion": "contemplative-lean", "seconds": 5},
+            )
+        )
+    )
+
+
+def test_smoking_into_the_lean_carries_both_hands_by_a_reach_with_one_speed_peak(smoke_then_lean):
+    seg = smoke_then_lean.segments[1]
+    clip = smoke_then_lean.clip
+    assert set(seg.hands) == {"left", "right"}  # the cigarette hand from its hold to the chin, the other across
+    for side in seg.hands:
+        (r,) = chest_reaches(clip, side, seg.start - 5, seg.start + 45)  # transport ~1 s and its settle
+        assert r.units == 1, (side, r)  # facts §4: one movement unit per phase
+        assert 0.4 < r.peak_speed < 1.1, (side, r)  # facts §4: 0.63-0.72 m/s in a drinking transport
+        assert 0.4 < r.peak_fraction < 0.6, (side, r)
+        assert r.overshoot_mm <= 10.0 and r.settle_ms <= 350.0, (side, r)  # facts §4: 2-10 mm, ~0.3 s
+    assert_issue_figures(clip)
+
+
+def test_a_hand_near_the_chin_goes_to_the_lean_s_chin_without_dropping_to_the_waist(figure):
+    # walk_and_smoke's smoker ends with the hand near the chin. The first pass's lean entered from hanging arms:
+    # the hand fell 39 cm (1.36 -> 0.97 m) and came back up. Now the lean starts in its pose and the hand stays.
+    seg = figure.segments[3]
+    assert seg.hands == ("left",)  # only the other hand travels (across the body, under the elbow)
+    p = hand_track(figure.clip, "right", seg.start, seg.start + 45)
+    assert p[:, 1].min() > p[0, 1] - 0.08
+    assert figure.segments[2].hands == ("right",)  # the cigarette hand comes up from the walk to its hold
