@@ -150,13 +150,15 @@ def hand_over(
         tracks.hips_offset[:] = hips - skeleton.offsets[0]
         reach.solve_reach(tracks, reach.ReachPlan(h.side, "from", (move,)), waypoints, t, soft_wrist=True)
         # after the reach has settled the arm is the new motion's own again
-        back = minimum_jerk((t - (move.end + SETTLE_S)) / RELEASE_S)[:, None]
+        back = minimum_jerk((t - (move.end + SETTLE_S)) / RELEASE_S)
+        done = (back >= 1.0)[:, None]  # exactly the motion's own rotations (a slerp at 1 is not bit-exact)
         for j in (upper, lower, hand):
-            out[:, j] = quat.slerp(tracks.lrot[:, j], lrot[:, j], back[:, 0])
+            out[:, j] = np.where(done, lrot[:, j], quat.slerp(tracks.lrot[:, j], lrot[:, j], back))
         # the fingers take the new grip during the homing phase
         grip = minimum_jerk((t - (h.start + GRIP_FROM * h.duration)) / ((1.0 - GRIP_FROM) * h.duration))
         for name in hm.FINGER_BONES:
             if name.startswith(h.side):
                 j = hm.INDEX[name]
-                out[:, j] = quat.slerp(np.broadcast_to(old_lrot[j], (n, 4)), lrot[:, j], grip)
-    return quat.normalize(out)
+                moved = quat.slerp(np.broadcast_to(old_lrot[j], (n, 4)), lrot[:, j], grip)
+                out[:, j] = np.where((grip >= 1.0)[:, None], lrot[:, j], moved)
+    return out

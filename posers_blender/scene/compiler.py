@@ -35,7 +35,7 @@ from ..engine.clip import Clip
 from ..engine.params import ParamError
 from ..engine.sampler import sample
 from ..engine.skeleton import DEFAULT_HEIGHT, Skeleton, default_avatar
-from . import arms, feet, graph, inertialize, look
+from . import anticipate, arms, feet, graph, inertialize, look
 from .graph import HOLD, WALK, Step
 from .score import Score, ScoreError
 
@@ -66,6 +66,9 @@ def _part(bone: str) -> str:
 
 
 HALFLIVES = np.array([HALFLIFE_S[_part(b)] for b in hm.BONES])[:, None]
+#: After a lead-in (:mod:`.anticipate`) the head holds its turn longer, so it waits for the body to follow [E].
+LEAD_HEAD_HALFLIFE_S = 0.35
+HALFLIVES_LEAD = np.where(HALFLIVES == HALFLIFE_S["head"], LEAD_HEAD_HALFLIFE_S, HALFLIVES)
 
 
 @dataclass(frozen=True)
@@ -297,8 +300,10 @@ def turn_body(lrot: Array, hips: Array, remaining: Array, centre: Array) -> tupl
 
 
 # -- 3-4. the seam -------------------------------------------------------------------------------------
-def join(placed: Clip, step: Step, end: End) -> Clip:
-    """Join a placed step to the scene: turn, inertialise, lock the feet (see the module docstring)."""
+def join(placed: Clip, step: Step, end: End, lead: bool = False) -> Clip:
+    """Join a placed step to the scene: turn, inertialise, lock the feet (see the module docstring).
+
+    ``lead``: the old piece's head already turned toward this step (:func:`look_ahead`)."""
     fps, sk = placed.fps, placed.skeleton
     grot, gpos = placed.fk()
     ankle, fgrot = feet.feet_of(sk, grot, gpos)
@@ -318,7 +323,7 @@ def join(placed: Clip, step: Step, end: End) -> Clip:
         lrot, hips = turn_body(lrot, hips, delta * lk.weight.mean(axis=1), end.centre)
     hands = [] if step.kind == HOLD else arms.plan_handovers(sk, end.lrot[-1], end.hips[-1], lrot, hips, step.hand_s)
     lrot = arms.hand_over(sk, end.lrot[-1], end.hips[-1], lrot, hips, fps, hands)
-    lrot = inertialize.rotations(end.lrot, lrot, fps, HALFLIVES)
+    lrot = inertialize.rotations(end.lrot, lrot, fps, HALFLIVES_LEAD if lead else HALFLIVES)
     hips = inertialize.vectors(end.hips, hips, fps, HIPS_POS_HALFLIFE_S)
     target = ankle + lk.offset
     target[..., 1] += lk.lift
@@ -389,7 +394,10 @@ def compose(score: Score, skeleton: Skeleton | None = None) -> Scene:
         if step.face is not None and step.kind != WALK:
             heading = step.face
         placed = place(local, heading, centre - _rot_xz(heading, stance_centre(local)))
-        piece = placed if end is None else join(placed, step, end)
+        lead = False
+        if end is not None and pieces:
+            end, lead = look_ahead(pieces, step, end)
+        piece = placed if end is None else join(placed, step, end, lead)
         if step.look_at is not None:
             look.apply(piece, np.asarray(step.look_at), ramp_in=end is None or end.look_at != step.look_at)
         if step.kind == WALK:
@@ -398,6 +406,28 @@ def compose(score: Score, skeleton: Skeleton | None = None) -> Scene:
         pieces.append(piece)
         end = end_of(piece, heading, step.look_at)
     return assemble(score, steps, pieces)
+
+
+def next_direction(step: Step, end: End) -> Array | None:
+    """The floor direction ``[3]`` the next step goes or looks toward, if it is somewhere new."""
+    if step.look_at is not None and step.look_at != end.look_at:
+        d = np.array([step.look_at[0] - end.centre[0], 0.0, step.look_at[2] - end.centre[1]])
+    elif step.kind == WALK and step.to is not None:
+        d = np.array([step.to[0] - end.centre[0], 0.0, step.to[1] - end.centre[1]])
+    elif step.face is not None:
+        d = np.array([math.sin(step.face), 0.0, math.cos(step.face)])
+    else:
+        return None
+    return d if np.linalg.norm(d) > 1e-6 else None
+
+
+def look_ahead(pieces: list[Clip], step: Step, end: End) -> tuple[End, bool]:
+    """Anticipation: the end of the last piece looks toward the next step's direction; the new end, and
+    whether it turned."""
+    direction = next_direction(step, end)
+    if direction is None or not anticipate.lead_in(pieces[-1], direction, end.heading):
+        return end, False
+    return end_of(pieces[-1], end.heading, end.look_at), True
 
 
 def assemble(score: Score, steps: list[Step], pieces: list[Clip]) -> Scene:

@@ -285,3 +285,22 @@ def test_a_hand_near_the_chin_goes_to_the_lean_s_chin_without_dropping_to_the_wa
     p = hand_track(figure.clip, "right", seg.start, seg.start + 45)
     assert p[:, 1].min() > p[0, 1] - 0.08
     assert figure.segments[2].hands == ("right",)  # the cigarette hand comes up from the walk to its hold
+
+
+# -- anticipation ---------------------------------------------------------------------------------------
+def test_the_head_turns_toward_the_walk_target_before_the_body_moves(figure):
+    from posers_blender.engine import quat
+
+    seg = figure.segments[1]  # the walk to (1, 4): about 14° to the left of the idle stance's heading
+    grot, _ = figure.clip.fk()
+    ahead = np.array([0.0, 0.0, 1.0])
+
+    def yaw(j: int, i: int) -> float:
+        f = quat.rotate(grot[i, j], ahead)
+        return float(np.degrees(np.arctan2(f[0], f[2])))
+
+    a, k = seg.start - 12, seg.start
+    head, hips = hm.INDEX["head"], hm.INDEX["hips"]
+    assert yaw(head, k) - yaw(head, a) > 4.0  # the head is on its way toward the target at the seam
+    assert abs(yaw(hips, k) - yaw(hips, a)) < 1.0  # the body has not turned yet
+    assert abs(yaw(head, k - 9) - yaw(head, a)) < 1.0  # and the head started at most ~0.3 s before it
