@@ -7,12 +7,14 @@ with :func:`~..engine.sampler.sample`, then joined at its seam:
    step left, facing the current heading (or the step's ``face``);
 2. **turn** the body from the old heading to the new one when they differ
    (minimum jerk, the feet stepping round with it);
-3. **inertialise** every joint and the pelvis from the old motion's last
+3. **hand over the arms**: a hand that must go somewhere else relative to
+   the chest is carried there by a reach (:mod:`.arms`);
+4. **inertialise** every joint and the pelvis from the old motion's last
    pose and velocity (:mod:`.inertialize`), so position, heading and speed
    carry through the seam and only the new motion is ever evaluated;
-4. **lock the feet**: planted feet stay where they were until the new motion
+5. **lock the feet**: planted feet stay where they were until the new motion
    (or a settle step) lifts them, and the legs are solved to them (:mod:`.feet`);
-5. **look** at the step's ``look_at`` point (:mod:`.look`).
+6. **look** at the step's ``look_at`` point (:mod:`.look`).
 
 The same score and seed give bit-identical arrays: every step's seed is
 derived from the score's seed and the step's index.
@@ -33,7 +35,7 @@ from ..engine.clip import Clip
 from ..engine.params import ParamError
 from ..engine.sampler import sample
 from ..engine.skeleton import DEFAULT_HEIGHT, Skeleton, default_avatar
-from . import feet, graph, inertialize, look
+from . import anticipate, arms, feet, graph, inertialize, look
 from .graph import HOLD, WALK, Step
 from .score import Score, ScoreError
 
@@ -64,6 +66,9 @@ def _part(bone: str) -> str:
 
 
 HALFLIVES = np.array([HALFLIFE_S[_part(b)] for b in hm.BONES])[:, None]
+#: After a lead-in (:mod:`.anticipate`) the head holds its turn longer, so it waits for the body to follow [E].
+LEAD_HEAD_HALFLIFE_S = 0.35
+HALFLIVES_LEAD = np.where(HALFLIVES == HALFLIFE_S["head"], LEAD_HEAD_HALFLIFE_S, HALFLIVES)
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class Segment:
     start: int
     end: int
     item: int | None  # 0-based index in the score (None for an inserted hold)
+    hands: tuple[str, ...] = ()  # the hands carried into it by a reach ("left", "right")
 
 
 @dataclass
@@ -250,6 +256,16 @@ def hold_clip(end: End, seconds: float, fps: float, skeleton: Skeleton) -> Clip:
     )
 
 
+def start_pose(walk: Step, score: Score, skeleton: Skeleton, seed: int) -> End:
+    """The scene's start (origin, facing +Z) as a still stance: the walk's own first frame."""
+    assert walk.to is not None
+    heading = math.atan2(walk.to[0], walk.to[1])
+    first = _trim(sample_walk(walk, score, skeleton, seed, heading, np.zeros(2)), 2)
+    first.lrot[1], first.hips_pos[1] = first.lrot[0], first.hips_pos[0]
+    placed = place(first, 0.0, -stance_centre(first))
+    return end_of(placed, 0.0, None)
+
+
 # -- 2. placing and turning ----------------------------------------------------------------------------
 def place(clip: Clip, heading: float, origin: Array) -> Clip:
     """The clip moved from its own frame to the floor point ``origin [2]`` facing ``heading`` (rad)."""
@@ -284,8 +300,10 @@ def turn_body(lrot: Array, hips: Array, remaining: Array, centre: Array) -> tupl
 
 
 # -- 3-4. the seam -------------------------------------------------------------------------------------
-def join(placed: Clip, step: Step, end: End) -> Clip:
-    """Join a placed step to the scene: turn, inertialise, lock the feet (see the module docstring)."""
+def join(placed: Clip, step: Step, end: End, lead: bool = False) -> Clip:
+    """Join a placed step to the scene: turn, inertialise, lock the feet (see the module docstring).
+
+    ``lead``: the old piece's head already turned toward this step (:func:`look_ahead`)."""
     fps, sk = placed.fps, placed.skeleton
     grot, gpos = placed.fk()
     ankle, fgrot = feet.feet_of(sk, grot, gpos)
@@ -303,11 +321,13 @@ def join(placed: Clip, step: Step, end: End) -> Clip:
     if delta:
         # the body turns with the feet: its remaining turn is the feet's mean
         lrot, hips = turn_body(lrot, hips, delta * lk.weight.mean(axis=1), end.centre)
-    lrot = inertialize.rotations(end.lrot, lrot, fps, HALFLIVES)
+    hands = [] if step.kind == HOLD else arms.plan_handovers(sk, end.lrot[-1], end.hips[-1], lrot, hips, step.hand_s)
+    lrot = arms.hand_over(sk, end.lrot[-1], end.hips[-1], lrot, hips, fps, hands)
+    lrot = inertialize.rotations(end.lrot, lrot, fps, HALFLIVES_LEAD if lead else HALFLIVES)
     hips = inertialize.vectors(end.hips, hips, fps, HIPS_POS_HALFLIFE_S)
     target = ankle + lk.offset
     target[..., 1] += lk.lift
-    lrot, hips = feet.solve_legs(sk, lrot, hips, target, quat.mul(lk.rot, fgrot))
+    lrot, hips = feet.solve_legs(sk, lrot, hips, target, lk.foot_rotations(fgrot))
     expressions = {}
     for name in sorted(set(placed.expressions) | set(end.expressions)):
         new = placed.expressions.get(name, np.zeros(placed.n_frames))
@@ -316,7 +336,8 @@ def join(placed: Clip, step: Step, end: End) -> Clip:
     gaze = placed.gaze if placed.gaze is not None else np.tile([0.0, 0.0, 1.0], (placed.n_frames, 1))
     gaze = inertialize.vectors(end.gaze, gaze, fps, FACE_HALFLIFE_S)
     gaze /= np.maximum(np.linalg.norm(gaze, axis=1, keepdims=True), 1e-9)
-    return replace(placed, lrot=lrot, hips_pos=hips, expressions=expressions, gaze=gaze)
+    meta = dict(placed.meta, hands=[h.side for h in hands])
+    return replace(placed, lrot=lrot, hips_pos=hips, expressions=expressions, gaze=gaze, meta=meta)
 
 
 def step_heading(placed: Clip) -> float:
@@ -352,6 +373,8 @@ def compose(score: Score, skeleton: Skeleton | None = None) -> Scene:
     steps = graph.plan(score)
     pieces: list[Clip] = []
     end: End | None = None
+    if steps[0].kind == HOLD:  # the score starts with a walk behind: turn from the walk's own standing start
+        end = start_pose(steps[1], score, skeleton, step_seed(score.seed, 1))
     for i, step in enumerate(steps):
         seed = step_seed(score.seed, i)
         heading = end.heading if end is not None else 0.0
@@ -371,7 +394,10 @@ def compose(score: Score, skeleton: Skeleton | None = None) -> Scene:
         if step.face is not None and step.kind != WALK:
             heading = step.face
         placed = place(local, heading, centre - _rot_xz(heading, stance_centre(local)))
-        piece = placed if end is None else join(placed, step, end)
+        lead = False
+        if end is not None and pieces:
+            end, lead = look_ahead(pieces, step, end)
+        piece = placed if end is None else join(placed, step, end, lead)
         if step.look_at is not None:
             look.apply(piece, np.asarray(step.look_at), ramp_in=end is None or end.look_at != step.look_at)
         if step.kind == WALK:
@@ -380,6 +406,28 @@ def compose(score: Score, skeleton: Skeleton | None = None) -> Scene:
         pieces.append(piece)
         end = end_of(piece, heading, step.look_at)
     return assemble(score, steps, pieces)
+
+
+def next_direction(step: Step, end: End) -> Array | None:
+    """The floor direction ``[3]`` the next step goes or looks toward, if it is somewhere new."""
+    if step.look_at is not None and step.look_at != end.look_at:
+        d = np.array([step.look_at[0] - end.centre[0], 0.0, step.look_at[2] - end.centre[1]])
+    elif step.kind == WALK and step.to is not None:
+        d = np.array([step.to[0] - end.centre[0], 0.0, step.to[1] - end.centre[1]])
+    elif step.face is not None:
+        d = np.array([math.sin(step.face), 0.0, math.cos(step.face)])
+    else:
+        return None
+    return d if np.linalg.norm(d) > 1e-6 else None
+
+
+def look_ahead(pieces: list[Clip], step: Step, end: End) -> tuple[End, bool]:
+    """Anticipation: the end of the last piece looks toward the next step's direction; the new end, and
+    whether it turned."""
+    direction = next_direction(step, end)
+    if direction is None or not anticipate.lead_in(pieces[-1], direction, end.heading):
+        return end, False
+    return end_of(pieces[-1], end.heading, end.look_at), True
 
 
 def assemble(score: Score, steps: list[Step], pieces: list[Clip]) -> Scene:
@@ -391,11 +439,9 @@ def assemble(score: Score, steps: list[Step], pieces: list[Clip]) -> Scene:
     names = sorted({k for p in pieces for k in p.expressions})
     for step, piece in zip(steps, pieces):
         n = piece.n_frames
-        segments.append(
-            Segment(
-                step.name, step.motion, step.kind, step.enter, start, start + n, step.item.index if step.item else None
-            )
-        )
+        item = step.item.index if step.item else None
+        hands = tuple(piece.meta.get("hands", ()))
+        segments.append(Segment(step.name, step.motion, step.kind, step.enter, start, start + n, item, hands))
         markers += [(start / fps + t, m) for t, m in piece.markers]
         start += n
     gazes = [p.gaze if p.gaze is not None else np.tile([0.0, 0.0, 1.0], (p.n_frames, 1)) for p in pieces]

@@ -36,6 +36,15 @@ SETTLE_MIN_DEG = 10.0
 #: starts with zero slope and acceleration so the knee bends out of a straight stance without a jump.
 STEP_LIFT_M = 0.055
 STEP_TRAVEL = (0.3, 0.7)
+#: Toes down (degrees) at the top of a settle step's lift: a lifted foot is not held parallel to the floor, and a
+#: flat foot under a bent knee dorsiflexes the ankle past its range (facts §8: ~20° + 5°) [E]. The pitch grows
+#: only once the lift passes STEP_PITCH_FROM_M, so no sole point turns while it is still within the 3 cm contact
+#: height (a heel below the ankle swings back as the toes go down).
+STEP_PITCH_DEG = 8.0
+STEP_PITCH_FROM_M = 0.03
+#: Settle step timing (s): the first starts after STEP_START_S; each lasts STEP_MIN_S plus 1.2 s per metre, at most
+#: STEP_MAX_S [E: a stepping turn of 180° takes about 2-3 s].
+STEP_START_S, STEP_MIN_S, STEP_MAX_S = 0.05, 0.55, 0.9
 #: Swing detection on a motion's own feet: ankle above its first-frame height, or moving (m, m/s).
 SWING_HEIGHT_M = 0.012
 SWING_SPEED = 0.25
@@ -65,6 +74,13 @@ class Lock:
     rot: Array
     lift: Array
     weight: Array
+
+    def foot_rotations(self, foot_grot: Array) -> Array:
+        """The new motion's foot world rotations ``[F, 2, 4]`` locked: turned by ``rot`` and, while a settle step
+        lifts the foot, pitched toes-down with the lift (about the foot's own lateral axis)."""
+        u = (self.lift - STEP_PITCH_FROM_M) / (STEP_LIFT_M - STEP_PITCH_FROM_M)
+        pitch = np.radians(STEP_PITCH_DEG) * minimum_jerk(u)
+        return quat.mul(quat.mul(self.rot, foot_grot), quat.from_axis_angle(np.array([1.0, 0.0, 0.0]), pitch))
 
 
 def feet_of(skeleton: Skeleton, grot: Array, gpos: Array) -> tuple[Array, Array]:
@@ -109,6 +125,18 @@ def _travel(n: int, i0: int, i1: int) -> Array:
     return np.asarray(minimum_jerk((u - a) / (b - a)))
 
 
+def turn_step_count(turn: float) -> int:
+    """Steps of a turn on the spot by ``turn`` rad: the feet are never more than about 70° apart (67.5° a step)."""
+    return max(2, int(np.ceil(abs(turn) / np.radians(67.5))) + 1)
+
+
+def turn_seconds(turn: float, step_m: float = 0.08) -> float:
+    """Time (s) the settle steps of a turn by ``turn`` rad take when each foot also moves ``step_m`` (m)."""
+    count = turn_step_count(turn)
+    per = min(STEP_MIN_S + 1.2 * step_m / max(count // 2, 1), STEP_MAX_S)
+    return STEP_START_S + count * per
+
+
 @dataclass(frozen=True)
 class Steps:
     """Settle steps of a standing motion: per foot, frame windows ``[i0, i1)``; each step removes an equal share."""
@@ -127,7 +155,7 @@ def plan_steps(d: Array, c: Array, fps: float, n: int, turn: float) -> Steps:
     dist = np.linalg.norm(d, axis=1)
     ang = np.degrees(2.0 * np.arccos(np.clip(np.abs(c[:, 0]), 0.0, 1.0)))
     if abs(turn) > np.radians(1.0):
-        count = max(2, int(np.ceil(abs(turn) / np.radians(67.5))) + 1)
+        count = turn_step_count(turn)
         lead = 0 if turn > 0 else 1
         order = [lead if i % 2 == 0 else 1 - lead for i in range(count)]
     else:
@@ -135,9 +163,9 @@ def plan_steps(d: Array, c: Array, fps: float, n: int, turn: float) -> Steps:
             (k for k in range(2) if dist[k] > SETTLE_MIN_M or ang[k] > SETTLE_MIN_DEG), key=lambda k: -dist[k]
         )
     windows: list[list[tuple[int, int]]] = [[], []]
-    t = 0.05
+    t = STEP_START_S
     for k in order:
-        dur = float(np.clip(0.55 + 1.2 * dist[k] / max(order.count(k), 1), 0.55, 0.9))
+        dur = float(np.clip(STEP_MIN_S + 1.2 * dist[k] / max(order.count(k), 1), STEP_MIN_S, STEP_MAX_S))
         i0, i1 = int(round(t * fps)), int(round((t + dur) * fps))
         if i1 < n:
             windows[k].append((i0, i1))

@@ -23,7 +23,9 @@ walk -> walk          ``stop-go``   stop, then start again from that stance
 A ``face`` heading that differs from the current one by more than
 :data:`TURN_MIN_DEG` adds a ``turn`` (stepping on the spot) at the start of a
 standing item, or after a walk that ends the score (a ``hold`` step is
-inserted for it). The graph runs on the *nominal* positions (a walk ends on its
+inserted for it). A walk whose target lies more than :data:`WALK_TURN_DEG`
+from the current heading starts with such a ``hold`` too, turning on the spot
+toward the target, so the walk itself never makes a U-turn. The graph runs on the *nominal* positions (a walk ends on its
 target), so every error is found before anything is sampled.
 """
 
@@ -36,6 +38,7 @@ from typing import Any
 from ..engine.params import ParamError
 from ..engine.program import MotionError, MotionProgram
 from ..registry import get, is_baseline
+from .feet import turn_seconds
 from .score import Item, Score, ScoreError
 
 STAND, WALK, HOLD, BASELINE = "stand", "walk", "hold", "baseline"
@@ -45,6 +48,8 @@ EDGES: dict[tuple[str, str], str] = {
     (WALK, STAND): "stop",
     (WALK, WALK): "stop-go",
     (WALK, HOLD): "stop",
+    (STAND, HOLD): "handover",
+    (HOLD, WALK): "step-off",
 }
 #: Walk parameters the compiler sets from ``to``; a score may not set them.
 WALK_OWNED = ("path", "target_x", "target_z", "in_place", "start_from_stand", "stop_at_end")
@@ -54,8 +59,11 @@ MIN_WALK_M = 0.5
 TURN_MIN_DEG = 10.0
 #: Longest search for an ``until`` marker when an item gives no ``seconds`` (s).
 UNTIL_DEFAULT_MAX = 120.0
-#: Time on the spot for a turn: base plus per 90 degrees (s) [E: stepping turns take ~1-2 s].
-TURN_BASE_S, TURN_PER_90_S = 0.6, 0.5
+#: A walk target further round than this (degrees from the current heading) is turned to on the spot first:
+#: the walk's own path turns on a 1 m arc, and a U-turn on it crosses the legs (pose jumps, ankle past its limit).
+WALK_TURN_DEG = 120.0
+#: Time on the spot after the turning steps (s): the body settles before the next item.
+TURN_SETTLE_S = 0.3
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,8 @@ class Step:
     the item's validated parameters without the walk target (the compiler adds
     it from the actual start); ``face`` the heading in radians at the start of
     a stand/hold (None: keep the current heading); ``enter`` the transition
-    into this step (a value of :data:`EDGES` or ``start``).
+    into this step (a value of :data:`EDGES` or ``start``); ``hand_s`` the
+    transport time of a hand carried into it (None: from the distance).
     """
 
     kind: str
@@ -81,6 +90,7 @@ class Step:
     face: float | None = None
     look_at: tuple[float, float, float] | None = None
     nominal_end: tuple[float, float] = (0.0, 0.0)
+    hand_s: float | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -152,6 +162,13 @@ def plan(score: Score) -> list[Step]:
         _check_fields(item, kind, prev_item)
         params = _params(item, program, kind)
         enter = "start" if prev_kind is None else EDGES[(prev_kind, kind)]
+        hand_s = None
+        if kind == STAND and prev_kind is not None and "enter" in program.schema.names:
+            # the seam carries the hands into the held pose (a reach from where they are), so the motion starts
+            # in it; an 'enter' the score gives is the time of that reach
+            given = item.params.get("enter")
+            hand_s = float(params["enter"]) if given is not None and float(params["enter"]) > 0 else None
+            params["enter"] = 0.0
         face_rad = None
         if kind == WALK:
             assert item.to is not None
@@ -162,7 +179,12 @@ def plan(score: Score) -> list[Step]:
                     f"({pos[0]:g}, {pos[1]:g}); a walk needs at least {MIN_WALK_M:g} m: move the target, or drop "
                     "the walk and give the next item a 'face' heading to turn on the spot"
                 )
-            heading = math.degrees(math.atan2(item.to[0] - pos[0], item.to[1] - pos[1]))
+            towards = math.degrees(math.atan2(item.to[0] - pos[0], item.to[1] - pos[1]))
+            if abs(_heading_deg(heading, towards)) > WALK_TURN_DEG:
+                into = "start" if prev_kind is None else EDGES[(prev_kind, HOLD)]
+                steps.append(_turn_hold(f"{item.name} (turn)", heading, towards, pos, into))
+                enter = EDGES[(HOLD, WALK)]
+            heading = towards
             pos = item.to
         else:
             wanted = item.face
@@ -185,27 +207,31 @@ def plan(score: Score) -> list[Step]:
                 face=face_rad,
                 look_at=item.look_at,
                 nominal_end=pos,
+                hand_s=hand_s,
             )
         )
         prev_kind, prev_item = kind, item
     last = steps[-1]
     if last.kind == WALK and last.item is not None and last.item.face is not None:
         # a walk that ends the score and must face somewhere: hold the stance and turn on the spot
-        turn = abs(_heading_deg(heading, last.item.face))
-        steps.append(
-            Step(
-                kind=HOLD,
-                name=f"{last.name} (turn)",
-                motion="hold",
-                program=None,
-                params={},
-                enter="stop",
-                seconds=TURN_BASE_S + TURN_PER_90_S * turn / 90.0 + 0.5,
-                face=math.radians(last.item.face),
-                nominal_end=pos,
-            )
-        )
+        steps.append(_turn_hold(f"{last.name} (turn)", heading, last.item.face, pos, "stop"))
     return steps
+
+
+def _turn_hold(name: str, heading: float, face: float, pos: tuple[float, float], enter: str) -> Step:
+    """A ``hold`` step that turns on the spot from ``heading`` to ``face`` (degrees), long enough for its steps."""
+    turn = math.radians(_heading_deg(heading, face))
+    return Step(
+        kind=HOLD,
+        name=name,
+        motion="hold",
+        program=None,
+        params={},
+        enter=enter,
+        seconds=turn_seconds(turn) + TURN_SETTLE_S,
+        face=math.radians(face),
+        nominal_end=pos,
+    )
 
 
 def describe_rules() -> str:

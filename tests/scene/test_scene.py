@@ -178,3 +178,129 @@ def test_docs_score_md_shows_every_example():
     text = (REPO / "docs" / "score.md").read_text()
     for path in EXAMPLES:
         assert f"examples/{path.name}" in text
+
+
+# -- turns: a walk never makes a U-turn itself ----------------------------------------------------------
+def issue_figures(clip) -> dict[str, float]:
+    """The issue's own figures: largest joint and pelvis step per frame (m, at the clip's 30 fps), worst slide (mm)."""
+    from posers_blender.quality.contacts import foot_slide_max
+
+    _, gpos = clip.fk()
+    step = np.linalg.norm(np.diff(gpos, axis=0), axis=2)
+    return {"joint": float(step.max()), "pelvis": float(step[:, 0].max()), "slide_mm": foot_slide_max(clip)}
+
+
+def assert_issue_figures(clip) -> None:
+    f = issue_figures(clip)
+    assert f["joint"] < 0.3 and f["pelvis"] < 0.08 and f["slide_mm"] < 5.0, f
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        # the first pass's failures: a target straight behind, and one behind after a walk
+        [{"motion": "idle-breathe", "seconds": 2}, {"motion": "basic-walk", "to": [-0.0002, -2.93]}],
+        [{"motion": "basic-walk", "to": [0, 3]}, {"motion": "basic-walk", "to": [-0.47, -3.13]}],
+        [{"motion": "basic-walk", "to": [0.3, -3]}, {"motion": "idle-breathe", "seconds": 2}],
+    ],
+    ids=["stand-then-behind", "walk-then-behind", "first-walk-behind"],
+)
+def test_a_walk_to_a_target_behind_turns_on_the_spot_first(items):
+    scene = compose(parse_score(score_with(*items)))
+    turns = [s for s in scene.segments if s.kind == "hold"]
+    assert len(turns) == 1 and turns[0].name.endswith("(turn)")
+    walk = scene.segments[scene.segments.index(turns[0]) + 1]
+    assert walk.kind == "walk" and walk.enter == "step-off"
+    to = scene.score.items[walk.item].to
+    end = scene.clip.hips_pos[walk.end - 1]
+    assert np.hypot(end[0] - to[0], end[2] - to[1]) < 0.3
+    assert_issue_figures(scene.clip)
+    report = evaluate(scene.clip, None, standing=False)
+    assert report.gates_passed, report.table()
+
+
+def test_a_half_turn_into_a_standing_motion_keeps_the_ankles_in_range():
+    # the first pass pushed the lifted foot's ankle past its dorsiflexion limit (a flat foot under a bent knee)
+    scene = compose(
+        parse_score(
+            score_with(
+                {"motion": "idle-breathe", "seconds": 2},
+                {"motion": "basic-walk", "to": [0, 3]},
+                {"motion": "smoking-cigarette", "seconds": 6, "face": 180},
+            )
+        )
+    )
+    report = evaluate(scene.clip, None, standing=False)
+    assert report.gates_passed, report.table()
+    assert_issue_figures(scene.clip)
+
+
+# -- arms handed over along a reach ---------------------------------------------------------------------
+def hand_track(clip, side: str, a: int, b: int) -> np.ndarray:
+    _, gpos = clip.fk()
+    return gpos[a:b, hm.INDEX[f"{side}Hand"]]
+
+
+def chest_reaches(clip, side: str, a: int, b: int):
+    """The hand's reaches in frames ``[a, b)``, measured in the chest's frame (the quality suite's figures)."""
+    from posers_blender.quality.contacts import track
+    from posers_blender.quality.kinematics import kinematics
+    from posers_blender.quality.smoothness import analyse_reaches, hand_effector, trunk_frame
+
+    name = hand_effector(clip, side)
+    local = trunk_frame(clip, track(kinematics(clip), name))
+    return analyse_reaches(local[a:b], clip.fps, name)
+
+
+@pytest.fixture(scope="module")
+def smoke_then_lean():
+    return compose(
+        parse_score(
+            score_with(
+                {"motion": "smoking-cigarette", "until": {"marker": "lower", "after": 2.5}},
+                {"motion": "contemplative-lean", "seconds": 5},
+            )
+        )
+    )
+
+
+def test_smoking_into_the_lean_carries_both_hands_by_a_reach_with_one_speed_peak(smoke_then_lean):
+    seg = smoke_then_lean.segments[1]
+    clip = smoke_then_lean.clip
+    assert set(seg.hands) == {"left", "right"}  # the cigarette hand from its hold to the chin, the other across
+    for side in seg.hands:
+        (r,) = chest_reaches(clip, side, seg.start - 5, seg.start + 45)  # transport ~1 s and its settle
+        assert r.units == 1, (side, r)  # facts §4: one movement unit per phase
+        assert 0.4 < r.peak_speed < 1.1, (side, r)  # facts §4: 0.63-0.72 m/s in a drinking transport
+        assert 0.4 < r.peak_fraction < 0.6, (side, r)
+        assert r.overshoot_mm <= 10.0 and r.settle_ms <= 350.0, (side, r)  # facts §4: 2-10 mm, ~0.3 s
+    assert_issue_figures(clip)
+
+
+def test_a_hand_near_the_chin_goes_to_the_lean_s_chin_without_dropping_to_the_waist(figure):
+    # walk_and_smoke's smoker ends with the hand near the chin. The first pass's lean entered from hanging arms:
+    # the hand fell 39 cm (1.36 -> 0.97 m) and came back up. Now the lean starts in its pose and the hand stays.
+    seg = figure.segments[3]
+    assert seg.hands == ("left",)  # only the other hand travels (across the body, under the elbow)
+    p = hand_track(figure.clip, "right", seg.start, seg.start + 45)
+    assert p[:, 1].min() > p[0, 1] - 0.08
+    assert figure.segments[2].hands == ("right",)  # the cigarette hand comes up from the walk to its hold
+
+
+# -- anticipation ---------------------------------------------------------------------------------------
+def test_the_head_turns_toward_the_walk_target_before_the_body_moves(figure):
+    from posers_blender.engine import quat
+
+    seg = figure.segments[1]  # the walk to (1, 4): about 14° to the left of the idle stance's heading
+    grot, _ = figure.clip.fk()
+    ahead = np.array([0.0, 0.0, 1.0])
+
+    def yaw(j: int, i: int) -> float:
+        f = quat.rotate(grot[i, j], ahead)
+        return float(np.degrees(np.arctan2(f[0], f[2])))
+
+    a, k = seg.start - 12, seg.start
+    head, hips = hm.INDEX["head"], hm.INDEX["hips"]
+    assert yaw(head, k) - yaw(head, a) > 4.0  # the head is on its way toward the target at the seam
+    assert abs(yaw(hips, k) - yaw(hips, a)) < 1.0  # the body has not turned yet
+    assert abs(yaw(head, k - 9) - yaw(head, a)) < 1.0  # and the head started at most ~0.3 s before it
