@@ -73,6 +73,12 @@ class StandingStyle:
     # sway (facts §1; anxiety §6)
     sway: float = 1.0  # 1 = AP RMS ~4 mm, ML ~2.5 mm
     sway_freq: float = 1.0  # scales the sway component frequencies
+    # micro-motion fitted from people standing (fitted_stats.md; 1 = the ReActIdle people, livelier than lab
+    # quiet stance): pelvis, trunk, head and arms; the pelvis travel has its own scale against the sway bands
+    micro: float = 0.6
+    micro_sway: float = 0.3
+    micro_arms: float = 0.4
+    foot_give: float = 0.00025  # m RMS per axis: a planted ankle's give under the changing load [E]
     # postural fidgets and weight shifts (facts §1, Duarte & Zatsiorsky 2000)
     fidget_interval: float = 55.0
     fidget_cv: float = 0.45  # Duarte: 59 ± 15 s across people; within a person less regular [E]
