@@ -74,7 +74,13 @@ def hang_arms(
     for side, s in SIDES:
         swing_fwd = np.degrees(lag[:, 2]) * 6.0
         swing_out = np.degrees(lag[:, 0]) * 6.0 * s
-        tr.set(f"{side}UpperArm", quat.mul(rot(X, -style.arm_forward - swing_fwd), rot(Z, -s * (hang + swing_out))))
+        tr.set(
+            f"{side}UpperArm",
+            quat.mul(
+                quat.mul(rot(X, -style.arm_forward - swing_fwd), rot(Z, -s * (hang + swing_out))),
+                rot(X, style.arm_twist),  # the mirrored arm's bone runs along -X: the same sign turns it in
+            ),
+        )
         tr.set(f"{side}LowerArm", rot(HINGE_AXES[f"{side}LowerArm"], style.elbow_flex))
         tr.set(f"{side}Hand", rot(Z, -s * 6.0))
         curl[side] = style.finger_curl + wander(rngs["fingers"], t, 0.15)[:, 0] * 3.0

@@ -76,14 +76,14 @@ def _forearm_gains() -> dict[str, Array]:
 def _foot_give(rng: np.random.Generator, n: int, dt: float, rms: float) -> Array:
     """A planted foot's give ``[n, 3]`` (m, horizontal): the heel pad and arch yield under the changing load, so
     the ankle of a standing person is never exactly still (the reference ankles move ~4 mm/s while planted).
-    Band-limited Gaussian noise (0.5-4 Hz) of ``rms`` per axis, softly held inside a radius of ``3 rms`` so
+    Band-limited Gaussian noise (0.2-2 Hz) of ``rms`` per axis, softly held inside a radius of ``3 rms`` so
     the planted-foot slide gate (2 mm standing) always holds for sub-millimetre ``rms``."""
     out = np.zeros((n, 3))
     if rms <= 0:
         return out
     m = max(n, 64)
     freqs = np.fft.rfftfreq(m, dt)
-    band = (freqs >= 0.5) & (freqs <= 4.0)
+    band = (freqs >= 0.2) & (freqs <= 2.0)
     spec = np.zeros((freqs.size, 2), dtype=np.complex128)
     k = int(band.sum())
     spec[band] = rng.standard_normal((k, 2)) + 1j * rng.standard_normal((k, 2))

@@ -62,6 +62,9 @@ class StandingStyle:
     arm_mode: str = "sides"  # sides | hips | contract | chin
     arm_hang: float = 8.0  # upper-arm angle out from vertical (sides)
     arm_forward: float = 4.0  # upper-arm flexion (sides)
+    arm_twist: float = (
+        25.0  # upper-arm internal rotation (sides): the bent elbow carries the hand in [E: ReActIdle wrists]
+    )
     elbow_flex: float = 14.0
     finger_curl: float = 18.0
     support_side: str = "right"  # arm_mode chin: which hand holds the chin
