@@ -354,6 +354,10 @@ def _base_style(p: Params, m: Manner) -> standing.StandingStyle:
         gesture_interval=0.0,
         sigh_gesture=0.0,
         head_motion=0.8,
+        # people standing carry the head a little forward and down and the ankles ~20 cm apart (ReActIdle on the
+        # default avatar; idle-breathe's posture)
+        head_pitch=-6.0,
+        stance_width=0.015,
     )
 
 

@@ -72,8 +72,8 @@ def hang_arms(
     lag = (trunk - damp_track(trunk, 0.25, 1.0 / ctx.fps)) / arm
     curl = {}
     for side, s in SIDES:
-        swing_fwd = np.degrees(lag[:, 2]) * 6.0
-        swing_out = np.degrees(lag[:, 0]) * 6.0 * s
+        swing_fwd = np.degrees(lag[:, 2]) * 3.0
+        swing_out = np.degrees(lag[:, 0]) * 3.0 * s
         tr.set(
             f"{side}UpperArm",
             quat.mul(
@@ -85,13 +85,17 @@ def hang_arms(
         tr.set(f"{side}Hand", rot(Z, -s * 6.0))
         curl[side] = style.finger_curl + wander(rngs["fingers"], t, 0.15)[:, 0] * 3.0
         curl_fingers(tr, side, curl[side], np.full(len(t), style.finger_curl))
-    still = _wrists_in_chest(tr)
+    still, before = _wrists_in_chest(tr), tr.lrot.copy()
     for side, _ in SIDES:
         upper, lower = micro.arms[side]
         tr.rotate(f"{side}UpperArm", quat.from_scaled_axis(upper))
         tr.rotate(f"{side}LowerArm", quat.from_scaled_axis(lower))
     moved = _wrists_in_chest(tr)
     drift = {side: moved[side] - still[side] for side, _ in SIDES}
+    if style.arm_mode != "sides":
+        # a held pose keeps its share of the drift (Touch.drift); the hanging pose is then only where the hand
+        # comes from or goes to, and a moving start would split the transport's single speed peak
+        tr.lrot[:] = before
     rng = rngs["render"]
     strokes = {
         i: reach.strokes(rng, t, g.t + g.rise, g.t + g.rise + g.hold, g.strokes) for i, g in enumerate(sched.gestures)
@@ -334,7 +338,7 @@ class Touch:
 
 
 _ON_HIP = Touch(
-    _iliac_crest, "palm", 25.0, "hips", (0.0, -0.45, 0.9), (-1.0, 0.0, 0.0), pole=(0.5, -0.2, -0.12), drift=0.3
+    _iliac_crest, "palm", 25.0, "hips", (0.0, -0.45, 0.9), (-1.0, 0.0, 0.0), pole=(0.5, -0.2, -0.12), drift=0.1
 )
 _FIST_AT_CHIN = Touch(_chin, "knuckles", 80.0, "head", (-0.2, 0.85, 0.35), (0.0, -0.2, -1.0), pole=(0.25, -0.4, 0.1))
 
@@ -351,7 +355,7 @@ TOUCHES: dict[str, Touch] = {
         (-0.6, -0.2, 0.75),
         (-0.7, -0.6, 0.0),
         elbow_at=(0.15, 0.14, 0.0),
-        drift=0.8,
+        drift=0.3,
     ),
     # elbow down and a little out: never parallel to the hand path, so the swivel stays well conditioned
     "chin": _FIST_AT_CHIN,

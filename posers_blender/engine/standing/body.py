@@ -38,9 +38,6 @@ Z = np.array([0.0, 0.0, 1.0])
 #: Clavicle lift per tidal unit above 1.3 (deg): a sigh lifts the shoulders about 1 cm (facts §1).
 CLAVICLE_GAIN = 1.6
 SHIFT_M = 0.022  # facts §1: ML weight-shift amplitude 22 mm (pelvis, default avatar)
-#: deg per unit weight: the pelvis rolls up on the support side; the fitted weight shifts roll the pelvis about
-#: 19° per metre of lateral travel (fitted_stats.md prototypes), 0.4° over the 22 mm of SHIFT_M
-PELVIS_ROLL = 0.4
 
 
 @dataclass
@@ -96,7 +93,7 @@ def pose_body(
     sway = postural_sway(t, style, sched, v, rngs, scale, micro)
     weight = weight_track(t, sched, style, rngs["shift"])
     apa, lean_fwd = anticipation(t, style, arm_plans, scale)
-    place_pelvis(tr, sway, weight, apa, scale)
+    place_pelvis(tr, style, sway, weight, apa, scale)
     head = head_and_gaze(t, style, sched, sway, rngs, micro)
     pose_trunk(tr, style, breath, weight, sway, lean_fwd, head, micro)
     pose_eyes(tr, t, style, sched, head)
@@ -179,14 +176,14 @@ def anticipation(t: Array, style: StandingStyle, arm_plans: dict[str, ArmPlan], 
     return apa, lean_fwd
 
 
-def place_pelvis(tr: Tracks, sway: Sway, weight: Array, apa: Array, scale: float) -> None:
+def place_pelvis(tr: Tracks, style: StandingStyle, sway: Sway, weight: Array, apa: Array, scale: float) -> None:
     """Pelvis travel: sway, the weight over the support foot and the APA; the pelvis rolls up on the support side
     (the free hip drops, so the free knee bends) and yaws with the sway."""
     hips = np.zeros((len(weight), 3))
     hips[:, 0] = sway.ml + SHIFT_M * scale * weight + apa[:, 0]
     hips[:, 2] = sway.ap + apa[:, 2]
     tr.hips_offset[:] = hips
-    tr.rotate("hips", quat.mul(rot(Y, sway.yaw + 2.0 * weight), rot(Z, PELVIS_ROLL * weight)))
+    tr.rotate("hips", quat.mul(rot(Y, sway.yaw + 2.0 * weight), rot(Z, style.pelvis_roll * weight)))
     tr.rotate("hips", quat.from_scaled_axis(sway.tilt))
 
 
@@ -225,7 +222,7 @@ def pose_trunk(
     with the head steady in space): the chest and head then move against the hips about as much as people's do
     (realism features: chest/hips speed correlation 0.3-0.55, head/chest 0.8-0.9)."""
     ext = style.chest_ext
-    roll = PELVIS_ROLL * weight
+    roll = style.pelvis_roll * weight
     yaw = head.yaw
     rest = tr.skeleton.rest_positions()
     lever = float(rest[hm.INDEX["head"], 1] - rest[hm.INDEX["spine"], 1])
