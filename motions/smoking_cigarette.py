@@ -358,6 +358,11 @@ def _base_style(p: Params, m: Manner) -> standing.StandingStyle:
         # default avatar; idle-breathe's posture)
         head_pitch=-6.0,
         stance_width=0.015,
+        # less of the fitted whole-body sway than idle-breathe: its faster content rides on the smoking hand and
+        # splits a raise's single speed peak and the trunk micro-motion moves the shoulder ahead of the elbow (reach
+        # check) [E]
+        micro_sway=0.18,
+        micro=0.35,
     )
 
 
