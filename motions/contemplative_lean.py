@@ -137,6 +137,7 @@ def style_for(p: Params, wall_z: float | None = None) -> standing.StandingStyle:
         leave=p.leave,
         wall_z=(wall_z if wall_z is not None else -p.wall_distance) if p.lean == "wall" else None,
         one_leg=p.hip_weight,
+        pelvis_roll=3.0,  # the hip hang: the free hip drops, its knee relaxes
         shift_interval=p.shift_interval,
         shift_cv=0.6,
         shift_duration=2.2,

@@ -81,6 +81,12 @@ def style_for(p: Params) -> standing.StandingStyle:
         arm_hang=p.arm_hang,
         finger_curl=p.finger_curl,
         head_motion=p.head_motion,
+        # people idling carry the head forward and a little down (ReActIdle on the default avatar: neck-to-head
+        # 11° forward, face 15° down), the chest 2° straighter than the rest pose's, and stand with the ankles
+        # ~20 cm apart (3 cm wider than the rest pose)
+        head_pitch=-11.0,
+        chest_ext=2.0,
+        stance_width=0.015,
         # facts §1: 14 s mean [E], amplitudes mostly eyes-only with some head turns (daily turns 20-60°)
         gaze=GazeStyle(interval=p.glance_interval / p.energy),
         # calm face touch every ~2-4 min (facts §6, Kwok 2015: 23/h); neck and arm touches are rarer [E]

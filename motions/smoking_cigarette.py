@@ -354,6 +354,15 @@ def _base_style(p: Params, m: Manner) -> standing.StandingStyle:
         gesture_interval=0.0,
         sigh_gesture=0.0,
         head_motion=0.8,
+        # people standing carry the head a little forward and down and the ankles ~20 cm apart (ReActIdle on the
+        # default avatar; idle-breathe's posture)
+        head_pitch=-6.0,
+        stance_width=0.015,
+        # less of the fitted whole-body sway than idle-breathe: its faster content rides on the smoking hand and
+        # splits a raise's single speed peak and the trunk micro-motion moves the shoulder ahead of the elbow (reach
+        # check) [E]
+        micro_sway=0.18,
+        micro=0.35,
     )
 
 

@@ -39,6 +39,7 @@ Sampler API (what the motions call):
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -149,6 +150,13 @@ def band_cross_spectra(x: ArrayLike, fps: float, edges: ArrayLike) -> Array:
     return out
 
 
+def band_sd(channel: str, path: str | Path | None = None) -> Array:
+    """The fitted micro-motion SD ``[B, 3]`` of one channel per band (radians or metres)."""
+    st = load(path)["standing"]
+    i = STANDING_CHANNELS.index(channel)
+    return np.asarray(st["band_sd"], dtype=np.float64)[:, 3 * i : 3 * i + 3]
+
+
 def band_powers(x: ArrayLike, fps: float, edges: ArrayLike) -> Array:
     """Per-band power ``[B, C]`` (variance in each band) of ``x [N, C]``; see :func:`band_cross_spectra`."""
     c = band_cross_spectra(x, fps, edges)
@@ -188,7 +196,12 @@ def _band_factors(path: str) -> tuple[Array, Array]:
 
 
 def standing_micromotion(
-    rng: np.random.Generator, times: ArrayLike, *, scale: float = 1.0, path: str | Path | None = None
+    rng: np.random.Generator,
+    times: ArrayLike,
+    *,
+    scale: float = 1.0,
+    band_gain: Mapping[str, ArrayLike] | None = None,
+    path: str | Path | None = None,
 ) -> dict[str, Array]:
     """Continuous micro-motion of quiet standing: ``{channel: [F, 3]}`` (radians / metres, zero-mean).
 
@@ -198,8 +211,9 @@ def standing_micromotion(
     in-band correlations say (zero-lag; lags between channels are not modelled). The draw is periodic
     over at least 100 s so the 0.05 Hz band has frequencies even in short takes; the first ``F``
     samples are returned. ``times`` must be evenly spaced (seconds). Bands above the Nyquist frequency
-    of ``times`` are dropped. ``scale`` multiplies the amplitude (1 = the fitted population).
-    Event-free: add :func:`posture_offsets` for weight shifts, arm re-placements and head turns.
+    of ``times`` are dropped. ``scale`` multiplies the amplitude (1 = the fitted population);
+    ``band_gain`` maps a channel to per-band amplitude gains ``[B]`` (e.g. to take out a band a source
+    recorded badly), applied to the channel's rows of each band's mixing factor. Event-free: add :func:`posture_offsets` for weight shifts, arm re-placements and head turns.
     """
     t = np.asarray(times, dtype=np.float64)
     dt = _uniform_dt(t)
@@ -210,6 +224,13 @@ def standing_micromotion(
     m += m % 2
     freqs = np.fft.rfftfreq(m, dt)
     n_c = factors.shape[1]
+    if band_gain:
+        factors = factors.copy()
+        for ch, gain in band_gain.items():
+            if ch not in STANDING_CHANNELS:
+                raise ValueError(f"micro-motion channel '{ch}' unknown: use one of {', '.join(STANDING_CHANNELS)}")
+            i = STANDING_CHANNELS.index(ch)
+            factors[:, 3 * i : 3 * i + 3, :] *= np.asarray(gain, dtype=np.float64)[:, None, None]
     spec = np.zeros((freqs.size, n_c), dtype=np.complex128)
     for b in range(factors.shape[0]):
         sel = np.flatnonzero((freqs >= edges[b]) & (freqs < edges[b + 1]) & (freqs > 0) & (freqs < 0.5 / dt))

@@ -445,7 +445,8 @@ def test_each_hand_transport_has_one_speed_peak_between_35_and_60_percent(module
     # Every self-touch, re-grip and move into or out of a held pose is one reach Move; the palm (the suite's
     # hand effector) must show exactly one speed peak (metrics B1 movement units) at 35-60% of it (facts §4:
     # minimum-jerk bell, 0.40-0.45 T toward the face). Hand wringing shuffles the hands ~5 cm in front of the
-    # belly, not a transport, and is left out by the 10 cm floor.
+    # belly, not a transport, and is left out by the 10 cm floor. The palm is measured against the pelvis: the
+    # fitted whole-body sway (issue 13, up to 8 Hz) carries the resting hand at up to ~40 mm/s in the world.
     from posers_blender.quality import handmouth as hmq
     from posers_blender.quality.smoothness import movement_units
 
@@ -455,7 +456,7 @@ def test_each_hand_transport_has_one_speed_peak_between_35_and_60_percent(module
     checked = 0
     for side, ap in res.arm_plans.items():
         palm = res.tracks.skeleton.landmark_positions(f"{side}Palm", grot, gpos)
-        v = hmq.point_speed(palm, ctx.fps)
+        v = hmq.point_speed(palm - gpos[:, hm.INDEX["hips"]], ctx.fps)
         for m in ap.plan.moves:
             w = (t >= m.start) & (t <= m.end)
             if m.end > t[-1] or np.linalg.norm(palm[w][-1] - palm[w][0]) < 0.1:

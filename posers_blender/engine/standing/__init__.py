@@ -38,6 +38,8 @@ from .arm_plan import ArmPlan, plan_arms
 from .arms import TOUCHES, Touch, arm_activity, contact_local, hang_arms, pose_arms
 from .body import broadband, plant_feet, pose_body, wander
 from .markers import mark_events
+from .micro import Micro
+from .micro import draw as draw_micro
 from .schedule import Gesture, Schedule, plan, schedule_for, streams
 from .style import GESTURES, HELD_POSES, SELF_TOUCH, SIDES, GestureSpec, StandingStyle
 
@@ -46,6 +48,7 @@ Array = NDArray[np.float64]
 __all__ = [
     "GESTURES",
     "HELD_POSES",
+    "Micro",
     "SELF_TOUCH",
     "SIDES",
     "TOUCHES",
@@ -90,9 +93,10 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     rngs = streams(ctx.rng)
     sched = plan(style, rngs, ctx.times)
     arm_plans = plan_arms(sched, style, ctx.duration)
+    micro = draw_micro(rngs["micro"], ctx.times, style, ctx.skeleton.leg_ratio)
     tr = Tracks(ctx.skeleton, len(ctx.times))
-    body = pose_body(ctx, tr, style, sched, arm_plans, rngs)
-    hanging = hang_arms(ctx, tr, style, sched, body, rngs)
+    body = pose_body(ctx, tr, style, sched, arm_plans, rngs, micro)
+    hanging = hang_arms(ctx, tr, style, sched, body, rngs, micro)
     skip: set[int] = set()
     for _ in range(MAX_REPLANS):
         failed = pose_arms(tr, ctx.times, style, arm_plans, hanging)

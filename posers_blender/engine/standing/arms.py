@@ -28,6 +28,7 @@ from ..skeleton import Skeleton
 from ..springs import damp_track
 from .arm_plan import ArmPlan
 from .body import Body, wander
+from .micro import Micro
 from .schedule import Schedule
 from .style import SIDES, StandingStyle
 
@@ -41,20 +42,28 @@ Z = np.array([0.0, 0.0, 1.0])
 @dataclass
 class Hanging:
     """The relaxed hanging arms every arm pose starts from: local rotations ``[F, J, 4]`` (the whole body, arms
-    hanging), each hand's finger curl (deg, ``[F]``) and each gesture's rub strokes (``[F]``, by schedule
-    index; drawn once, kept for every re-plan)."""
+    hanging), each hand's finger curl (deg, ``[F]``), each gesture's rub strokes (``[F]``, by schedule
+    index; drawn once, kept for every re-plan) and each wrist's drift from the arm's fitted micro-motion
+    (m, ``[F, 3]`` in the upperChest frame), which held poses that touch nothing exact keep a share of."""
 
     lrot: Array
     curl: dict[str, Array]
     strokes: dict[int, Array]
+    drift: dict[str, Array]
 
 
 def hang_arms(
-    ctx: Context, tr: Tracks, style: StandingStyle, sched: Schedule, body: Body, rngs: dict[str, np.random.Generator]
+    ctx: Context,
+    tr: Tracks,
+    style: StandingStyle,
+    sched: Schedule,
+    body: Body,
+    rngs: dict[str, np.random.Generator],
+    micro: Micro,
 ) -> Hanging:
     """Pose the relaxed hanging arms on ``tr``: they lag the trunk's sway a little (follow-through), not the
     deliberate APA shift before a gesture (that would swing the hand just before it sets off: a second speed
-    peak); the fingers wander around ``finger_curl``."""
+    peak), and carry the arms' fitted micro-motion; the fingers wander around ``finger_curl``."""
     sk = tr.skeleton
     t = ctx.times
     hang = 90.0 - style.arm_hang
@@ -63,18 +72,45 @@ def hang_arms(
     lag = (trunk - damp_track(trunk, 0.25, 1.0 / ctx.fps)) / arm
     curl = {}
     for side, s in SIDES:
-        swing_fwd = np.degrees(lag[:, 2]) * 6.0
-        swing_out = np.degrees(lag[:, 0]) * 6.0 * s
-        tr.set(f"{side}UpperArm", quat.mul(rot(X, -style.arm_forward - swing_fwd), rot(Z, -s * (hang + swing_out))))
+        swing_fwd = np.degrees(lag[:, 2]) * 3.0
+        swing_out = np.degrees(lag[:, 0]) * 3.0 * s
+        tr.set(
+            f"{side}UpperArm",
+            quat.mul(
+                quat.mul(rot(X, -style.arm_forward - swing_fwd), rot(Z, -s * (hang + swing_out))),
+                rot(X, style.arm_twist),  # the mirrored arm's bone runs along -X: the same sign turns it in
+            ),
+        )
         tr.set(f"{side}LowerArm", rot(HINGE_AXES[f"{side}LowerArm"], style.elbow_flex))
         tr.set(f"{side}Hand", rot(Z, -s * 6.0))
         curl[side] = style.finger_curl + wander(rngs["fingers"], t, 0.15)[:, 0] * 3.0
         curl_fingers(tr, side, curl[side], np.full(len(t), style.finger_curl))
+    still, before = _wrists_in_chest(tr), tr.lrot.copy()
+    for side, _ in SIDES:
+        upper, lower = micro.arms[side]
+        tr.rotate(f"{side}UpperArm", quat.from_scaled_axis(upper))
+        tr.rotate(f"{side}LowerArm", quat.from_scaled_axis(lower))
+    moved = _wrists_in_chest(tr)
+    drift = {side: moved[side] - still[side] for side, _ in SIDES}
+    if style.arm_mode != "sides":
+        # a held pose keeps its share of the drift (Touch.drift); the hanging pose is then only where the hand
+        # comes from or goes to, and a moving start would split the transport's single speed peak
+        tr.lrot[:] = before
     rng = rngs["render"]
     strokes = {
         i: reach.strokes(rng, t, g.t + g.rise, g.t + g.rise + g.hold, g.strokes) for i, g in enumerate(sched.gestures)
     }
-    return Hanging(tr.lrot.copy(), curl, strokes)
+    return Hanging(tr.lrot.copy(), curl, strokes, drift)
+
+
+def _wrists_in_chest(tr: Tracks) -> dict[str, Array]:
+    """Each wrist relative to its shoulder joint in the upperChest frame (m, ``[F, 3]``)."""
+    grot, gpos = tr.fk()
+    chest = quat.conj(grot[:, hm.INDEX["upperChest"]])
+    return {
+        side: quat.rotate(chest, gpos[:, hm.INDEX[f"{side}Hand"]] - gpos[:, hm.INDEX[f"{side}UpperArm"]])
+        for side, _ in SIDES
+    }
 
 
 def pose_arms(tr: Tracks, t: Array, style: StandingStyle, plans: dict[str, ArmPlan], hanging: Hanging) -> set[int]:
@@ -129,6 +165,7 @@ def _pose_arm(tr: Tracks, t: Array, style: StandingStyle, ap_: ArmPlan, frames: 
     home = ap_.home
     if home != "rest":
         wps[home], curls[home] = _waypoint(TOUCHES[home], body, 0, [hanging.strokes[i] for i, _ in ap_.rubs])
+        wps[home] = _drifting(wps[home], body, hanging.drift[side] * TOUCHES[home].drift)
     for name, (g, _, _) in ap_.gestures.items():
         wp, curl = _waypoint(TOUCHES[g.kind], body, g.site, [hanging.strokes[int(name[1:])]])
         w = style.gesture_weight  # below 1, a partial gesture layer: the hand goes part of the way from home
@@ -297,9 +334,12 @@ class Touch:
     palm: Vec
     pole: Vec = (0.0, 0.0, 0.0)
     elbow_at: Vec | None = None
+    drift: float = 0.0  # share of the hanging wrist's micro-motion drift a held pose keeps (0: exact contact)
 
 
-_ON_HIP = Touch(_iliac_crest, "palm", 25.0, "hips", (0.0, -0.45, 0.9), (-1.0, 0.0, 0.0), pole=(0.5, -0.2, -0.12))
+_ON_HIP = Touch(
+    _iliac_crest, "palm", 25.0, "hips", (0.0, -0.45, 0.9), (-1.0, 0.0, 0.0), pole=(0.5, -0.2, -0.12), drift=0.1
+)
 _FIST_AT_CHIN = Touch(_chin, "knuckles", 80.0, "head", (-0.2, 0.85, 0.35), (0.0, -0.2, -1.0), pole=(0.25, -0.4, 0.1))
 
 #: Held poses (an arm's home) and gesture kinds, by name.
@@ -308,13 +348,27 @@ TOUCHES: dict[str, Touch] = {
     "hips": _ON_HIP,
     # elbows in against the trunk, forearms forward, hands close in front of the belly (facts §7)
     "contract": Touch(
-        _before_belly, "palm", 35.0, "hips", (-0.6, -0.2, 0.75), (-0.7, -0.6, 0.0), elbow_at=(0.15, 0.14, 0.0)
+        _before_belly,
+        "palm",
+        35.0,
+        "hips",
+        (-0.6, -0.2, 0.75),
+        (-0.7, -0.6, 0.0),
+        elbow_at=(0.15, 0.14, 0.0),
+        drift=0.3,
     ),
     # elbow down and a little out: never parallel to the hand path, so the swivel stays well conditioned
     "chin": _FIST_AT_CHIN,
     # the other hand cups the supporting elbow from below, palm up (contemplative lean) [E]
     "support": Touch(
-        _under_other_elbow, "palm", 35.0, "chest", (-1.0, 0.0, 0.15), (0.0, 1.0, 0.0), pole=(0.25, -0.4, -0.1)
+        _under_other_elbow,
+        "palm",
+        35.0,
+        "chest",
+        (-1.0, 0.0, 0.15),
+        (0.0, 1.0, 0.0),
+        pole=(0.25, -0.4, -0.1),
+        drift=0.3,
     ),
     "face_touch": Touch(_face, "fingers", 20.0, "head", (-0.35, 0.85, -0.3), (0.0, 0.0, -1.0), pole=(0.25, -0.4, 0.0)),
     "neck_touch": Touch(_neck, "fingers", 25.0, "chest", (-0.55, 0.75, 0.1), (0.0, 0.0, -1.0), pole=(0.3, -0.4, 0.05)),
@@ -348,6 +402,13 @@ def _waypoint(touch: Touch, b: _ArmBody, site: int, strokes: list[Array]) -> tup
         pole = quat.rotate(b.f.chest, _mirror(touch.pole, b.s))
     effector = contact_local(b.sk, b.side, touch.contact, touch.curl)
     return reach.Waypoint(touch.target(b, site, strokes), hrot, pole, effector=effector), touch.curl
+
+
+def _drifting(wp: reach.Waypoint, b: _ArmBody, drift: Array) -> reach.Waypoint:
+    """``wp`` moved by ``drift`` (m, ``[F, 3]`` in the upperChest frame)."""
+    return reach.Waypoint(
+        np.asarray(wp.position) + quat.rotate(b.f.chest, drift), wp.rotation, wp.pole, effector=wp.effector
+    )
 
 
 def _part_way(

@@ -25,6 +25,7 @@ from ..gaze import GazeTracks, gaze_tracks
 from ..noise import noise_track
 from ..program import Context, Tracks
 from .arm_plan import ArmPlan
+from .micro import Micro
 from .schedule import Schedule
 from .style import SIDES, StandingStyle
 
@@ -37,7 +38,6 @@ Z = np.array([0.0, 0.0, 1.0])
 #: Clavicle lift per tidal unit above 1.3 (deg): a sigh lifts the shoulders about 1 cm (facts §1).
 CLAVICLE_GAIN = 1.6
 SHIFT_M = 0.022  # facts §1: ML weight-shift amplitude 22 mm (pelvis, default avatar)
-PELVIS_ROLL = 3.0  # deg per unit weight: the pelvis rolls up on the support side [E]
 
 
 @dataclass
@@ -52,13 +52,15 @@ class Body:
 
 @dataclass
 class Sway:
-    """Postural sway of the pelvis (m, ``[F]``): anterior-posterior ``ap`` and medio-lateral ``ml``, the pelvis yaw
-    wander ``yaw`` (deg) and the head's share of the postural fidgets ``head_fidget`` (deg, ``[F, 2]`` yaw,
-    pitch)."""
+    """Postural sway of the pelvis (m, ``[F]``): anterior-posterior ``ap``, medio-lateral ``ml`` and vertical
+    ``bob``, the pelvis yaw wander ``yaw`` (deg), its pitch and roll wander ``tilt`` (rotation vector, rad,
+    ``[F, 3]``) and the head's share of the postural fidgets ``head_fidget`` (deg, ``[F, 2]`` yaw, pitch)."""
 
     ap: Array
     ml: Array
+    bob: Array
     yaw: Array
+    tilt: Array
     head_fidget: Array
 
 
@@ -80,38 +82,48 @@ def pose_body(
     sched: Schedule,
     arm_plans: dict[str, ArmPlan],
     rngs: dict[str, np.random.Generator],
+    micro: Micro,
 ) -> Body:
-    """Pose everything but the arms and legs on ``tr``; the hips height leaves both feet reachable."""
+    """Pose everything but the arms and legs on ``tr``; the hips height leaves both feet reachable. ``micro`` is
+    the fitted micro-motion the pelvis, trunk and head carry."""
     t = ctx.times
     scale = ctx.skeleton.leg_ratio  # 1 for the 1.65 m default avatar
     v = sched.breaths.volume * style.breathing_weight  # tidal units: 0 end-exhale, ~1 quiet inhale, ~2 sigh
     breath = breath_angles(v, CLAVICLE_GAIN)
-    sway = postural_sway(t, style, sched, v, rngs, scale)
+    sway = postural_sway(t, style, sched, v, rngs, scale, micro)
     weight = weight_track(t, sched, style, rngs["shift"])
     apa, lean_fwd = anticipation(t, style, arm_plans, scale)
-    place_pelvis(tr, sway, weight, apa, scale)
-    head = head_and_gaze(t, style, sched, sway, rngs)
-    pose_trunk(tr, style, breath, weight, sway, lean_fwd, head)
+    place_pelvis(tr, style, sway, weight, apa, scale)
+    head = head_and_gaze(t, style, sched, sway, rngs, micro)
+    pose_trunk(tr, style, breath, weight, sway, lean_fwd, head, micro)
     pose_eyes(tr, t, style, sched, head)
     pose_clavicles(tr, style, breath)
     lean_on_wall(tr, t, style, ctx.duration, scale)
-    return Body(weight, apa, settle_on_legs(tr, style, scale))
+    feet = settle_on_legs(tr, style, scale, micro.feet)
+    tr.hips_offset[:, 1] += sway.bob - (sway.bob.max() if len(t) else 0.0)  # only down: a locked knee cannot rise
+    return Body(weight, apa, feet)
 
 
 def postural_sway(
-    t: Array, style: StandingStyle, sched: Schedule, v: Array, rngs: dict[str, np.random.Generator], scale: float
+    t: Array,
+    style: StandingStyle,
+    sched: Schedule,
+    v: Array,
+    rngs: dict[str, np.random.Generator],
+    scale: float,
+    micro: Micro,
 ) -> Sway:
-    """Broadband sway (facts §1: AP RMS ~4 mm, ML ~2.5 mm, 0.05-0.8 Hz), 10-20% of the AP part following the
-    breath, and the postural fidgets: fast, large excursions and returns (Duarte & Zatsiorsky) [E on 8-15 mm]."""
-    f = style.sway_freq
+    """The fitted pelvis micro-motion (travel scaled to facts §1: AP RMS ~4 mm, ML ~2.5 mm around a slow
+    median; its yaw, roll and pitch as fitted), 10-20% of the AP part following the breath, and the postural
+    fidgets: fast, large excursions and returns (Duarte & Zatsiorsky) [E on 8-15 mm]."""
     ws = style.sway_weight
-    ap = broadband(rngs["sway"], t, 0.1 * f, 1.0 * f, 0.004 * style.sway * scale)
-    ml = broadband(rngs["sway"], t, 0.1 * f, 0.9 * f, 0.0025 * style.sway * scale)
+    ap = micro.hips_position[:, 2].copy()
+    ml = micro.hips_position[:, 0].copy()
+    bob = micro.hips_position[:, 1].copy()
     vb = v - v.mean()
     if np.std(vb) > 0:
         ap = ap + 0.15 * 0.004 * style.sway * scale * vb / np.std(vb)
     ap *= ws
-    ml *= ws
     rf = rngs["fidget"]
     head_fidget = np.zeros((len(t), 2))
     for ft in sched.fidgets:
@@ -121,8 +133,9 @@ def postural_sway(
         ap = ap + amp * np.cos(ang) * env
         ml = ml + amp * np.sin(ang) * env
         head_fidget += env[:, None] * rf.uniform(-4, 4, size=2)
-    yaw = wander(rngs["sway"], t, 0.08)[:, 0] * 1.2 * style.sway * ws
-    return Sway(ap, ml, yaw, head_fidget)
+    yaw = np.degrees(micro.hips[:, 1])
+    tilt = micro.hips * np.array([1.0, 0.0, 1.0])
+    return Sway(ap, ml, bob, yaw, tilt, head_fidget)
 
 
 def weight_track(t: Array, sched: Schedule, style: StandingStyle, rng: np.random.Generator) -> Array:
@@ -163,29 +176,30 @@ def anticipation(t: Array, style: StandingStyle, arm_plans: dict[str, ArmPlan], 
     return apa, lean_fwd
 
 
-def place_pelvis(tr: Tracks, sway: Sway, weight: Array, apa: Array, scale: float) -> None:
+def place_pelvis(tr: Tracks, style: StandingStyle, sway: Sway, weight: Array, apa: Array, scale: float) -> None:
     """Pelvis travel: sway, the weight over the support foot and the APA; the pelvis rolls up on the support side
     (the free hip drops, so the free knee bends) and yaws with the sway."""
     hips = np.zeros((len(weight), 3))
     hips[:, 0] = sway.ml + SHIFT_M * scale * weight + apa[:, 0]
     hips[:, 2] = sway.ap + apa[:, 2]
     tr.hips_offset[:] = hips
-    tr.rotate("hips", quat.mul(rot(Y, sway.yaw + 2.0 * weight), rot(Z, PELVIS_ROLL * weight)))
+    tr.rotate("hips", quat.mul(rot(Y, sway.yaw + 2.0 * weight), rot(Z, style.pelvis_roll * weight)))
+    tr.rotate("hips", quat.from_scaled_axis(sway.tilt))
 
 
 def head_and_gaze(
-    t: Array, style: StandingStyle, sched: Schedule, sway: Sway, rngs: dict[str, np.random.Generator]
+    t: Array, style: StandingStyle, sched: Schedule, sway: Sway, rngs: dict[str, np.random.Generator], micro: Micro
 ) -> Head:
-    """Head and chest angles from the glances (facts §9 shares, scaled by ``head_share``), head micro-movement
-    and the head's part of the postural fidgets."""
+    """Head and chest angles from the glances (facts §9 shares, scaled by ``head_share``), the fitted head
+    micro-motion (the eyes keep the gaze through it) and the head's part of the postural fidgets."""
     gz = gaze_tracks(t, sched.glances, style.gaze, rngs["glance"])
     wgz = style.gaze_weight
-    hn = wander(rngs["head"], t, 0.25, channels=3) * style.head_motion
+    hn = np.degrees(micro.head)  # + x: head down, + y: to the left, + z: roll toward the right shoulder
     hs = style.head_share
     return Head(
-        yaw=(hn[:, 0] * 1.2 + sway.head_fidget[:, 0] + hs * gz.head_yaw) * wgz,
-        pitch=hn[:, 1] * 1.0 + sway.head_fidget[:, 1] + hs * gz.head_pitch * wgz,
-        roll=hn[:, 2] * 0.6 + style.head_roll,
+        yaw=(hn[:, 1] + sway.head_fidget[:, 0] + hs * gz.head_yaw) * wgz,
+        pitch=-hn[:, 0] + sway.head_fidget[:, 1] + hs * gz.head_pitch * wgz,
+        roll=-hn[:, 2] + style.head_roll,
         chest_yaw=gz.chest_yaw * wgz,
         gaze=gz,
     )
@@ -199,17 +213,26 @@ def pose_trunk(
     sway: Sway,
     lean_fwd: Array,
     head: Head,
+    micro: Micro,
 ) -> None:
     """Spine, chest, neck and head: posture + breathing + gaze shares; the spine rights the trunk over the support
-    leg, the neck cancels the chest's breathing extension and posture, then adds the head pitch."""
+    leg, the neck cancels the chest's breathing extension and posture, then adds the head pitch; the fitted trunk
+    micro-motion a third on each thoracic bone. Over the pelvis' sway travel (not the weight shifts, over which the
+    spine rights the trunk) the spine leans back against it so the head stays over the same spot (a hip strategy
+    with the head steady in space): the chest and head then move against the hips about as much as people's do
+    (realism features: chest/hips speed correlation 0.3-0.55, head/chest 0.8-0.9)."""
     ext = style.chest_ext
-    roll = PELVIS_ROLL * weight
+    roll = style.pelvis_roll * weight
     yaw = head.yaw
+    rest = tr.skeleton.rest_positions()
+    lever = float(rest[hm.INDEX["head"], 1] - rest[hm.INDEX["spine"], 1])
+    steady_pitch = -np.degrees(np.arctan2(sway.ap, lever))
+    steady_roll = np.degrees(np.arctan2(sway.ml, lever))
     tr.rotate(
         "spine",
         quat.mul(
             rot(Y, -0.5 * sway.yaw),
-            quat.mul(rot(X, -0.25 * ext + breath.spine + lean_fwd), rot(Z, -0.55 * roll)),
+            quat.mul(rot(X, -0.25 * ext + breath.spine + lean_fwd + steady_pitch), rot(Z, -0.55 * roll + steady_roll)),
         ),
     )
     tr.rotate(
@@ -220,6 +243,9 @@ def pose_trunk(
         "upperChest",
         quat.mul(rot(Y, 0.6 * head.chest_yaw - 0.3 * sway.yaw), rot(X, -0.40 * ext + breath.upper_chest)),
     )
+    third = quat.from_scaled_axis(micro.trunk / 3.0)
+    for bone in ("spine", "chest", "upperChest"):
+        tr.rotate(bone, third)
     pitch = style.head_pitch + head.pitch
     tr.rotate("neck", quat.mul(rot(Y, 0.4 * yaw), rot(X, -0.4 * pitch + breath.neck + 0.5 * ext)))
     tr.rotate(
@@ -276,13 +302,15 @@ def hold_envelope(t: Array, style: StandingStyle, duration: float) -> Array:
     return env
 
 
-def settle_on_legs(tr: Tracks, style: StandingStyle, scale: float) -> dict[str, Array]:
-    """The feet at the stance positions and the hips height that follows from the legs: the support knee nearly
-    straight, the free knee bends (a smooth min: no knee jolt as the support leg changes)."""
+def settle_on_legs(tr: Tracks, style: StandingStyle, scale: float, give: dict[str, Array]) -> dict[str, Array]:
+    """The feet at the stance positions (``[F, 3]``, with each foot's sub-millimetre ``give``) and the hips height
+    that follows from the legs: the support knee nearly straight, the free knee bends (a smooth min: no knee jolt
+    as the support leg changes)."""
     sk = tr.skeleton
     rest = sk.rest_positions()
     feet = {
-        side: rest[sk.index(f"{side}Foot")] + np.array([s * style.stance_width * scale, 0.0, 0.0]) for side, s in SIDES
+        side: rest[sk.index(f"{side}Foot")] + np.array([s * style.stance_width * scale, 0.0, 0.0]) + give[side]
+        for side, s in SIDES
     }
     tr.settle_hips_on_legs(feet, style.support_knee, soft_m=0.002)
     return feet

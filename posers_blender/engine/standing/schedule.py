@@ -25,7 +25,7 @@ from .style import GESTURES, StandingStyle
 
 Array = NDArray[np.float64]
 
-STREAMS = ("breath", "sway", "shift", "fidget", "glance", "blink", "head", "fingers", "gesture", "render")
+STREAMS = ("breath", "sway", "shift", "fidget", "glance", "blink", "head", "fingers", "gesture", "render", "micro")
 MIN_FIDGET_GAP_S = 10.0  # a postural excursion and its return take ~2-4 s; two never overlap
 MIN_BLINK_GAP_S = 0.35  # a lid cannot blink twice within 0.35 s
 

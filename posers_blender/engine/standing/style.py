@@ -62,6 +62,9 @@ class StandingStyle:
     arm_mode: str = "sides"  # sides | hips | contract | chin
     arm_hang: float = 8.0  # upper-arm angle out from vertical (sides)
     arm_forward: float = 4.0  # upper-arm flexion (sides)
+    arm_twist: float = (
+        25.0  # upper-arm internal rotation (sides): the bent elbow carries the hand in [E: ReActIdle wrists]
+    )
     elbow_flex: float = 14.0
     finger_curl: float = 18.0
     support_side: str = "right"  # arm_mode chin: which hand holds the chin
@@ -73,6 +76,12 @@ class StandingStyle:
     # sway (facts §1; anxiety §6)
     sway: float = 1.0  # 1 = AP RMS ~4 mm, ML ~2.5 mm
     sway_freq: float = 1.0  # scales the sway component frequencies
+    # micro-motion fitted from people standing (fitted_stats.md; 1 = the ReActIdle people, livelier than lab
+    # quiet stance): pelvis, trunk, head and arms; the pelvis travel has its own scale against the sway bands
+    micro: float = 0.6
+    micro_sway: float = 0.25
+    micro_arms: float = 0.4
+    foot_give: float = 0.00025  # m RMS per axis: a planted ankle's give under the changing load [E]
     # postural fidgets and weight shifts (facts §1, Duarte & Zatsiorsky 2000)
     fidget_interval: float = 55.0
     fidget_cv: float = 0.45  # Duarte: 59 ± 15 s across people; within a person less regular [E]
@@ -82,6 +91,10 @@ class StandingStyle:
     shift_amount: float = 1.0  # 1 = full shift over one leg (pelvis 22 mm ML, facts §1)
     shift_duration: float = 1.6
     one_leg: float = 0.8  # 0 = weight on both legs, 1 = fully on one leg between shifts
+    # deg per unit weight: the pelvis rolls up on the support side; the fitted weight shifts roll it about 19° per
+    # metre of lateral travel (fitted_stats.md prototypes), 0.4° over the 22 mm of a full shift; a hip-hang
+    # posture (contemplative lean) drops the free hip further [E]
+    pelvis_roll: float = 0.4
     # gaze and blinks
     gaze: GazeStyle = field(default_factory=GazeStyle)
     blink_rate: float = 15.0
