@@ -134,7 +134,13 @@ def corners(schema: Schema) -> Iterator[tuple[str, dict[str, Any]]]:
             yield f"{p.name}={not p.default}", {p.name: not p.default}
 
 
-def draw_settings(schema: Schema, n: int, rng: np.random.Generator, with_corners: bool = True) -> list[Setting]:
+def draw_settings(
+    schema: Schema,
+    n: int,
+    rng: np.random.Generator,
+    with_corners: bool = True,
+    seconds: tuple[float, float] = SECONDS_RANGE,
+) -> list[Setting]:
     """``n`` random settings inside the declared ranges, then (optionally) the corners; random seed and timing each."""
     cases: list[tuple[str, dict[str, Any]]] = [
         ("random", {p.name: _draw_value(p, rng) for p in schema}) for _ in range(n)
@@ -144,8 +150,8 @@ def draw_settings(schema: Schema, n: int, rng: np.random.Generator, with_corners
     out = []
     for origin, params in cases:
         fps = FPS_CHOICES[int(rng.integers(0, len(FPS_CHOICES)))]
-        seconds = round(float(rng.uniform(*SECONDS_RANGE)), 2)
-        out.append(Setting(params, int(rng.integers(0, 2**32)), fps, seconds, origin))
+        length = round(float(rng.uniform(*seconds)), 2)
+        out.append(Setting(params, int(rng.integers(0, 2**32)), fps, length, origin))
     return out
 
 
@@ -166,10 +172,16 @@ def run_setting(program: MotionProgram, s: Setting) -> Outcome:
     return Outcome(s, "gate", failed, detail)
 
 
-def fuzz_motion(program: MotionProgram, n: int, rng: np.random.Generator, with_corners: bool = True) -> MotionTally:
+def fuzz_motion(
+    program: MotionProgram,
+    n: int,
+    rng: np.random.Generator,
+    with_corners: bool = True,
+    seconds: tuple[float, float] = SECONDS_RANGE,
+) -> MotionTally:
     tally = MotionTally(program.meta.id)
     start = time.perf_counter()
-    for s in draw_settings(program.schema, n, rng, with_corners):
+    for s in draw_settings(program.schema, n, rng, with_corners, seconds):
         tally.add(run_setting(program, s))
     tally.seconds = time.perf_counter() - start
     return tally
@@ -180,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--motions", nargs="*", help="motion ids (default: every gated motion)")
     ap.add_argument("--n", type=int, default=40, help="random settings per motion (default 40)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
+    ap.add_argument(
+        "--seconds", type=float, nargs=2, default=SECONDS_RANGE, metavar=("MIN", "MAX"), help="clip lengths (3 40)"
+    )
     ap.add_argument("--no-corners", action="store_true", help="skip the range corners")
     ap.add_argument("--json", metavar="OUT.json", help="write every outcome (failures with details) as JSON")
     ap.add_argument("--show", type=int, default=5, help="failing settings printed per motion (default 5)")
@@ -193,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     tallies = []
     for k, mid in enumerate(ids):
         rng = np.random.default_rng([args.seed, k])
-        tally = fuzz_motion(programs[mid], args.n, rng, not args.no_corners)
+        tally = fuzz_motion(programs[mid], args.n, rng, not args.no_corners, tuple(args.seconds))
         tallies.append(tally)
         print(tally.line(), flush=True)
         for out in tally.failures[: args.show]:
