@@ -73,7 +73,7 @@ SCHEMA = Schema(
             "Transitions",
         ),
     ),
-    constraints=transition_constraints(0.8),
+    constraints=transition_constraints(1.0),
 )
 
 

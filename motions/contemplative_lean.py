@@ -114,7 +114,7 @@ SCHEMA = Schema(
             "Variant",
         ),
     ),
-    constraints=transition_constraints(1.0, leave=True),
+    constraints=transition_constraints(1.2, leave=True),
 )
 
 

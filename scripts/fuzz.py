@@ -3,6 +3,7 @@
 Usage (from the repository root; CPU heavy, ~1-3 s per setting):
 
     python scripts/fuzz.py [--motions ID ...] [--n 40] [--seed 0] [--no-corners] [--json OUT.json]
+    python scripts/fuzz.py --rules      # the table of rejected combinations in docs/parameters.md
 
 For each motion: ``--n`` random parameter sets drawn inside the declared ranges, plus the range
 corners (every numeric parameter alone at its minimum and at its maximum, every enum choice, all
@@ -187,6 +188,18 @@ def fuzz_motion(
     return tally
 
 
+def rules_markdown(programs: dict[str, MotionProgram]) -> str:
+    """The rejected-combinations table of docs/parameters.md, generated from every schema's constraints."""
+    lines = ["| motion | parameters | allowed combination | why |", "|---|---|---|---|"]
+    for mid in sorted(programs):
+        for c in programs[mid].schema.constraints:
+            names = ", ".join(f"`{n}`" for n in c.names) + (" + clip length" if c.clip else "")
+            lines.append(f"| {mid} | {names} | {c.rule} | {c.why or '-'} |")
+    if len(lines) == 2:
+        lines.append("| - | - | no motion declares a constraint | - |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--motions", nargs="*", help="motion ids (default: every gated motion)")
@@ -198,8 +211,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-corners", action="store_true", help="skip the range corners")
     ap.add_argument("--json", metavar="OUT.json", help="write every outcome (failures with details) as JSON")
     ap.add_argument("--show", type=int, default=5, help="failing settings printed per motion (default 5)")
+    ap.add_argument("--rules", action="store_true", help="print the rejected-combinations table and exit")
     args = ap.parse_args(argv)
     programs = gated_motions()
+    if args.rules:
+        print(rules_markdown(programs))
+        return 0
     ids = args.motions or sorted(programs)
     unknown = [m for m in ids if m not in programs]
     if unknown:

@@ -23,8 +23,6 @@ from posers_blender.engine.program import MotionError
 from posers_blender.quality import evaluate
 from posers_blender.registry import get
 
-pytestmark = pytest.mark.slow
-
 #: Draws per motion, sized so the whole file runs in about a minute and a half on one core.
 EXAMPLES = {
     "idle-breathe": 12,
@@ -75,6 +73,7 @@ def _check_every_draw(motion: str, params: dict[str, Any], seed: int, fps: float
 
 
 def _fuzz_test(motion: str):  # type: ignore[no-untyped-def]
+    @pytest.mark.slow
     @settings(
         max_examples=max(1, round(EXAMPLES[motion] * SCALE)),
         deadline=None,
@@ -117,3 +116,20 @@ def test_a_motion_that_still_fails_tells_the_user_what_to_change():
     msg = str(e.value)
     assert "Fix the motion program" not in msg
     assert "move reach=2 toward the defaults" in msg and "another seed" in msg and "seed 7" in msg
+
+
+def test_docs_list_every_rejected_combination():
+    """docs/parameters.md carries the table that ``scripts/fuzz.py --rules`` generates from the schemas."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    from posers_blender.registry import gated_motions
+
+    repo = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("fuzz_script", repo / "scripts" / "fuzz.py")
+    assert spec is not None and spec.loader is not None
+    fuzz = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = fuzz  # its dataclasses look their module up
+    spec.loader.exec_module(fuzz)
+    assert fuzz.rules_markdown(gated_motions()) in (repo / "docs" / "parameters.md").read_text(encoding="utf-8")
