@@ -15,7 +15,7 @@ from ..engine import standing
 from ..engine.gaze import GazeStyle
 from ..engine.params import Param, Params, Schema
 from ..engine.program import MotionMeta
-from ..engine.standing.params import common_params, common_style
+from ..engine.standing.params import common_params, common_style, transition_constraints
 
 SCHEMA = Schema(
     (
@@ -72,7 +72,8 @@ SCHEMA = Schema(
             "s",
             "Transitions",
         ),
-    )
+    ),
+    constraints=transition_constraints(1.0),
 )
 
 

@@ -19,7 +19,7 @@ from ..engine import standing
 from ..engine.gaze import GazeStyle
 from ..engine.params import Param, Params, Schema
 from ..engine.program import Context, MotionMeta
-from ..engine.standing.params import common_params, common_style
+from ..engine.standing.params import common_params, common_style, transition_constraints
 
 SCHEMA = Schema(
     (
@@ -113,7 +113,8 @@ SCHEMA = Schema(
             "m",
             "Variant",
         ),
-    )
+    ),
+    constraints=transition_constraints(1.2, leave=True),
 )
 
 

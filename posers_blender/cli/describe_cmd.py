@@ -28,4 +28,8 @@ def run(args: argparse.Namespace) -> int:
             unit = f" {prm.unit}" if prm.unit and prm.kind in ("float", "int") else ""
             print(f"  {prm.name:<18} default {prm.default!s}{unit:<8} range {prm.range_text()}")
             print(f"  {'':<18} {prm.description}")
+    if prog.schema.constraints:
+        print("\n  [Rules: combinations that are rejected otherwise]")
+        for c in prog.schema.constraints:
+            print(f"  - {c.text()}")
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,16 +146,83 @@ class Params(Mapping[str, Any]):
 
 
 @dataclass(frozen=True)
+class ClipTiming:
+    """The clip a parameter set is sampled into: length in seconds and frames per second."""
+
+    duration: float
+    fps: float
+
+
+#: A constraint's test: ``(params, timing) -> bool`` (timing is zeros for rules that do not use the clip).
+HoldsFn = Callable[[Params, ClipTiming], bool]
+#: A constraint's fix: ``(params, timing) -> str``, what to change, with numbers.
+FixFn = Callable[[Params, ClipTiming], str]
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A rule over several parameters (and, with ``clip=True``, the clip's length and fps) that no range can say.
+
+    ``rule`` is the allowed combination in words (shown by ``posers describe``, the JSON Schema and
+    docs/parameters.md), ``holds(params, timing)`` tests it and ``fix(params, timing)`` says what to change,
+    with numbers. ``why`` says what breaks otherwise. A broken rule raises one line naming every
+    parameter involved with its value, the rule and the fix.
+    """
+
+    names: tuple[str, ...]
+    rule: str
+    holds: HoldsFn
+    fix: FixFn
+    why: str = ""
+    clip: bool = False
+
+    def text(self) -> str:
+        """The rule and its reason in one line (``posers describe``, docs)."""
+        return f"{self.rule} ({self.why})" if self.why else self.rule
+
+    def json_schema(self) -> dict[str, Any]:
+        """The rule as text for the JSON Schema's ``x-constraints`` (JSON Schema cannot say it natively)."""
+        d: dict[str, Any] = {"parameters": list(self.names), "rule": self.rule}
+        if self.clip:
+            d["uses"] = "clip length and fps"
+        if self.why:
+            d["why"] = self.why
+        return d
+
+    def check(self, params: Params, units: Mapping[str, str], timing: ClipTiming | None) -> None:
+        """Raise :class:`ParamError` when the rule is broken (clip rules are skipped without ``timing``)."""
+        if self.clip and timing is None:
+            return
+        t = timing if timing is not None else ClipTiming(0.0, 0.0)
+        if self.holds(params, t):
+            return
+        values = [f"{n} = {_value_text(params[n], units.get(n, ''))}" for n in self.names]
+        if self.clip:
+            values.append(f"clip = {t.duration:g} s at {t.fps:g} fps")
+        raise ParamError(f"{', '.join(values)}: needs {self.rule}; {self.fix(params, t)}")
+
+
+def _value_text(value: Any, unit: str) -> str:
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return f"{text} {unit}" if unit and not isinstance(value, bool | str) else text
+
+
+@dataclass(frozen=True)
 class Schema:
-    """The ordered parameter declarations of one motion."""
+    """The ordered parameter declarations of one motion, and the rules that tie several of them together."""
 
     params: tuple[Param, ...] = field(default_factory=tuple)
+    constraints: tuple[Constraint, ...] = ()
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.params]
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise ValueError(f"duplicate parameter names: {sorted(dupes)}")
+        for c in self.constraints:
+            missing = [n for n in c.names if n not in names]
+            if missing:
+                raise ValueError(f"constraint '{c.rule}' names unknown parameters {missing}")
 
     def __iter__(self) -> Iterator[Param]:
         return iter(self.params)
@@ -184,13 +251,24 @@ class Schema:
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return ParamError(f"unknown parameter '{name}'{hint} (known: {', '.join(self.names) or 'none'})")
 
-    def validate(self, values: Mapping[str, Any] | None = None) -> Params:
-        """Defaults overlaid with ``values``, each checked; unknown names raise with a suggestion."""
+    def validate(
+        self, values: Mapping[str, Any] | None = None, duration: float | None = None, fps: float | None = None
+    ) -> Params:
+        """Defaults overlaid with ``values``, each checked, then the constraints.
+
+        Unknown names raise with a suggestion. Constraints on the clip run only when ``duration`` and
+        ``fps`` are given (the sampler always gives them).
+        """
         out = self.defaults()
         for name, value in (values or {}).items():
             param = self[name]  # raises for unknown names
             out[name] = param.check(value)
-        return Params(out)
+        params = Params(out)
+        timing = ClipTiming(float(duration), float(fps)) if duration is not None and fps is not None else None
+        units = {p.name: p.unit for p in self.params}
+        for c in self.constraints:
+            c.check(params, units, timing)
+        return params
 
     def parse_assignments(self, items: list[str]) -> dict[str, Any]:
         """Parse ``name=value`` strings from the command line (values checked later by :meth:`validate`)."""
@@ -210,6 +288,7 @@ class Schema:
             "type": "object",
             "additionalProperties": False,
             "properties": {p.name: p.json_schema() for p in self.params},
+            **({"x-constraints": [c.json_schema() for c in self.constraints]} if self.constraints else {}),
         }
 
     def load_preset(self, path: str | Path) -> dict[str, Any]:

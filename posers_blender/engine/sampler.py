@@ -34,7 +34,7 @@ def make_context(
     stream: int = 0,
 ) -> Context:
     """Validated parameters, a seeded RNG and the time grid for one program run."""
-    validated = program.schema.validate(params)
+    validated = program.schema.validate(params, duration=duration, fps=fps)
     n = max(1, int(round(duration * fps)))
     rng = np.random.default_rng(np.random.SeedSequence([int(seed) & 0xFFFFFFFF, stream]))
     return Context(
@@ -54,6 +54,17 @@ def _check_timing(fps: float, duration: float) -> None:
         raise ParamError(f"fps = {fps!r} is out of range: use 1 to 240 frames per second")
     if not (math.isfinite(duration) and 0.0 < duration <= MAX_SECONDS):
         raise ParamError(f"duration = {duration!r} s is out of range: use more than 0 and at most {MAX_SECONDS:g} s")
+
+
+def _what_to_change(program: MotionProgram, ctx: Context) -> str:
+    """The user's way out of a failing run: the settings they changed, another seed, a longer clip; and a report."""
+    defaults = program.schema.defaults()
+    changed = [f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in ctx.params.items() if v != defaults[k]]
+    moved = f"move {', '.join(changed)} toward the defaults, " if changed else ""
+    return (
+        f"With seed {ctx.seed}, {ctx.duration:g} s at {ctx.fps:g} fps: {moved}try another seed or a longer clip, "
+        "and please report this setting."
+    )
 
 
 def sample(
@@ -104,11 +115,11 @@ def _build(program: MotionProgram, ctx: Context) -> Tracks:
         tracks = program.build(ctx)
     except (ParamError, MotionError):
         raise
-    except Exception as exc:  # a motion file that raises: say which motion, when, and what
+    except Exception as exc:  # a motion file that raises: say which motion, when, what, and what the user can change
         when = f"at t = {float(ctx.times[ctx.frame]):.3f} s" if isinstance(program, FrameProgram) else "while building"
         raise MotionError(
-            f"motion '{mid}' raised {type(exc).__name__} {when}: {exc}. "
-            "Fix the motion program (or report it); nothing was written."
+            f"motion '{mid}' raised {type(exc).__name__} {when}: {exc}. {_what_to_change(program, ctx)} "
+            "Nothing was written."
         ) from exc
     if not isinstance(tracks, Tracks) or tracks.n_frames != ctx.n_frames:
         raise MotionError(

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from posers_blender.engine.params import Param, ParamError, Schema
+from posers_blender.engine.params import Constraint, Param, ParamError, Schema
 
 S = Schema(
     (
@@ -74,3 +74,62 @@ def test_a_bad_declaration_fails_early():
         Param("x", "float", 50.0, "x", 0.0, 10.0)
     with pytest.raises(ValueError):
         Schema((Param("a", "bool", False, "a"), Param("a", "bool", True, "a")))
+
+
+FITS = Constraint(
+    ("enter", "leave"),
+    "enter + leave + 0.5 s <= clip length",
+    lambda p, t: p.enter + p.leave + 0.5 <= t.duration,
+    lambda p, t: f"make the clip at least {p.enter + p.leave + 0.5:g} s or shorten enter/leave",
+    why="the move out would start before the move in ends",
+    clip=True,
+)
+SLOW = Constraint(
+    ("enter",), "enter = 0 or enter >= 1 s", lambda p, t: p.enter == 0 or p.enter >= 1.0, lambda p, t: "set enter=0"
+)
+T = Schema(
+    (
+        Param("enter", "float", 1.0, "move in", 0.0, 2.5, "s"),
+        Param("leave", "float", 0.0, "move out", 0.0, 2.5, "s"),
+    ),
+    constraints=(SLOW, FITS),
+)
+
+
+def test_a_broken_constraint_names_both_parameters_their_values_the_rule_and_the_fix():
+    with pytest.raises(ParamError) as e:
+        T.validate({"enter": 2.5, "leave": 2.5}, duration=4.0, fps=30.0)
+    msg = str(e.value)
+    assert "enter = 2.5 s" in msg and "leave = 2.5 s" in msg and "clip = 4 s" in msg
+    assert "enter + leave + 0.5 s <= clip length" in msg and "at least 5.5 s" in msg
+    assert "\n" not in msg
+
+
+def test_clip_constraints_wait_for_the_timing_and_others_do_not():
+    assert T.validate({"enter": 2.5, "leave": 2.5})["leave"] == 2.5  # no clip yet: checked at sampling
+    assert T.validate({"enter": 2.5, "leave": 2.5}, duration=5.5, fps=24.0)["enter"] == 2.5
+    with pytest.raises(ParamError, match="enter = 0.2 s: needs enter = 0 or enter >= 1 s; set enter=0"):
+        T.validate({"enter": 0.2})
+
+
+def test_constraints_show_in_the_json_schema_as_text():
+    js = T.json_schema("demo")
+    rules = js["x-constraints"]
+    assert [r["rule"] for r in rules] == ["enter = 0 or enter >= 1 s", "enter + leave + 0.5 s <= clip length"]
+    assert rules[1]["parameters"] == ["enter", "leave"] and "clip" in rules[1]["uses"]
+    assert "x-constraints" not in S.json_schema("demo")
+
+
+def test_a_constraint_on_an_unknown_parameter_fails_early():
+    with pytest.raises(ValueError, match="unknown parameters"):
+        Schema((Param("enter", "float", 0.0, "in", 0.0, 1.0, "s"),), constraints=(FITS,))
+
+
+def test_the_sampler_checks_constraints_before_sampling():
+    from posers_blender.engine import sample
+    from posers_blender.registry import get
+
+    with pytest.raises(ParamError, match="make the clip at least 5.5 s"):
+        sample(get("contemplative-lean"), {"enter": 2.5, "leave": 2.5}, duration=4.0)
+    with pytest.raises(ParamError, match="set enter=0"):
+        sample(get("confident-stance"), {"enter": 0.1}, duration=4.0)

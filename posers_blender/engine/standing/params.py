@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..params import Param, Params
+from ..params import Constraint, Param, Params
 
 
 def common_params(**defaults: Any) -> tuple[Param, ...]:
@@ -116,3 +116,43 @@ def common_style(p: Params) -> dict[str, Any]:
         "gesture_weight": p.gesture_weight,
         "gaze_weight": p.gaze_weight,
     }
+
+
+def transition_constraints(minimum: float, leave: bool = False, min_hold: float = 0.5) -> tuple[Constraint, ...]:
+    """Rules for the ``enter`` (and, with ``leave=True``, ``leave``) move into and out of a held pose.
+
+    A move is either off (0) or at least ``minimum`` seconds: the whole body eases in over exactly that
+    time, so a shorter one breaks the standing joint-speed gate (p99 <= 300°/s; confident-stance with
+    ``enter`` = 0.1 s reached 838°/s). ``minimum`` is the shortest that passes on the built-in avatar at
+    24-120 fps in a 3 s clip with some margin (confident-stance: 0.8 s gives p99 276°/s, 1 s 218°/s;
+    contemplative-lean leaning on the wall: 1 s gives 300°/s, 1.2 s 261°/s). With both moves, they and
+    ``min_hold`` seconds in the pose must fit in the clip; otherwise the move out starts before the move in
+    ends (issue 15: enter = leave = 2.5 s in a 4 s clip raised "moves overlap").
+    """
+    names = ("enter", "leave") if leave else ("enter",)
+    out = [_move_minimum(name, minimum) for name in names]
+    if leave:
+        out.append(
+            Constraint(
+                ("enter", "leave"),
+                f"enter + leave + {min_hold:g} s <= clip length",
+                lambda p, t: p.enter + p.leave + min_hold <= t.duration + 1e-9,
+                lambda p, t: (
+                    f"make the clip at least {p.enter + p.leave + min_hold:g} s "
+                    f"or shorten enter/leave to {max(t.duration - min_hold, 0.0):g} s together"
+                ),
+                why=f"the move out would start before the move in ends; {min_hold:g} s is the shortest hold",
+                clip=True,
+            )
+        )
+    return tuple(out)
+
+
+def _move_minimum(name: str, minimum: float) -> Constraint:
+    return Constraint(
+        (name,),
+        f"{name} = 0 or {name} >= {minimum:g} s",
+        lambda p, t: p[name] == 0.0 or p[name] >= minimum - 1e-9,
+        lambda p, t: f"set {name}=0 (no move) or {name}={minimum:g} or more",
+        why="a faster move breaks the 300°/s joint-speed gate of standing motions",
+    )
