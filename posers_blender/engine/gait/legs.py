@@ -18,7 +18,7 @@ from ..curves import minimum_jerk
 from ..program import Tracks
 from ..skeleton import Skeleton
 from .feet import FootTrack, limit_swing_ankle
-from .geometry import foot_geometry, knee_distance
+from .geometry import STANCE_REACH, foot_geometry, knee_distance, leg_reach
 from .style import SIDES, GaitStyle
 
 Array = NDArray[np.float64]
@@ -126,5 +126,10 @@ def _terminal_swing_reach(sk: Skeleton, name: str, hip: Array, ft: FootTrack, kn
     reach = float(knee_distance(sk, name, np.asarray(3.0)))
     d2 = d * scale
     capped = np.where(d2 > reach - 0.01, (reach - 0.01) + 0.01 * np.tanh((d2 - (reach - 0.01)) / 0.01), d2)
+    # ...handed back to the planned landing just before heel strike, where the pelvis keeps the target inside
+    # ``STANCE_REACH`` (a cap still pulling 2 mm in at the last swing frame popped the knee at contact: 14 mm
+    # pose jump at 120 fps); the hard bound keeps the fade short of the straight leg
+    back = minimum_jerk((uu - 0.7) / 0.3)
+    capped = np.minimum(capped + (d2 - capped) * back, np.maximum(capped, STANCE_REACH * leg_reach(sk, name)))
     scale = np.where(swing, capped / np.maximum(d, 1e-9), 1.0)
     return hip + v * scale[:, None]
