@@ -35,6 +35,7 @@ TOE_CLEARANCE = 0.012
 LIFT_SMOOTHING = 0.067  # s (Gaussian sigma) the floor lift of a swinging foot is spread over [E]
 ANKLE_CAP_SMOOTHING = 0.05  # s (Gaussian sigma) the swing ankle's range cap is spread over [E]
 CUSHION = 0.03  # s the landing heel takes to settle onto the floor (a few mm) [E]
+LIFT_FADE_IN = 0.3  # share of a swing over which the spread floor lift fades in after toe off [E]
 CAP_FADE = 0.12  # share of a swing at its end over which the swing ankle's cap and floor lift fade out [E]
 EPS = 1e-3  # s: the time step of the rates a swing takes over from the stance at its ends
 
@@ -418,7 +419,7 @@ def _lift_above_floor(ft: FootTrack, g: FootGeometry, lr: float) -> None:
     lift = np.where(swing, np.maximum(clear - low, 0.0), 0.0)
     # spread the correction smoothly over the swing and fade it out toward contact (``max(lift, smoothed)``
     # had a corner where the two crossed: a 0.9 m/s velocity jump of the toes at 120 fps)
-    ends = minimum_jerk(u / CAP_FADE) * minimum_jerk((1.0 - u) / CAP_FADE)
+    ends = minimum_jerk(u / LIFT_FADE_IN) * minimum_jerk((1.0 - u) / CAP_FADE)
     spread = smooth_cover(lift, LIFT_SMOOTHING, ft.dt) * ends
     soft = 0.002 * lr  # m: the rounding of the larger of the two (at most half of it below the larger)
     lift = 0.5 * (lift + spread + np.sqrt((lift - spread) ** 2 + soft**2) - soft) * swing
