@@ -123,14 +123,13 @@ def test_swing_foot_clears_the_floor_by_the_minimum_toe_clearance_in_mid_swing()
 
 def test_legs_solved_again_only_where_a_replan_changed_them_equal_a_fresh_full_solve(monkeypatch):
     """A replan re-solves the leg IK only in the frames whose hip, target, pole or foot rotation changed, in
-    chunks of frames; the result must be what one full solve from rest gives, bit for bit."""
+    the result must be what one full solve from rest gives, bit for bit."""
     from posers_blender import humanoid as hm
     from posers_blender.engine.gait import legs, walk
     from posers_blender.engine.program import Tracks
     from posers_blender.engine.sampler import make_context
     from posers_blender.registry import get
 
-    monkeypatch.setattr(legs, "IK_CHUNK", 97)  # several uneven chunks
     passes = []
     solve = legs.solve_legs
 
