@@ -76,18 +76,6 @@ def gauss_smooth(x: Array, sigma_s: float, dt: float) -> Array:
     return np.convolve(pad, k, mode="valid")
 
 
-def smooth_cover(x: Array, sigma_s: float, dt: float) -> Array:
-    """A smooth curve ``[F]`` at or above ``x >= 0`` (sampled every ``dt`` s): the running maximum over
-    ``±2 sigma_s`` smoothed by a Gaussian of ``sigma_s`` (which keeps 95.4 % of its weight there) and divided
-    by that share."""
-    r = int(np.ceil(2.0 * sigma_s / dt))
-    if r < 1:
-        return x
-    pad = np.pad(x, (r, r), mode="edge")
-    dilated = np.lib.stride_tricks.sliding_window_view(pad, 2 * r + 1).max(axis=1)
-    return gauss_smooth(dilated, sigma_s, dt) / 0.954
-
-
 def on_grid(values: Array, rate: float, t: Array) -> Array:
     """``values [G, ...]`` sampled every ``1 / rate`` s from 0, evaluated at times ``t [F]`` (seconds).
 
