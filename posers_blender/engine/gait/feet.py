@@ -33,6 +33,8 @@ ANKLE_PASS = 0.07  # m between the ankle centres as the swing foot passes the st
 # is about 1-2 cm; not in the facts file]
 TOE_CLEARANCE = 0.012
 ANKLE_CAP_SMOOTHING = 0.05  # s (Gaussian sigma) the swing ankle's range cap is spread over [E]
+LIFT_RAMP = 0.04  # s the swing foot's floor lift takes at least to come on and off [E]
+LIFT_SPEED = 0.3  # m/s (mean) the floor lift comes on and off no faster than [E]
 CUSHION = 0.03  # s the landing heel takes to settle onto the floor (a few mm) [E]
 CAP_FADE = 0.12  # share of a swing at its end over which the swing ankle's cap and floor lift fade out [E]
 EPS = 1e-3  # s: the time step of the rates a swing takes over from the stance at its ends
@@ -415,38 +417,39 @@ def _lift_above_floor(ft: FootTrack, g: FootGeometry, lr: float) -> None:
     u = np.nan_to_num(ft.swing_u, nan=0.0)
     clear = TOE_CLEARANCE * lr * np.sin(np.pi * np.clip(u, 0.0, 1.0)) ** 2
     lift = np.where(swing, np.maximum(clear - low, 0.0), 0.0)
-    # one smooth bump per swing, as high as its largest correction: it rises from toe off to that peak and
-    # falls from the last sample that needs a lift to contact, so it comes off over all the swing that is left
-    # (a cover spread by a fixed time and faded over the swing's end dropped a short closing step's foot
-    # 25 mm in 50 ms: a 47 mm knee pop at 30 fps)
-    spread = _lift_bump(lift, u, swing)
+    # one smooth bump per swing, as high as its largest correction over the samples that need one, on and off
+    # over a time that grows with its height (a cover spread by a fixed time and faded over the swing's end
+    # dropped a short closing step's foot 25 mm in 50 ms: a 47 mm knee pop at 30 fps)
+    spread = _lift_bump(lift, u, swing, ft.dt)
     soft = 0.002 * lr  # m: the rounding of the larger of the two (at most half of it below the larger)
     lift = 0.5 * (lift + spread + np.sqrt((lift - spread) ** 2 + soft**2) - soft) * swing
     ft.ankle[:, 1] += lift
 
 
-def _lift_bump(lift: Array, u: Array, swing: NDArray[np.bool_]) -> Array:
-    """Per swing (a run of ``swing`` samples), a bump ``[F]`` at the swing's largest ``lift`` from the sample
-    of that peak to the last one that needs a lift, reached from 0 at toe off and back to 0 at heel strike
-    with minimum-jerk ramps (the fall starts by ``1 - CAP_FADE`` at the latest)."""
-    start = swing & ~np.concatenate([[False], swing[:-1]])
-    run = np.cumsum(start) - 1
+def _lift_bump(lift: Array, u: Array, swing: NDArray[np.bool_], dt: float) -> Array:
+    """Per swing (a run of ``swing`` samples every ``dt`` s), a bump ``[F]`` at the swing's largest ``lift``
+    over the samples that need a lift, with minimum-jerk ramps before and after as long as the lift needs
+    (``LIFT_RAMP`` s plus the height at ``LIFT_SPEED``), inside the swing (the fall ends by contact)."""
     idx = np.nonzero(swing)[0]
     if not len(idx):
         return np.zeros(len(lift))
-    r = run[idx]
+    start = swing & ~np.concatenate([[False], swing[:-1]])
+    r = (np.cumsum(start) - 1)[idx]
     n = int(r.max()) + 1
+    uu, need = u[idx], lift[idx] > 0.0
     peak = np.zeros(n)
     np.maximum.at(peak, r, lift[idx])
-    at_peak = np.full(n, 1.0)
-    is_peak = (lift[idx] >= peak[r]) & (lift[idx] > 0.0)
-    np.minimum.at(at_peak, r[is_peak], u[idx][is_peak])
-    last = np.zeros(n)
-    np.maximum.at(last, r[lift[idx] > 0.0], u[idx][lift[idx] > 0.0])
-    last = np.minimum(np.maximum(last, at_peak), 1.0 - CAP_FADE)
-    uu = u[idx]
-    rise = minimum_jerk(uu / np.maximum(at_peak[r], 1e-6))
-    fall = 1.0 - minimum_jerk((uu - last[r]) / np.maximum(1.0 - last[r], 1e-6))
+    first, last = np.ones(n), np.zeros(n)
+    np.minimum.at(first, r[need], uu[need])
+    np.maximum.at(last, r[need], uu[need])
+    dur = np.bincount(r, minlength=n) * dt  # s each swing lasts
+    ramp = (LIFT_RAMP + peak / LIFT_SPEED) / np.maximum(dur, 1e-6)  # in shares of the swing
+    last = np.minimum(np.maximum(last, first), 1.0 - CAP_FADE)
+    first = np.minimum(first, last)
+    up0 = np.maximum(first - ramp, 0.0)
+    down1 = np.minimum(last + ramp, 1.0)
+    rise = minimum_jerk((uu - up0[r]) / np.maximum(first[r] - up0[r], 1e-6))
+    fall = 1.0 - minimum_jerk((uu - last[r]) / np.maximum(down1[r] - last[r], 1e-6))
     out = np.zeros(len(lift))
     out[idx] = peak[r] * np.minimum(rise, fall)
     return out
