@@ -123,14 +123,13 @@ def test_swing_foot_clears_the_floor_by_the_minimum_toe_clearance_in_mid_swing()
 
 def test_legs_solved_again_only_where_a_replan_changed_them_equal_a_fresh_full_solve(monkeypatch):
     """A replan re-solves the leg IK only in the frames whose hip, target, pole or foot rotation changed, in
-    chunks of frames; the result must be what one full solve from rest gives, bit for bit."""
+    the result must be what one full solve from rest gives, bit for bit."""
     from posers_blender import humanoid as hm
     from posers_blender.engine.gait import legs, walk
     from posers_blender.engine.program import Tracks
     from posers_blender.engine.sampler import make_context
     from posers_blender.registry import get
 
-    monkeypatch.setattr(legs, "IK_CHUNK", 97)  # several uneven chunks
     passes = []
     solve = legs.solve_legs
 
@@ -142,11 +141,25 @@ def test_legs_solved_again_only_where_a_replan_changed_them_equal_a_fresh_full_s
     ctx = make_context(get("seductive-walk"), None, 0, 60.0, 8.0, default_avatar())
     res = walk.build_walk(ctx, G.RUNWAY, G.GaitSettings(step_width=0.0))
     assert sum(passes) >= 1  # at least one partial re-solve happened
-    fresh = Tracks(ctx.skeleton, ctx.n_frames)
-    fresh.lrot[:, 0] = res.tracks.lrot[:, 0]
-    fresh.hips_offset[:] = res.tracks.hips_offset
+    fresh = Tracks(ctx.skeleton, res.grid.n_frames)  # the walk is built on its own time grid
+    fresh.lrot[:, 0] = res.grid.lrot[:, 0]
+    fresh.hips_offset[:] = res.grid.hips_offset
     solve(fresh, res.feet, G.RUNWAY)
     for side in ("left", "right"):
         for bone in ("UpperLeg", "LowerLeg", "Foot"):
             j = hm.INDEX[f"{side}{bone}"]
-            assert np.array_equal(fresh.lrot[:, j], res.tracks.lrot[:, j]), f"{side}{bone}"
+            assert np.array_equal(fresh.lrot[:, j], res.grid.lrot[:, j]), f"{side}{bone}"
+
+
+def test_a_walk_is_the_same_motion_at_24_30_60_and_120_fps():
+    """Issue 15: the frame rate changes the sampling, not the motion (the walk is built on one time grid)."""
+    from posers_blender.engine.sampler import sample
+    from posers_blender.registry import get
+
+    clips = {fps: sample(get("basic-walk"), {}, seed=2, fps=fps, duration=6.0) for fps in (24, 30, 60, 120)}
+    ref = clips[120]
+    for fps in (24, 30, 60):
+        c, step = clips[fps], 120 // fps
+        dot = np.abs(np.sum(c.lrot * ref.lrot[::step][: c.n_frames], axis=-1))
+        assert np.degrees(2 * np.arccos(np.clip(dot, 0.0, 1.0))).max() < 1.0
+        assert np.abs(c.hips_pos - ref.hips_pos[::step][: c.n_frames]).max() < 0.005

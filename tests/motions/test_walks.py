@@ -360,3 +360,62 @@ def test_runway_swing_foot_passes_close_to_the_stance_ankle_without_circumductio
     sep = np.abs(lf[passing, 0] - rf[passing, 0])
     assert np.mean(sep) < 0.085 and np.max(sep) < 0.10
     assert np.max(np.abs(lf[sl, 0] - rf[sl, 0])) < 0.12  # never swings wide around the other foot
+
+
+# ---- issue 15: every setting inside the declared ranges passes the hard gates, or is refused up front ------
+def _drawn_settings(draw, motion):
+    from hypothesis import strategies as st
+
+    from posers_blender.engine.gait import BASIC
+    from posers_blender.engine.gait.style import CADENCE_SPAN, auto_cadence
+    from posers_blender.engine.params import Param
+
+    out: dict[str, object] = {}
+    for p in get(motion).schema:
+        assert isinstance(p, Param)
+        if p.name in ("in_place", "cadence"):
+            continue  # in place fails the world-space skate gate by design (see its description); below
+        if p.kind == "float":
+            out[p.name] = draw(st.floats(p.min, p.max))
+        elif p.kind == "bool":
+            out[p.name] = draw(st.booleans())
+        elif p.kind == "enum":
+            out[p.name] = draw(st.sampled_from(p.choices))
+    if draw(st.booleans()):
+        auto = auto_cadence(float(out["speed"]), BASIC)
+        out["cadence"] = draw(st.floats((1 - CADENCE_SPAN) * auto + 0.5, (1 + CADENCE_SPAN) * auto - 0.5))
+    return out
+
+
+@pytest.mark.xfail(
+    reason="issue 15 not closed: short closing/first steps still pop the knee or toes past the pose-jump gate at "
+    "some settings, and hypothesis found a finger pose jump at t=0.03 s (speed 1.0, arm_swing 0, stride_cv 0)",
+    strict=False,
+)
+def test_walk_settings_drawn_inside_the_ranges_pass_the_hard_gates():
+    """A few random settings per run (fast): no NaN and every hard gate at 30 fps."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from posers_blender.engine.sampler import sample
+
+    @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.data(), st.sampled_from(("basic-walk",)), st.integers(0, 1000))
+    def check(data, motion, seed):
+        items = _drawn_settings(data.draw, motion)
+        clip = sample(get(motion), items, seed=seed, fps=30, duration=8.0)
+        report = evaluate(clip, get(motion).meta)
+        failed = [(r.name, r.value, r.detail) for r in report.failed("gate")]
+        assert not failed, (items, seed, failed)
+
+    check()
+
+
+def test_cadence_that_does_not_fit_the_speed_is_refused_with_both_names():
+    from posers_blender.engine.params import ParamError
+    from posers_blender.engine.sampler import sample
+
+    with pytest.raises(ParamError, match="cadence.*speed"):
+        sample(get("basic-walk"), {"cadence": 35.0}, seed=1, fps=30, duration=4.0)
+    with pytest.raises(ParamError, match="in_place.*path"):
+        sample(get("basic-walk"), {"in_place": True, "path": "turn"}, seed=1, fps=30, duration=4.0)

@@ -32,6 +32,11 @@ ANKLE_PASS = 0.07  # m between the ankle centres as the swing foot passes the st
 # m: the lowest a sole point passes over the floor in mid swing [E: minimum toe clearance in healthy adults
 # is about 1-2 cm; not in the facts file]
 TOE_CLEARANCE = 0.012
+ANKLE_CAP_SMOOTHING = 0.05  # s (Gaussian sigma) the swing ankle's range cap is spread over [E]
+LIFT_RAMP = 0.04  # s the swing foot's floor lift takes at least to come on and off [E]
+LIFT_SPEED = 0.3  # m/s (mean) the floor lift comes on and off no faster than [E]
+CUSHION = 0.03  # s the landing heel takes to settle onto the floor (a few mm) [E]
+CAP_FADE = 0.12  # share of a swing at its end over which the swing ankle's cap and floor lift fade out [E]
 EPS = 1e-3  # s: the time step of the rates a swing takes over from the stance at its ends
 
 
@@ -49,6 +54,7 @@ class FootTrack:
     ball_contact: NDArray[np.bool_]
     yaw: Array
     swing_u: Array  # progress through the swing 0..1, NaN in stance
+    dt: float  # s between the track's samples
 
 
 def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) -> dict[str, FootTrack]:
@@ -57,8 +63,8 @@ def foot_tracks(plan: FootPlan, style: GaitStyle, sk: Skeleton, times: Array) ->
     lr = sk.leg_ratio
     for name, sgn in SIDES:
         g = foot_geometry(sk, name)
-        rolls = _Rolls.of(plan, style, sgn, g)
-        ft = _empty_track(len(times))
+        rolls = _Rolls.of(plan, style, sgn, g, lr)
+        ft = _empty_track(len(times), float(times[1] - times[0]) if len(times) > 1 else 1.0)
         _stances(ft, rolls, times)
         _swings(ft, rolls, plan, style, lr, times)
         _holds(ft, rolls, times)
@@ -87,9 +93,10 @@ class _Rolls:
     power: Array  # heel-rise power
     yaw: Array
     heel_xz: Array  # [K, 2] the heel's floor point while the foot is flat
+    land_speed: float  # m/s the heel is still moving down as it touches the floor
 
     @staticmethod
-    def of(plan: FootPlan, style: GaitStyle, sgn: float, g: FootGeometry) -> _Rolls:
+    def of(plan: FootPlan, style: GaitStyle, sgn: float, g: FootGeometry, lr: float) -> _Rolls:
         idx = np.nonzero(plan.side == sgn)[0]
         # push-off scales with the length of the step the foot is about to take (a closing step barely rolls)
         push = np.ones(len(idx))
@@ -119,6 +126,10 @@ class _Rolls:
             power=plan.rise_power[idx],
             yaw=plan.yaw[idx],
             heel_xz=heel[:, [0, 2]],
+            # Froude-scaled (sqrt) for big avatars; length-scaled, i.e. softer, for small ones, whose
+            # Froude-scaled motion is jerkier in absolute terms (cool_loops, 1.36x: 28.8 -> 21.3 mm pose jump
+            # at heel strike)
+            land_speed=style.heel_landing_speed * min(lr, np.sqrt(lr)),
         )
 
     def stance(self, t: Array, j: NDArray[np.intp]) -> tuple[Array, Array, Array, Array]:
@@ -128,10 +139,11 @@ class _Rolls:
             t, self.hs[j], self.ff[j], self.ho[j], self.roll_end[j], self.p_hs[j], self.p_to[j], self.power[j]
         )
         ankle, rot, toes = _stance_ankle(t, pitch, self.heel_xz[j], self.yaw[j], self.ho[j], self.g, self.toe_limit)
+        ankle[:, 1] += _cushion(t - self.hs[j], self.land_speed)
         return ankle, rot, pitch, toes
 
 
-def _empty_track(n: int) -> FootTrack:
+def _empty_track(n: int, dt: float) -> FootTrack:
     return FootTrack(
         ankle=np.zeros((n, 3)),
         rot=quat.identity((n,)),
@@ -142,6 +154,7 @@ def _empty_track(n: int) -> FootTrack:
         ball_contact=np.zeros(n, dtype=bool),
         yaw=np.zeros(n),
         swing_u=np.full(n, np.nan),
+        dt=dt,
     )
 
 
@@ -151,6 +164,16 @@ def _footfall_of_frame(r: _Rolls, times: Array) -> NDArray[np.intp]:
 
 
 # ---- stance: heel rocker, flat foot, forefoot and toe rockers ------------------------------------
+def _cushion(since: Array, speed: float) -> Array:
+    """Height ``[n]`` (m) of the heel over the floor ``since`` seconds after heel strike: the heel touches
+    ``speed`` m/s still moving down and settles over ``CUSHION`` s with a constant deceleration, so the leg
+    meets the floor without a step in its velocity (a heel stopped dead within one sample jolted the near
+    straight knee by 1.2 m/s: the velocity-jump gate allows 0.67 at 120 fps)."""
+    with np.errstate(invalid="ignore"):
+        s = np.clip(1.0 - since / CUSHION, 0.0, 1.0)
+    return np.where(np.isfinite(since), 0.5 * speed * CUSHION * s * s, 0.0)
+
+
 def _stance_pitch(
     t: Array, hs: Array, ff: Array, ho: Array, to: Array, p_hs: Array, p_to: Array, power: Array
 ) -> Array:
@@ -279,7 +302,7 @@ def _swings(ft: FootTrack, r: _Rolls, plan: FootPlan, style: GaitStyle, lr: floa
     dyaw = ((r.yaw[ends.j + 1] - r.yaw[ends.j] + np.pi) % (2 * np.pi) - np.pi)[q]
     yw = r.yaw[ends.j][q] + dyaw * minimum_jerk(u)
     r_sw = quat.mul(quat.from_axis_angle(Y, yw), quat.from_axis_angle(X, pw))
-    heel = _swing_heel(ends, q, u, dur, style, lr)
+    heel = _swing_heel(ends, q, u, dur, style, r.land_speed)
     short = _short_step(r, plan, ends)
     # short steps (initiation, termination, closing) lift the foot less
     # (only the arc's height shrinks: the early lift, which takes the toes off the floor, stays whole)
@@ -297,16 +320,16 @@ def _swings(ft: FootTrack, r: _Rolls, plan: FootPlan, style: GaitStyle, lr: floa
     ft.toes_pitch[fm] = -_toe_bend(pw, r.toe_limit) * (1.0 - minimum_jerk(u / 0.75))
 
 
-def _swing_heel(ends: _SwingEnds, q: NDArray[np.intp], u: Array, dur: Array, style: GaitStyle, lr: float) -> Array:
+def _swing_heel(
+    ends: _SwingEnds, q: NDArray[np.intp], u: Array, dur: Array, style: GaitStyle, land_speed: float
+) -> Array:
     """Heel point ``[n, 3]`` along its swings before the clearance lift.
 
     The swing is planned for the heel point: it leaves with the stance foot's velocity and lands still
     moving down (``heel_landing_speed``) with no horizontal speed, so the planted heel never slides and
     never hovers; the ankle follows from the heel and the foot rotation.
     """
-    # Froude-scaled (sqrt) for big avatars; length-scaled, i.e. softer, for small ones, whose Froude-scaled
-    # motion is jerkier in absolute terms (cool_loops, 1.36x: 28.8 -> 21.3 mm pose jump at heel strike)
-    hv1 = np.array([0.0, -style.heel_landing_speed * min(lr, np.sqrt(lr)), 0.0])
+    hv1 = np.array([0.0, -land_speed, 0.0])
     h0, hv0, h1, d = ends.heel0[q], ends.heel_v0[q], ends.heel1[q], dur[:, None]
     base = hermite5(u, h0, hv0, h1, hv1, d)
     # the foot comes down early, so terminal swing is mostly the knee extending (facts §2b: knee peak
@@ -394,9 +417,42 @@ def _lift_above_floor(ft: FootTrack, g: FootGeometry, lr: float) -> None:
     u = np.nan_to_num(ft.swing_u, nan=0.0)
     clear = TOE_CLEARANCE * lr * np.sin(np.pi * np.clip(u, 0.0, 1.0)) ** 2
     lift = np.where(swing, np.maximum(clear - low, 0.0), 0.0)
-    # spread the correction smoothly but keep it zero at contact
-    lift = np.maximum(lift, gauss_smooth(lift, 2.0)) * swing
+    # one smooth bump per swing, as high as its largest correction over the samples that need one, on and off
+    # over a time that grows with its height (a cover spread by a fixed time and faded over the swing's end
+    # dropped a short closing step's foot 25 mm in 50 ms: a 47 mm knee pop at 30 fps)
+    spread = _lift_bump(lift, u, swing, ft.dt)
+    soft = 0.002 * lr  # m: the rounding of the larger of the two (at most half of it below the larger)
+    lift = 0.5 * (lift + spread + np.sqrt((lift - spread) ** 2 + soft**2) - soft) * swing
     ft.ankle[:, 1] += lift
+
+
+def _lift_bump(lift: Array, u: Array, swing: NDArray[np.bool_], dt: float) -> Array:
+    """Per swing (a run of ``swing`` samples every ``dt`` s), a bump ``[F]`` at the swing's largest ``lift``
+    over the samples that need a lift, with minimum-jerk ramps before and after as long as the lift needs
+    (``LIFT_RAMP`` s plus the height at ``LIFT_SPEED``), inside the swing (the fall ends by contact)."""
+    idx = np.nonzero(swing)[0]
+    if not len(idx):
+        return np.zeros(len(lift))
+    start = swing & ~np.concatenate([[False], swing[:-1]])
+    r = (np.cumsum(start) - 1)[idx]
+    n = int(r.max()) + 1
+    uu, need = u[idx], lift[idx] > 0.0
+    peak = np.zeros(n)
+    np.maximum.at(peak, r, lift[idx])
+    first, last = np.ones(n), np.zeros(n)
+    np.minimum.at(first, r[need], uu[need])
+    np.maximum.at(last, r[need], uu[need])
+    dur = np.bincount(r, minlength=n) * dt  # s each swing lasts
+    ramp = (LIFT_RAMP + peak / LIFT_SPEED) / np.maximum(dur, 1e-6)  # in shares of the swing
+    last = np.minimum(np.maximum(last, first), 1.0 - CAP_FADE)
+    first = np.minimum(first, last)
+    up0 = np.maximum(first - ramp, 0.0)
+    down1 = np.minimum(last + ramp, 1.0)
+    rise = minimum_jerk((uu - up0[r]) / np.maximum(first[r] - up0[r], 1e-6))
+    fall = 1.0 - minimum_jerk((uu - last[r]) / np.maximum(down1[r] - last[r], 1e-6))
+    out = np.zeros(len(lift))
+    out[idx] = peak[r] * np.minimum(rise, fall)
+    return out
 
 
 # ---- ankle range (after the legs are solved) ---------------------------------------------------------
@@ -419,7 +475,12 @@ def limit_swing_ankle(q: Array, ft: FootTrack, g: FootGeometry, ankle: Array) ->
     """
     dorsi = -np.degrees(quat.twist_angle(q, X))
     capped = -_soft_cap(-_soft_cap(dorsi, 14.0, 19.0), 35.0, 44.0)
-    delta = np.where(ft.contact, 0.0, dorsi - capped)
+    # the cap fades out before heel strike, so the foot lands on its planned stance angle (the replans keep
+    # that in range): a cap let go at contact popped the toes (12 mm at 120 fps). (Faded in after toe off too,
+    # it turned the foot of short first and closing steps too fast: 34 mm at 30 fps.)
+    u = np.nan_to_num(ft.swing_u, nan=0.0)
+    ends = minimum_jerk((1.0 - u) / CAP_FADE)
+    delta = np.where(ft.contact, 0.0, (dorsi - capped) * ends)
     on = np.nonzero(delta != 0.0)[0]
     if not len(on):
         return q
@@ -443,6 +504,6 @@ def limit_swing_ankle(q: Array, ft: FootTrack, g: FootGeometry, ankle: Array) ->
             break
     keep = np.ones(len(delta))
     keep[on] = keep_on
-    keep = np.minimum(keep, gauss_smooth(keep, 1.5))  # the smoothed share only ever turns less
+    keep = np.minimum(keep, gauss_smooth(keep, ANKLE_CAP_SMOOTHING, ft.dt))  # the smoothed share only ever turns less
     delta = delta * keep
     return quat.normalize(quat.mul(q, quat.from_axis_angle(X, np.radians(delta))))

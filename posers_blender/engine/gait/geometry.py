@@ -14,6 +14,8 @@ from ..skeleton import Skeleton
 
 Array = NDArray[np.float64]
 X = np.array([1.0, 0.0, 0.0])
+#: share of the straight leg's length the pelvis keeps a planted ankle within (never quite straight)
+STANCE_REACH = 0.9985
 
 
 @dataclass

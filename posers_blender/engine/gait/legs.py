@@ -13,12 +13,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ... import humanoid as hm
-from .. import quat
+from .. import ik, quat
 from ..curves import minimum_jerk
-from ..program import Tracks
+from ..program import HINGE_AXES, HINGE_LIMITS, Tracks
 from ..skeleton import Skeleton
 from .feet import FootTrack, limit_swing_ankle
-from .geometry import foot_geometry, knee_distance
+from .geometry import STANCE_REACH, foot_geometry, knee_distance, leg_reach
 from .style import SIDES, GaitStyle
 
 Array = NDArray[np.float64]
@@ -27,7 +27,6 @@ Y = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 
 KNEE_FLOOR_SPAN = 40  # degrees the swing knee's straightening floor falls over a swing [E]
-IK_CHUNK = 2048  # frames solved at once (bounds the memory of the IK's full-skeleton forward kinematics)
 
 
 @dataclass
@@ -75,26 +74,36 @@ def solve_legs(
 def _solve_leg(
     tr: Tracks, name: str, hip: Array, target: Array, pole: Array, foot_rot: Array, before: LegSolve | None
 ) -> LegSolve:
-    """Two-bone IK of one leg from rest in the frames whose inputs differ from ``before`` (all without it)."""
-    bones = [hm.INDEX[f"{name}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot")]
+    """Two-bone IK of one leg from rest in the frames whose inputs differ from ``before`` (all without it).
+
+    The thigh hangs from the hips, so the chain's root is ``hip`` and its rest rotation the hips' own: the
+    solve needs no forward kinematics of the rest of the body."""
+    ju, jl, jf = (hm.INDEX[f"{name}{b}"] for b in ("UpperLeg", "LowerLeg", "Foot"))
     if before is None:
         frames = np.arange(tr.n_frames)
-        raw = [quat.identity((tr.n_frames,)) for _ in bones]
+        raw = [quat.identity((tr.n_frames,)) for _ in range(3)]
     else:
         changed = np.zeros(tr.n_frames, dtype=bool)
         for now, was in ((hip, before.hip), (target, before.target), (pole, before.pole), (foot_rot, before.foot_rot)):
             changed |= np.any(now != was, axis=1)
         frames = np.nonzero(changed)[0]
         raw = [before.upper.copy(), before.lower.copy(), before.foot.copy()]
-    # in chunks: the IK's forward kinematics holds every bone of every frame it solves
-    for lo in range(0, len(frames), IK_CHUNK):
-        f = frames[lo : lo + IK_CHUNK]
-        sub = Tracks(tr.skeleton, len(f))  # the leg at rest under the hips, in just those frames
-        sub.lrot[:, 0] = tr.lrot[f, 0]
-        sub.hips_offset[:] = tr.hips_offset[f]
-        sub.solve_limb(f"{name}Leg", target[f], pole[f], end_grot=foot_rot[f])
-        for r, j in zip(raw, bones):
-            r[f] = sub.lrot[:, j]
+    if len(frames):
+        sk, hips_rot = tr.skeleton, tr.lrot[frames, 0]
+        sol = ik.two_bone(
+            hip[frames],
+            hips_rot,
+            sk.offsets[jl],
+            sk.offsets[jf],
+            target[frames],
+            pole[frames],
+            HINGE_AXES[f"{name}LowerLeg"],
+            HINGE_LIMITS["LowerLeg"],
+        )
+        raw[0][frames] = quat.normalize(quat.mul(quat.conj(hips_rot), sol.upper_grot))
+        raw[1][frames] = sol.lower_lrot
+        shank = quat.mul(sol.upper_grot, sol.lower_lrot)
+        raw[2][frames] = quat.normalize(quat.mul(quat.conj(shank), foot_rot[frames]))
     return LegSolve(hip, target, pole, foot_rot, *raw)
 
 
@@ -126,5 +135,10 @@ def _terminal_swing_reach(sk: Skeleton, name: str, hip: Array, ft: FootTrack, kn
     reach = float(knee_distance(sk, name, np.asarray(3.0)))
     d2 = d * scale
     capped = np.where(d2 > reach - 0.01, (reach - 0.01) + 0.01 * np.tanh((d2 - (reach - 0.01)) / 0.01), d2)
+    # ...handed back to the planned landing just before heel strike, where the pelvis keeps the target inside
+    # ``STANCE_REACH`` (a cap still pulling 2 mm in at the last swing frame popped the knee at contact: 14 mm
+    # pose jump at 120 fps); the hard bound keeps the fade short of the straight leg
+    back = minimum_jerk((uu - 0.7) / 0.3)
+    capped = np.minimum(capped + (d2 - capped) * back, np.maximum(capped, STANCE_REACH * leg_reach(sk, name)))
     scale = np.where(swing, capped / np.maximum(d, 1e-9), 1.0)
     return hip + v * scale[:, None]

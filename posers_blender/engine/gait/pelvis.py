@@ -18,7 +18,7 @@ from ... import humanoid as hm
 from .. import quat
 from ..skeleton import Skeleton
 from .feet import FootTrack
-from .geometry import knee_distance, leg_reach
+from .geometry import STANCE_REACH, knee_distance, leg_reach
 from .plan import FootPlan, StepKeys
 from .signals import key_track
 from .style import SIDES, GaitSettings, GaitStyle, step_width
@@ -109,7 +109,7 @@ def pelvis_height(
         ft = feet[name]
         hip_rel = quat.rotate(sway.rot, sk.offsets[hm.INDEX[f"{name}UpperLeg"]])
         dxz = np.hypot(sway.pos[:, 0] + hip_rel[:, 0] - ft.ankle[:, 0], sway.pos[:, 2] + hip_rel[:, 2] - ft.ankle[:, 2])
-        reach = leg_reach(sk, name) * 0.9985
+        reach = leg_reach(sk, name) * STANCE_REACH
         d_want = np.minimum(knee_distance(sk, name, _stance_knee(plan, keys, style, sgn)), reach)
         # after heel off the trailing leg is only held to full reach; in swing it is free
         free = (~ft.contact) | (~ft.heel_contact)

@@ -18,7 +18,7 @@ from ..curves import minimum_jerk
 from ..skeleton import DEFAULT_LEG_LENGTH, Skeleton
 from .path import Path, straight, to_target, turn
 from .signals import key_track, pink_noise
-from .style import GaitSettings, GaitStyle, step_width
+from .style import GaitSettings, GaitStyle, auto_cadence, step_width
 
 Array = NDArray[np.float64]
 
@@ -85,7 +85,7 @@ def walking_speed_and_cadence(settings: GaitSettings, style: GaitStyle, leg_leng
     if settings.cadence > 0:
         cad_ref = settings.cadence
     else:
-        cad_ref = 110.0 * (v_ref / 1.3) ** 0.5 * style.cadence_factor
+        cad_ref = auto_cadence(v_ref, style)
     return v_ref * np.sqrt(lr), cad_ref / np.sqrt(lr)
 
 

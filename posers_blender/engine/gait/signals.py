@@ -64,7 +64,9 @@ def front_load(u: Array, lead: float) -> Array:
     return u + 64.0 * lead * u**3 * (1.0 - u) ** 3
 
 
-def gauss_smooth(x: Array, sigma_frames: float) -> Array:
+def gauss_smooth(x: Array, sigma_s: float, dt: float) -> Array:
+    """``x [F]`` (sampled every ``dt`` s) smoothed by a Gaussian of ``sigma_s`` seconds, ends held."""
+    sigma_frames = sigma_s / dt
     if sigma_frames <= 0.3:
         return x
     r = int(np.ceil(3 * sigma_frames))
@@ -72,3 +74,22 @@ def gauss_smooth(x: Array, sigma_frames: float) -> Array:
     k /= k.sum()
     pad = np.pad(x, (r, r), mode="edge")
     return np.convolve(pad, k, mode="valid")
+
+
+def on_grid(values: Array, rate: float, t: Array) -> Array:
+    """``values [G, ...]`` sampled every ``1 / rate`` s from 0, evaluated at times ``t [F]`` (seconds).
+
+    Times on the grid (every frame of 24, 30, 60 or 120 fps on a 120 Hz grid) pick their sample exactly;
+    others interpolate with a Catmull-Rom spline (C1), so a frame rate changes the sampling, not the motion.
+    """
+    u = np.asarray(t, dtype=np.float64) * rate
+    i = np.floor(u + 1e-6).astype(np.intp)
+    f = u - i
+    f[np.abs(f) < 1e-6] = 0.0
+    last = len(values) - 1
+    i = np.clip(i, 0, last)
+    if not f.any():
+        return values[i]
+    p0, p1, p2, p3 = (values[np.clip(i + k, 0, last)] for k in (-1, 0, 1, 2))
+    f = f.reshape((-1,) + (1,) * (values.ndim - 1))
+    return 0.5 * (2 * p1 + (p2 - p0) * f + (2 * p0 - 5 * p1 + 4 * p2 - p3) * f**2 + (3 * p1 - p0 - 3 * p2 + p3) * f**3)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from ..params import Param
+from ..params import Param, ParamError
 
 #: the two feet with the sign of their side (+1 left, -1 right), in the order every stage runs them
 SIDES = (("left", 1.0), ("right", -1.0))
@@ -181,6 +181,37 @@ class GaitSettings:
     stride_cv: float = 2.0  # %
 
 
+#: share of the automatic cadence a set cadence may differ by (steps that long or short for the speed break the
+#: legs: 0.8x and 1.25x failed the pose-jump and ankle-range gates, and 9-70 steps/min at 1.4-1.8 m/s broke the
+#: walk entirely)
+CADENCE_SPAN = 0.15
+#: the fastest walk every gate passes at 24-120 fps (above, the swing knee fails the jerk and speed gates)
+MAX_SPEED = 1.4
+
+
+def auto_cadence(speed: float, style: GaitStyle) -> float:
+    """Steps/min of a 1.65 m adult at ``speed`` m/s (facts §2a: 110 spm at 1.3 m/s, ~speed^0.5 [E])."""
+    return 110.0 * (speed / 1.3) ** 0.5 * style.cadence_factor
+
+
+def check_settings(settings: GaitSettings, style: GaitStyle) -> None:
+    """Raise :class:`ParamError` for combinations of settings the walk cannot make (one line naming both)."""
+    if settings.cadence > 0:
+        auto = auto_cadence(settings.speed, style)
+        lo, hi = (1.0 - CADENCE_SPAN) * auto, (1.0 + CADENCE_SPAN) * auto
+        if not lo <= settings.cadence <= hi:
+            raise ParamError(
+                f"parameter 'cadence' = {settings.cadence:g} does not fit speed = {settings.speed:g} m/s: use 0 "
+                f"(automatic, {auto:.0f} steps/min) or {np.ceil(lo):.0f} to {np.floor(hi):.0f} steps/min at this "
+                "speed, or change speed"
+            )
+    if settings.in_place and settings.path != "straight":
+        raise ParamError(
+            f"parameter 'in_place' = true needs path = 'straight' (got path = '{settings.path}'): "
+            "set in_place to false to walk a turn, an arc or to a target"
+        )
+
+
 def step_width(style: GaitStyle, settings: GaitSettings) -> float:
     """Heel-centre spacing in metres for the 1.65 m avatar: the settings' own, else the style's."""
     return style.step_width if settings.step_width is None else settings.step_width
@@ -193,9 +224,10 @@ def walk_params(speed: float, width: float, width_text: str, style_default: floa
             "speed",
             "float",
             speed,
-            "Walking speed of a 1.65 m adult (facts §2a: 1.3 m/s [1.0-1.6]); other avatars walk the Froude-equivalent speed",
+            "Walking speed of a 1.65 m adult (facts §2a: 1.3 m/s [1.0-1.6]); other avatars walk the "
+            "Froude-equivalent speed. At most 1.4: faster, the swing knee fails the jerk and joint-speed gates",
             0.6,
-            1.8,
+            MAX_SPEED,
             "m/s",
             "Gait",
         ),
@@ -203,7 +235,8 @@ def walk_params(speed: float, width: float, width_text: str, style_default: floa
             "cadence",
             "float",
             0.0,
-            "Steps per minute for a 1.65 m adult; 0 = automatic from speed (facts §2a: 110 spm at 1.3 m/s)",
+            "Steps per minute for a 1.65 m adult; 0 = automatic from speed (facts §2a: 110 spm at 1.3 m/s). "
+            "A set cadence must lie within 15 % of the automatic one for the speed (the step length follows)",
             0.0,
             140.0,
             "steps/min",
@@ -256,7 +289,8 @@ def walk_params(speed: float, width: float, width_text: str, style_default: floa
             "in_place",
             "bool",
             False,
-            "Walk on the spot (no root travel; feet slide back like on a treadmill)",
+            "Walk on the spot (no root travel; feet slide back like on a treadmill, so the foot-skate gate, "
+            "measured in the world, fails by design); straight path only",
             group="Root",
         ),
         Param(

@@ -1,5 +1,9 @@
 """The walk, stage by stage: plan footsteps -> place the feet -> move the pelvis -> solve the legs -> carry
 the trunk, head and arms; and the replan that rolls the feet sooner where an ankle or knee runs out of range.
+
+Every stage runs on one fixed time grid (:data:`GRID_HZ`) whatever the clip's frame rate, and the finished
+walk is then read at the clip's frames: the replans, smoothers and springs see the same samples at 24 and
+at 120 fps, so a frame rate changes the sampling, not the motion (issue 15).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from .feet import FootTrack, foot_tracks
 from .legs import LegSolve, solve_legs
 from .pelvis import PelvisSway, pelvis_height, pelvis_sway
 from .plan import FootPlan, StepKeys, plan_footsteps
+from .signals import on_grid
 from .style import (
     HEEL_RISE_DORSIFLEXION,
     KNEE_PUSHOFF_DIP,
@@ -26,6 +31,7 @@ from .style import (
     SIDES,
     GaitSettings,
     GaitStyle,
+    check_settings,
 )
 from .upper_body import upper_body
 
@@ -35,15 +41,21 @@ X = np.array([1.0, 0.0, 0.0])
 # passes that move heel off or toe off sooner, or the heel rise earlier, where the ankle runs out of range or
 # the trailing knee snaps straight before toe off
 MAX_REPLANS = 3
+LANDING_WINDOW = 0.06  # s before heel strike over which the landing ankle is judged
+#: Hz of the time grid every stage runs on: each frame of 24, 30, 60 and 120 fps is a grid sample
+GRID_HZ = 120.0
 
 
 @dataclass
 class WalkResult:
-    """A built walk: the pose tracks, the (replanned) footstep plan and the foot tracks, for inspection."""
+    """A built walk: the pose tracks at the clip's frames, the (replanned) footstep plan, and the pose and
+    foot tracks on the build grid (``grid_times``), for inspection."""
 
     tracks: Tracks
     plan: FootPlan
     feet: dict[str, FootTrack]
+    grid: Tracks
+    grid_times: Array
 
 
 def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkResult:
@@ -57,7 +69,8 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     (long-footed or short-legged avatars, fast walks, short closing steps). Only the feet, the pelvis height
     and the legs depend on those contact phases; the pelvis sway and the upper body are built once.
     """
-    sk, t = ctx.skeleton, ctx.times
+    check_settings(settings, style)
+    sk, t = ctx.skeleton, build_grid(ctx.duration)
     # one seed per random stream ("arm" is unused but still drawn, so the context's stream stays as it was)
     seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "arm")}
     plan = plan_footsteps(settings, style, sk, ctx.duration, np.random.default_rng(seeds["plan"]))
@@ -68,14 +81,32 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     tr.set("hips", sway.rot)
     feet, legs = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration, None)
     for _ in range(MAX_REPLANS):
-        if not _replan_rolls(plan, tr.lrot, t, ctx.fps, style):
+        if not _replan_rolls(plan, tr.lrot, t, GRID_HZ, style):
             break
         feet, legs = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration, legs)
     upper_body(
-        tr, plan, keys, sway, style, settings, noise, np.random.default_rng(seeds["blink"]), ctx.fps, ctx.duration
+        tr, plan, keys, sway, style, settings, noise, np.random.default_rng(seeds["blink"]), GRID_HZ, ctx.duration
     )
     _mark_events(ctx, plan)
-    return WalkResult(tr, plan, feet)
+    return WalkResult(at_frames(tr, ctx.times), plan, feet, tr, t)
+
+
+def build_grid(duration: float) -> Array:
+    """The build's time grid (s): every ``1 / GRID_HZ`` from 0 to past ``duration`` (spare samples for the
+    interpolation at the end); it depends on the duration alone."""
+    return np.arange(int(np.ceil(duration * GRID_HZ)) + 3) / GRID_HZ
+
+
+def at_frames(grid: Tracks, times: Array) -> Tracks:
+    """The grid-built tracks read at the clip's frame ``times`` (see :func:`~.signals.on_grid`)."""
+    out = Tracks(grid.skeleton, len(times))
+    out.lrot[:] = quat.normalize(on_grid(quat.continuous(grid.lrot), GRID_HZ, times))
+    out.hips_offset[:] = on_grid(grid.hips_offset, GRID_HZ, times)
+    for name, track in grid.expressions.items():
+        out.expressions[name] = np.clip(on_grid(track, GRID_HZ, times), 0.0, 1.0)
+    if grid.gaze is not None:
+        out.gaze = on_grid(grid.gaze, GRID_HZ, times)
+    return out
 
 
 def _place_legs(
@@ -130,11 +161,13 @@ def _replan_rolls(plan: FootPlan, lrot: Array, t: Array, fps: float, style: Gait
 
 
 def _land_flatter(plan: FootPlan, i: int, dorsi: Array, t: Array, style: GaitStyle) -> bool:
-    """A foot set down toes-up in front of a bent knee (short closing steps) lands flatter."""
+    """A foot set down toes-up in front of a bent knee (short closing steps) lands flatter (judged from the
+    end of the swing, where the swing ankle's cap has faded out, to the first stance sample)."""
     first = int(np.searchsorted(t, plan.hs[i], side="left"))
     if not (np.isfinite(plan.hs[i]) and first < len(t)):
         return False
-    over = float(dorsi[first]) - LANDING_DORSIFLEXION
+    a = int(np.searchsorted(t, plan.hs[i] - LANDING_WINDOW, side="left"))
+    over = float(np.max(dorsi[a : first + 1])) - LANDING_DORSIFLEXION
     if over > 0.5 and plan.land_scale[i] > 0.0:
         full = style.heel_strike_pitch * plan.land_scale[i]
         plan.land_scale[i] *= max(0.0, 1.0 - (over + 1.0) / max(full, 1e-6))
