@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from ..params import Params
 from ..program import Context, MotionError, TrackProgram, Tracks
+from ..targets import look_at_in_build
 from .arm_plan import ArmPlan, plan_arms
 from .arms import TOUCHES, Touch, arm_activity, contact_local, hang_arms, pose_arms
 from .body import broadband, plant_feet, pose_body, wander
@@ -92,6 +93,7 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     arm_plans = plan_arms(sched, style, ctx.duration)
     tr = Tracks(ctx.skeleton, len(ctx.times))
     body = pose_body(ctx, tr, style, sched, arm_plans, rngs)
+    look_at_in_build(ctx, tr)  # a lookAt target turns head and eyes before the hands find the face
     hanging = hang_arms(ctx, tr, style, sched, body, rngs)
     skip: set[int] = set()
     for _ in range(MAX_REPLANS):
