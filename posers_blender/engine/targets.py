@@ -216,11 +216,11 @@ def place_feet(ctx: Context, tr: Tracks, feet: dict[str, Array]) -> dict[str, Ar
     movers = [s for s in ("left", "right") if goals[s] is not None]
     for side in movers:  # the targeted feet step apart again
         placed[side][:, 0] += (-1.0 if side == "left" else 1.0) * crossed / len(movers)
-    for side in movers:
-        want = goals[side] if goals[side] is not None else placed[side]
-        miss = np.hypot(*(want - placed[side])[:, [0, 2]].T)
-        record_reach(ctx, f"{side}Foot", miss <= FOOT_TOLERANCE)
-    moved = sum(placed[s] - feet[s] for s in feet) / len(feet)
+    for side, goal in goals.items():
+        if goal is not None:
+            miss = np.hypot(*(goal - placed[side])[:, [0, 2]].T)
+            record_reach(ctx, f"{side}Foot", miss <= FOOT_TOLERANCE)
+    moved = np.mean([placed[s] - feet[s] for s in feet], axis=0)
     tr.hips_offset[:, 0] += moved[:, 0]
     tr.hips_offset[:, 2] += moved[:, 2]
     return placed
