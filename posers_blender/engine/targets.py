@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from .. import humanoid as hm
 from . import quat
@@ -60,17 +60,18 @@ EYE_OMEGA = 40.0  # rad/s: the eyes settle in ~0.1 s (a saccade with its settlin
 REACHED_DEG = 2.0  # a gaze within this of the target counts as reaching it
 
 
+def reach_notes(reached: dict[str, float]) -> list[str]:
+    """One line per target not reached in every frame (``clip.meta["reached"]``), for the CLI and the panel."""
+    return [
+        f"target {name} reached in {100 * share:.0f}% of frames (as far as the limbs allow)"
+        for name, share in sorted(reached.items())
+        if share < 1.0
+    ]
+
+
 def motion_targets(declared: tuple[str, ...]) -> tuple[str, ...]:
     """The targets a motion reads: ``lookAt`` (every motion) plus those its meta declares."""
     return (LOOK_AT, *(n for n in declared if n != LOOK_AT))
-
-
-def check_names(motion_id: str, declared: tuple[str, ...], given: ArrayLike | dict[str, object]) -> None:
-    """Raise ``ValueError`` (one line naming the target and the fix) for a target the motion does not read."""
-    allowed = motion_targets(declared)
-    for name in given if isinstance(given, dict) else ():
-        if name not in allowed:
-            raise ValueError(f"target '{name}' is not read by motion '{motion_id}': use one of {', '.join(allowed)}")
 
 
 @dataclass(frozen=True)
