@@ -130,3 +130,16 @@ def test_critically_damped_settles_without_overshoot():
     x[10:] = 1.0
     y = critically_damped(x, 1.0 / 30.0, 9.0)
     assert y[:10].max() == 0.0 and y.max() <= 1.0 + 1e-12 and y[-1, 0] > 0.99
+
+
+def test_cli_target_flag_places_a_target_and_rejects_bad_ones_in_one_line(tmp_path, capsys):
+    from posers_blender.cli import main
+    from posers_blender.io.clip_file import load_clip_npz
+
+    out = tmp_path / "a.npz"
+    assert main(["sample", "idle-breathe", "--seconds", "1", "--out", str(out), "--target", "lookAt=2,1.5,1"]) == 0
+    assert "lookAt" in load_clip_npz(out).meta["reached"]
+    for bad in ("leftFoot=0,0", "lookAt=1,inf,2", "wing=1,2,3", "lookAt"):
+        assert main(["sample", "basic-walk", "--seconds", "1", "--out", str(out), "--force", "--target", bad]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and "--target" in err
