@@ -124,6 +124,7 @@ class ConfidentStance(standing.StandingMotion):
         version="1",
         checks=("breathing", "sway", "blinks", "periodicity", "balance"),
         standing=True,
+        targets=("leftFoot", "rightFoot"),
     )
     schema = SCHEMA
     style_for = staticmethod(style_for)

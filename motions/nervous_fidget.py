@@ -125,6 +125,7 @@ class NervousFidget(standing.StandingMotion):
         version="1",
         checks=("breathing", "sway-nervous", "blinks", "periodicity", "balance"),
         standing=True,
+        targets=("leftFoot", "rightFoot"),
     )
     schema = SCHEMA
     style_for = staticmethod(style_for)

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..engine import hand, quat, reach, standing
+from ..engine import hand, quat, reach, standing, targets
 from ..engine.breathing import BreathAngles, BreathTrack, ForcedBreath, breath_angles, breath_track
 from ..engine.curves import bump
 from ..engine.face import blink_times
@@ -450,6 +450,7 @@ class _HandSpots:
     effector: Vec
     fingers: Vec
     palm: Vec
+    hold_at: Array | None = None  # the hand target: where the resting wrist holds, ``[F, 3]`` (None: by the hips)
 
 
 def _reach(
@@ -477,7 +478,9 @@ def _reach(
         elbow_range=(115.0, 135.0),  # metrics B9 elbow at the mouth
     )
     drift = noise_track(finger_rng, ctx.times, 0.08, channels=3) * smoker.manner.hand_drift * sk.leg_ratio
-    spots = _HandSpots(_hold_wrist_offset(tr, side, 80.0), drift, eff, fingers, palm)
+    arm = sum(float(np.linalg.norm(sk.offsets[sk.index(f"{side}{b}")])) for b in ("LowerArm", "Hand"))
+    hold_at = targets.hand_target(ctx, tr, side, arm)
+    spots = _HandSpots(_hold_wrist_offset(tr, side, 80.0), drift, eff, fingers, palm, hold_at)
     # facts §4 APA: a quick 8 mm pelvis shift (2-10 mm [E]) starting before the hand, so it stands out of
     # the sway (~10 mm/s) and is measured 30-80 ms ahead of the hand's onset; it stays as a counterbalance
     # while the hand is up and goes back as the hand lowers
@@ -505,7 +508,8 @@ def _waypoints(tr: Tracks, side: str, spots: _HandSpots) -> dict[str, reach.Wayp
     s = 1.0 if side == "left" else -1.0
     grot, gpos = tr.fk()
     jc = sk.index("hips")
-    wrist_hold = gpos[:, jc] + quat.rotate(grot[:, jc], spots.hold_offset) + spots.drift
+    wrist_hold = gpos[:, jc] + quat.rotate(grot[:, jc], spots.hold_offset) if spots.hold_at is None else spots.hold_at
+    wrist_hold = wrist_hold + spots.drift
     rot_hold = reach.hand_rotation(
         quat.rotate(grot[:, jc], np.array([-s * 0.3, 0.15, 1.0])),
         quat.rotate(grot[:, jc], np.array([-s * 1.0, 0.6, 0.0])),
@@ -627,6 +631,7 @@ class SmokingCigarette(TrackProgram):
         # "breathing" measures the quiet breaths only (the suite skips puff and smoke-breath windows)
         checks=("breathing", "blinks", "balance", "sway", "reach", "smoking"),
         standing=True,
+        targets=("leftFoot", "rightFoot", "leftHand", "rightHand"),
     )
     schema = SCHEMA
 

@@ -89,7 +89,7 @@ def sample_clip(avatar: Avatar, opts: BakeOptions) -> Clip:
     goals = opts.targets
     if goals is None:
         goals = targets.collect(avatar, opts.frame_start, max(1, int(round(opts.seconds * opts.fps))))
-    return sample(
+    clip = sample(
         program,
         dict(opts.params),
         seed=opts.seed,
@@ -98,6 +98,8 @@ def sample_clip(avatar: Avatar, opts: BakeOptions) -> Clip:
         skeleton=avatar.skeleton,
         targets=goals,
     )
+    targets.note_reach(avatar, clip.meta.get("reached", {}))
+    return clip
 
 
 def additive_clip(clip: Clip) -> Clip:

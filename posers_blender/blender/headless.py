@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..cli import UserError
 from ..cli import common as cli_common
+from ..engine.targets import reach_notes
 
 USAGE_EPILOG = """examples:
   python scripts/posers_bake.py --motion idle-breathe --seconds 10 --out out/idle.blend --bvh out/idle.bvh
@@ -104,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
     layout = "sequence" if args.all else args.layout
     programs = [registry.get(m) for m in ids]
     first_params = cli_common.motion_params(programs[0], args)
+    goals = cli_common.motion_target_points(programs, args) if args.target_specs else None
 
     if args.armature:
         obj = bpy.data.objects.get(args.armature)
@@ -143,6 +145,7 @@ def run(args: argparse.Namespace) -> int:
             seconds=args.seconds,
             fps=fps,
             reduce_keys_deg=args.reduce_keys,
+            targets=goals,
         )
         for i, m in enumerate(ids)
     ]
@@ -155,6 +158,8 @@ def run(args: argparse.Namespace) -> int:
     scene.frame_start, scene.frame_end = start, end
     for r in results:
         print(f"baked {r.summary()}")
+        for note in reach_notes(r.clip.meta.get("reached", {})):
+            print(f"posers bake: note: {note}", file=sys.stderr)
     if args.vrma:
         try:
             gltf = export.export_vrma(av.obj, args.vrma, start, end)

@@ -125,14 +125,10 @@ class POSERS_OT_add_target(_OnArmature, bpy.types.Operator):
 
     name: bpy.props.EnumProperty(  # type: ignore[valid-type]
         name="Target",
-        description="Which target to create",
-        items=[
-            ("lookAt", "Look At", "Where the eyes and head look"),
-            ("leftHand", "Left Hand", "Where the left hand reaches"),
-            ("rightHand", "Right Hand", "Where the right hand reaches"),
-            ("leftFoot", "Left Foot", "Where the left foot plants"),
-            ("rightFoot", "Right Foot", "Where the right foot plants"),
-        ],
+        description="Which target to create (the ones the current motion reads)",
+        items=lambda self, context: targets.menu_items(
+            context.active_object.posers.motion if _armature(context) is not None else ""
+        ),
     )
 
     def execute(self, context: Any) -> OpResult:

@@ -13,6 +13,8 @@ import bpy
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import registry
+from ..engine import targets as engine_targets
 from . import pose_transfer
 from .avatar import Avatar
 from .empties import collection
@@ -25,7 +27,28 @@ DEFAULT_PLACES = {
     "rightHand": ("upperChest", (-0.15, -0.1, 0.35)),
     "leftFoot": ("leftFoot", (0.0, 0.0, 0.0)),
     "rightFoot": ("rightFoot", (0.0, 0.0, 0.0)),
+    "wall": ("upperChest", (0.0, 0.0, -0.35)),
 }
+#: Per armature name, the last sample's lines about targets it did not reach (the panel shows them).
+REACH_NOTES: dict[str, list[str]] = {}
+_menu_items: list[tuple[str, str, str]] = []  # Blender needs the strings of a dynamic enum kept alive
+
+
+def names_for(motion_id: str) -> tuple[str, ...]:
+    """The targets a motion reads (``lookAt`` for every motion, then its declared ones); ``lookAt`` if unknown."""
+    prog = registry.discover().get(motion_id)
+    return engine_targets.motion_targets(prog.meta.targets if prog is not None else ())
+
+
+def menu_items(motion_id: str) -> list[tuple[str, str, str]]:
+    """Add Target's entries: the targets this motion reads."""
+    _menu_items[:] = [(n, n, engine_targets.NAMES.get(n, n)) for n in names_for(motion_id)]
+    return _menu_items
+
+
+def note_reach(av: Avatar, reached: dict[str, float]) -> None:
+    """Remember what the last sample of this armature did not reach, for the panel."""
+    REACH_NOTES[av.obj_name] = engine_targets.reach_notes(reached)
 
 
 def target_objects(av: Avatar) -> dict[str, bpy.types.Object]:

@@ -8,7 +8,7 @@ import bpy
 
 from .. import registry
 from . import avatar as avatar_mod
-from . import props
+from . import props, targets
 
 _health_cache: dict[tuple[str, int], list[str]] = {}
 
@@ -72,6 +72,8 @@ class POSERS_PT_motion(bpy.types.Panel):
         row = layout.row(align=True)
         row.operator("posers.add_landmarks", icon="EMPTY_AXIS")
         row.operator_menu_enum("posers.add_target", "name", text="Add Target", icon="EMPTY_SINGLE_ARROW")
+        for note in targets.REACH_NOTES.get(obj.name, []):
+            layout.label(text=note, icon="INFO")
 
 
 def menu_entries(self: Any, context: Any) -> None:

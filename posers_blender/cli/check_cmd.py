@@ -24,7 +24,7 @@ from ..io.clip_file import load_clip_npz
 from ..mocap import load_bvh_clip
 from ..quality import evaluate, known_checks, validate_checks
 from . import UserError
-from .common import add_motion_args, avatar, motion_params, program_for
+from .common import add_motion_args, avatar, motion_params, motion_target_points, program_for
 
 DEFAULT_SECONDS = 60.0  # long enough for rates (breaths, blinks) to mean something
 
@@ -76,7 +76,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         prog = program_for(target)
         params = motion_params(prog, args)
-        clip = sample(prog, params, seed=args.seed, fps=args.fps, duration=args.seconds, skeleton=avatar(args))
+        goals = motion_target_points(prog, args)
+        clip = sample(
+            prog, params, seed=args.seed, fps=args.fps, duration=args.seconds, skeleton=avatar(args), targets=goals
+        )
         report = evaluate(clip, prog.meta, checks=checks, standing=True if args.standing else None)
         report.subject = f"{prog.meta.id} (seed {args.seed}, {args.seconds:g} s at {args.fps:g} fps)"
     if args.json:

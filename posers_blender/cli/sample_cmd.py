@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..engine.clip import Clip
 from ..engine.sampler import sample
+from ..engine.targets import reach_notes
 from ..io.bvh import UNITS, write_bvh
 from . import UserError
-from .common import add_motion_args, avatar, motion_params, program_for
+from .common import add_motion_args, avatar, motion_params, motion_target_points, program_for
 
 FORMATS = (".bvh", ".npz", ".json")
 
@@ -48,8 +50,13 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     check_out(out, args.force)
     params = motion_params(prog, args)
-    clip = sample(prog, params, seed=args.seed, fps=args.fps, duration=args.seconds, skeleton=avatar(args))
+    goals = motion_target_points(prog, args)
+    clip = sample(
+        prog, params, seed=args.seed, fps=args.fps, duration=args.seconds, skeleton=avatar(args), targets=goals
+    )
     write_clip_file(clip, out)
+    for note in reach_notes(clip.meta.get("reached", {})):
+        print(f"posers sample: note: {note}", file=sys.stderr)
     unit = f", {UNITS}" if out.suffix.lower() == ".bvh" else ""
     print(f"wrote {out} ({clip.n_frames} frames at {clip.fps:g} fps{unit})")
     return 0

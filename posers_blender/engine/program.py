@@ -68,6 +68,8 @@ class MotionMeta:
     checks: tuple[str, ...] = ()
     #: True for motions whose feet never leave the floor (stricter slide gate).
     standing: bool = False
+    #: Targets the motion reads besides ``lookAt``, which every motion reads (names: engine/targets.py).
+    targets: tuple[str, ...] = ()
 
 
 @dataclass

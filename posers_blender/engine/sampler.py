@@ -19,6 +19,7 @@ from .clip import Clip
 from .params import ParamError
 from .program import Context, FrameProgram, MotionError, MotionProgram, Tracks
 from .skeleton import Skeleton, default_avatar
+from .targets import apply as apply_targets
 
 MAX_SECONDS = 3600.0
 
@@ -85,6 +86,7 @@ def sample(
     skeleton = skeleton or default_avatar()
     ctx = make_context(program, params, seed, fps, duration, skeleton, targets)
     tracks = _build(program, ctx)
+    reached = apply_targets(tracks, ctx)  # the look-at layer every motion gets; what each target reached
     n = ctx.n_frames
     hips = skeleton.offsets[0] + tracks.hips_offset
     _check_finite(program.meta.id, tracks.lrot, hips, fps)
@@ -104,6 +106,7 @@ def sample(
             "fps": float(fps),
             "duration": float(duration),
             "skeleton": skeleton.name,
+            **({"reached": reached} if reached else {}),
         },
     )
 

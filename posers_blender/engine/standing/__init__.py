@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from ..params import Params
 from ..program import Context, MotionError, TrackProgram, Tracks
+from ..targets import look_at_in_build
 from .arm_plan import ArmPlan, plan_arms
 from .arms import TOUCHES, Touch, arm_activity, contact_local, hang_arms, pose_arms
 from .body import broadband, plant_feet, pose_body, wander
@@ -96,6 +97,7 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     micro = draw_micro(rngs["micro"], ctx.times, style, ctx.skeleton.leg_ratio)
     tr = Tracks(ctx.skeleton, len(ctx.times))
     body = pose_body(ctx, tr, style, sched, arm_plans, rngs, micro)
+    look_at_in_build(ctx, tr)  # a lookAt target turns head and eyes before the hands find the face
     hanging = hang_arms(ctx, tr, style, sched, body, rngs, micro)
     skip: set[int] = set()
     for _ in range(MAX_REPLANS):

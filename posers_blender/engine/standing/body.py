@@ -24,6 +24,7 @@ from ..face import blink_track
 from ..gaze import GazeTracks, gaze_tracks
 from ..noise import noise_track
 from ..program import Context, Tracks
+from ..targets import place_feet
 from .arm_plan import ArmPlan
 from .micro import Micro
 from .schedule import Schedule
@@ -99,7 +100,7 @@ def pose_body(
     pose_eyes(tr, t, style, sched, head)
     pose_clavicles(tr, style, breath)
     lean_on_wall(tr, t, style, ctx.duration, scale)
-    feet = settle_on_legs(tr, style, scale, micro.feet)
+    feet = settle_on_legs(tr, style, scale, micro.feet, ctx)
     tr.hips_offset[:, 1] += sway.bob - (sway.bob.max() if len(t) else 0.0)  # only down: a locked knee cannot rise
     return Body(weight, apa, feet)
 
@@ -302,16 +303,20 @@ def hold_envelope(t: Array, style: StandingStyle, duration: float) -> Array:
     return env
 
 
-def settle_on_legs(tr: Tracks, style: StandingStyle, scale: float, give: dict[str, Array]) -> dict[str, Array]:
-    """The feet at the stance positions (``[F, 3]``, with each foot's sub-millimetre ``give``) and the hips height
-    that follows from the legs: the support knee nearly straight, the free knee bends (a smooth min: no knee jolt
-    as the support leg changes)."""
+def settle_on_legs(
+    tr: Tracks, style: StandingStyle, scale: float, give: dict[str, Array], ctx: Context | None = None
+) -> dict[str, Array]:
+    """The feet at the stance positions (``[F, 3]``, with each foot's sub-millimetre ``give``) or where ``ctx``'s
+    foot targets stand, and the hips height that follows from the legs: the support knee nearly straight, the free
+    knee bends (a smooth min: no knee jolt as the support leg changes)."""
     sk = tr.skeleton
     rest = sk.rest_positions()
     feet = {
         side: rest[sk.index(f"{side}Foot")] + np.array([s * style.stance_width * scale, 0.0, 0.0]) + give[side]
         for side, s in SIDES
     }
+    if ctx is not None:
+        feet = place_feet(ctx, tr, feet)
     tr.settle_hips_on_legs(feet, style.support_knee, soft_m=0.002)
     return feet
 
