@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -101,8 +100,8 @@ def solve_reach(
     sk = tracks.skeleton
     root = tracks.limb_root(f"{plan.side}Arm")
     arrivals = {
-        name: arrive(sk, root, plan, waypoints[name], len(t), first, wrist_limits, wrist_iterations, soft_wrist)
-        for name, first in first_use(plan, t).items()
+        name: arrive(sk, root, plan, waypoints[name], frames, wrist_limits, wrist_iterations, soft_wrist)
+        for name, frames in arrival_frames(plan, t).items()
     }
     path = blend_moves(sk, root, plan, arrivals, t)
     result = pose_arm(tracks, root, path)
@@ -110,14 +109,27 @@ def solve_reach(
     return result
 
 
-def first_use(plan: ReachPlan, t: Array) -> dict[str, int]:
-    """Per waypoint (initial first, then in move order), the first frame whose pose depends on it: 0 for the
-    initial one, else the first frame of the first move to it (earlier frames never read its arrival)."""
-    first = {plan.initial: 0}
-    for m in plan.moves:
-        i = min(int(np.searchsorted(t, m.start - 1e-9)), len(t) - 1)  # the move's first active frame
-        first[m.to] = min(first.get(m.to, i), i)
-    return first
+#: Frames past a move's end that the next stage still reads from the waypoint it leaves (the first frame at or
+#: after the end, where the staggered progress may fall short of 1 by a rounding, and a safety margin).
+ARRIVAL_MARGIN = 3
+
+
+def arrival_frames(plan: ReachPlan, t: Array) -> dict[str, NDArray[np.intp]]:
+    """Per waypoint (initial first, then in move order), the frames whose pose depends on its arrival: from the
+    start of each move to it (from frame 0 for the initial one) until the end of the move that leaves it. Once
+    the next move has arrived, :func:`blend_moves` weighs the waypoint left behind by exactly 0, so solving
+    each waypoint only there keeps the cost linear in the clip's length however many gestures it holds."""
+    n = len(t)
+
+    def frame(time: float) -> int:
+        return min(int(np.searchsorted(t, time - 1e-9)), n - 1)
+
+    spans: dict[str, list[tuple[int, int]]] = {}
+    arrivals = [(plan.initial, 0)] + [(m.to, frame(m.start)) for m in plan.moves]
+    leaves = [frame(m.end) + ARRIVAL_MARGIN for m in plan.moves] + [n]
+    for (name, first), last in zip(arrivals, leaves):
+        spans.setdefault(name, []).append((first, min(last, n - 1)))
+    return {name: np.unique(np.concatenate([np.arange(a, b + 1) for a, b in s])) for name, s in spans.items()}
 
 
 def arrive(
@@ -125,22 +137,22 @@ def arrive(
     root: LimbRoot,
     plan: ReachPlan,
     waypoint: Waypoint,
-    n: int,
-    first: int,
+    frames: NDArray[np.intp],
     wrist_limits: WristLimits | None,
     wrist_iterations: int,
     soft_wrist: bool,
 ) -> Arrival:
-    """Solve the arm at one waypoint for every frame from ``first`` on (stage 1).
+    """Solve the arm at one waypoint in ``frames`` (stage 1; see :func:`arrival_frames`).
 
-    Each frame is solved on its own, so the frames before ``first`` are skipped: they repeat frame ``first``
-    and count as reached (they are never read, see :func:`first_use`).
+    Each frame is solved on its own, so the other frames are skipped: they hold the nearest earlier solved
+    frame (before the first, the first) and count as reached; :func:`blend_moves` never weighs them.
     """
+    n = len(root.upper_gpos)
     eff = np.asarray(plan.effector if waypoint.effector is None else waypoint.effector, dtype=np.float64)
-    pos = as_track(waypoint.position, n, 3)[first:]
-    rot = quat.normalize(as_track(waypoint.rotation, n, 4)[first:])
-    pole = unit(as_track(waypoint.pole, n, 3)[first:])
-    root = LimbRoot(root.limb, root.parent_grot[first:], root.upper_grot[first:], root.upper_gpos[first:])
+    pos = as_track(waypoint.position, n, 3)[frames]
+    rot = quat.normalize(as_track(waypoint.rotation, n, 4)[frames])
+    pole = unit(as_track(waypoint.pole, n, 3)[frames])
+    root = LimbRoot(root.limb, root.parent_grot[frames], root.upper_grot[frames], root.upper_gpos[frames])
     shoulder = root.upper_gpos
     # The wanted hand rotation is a preference, the effector position a must: keep the wrist inside its
     # limits and re-solve until the clamped hand and the wrist position agree.
@@ -155,25 +167,14 @@ def arrive(
     fore = _forearm(sk, root, wrist, shoulder + pole)
     local = quat.normalize(quat.mul(quat.conj(fore), hand_w))
     sol = solve_two_bone(sk, root, wrist, shoulder + pole)
+    if len(frames) == n:
+        return Arrival(pole=pole, local=local, wrist=wrist, effector=eff, flex=sol.flex, reached=sol.reached)
+    held = np.maximum(np.searchsorted(frames, np.arange(n), side="right") - 1, 0)  # solved frame each frame holds
+    reached = np.ones(n, dtype=bool)
+    reached[frames] = sol.reached
     return Arrival(
-        pole=_padded(pole, first),
-        local=_padded(local, first),
-        wrist=_padded(wrist, first),
-        effector=eff,
-        flex=_padded(sol.flex, first),
-        reached=_padded(sol.reached, first, np.True_),
+        pole=pole[held], local=local[held], wrist=wrist[held], effector=eff, flex=sol.flex[held], reached=reached
     )
-
-
-G = TypeVar("G", bound=np.generic)
-
-
-def _padded(x: NDArray[G], first: int, before: G | None = None) -> NDArray[G]:
-    """``x`` (frames ``first`` on) preceded by ``first`` copies of ``before`` (default: its first frame)."""
-    if not first:
-        return x
-    pad = np.broadcast_to(x[:1] if before is None else before, (first, *x.shape[1:]))
-    return np.concatenate([pad, x])
 
 
 def _forearm(sk: Skeleton, root: LimbRoot, wrist: Array, pole: Array) -> Array:
