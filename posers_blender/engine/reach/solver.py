@@ -2,9 +2,10 @@
 
 :func:`solve_reach` reads as its three stages:
 
-1. :func:`arrive`: each waypoint solved once against the posed body (the limb root is taken once; the body
-   does not move while the arm tries its waypoints): where the wrist must be so the effector lands on the
-   target with the hand rotation kept inside the wrist limits, and how the hand sits on the forearm there.
+1. :func:`arrive`: every waypoint solved once against the posed body, all in one vectorised solve over the
+   frames each one is read in (the limb root is taken once; the body does not move while the arm tries its
+   waypoints): where the wrist must be so the effector lands on the target with the hand rotation kept
+   inside the wrist limits, and how the hand sits on the forearm there.
 2. :func:`blend_moves`: the moves blended between those arrivals over the clip's time grid: the wrist
    along straight chords with the shoulder's progress plus a sideways bulge, its distance from the
    shoulder (what the elbow does) with the elbow's delayed progress, the hand with the wrist's, and the
@@ -99,10 +100,7 @@ def solve_reach(
     t = np.asarray(times, dtype=np.float64)
     sk = tracks.skeleton
     root = tracks.limb_root(f"{plan.side}Arm")
-    arrivals = {
-        name: arrive(sk, root, plan, waypoints[name], frames, wrist_limits, wrist_iterations, soft_wrist)
-        for name, frames in arrival_frames(plan, t).items()
-    }
+    arrivals = arrive(sk, root, plan, waypoints, arrival_frames(plan, t), wrist_limits, wrist_iterations, soft_wrist)
     path = blend_moves(sk, root, plan, arrivals, t)
     result = pose_arm(tracks, root, path)
     result.waypoint_reached = {name: a.reached for name, a in arrivals.items()}
@@ -136,23 +134,27 @@ def arrive(
     sk: Skeleton,
     root: LimbRoot,
     plan: ReachPlan,
-    waypoint: Waypoint,
-    frames: NDArray[np.intp],
+    waypoints: Mapping[str, Waypoint],
+    frames: Mapping[str, NDArray[np.intp]],
     wrist_limits: WristLimits | None,
     wrist_iterations: int,
     soft_wrist: bool,
-) -> Arrival:
-    """Solve the arm at one waypoint in ``frames`` (stage 1; see :func:`arrival_frames`).
+) -> dict[str, Arrival]:
+    """Solve the arm at each waypoint in ``frames[name]`` (stage 1; see :func:`arrival_frames`).
 
-    Each frame is solved on its own, so the other frames are skipped: they hold the nearest earlier solved
-    frame (before the first, the first) and count as reached; :func:`blend_moves` never weighs them.
+    Each frame is solved on its own, so all waypoints' frames go through one solve (one row per waypoint and
+    frame) and the other frames are skipped: they hold the nearest earlier solved frame (before the first,
+    the first) and count as reached; :func:`blend_moves` never weighs them.
     """
     n = len(root.upper_gpos)
-    eff = np.asarray(plan.effector if waypoint.effector is None else waypoint.effector, dtype=np.float64)
-    pos = as_track(waypoint.position, n, 3)[frames]
-    rot = quat.normalize(as_track(waypoint.rotation, n, 4)[frames])
-    pole = unit(as_track(waypoint.pole, n, 3)[frames])
-    root = LimbRoot(root.limb, root.parent_grot[frames], root.upper_grot[frames], root.upper_gpos[frames])
+    names = list(frames)
+    rows = np.concatenate([frames[name] for name in names])
+    effs = {name: _effector(plan, waypoints[name]) for name in names}
+    eff = np.concatenate([np.broadcast_to(effs[name], (len(frames[name]), 3)) for name in names])
+    pos = np.concatenate([as_track(waypoints[name].position, n, 3)[frames[name]] for name in names])
+    rot = quat.normalize(np.concatenate([as_track(waypoints[name].rotation, n, 4)[frames[name]] for name in names]))
+    pole = unit(np.concatenate([as_track(waypoints[name].pole, n, 3)[frames[name]] for name in names]))
+    root = LimbRoot(root.limb, root.parent_grot[rows], root.upper_grot[rows], root.upper_gpos[rows])
     shoulder = root.upper_gpos
     # The wanted hand rotation is a preference, the effector position a must: keep the wrist inside its
     # limits and re-solve until the clamped hand and the wrist position agree.
@@ -167,14 +169,27 @@ def arrive(
     fore = _forearm(sk, root, wrist, shoulder + pole)
     local = quat.normalize(quat.mul(quat.conj(fore), hand_w))
     sol = solve_two_bone(sk, root, wrist, shoulder + pole)
-    if len(frames) == n:
-        return Arrival(pole=pole, local=local, wrist=wrist, effector=eff, flex=sol.flex, reached=sol.reached)
-    held = np.maximum(np.searchsorted(frames, np.arange(n), side="right") - 1, 0)  # solved frame each frame holds
-    reached = np.ones(n, dtype=bool)
-    reached[frames] = sol.reached
-    return Arrival(
-        pole=pole[held], local=local[held], wrist=wrist[held], effector=eff, flex=sol.flex[held], reached=reached
-    )
+    arrivals = {}
+    bounds = np.cumsum([0] + [len(frames[name]) for name in names])
+    for name, a, b in zip(names, bounds[:-1], bounds[1:]):
+        f = frames[name]
+        held = np.maximum(np.searchsorted(f, np.arange(n), side="right") - 1, 0) + a  # the solved row each frame holds
+        reached = np.ones(n, dtype=bool)
+        reached[f] = sol.reached[a:b]
+        arrivals[name] = Arrival(
+            pole=pole[held],
+            local=local[held],
+            wrist=wrist[held],
+            effector=effs[name],
+            flex=sol.flex[held],
+            reached=reached,
+        )
+    return arrivals
+
+
+def _effector(plan: ReachPlan, waypoint: Waypoint) -> Array:
+    """The point of the hand (hand bone frame) that lands on ``waypoint``."""
+    return np.asarray(plan.effector if waypoint.effector is None else waypoint.effector, dtype=np.float64)
 
 
 def _forearm(sk: Skeleton, root: LimbRoot, wrist: Array, pole: Array) -> Array:
