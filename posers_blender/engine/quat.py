@@ -193,8 +193,14 @@ def swing_twist(q: ArrayLike, axis: ArrayLike) -> tuple[Array, Array]:
 
 def twist_angle(q: ArrayLike, axis: ArrayLike) -> Array:
     """Signed twist angle (radians, (-pi, pi]) of ``q`` about ``axis``."""
+    return twist_to_angle(swing_twist(q, axis)[1], axis)
+
+
+def twist_to_angle(twist: ArrayLike, axis: ArrayLike) -> Array:
+    """Signed angle (radians, (-pi, pi]) of a twist about ``axis`` (the ``twist`` of :func:`swing_twist`): for
+    code that already split ``q``, :func:`twist_angle` without splitting it again."""
+    tw = as_array(twist)
     axis = as_array(axis)
-    _, tw = swing_twist(q, axis)
     s = np.sum(tw[..., 1:] * (axis / np.linalg.norm(axis, axis=-1, keepdims=True)), axis=-1)
     ang = 2.0 * np.arctan2(s, tw[..., 0])
     return (ang + np.pi) % (2.0 * np.pi) - np.pi

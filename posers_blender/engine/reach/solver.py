@@ -166,9 +166,9 @@ def arrive(
         local = comfortable_wrist(sk, plan.side, want) if soft_wrist else clamp_wrist(want, plan.side, wrist_limits)
         hand_w = quat.normalize(quat.mul(fore, local))
     wrist = pos - quat.rotate(hand_w, eff)
-    fore = _forearm(sk, root, wrist, shoulder + pole)
-    local = quat.normalize(quat.mul(quat.conj(fore), hand_w))
     sol = solve_two_bone(sk, root, wrist, shoulder + pole)
+    fore = quat.mul(sol.upper_grot, sol.lower_lrot)
+    local = quat.normalize(quat.mul(quat.conj(fore), hand_w))
     arrivals = {}
     bounds = np.cumsum([0] + [len(frames[name]) for name in names])
     for name, a, b in zip(names, bounds[:-1], bounds[1:]):
