@@ -137,5 +137,8 @@ def _continuous_unit_quaternions(lrot: np.ndarray) -> np.ndarray:
     :data:`BLOCK` frames, so a long clip holds one copy of its rotations and no full-size temporaries."""
     for s in range(0, len(lrot), BLOCK):
         block = lrot[s : s + BLOCK]
-        block /= np.maximum(np.linalg.norm(block, axis=-1, keepdims=True), 1e-12)
+        # np.linalg.norm(block, axis=-1) written out in its order of additions (bit-identical, a third of the time)
+        sq = block * block
+        norm = np.sqrt(((sq[..., 0] + sq[..., 1]) + sq[..., 2]) + sq[..., 3])
+        block /= np.maximum(norm, 1e-12)[..., None]
     return quat.make_continuous(lrot, BLOCK)
