@@ -240,8 +240,9 @@ def make_continuous(q: Array, chunk: int = 4096) -> Array:
 def _dot4(a: Array, b: Array) -> Array:
     """``np.sum(a * b, axis=-1)`` of 4-vectors written out in the order numpy's reduction adds them (bit-identical),
     without the slow reduction over a short last axis."""
-    d: Array = ((a[..., 0] * b[..., 0] + a[..., 1] * b[..., 1]) + a[..., 2] * b[..., 2]) + a[..., 3] * b[..., 3]
-    return d
+    aw, ax, ay, az = (a[..., i] for i in range(4))
+    bw, bx, by, bz = (b[..., i] for i in range(4))
+    return np.asarray(((aw * bw + ax * bx) + ay * by) + az * bz, dtype=np.float64)  # (no copy: typing only)
 
 
 def to_matrix(q: ArrayLike) -> Array:
