@@ -215,7 +215,7 @@ def blend_moves(sk: Skeleton, root: LimbRoot, plan: ReachPlan, arrivals: Mapping
     hinge = HINGE_AXES[lower]
     first = arrivals[plan.initial]
     path = first.wrist.copy()  # wrist path along straight chords between the waypoints' wrist positions
-    radius = np.linalg.norm(first.wrist - shoulder, axis=-1)  # distance shoulder-wrist: what the elbow does
+    radius = quat.length(first.wrist - shoulder)  # distance shoulder-wrist: what the elbow does
     flex = first.flex.copy()
     over = np.zeros((n, 3))
     pole = first.pole.copy()
@@ -238,18 +238,18 @@ def blend_moves(sk: Skeleton, root: LimbRoot, plan: ReachPlan, arrivals: Mapping
             r1 = ik.chain_length(sk.offsets[j_lo], sk.offsets[j_hand], hinge, flex)
             radius = np.where(active, r1, radius)
         else:
-            r1 = np.linalg.norm(to.wrist - shoulder, axis=-1)
+            r1 = quat.length(to.wrist - shoulder)
             radius = np.where(active, radius + (r1 - radius) * s_rad, radius)
             flex = np.where(active, flex + (to.flex - flex) * s_rad, flex)
         pole = np.where(active[:, None], slerp_dir(pole, to.pole, s_dir), pole)
         local = np.where(active[:, None], quat.slerp(local, to.local, s_wr), local)
         eff_track = eff_track + (to.effector - eff_track) * s_wr[:, None]
         # sideways bulge (zero at both ends) and the overshoot along the approach direction
-        clen = np.linalg.norm(chord, axis=-1)
+        clen = quat.length(chord)
         ch = unit(chord)
         hint = np.asarray(m.bulge, dtype=np.float64)
-        perp = hint - np.sum(hint * ch, axis=-1, keepdims=True) * ch
-        perp = np.where(np.linalg.norm(perp, axis=-1, keepdims=True) > 1e-6, unit(perp), 0.0)
+        perp = hint - quat.dot(hint, ch)[:, None] * ch
+        perp = np.where(quat.length(perp)[:, None] > 1e-6, unit(perp), 0.0)
         extra = extra * (1.0 - s_dir)[:, None] + (m.curvature * clen * 4.0 * s_dir * (1.0 - s_dir))[:, None] * perp
         tail = 0.3 * m.duration
         g = minimum_jerk((t - (m.end - tail)) / tail) - minimum_jerk((t - m.end) / max(m.settle, 1e-3))
