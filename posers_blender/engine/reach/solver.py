@@ -27,7 +27,7 @@ from ..curves import minimum_jerk
 from ..program import HINGE_AXES, LIMBS, LimbRoot, Tracks, solve_two_bone
 from ..skeleton import Skeleton
 from ._vec import as_track, slerp_dir, unit
-from .plan import ReachPlan, Waypoint, move_progress
+from .plan import Move, ReachPlan, Waypoint, move_progress
 from .wrist import WristLimits, clamp_wrist, comfortable_wrist
 
 Array = NDArray[np.float64]
@@ -56,16 +56,33 @@ class ReachResult:
 
 @dataclass(frozen=True)
 class Arrival:
-    """The arm at one waypoint, per frame: the elbow ``pole`` (unit, world), the hand's rotation on the
-    forearm ``local [F, 4]``, the ``wrist [F, 3]`` that puts the ``effector`` (hand frame) on the target,
-    the elbow ``flex [F]`` there and whether the arm ``reached`` it."""
+    """The arm at one waypoint in the ``frames`` (sorted indices) it is read in, one row per frame: the elbow
+    ``pole`` (unit, world), the hand's rotation on the forearm ``local [R, 4]``, the ``wrist [R, 3]`` that puts
+    the ``effector`` (hand frame) on the target and the elbow ``flex [R]`` there; and per clip frame whether the
+    arm ``reached`` it (``[F]``, true outside ``frames``)."""
 
+    frames: NDArray[np.intp]
     pole: Array
     local: Array
     wrist: Array
     effector: Array
     flex: Array
     reached: NDArray[np.bool_]
+
+    def rows(self, start: int, stop: int) -> slice:
+        """The rows of clip frames ``start..stop-1``, which must all be among ``frames``."""
+        i = int(np.searchsorted(self.frames, start))
+        if stop - start and (i + stop - start > len(self.frames) or self.frames[i + stop - start - 1] != stop - 1):
+            raise ValueError(f"frames {start}..{stop - 1} were not solved for this waypoint")  # a bug, not input
+        return slice(i, i + stop - start)
+
+    def held(self, n: int) -> Arrival:
+        """The same arrival on all ``n`` clip frames, each frame outside ``frames`` holding the nearest earlier
+        solved one (before the first, the first)."""
+        i = np.maximum(np.searchsorted(self.frames, np.arange(n), side="right") - 1, 0)
+        return Arrival(
+            np.arange(n), self.pole[i], self.local[i], self.wrist[i], self.effector, self.flex[i], self.reached
+        )
 
 
 @dataclass(frozen=True)
@@ -112,22 +129,28 @@ def solve_reach(
 ARRIVAL_MARGIN = 3
 
 
-def arrival_frames(plan: ReachPlan, t: Array) -> dict[str, NDArray[np.intp]]:
-    """Per waypoint (initial first, then in move order), the frames whose pose depends on its arrival: from the
-    start of each move to it (from frame 0 for the initial one) until the end of the move that leaves it. Once
-    the next move has arrived, :func:`blend_moves` weighs the waypoint left behind by exactly 0, so solving
-    each waypoint only there keeps the cost linear in the clip's length however many gestures it holds."""
+def spans(plan: ReachPlan, t: Array) -> list[tuple[str, int, int]]:
+    """``(waypoint, start, stop)`` per stay at a waypoint, the initial one first, then one per move: the frames
+    ``start..stop-1`` whose pose depends on that stay, from the start of the move to it (frame 0 for the initial
+    one) until the end of the move that leaves it. Once the next move has arrived, :func:`blend_moves` weighs
+    the waypoint left behind by exactly 0, so solving and blending each stay only there keeps the cost linear in
+    the clip's length however many gestures it holds."""
     n = len(t)
 
     def frame(time: float) -> int:
         return min(int(np.searchsorted(t, time - 1e-9)), n - 1)
 
-    spans: dict[str, list[tuple[int, int]]] = {}
-    arrivals = [(plan.initial, 0)] + [(m.to, frame(m.start)) for m in plan.moves]
-    leaves = [frame(m.end) + ARRIVAL_MARGIN for m in plan.moves] + [n]
-    for (name, first), last in zip(arrivals, leaves):
-        spans.setdefault(name, []).append((first, min(last, n - 1)))
-    return {name: np.unique(np.concatenate([np.arange(a, b + 1) for a, b in s])) for name, s in spans.items()}
+    stays = [(plan.initial, 0)] + [(m.to, frame(m.start)) for m in plan.moves]
+    stops = [min(frame(m.end) + ARRIVAL_MARGIN + 1, n) for m in plan.moves] + [n]
+    return [(name, start, stop) for (name, start), stop in zip(stays, stops)]
+
+
+def arrival_frames(plan: ReachPlan, t: Array) -> dict[str, NDArray[np.intp]]:
+    """Per waypoint (initial first, then in move order), the frames of all its stays (:func:`spans`)."""
+    frames: dict[str, list[NDArray[np.intp]]] = {}
+    for name, start, stop in spans(plan, t):
+        frames.setdefault(name, []).append(np.arange(start, stop))
+    return {name: np.unique(np.concatenate(f)) for name, f in frames.items()}
 
 
 def arrive(
@@ -143,8 +166,7 @@ def arrive(
     """Solve the arm at each waypoint in ``frames[name]`` (stage 1; see :func:`arrival_frames`).
 
     Each frame is solved on its own, so all waypoints' frames go through one solve (one row per waypoint and
-    frame) and the other frames are skipped: they hold the nearest earlier solved frame (before the first,
-    the first) and count as reached; :func:`blend_moves` never weighs them.
+    frame) and the other frames are skipped (they count as reached; :func:`blend_moves` never weighs them).
     """
     n = len(root.upper_gpos)
     names = list(frames)
@@ -172,18 +194,9 @@ def arrive(
     arrivals = {}
     bounds = np.cumsum([0] + [len(frames[name]) for name in names])
     for name, a, b in zip(names, bounds[:-1], bounds[1:]):
-        f = frames[name]
-        held = np.maximum(np.searchsorted(f, np.arange(n), side="right") - 1, 0) + a  # the solved row each frame holds
         reached = np.ones(n, dtype=bool)
-        reached[f] = sol.reached[a:b]
-        arrivals[name] = Arrival(
-            pole=pole[held],
-            local=local[held],
-            wrist=wrist[held],
-            effector=effs[name],
-            flex=sol.flex[held],
-            reached=reached,
-        )
+        reached[frames[name]] = sol.reached[a:b]
+        arrivals[name] = Arrival(frames[name], pole[a:b], local[a:b], wrist[a:b], effs[name], sol.flex[a:b], reached)
     return arrivals
 
 
@@ -206,59 +219,70 @@ def blend_moves(sk: Skeleton, root: LimbRoot, plan: ReachPlan, arrivals: Mapping
     elbow does) follows the elbow's delayed progress, so the shoulder leads the elbow; with
     ``elbow_by_angle`` that distance comes from the elbow's flexion instead. The hand's rotation relative
     to the forearm and the leading effector blend with the wrist's progress. Each move overshoots its
-    target by ``overshoot`` metres and settles back within ``settle`` s.
+    target by ``overshoot`` metres and settles back within ``settle`` s. Each move is blended only over its
+    stay (:func:`spans`): later frames take the next move's arrival, which weighs this one by exactly 0.
     """
     n = len(t)
     shoulder = root.upper_gpos
     _, lower, hand = LIMBS[root.limb]
     j_lo, j_hand = sk.index(lower), sk.index(hand)
     hinge = HINGE_AXES[lower]
-    first = arrivals[plan.initial]
-    path = first.wrist.copy()  # wrist path along straight chords between the waypoints' wrist positions
+    first = arrivals[plan.initial].held(n)
+    path = first.wrist  # wrist path along straight chords between the waypoints' wrist positions
     radius = quat.length(first.wrist - shoulder)  # distance shoulder-wrist: what the elbow does
-    flex = first.flex.copy()
+    flex = first.flex
     over = np.zeros((n, 3))
-    pole = first.pole.copy()
-    local = first.local.copy()
+    pole = first.pole
+    local = first.local
     eff_track = np.broadcast_to(first.effector, (n, 3)).copy()  # the hand point that leads, per frame
     extra = np.zeros((n, 3))
     windows: list[tuple[float, float, str]] = []
-    for m in plan.moves:
-        to = arrivals[m.to]
-        s_dir, s_rad, s_wr = move_progress(t, m)
-        active = t >= m.start - 1e-9
-        if not active.any():
+    for m, (_, start, stop) in zip(plan.moves, spans(plan, t)[1:]):
+        if t[-1] < m.start - 1e-9:  # starts after the clip
             continue
-        prev = path.copy()
-        chord = to.wrist - prev
-        path = np.where(active[:, None], prev + chord * s_dir[:, None], path)
+        to = arrivals[m.to]
+        rows = to.rows(start, stop)
+        w = slice(start, stop)
+        s_dir, s_rad, s_wr = move_progress(t[w], m)
+        prev = path[w]
+        chord = to.wrist[rows] - prev
+        path[w] = prev + chord * s_dir[:, None]
         # The elbow (the wrist's distance from the shoulder) follows its own, delayed progress.
         if m.elbow_by_angle:
-            flex = np.where(active, flex + (to.flex - flex) * s_rad, flex)
-            r1 = ik.chain_length(sk.offsets[j_lo], sk.offsets[j_hand], hinge, flex)
-            radius = np.where(active, r1, radius)
+            flex[w] = flex[w] + (to.flex[rows] - flex[w]) * s_rad
+            radius[w] = ik.chain_length(sk.offsets[j_lo], sk.offsets[j_hand], hinge, flex[w])
         else:
-            r1 = quat.length(to.wrist - shoulder)
-            radius = np.where(active, radius + (r1 - radius) * s_rad, radius)
-            flex = np.where(active, flex + (to.flex - flex) * s_rad, flex)
-        pole = np.where(active[:, None], slerp_dir(pole, to.pole, s_dir), pole)
-        local = np.where(active[:, None], quat.slerp(local, to.local, s_wr), local)
-        eff_track = eff_track + (to.effector - eff_track) * s_wr[:, None]
+            r1 = quat.length(to.wrist[rows] - shoulder[w])
+            radius[w] = radius[w] + (r1 - radius[w]) * s_rad
+            flex[w] = flex[w] + (to.flex[rows] - flex[w]) * s_rad
+        pole[w] = slerp_dir(pole[w], to.pole[rows], s_dir)
+        local[w] = quat.slerp(local[w], to.local[rows], s_wr)
+        eff_track[w] = eff_track[w] + (to.effector - eff_track[w]) * s_wr[:, None]
         # sideways bulge (zero at both ends) and the overshoot along the approach direction
         clen = quat.length(chord)
         ch = unit(chord)
         hint = np.asarray(m.bulge, dtype=np.float64)
         perp = hint - quat.dot(hint, ch)[:, None] * ch
         perp = np.where(quat.length(perp)[:, None] > 1e-6, unit(perp), 0.0)
-        extra = extra * (1.0 - s_dir)[:, None] + (m.curvature * clen * 4.0 * s_dir * (1.0 - s_dir))[:, None] * perp
-        tail = 0.3 * m.duration
-        g = minimum_jerk((t - (m.end - tail)) / tail) - minimum_jerk((t - m.end) / max(m.settle, 1e-3))
+        extra[w] = (
+            extra[w] * (1.0 - s_dir)[:, None] + (m.curvature * clen * 4.0 * s_dir * (1.0 - s_dir))[:, None] * perp
+        )
         i_end = int(np.clip(np.searchsorted(t, m.end), 0, n - 1))
-        o_dir = ch[i_end] if m.overshoot_dir is None else unit(np.asarray(m.overshoot_dir, dtype=np.float64))
-        over += m.overshoot * g[:, None] * o_dir
+        o_dir = ch[i_end - start] if m.overshoot_dir is None else unit(np.asarray(m.overshoot_dir, dtype=np.float64))
+        o = slice(
+            int(np.searchsorted(t, m.end - 0.3 * m.duration)), int(np.searchsorted(t, m.end + max(m.settle, 1e-3))) + 1
+        )
+        over[o] += m.overshoot * _overshoot(t[o], m)[:, None] * o_dir  # zero outside o
         windows.append((m.start, m.end, m.to))
     wrist = shoulder + unit(path + extra - shoulder) * radius[:, None] + over
     return ArmPath(wrist=wrist, pole=pole, local=local, effector=eff_track, windows=windows)
+
+
+def _overshoot(t: Array, m: Move) -> Array:
+    """The overshoot's time course at ``t``: up over the last 30% of the move, back within ``settle`` s after it
+    (exactly 0 before and after)."""
+    tail = 0.3 * m.duration
+    return minimum_jerk((t - (m.end - tail)) / tail) - minimum_jerk((t - m.end) / max(m.settle, 1e-3))
 
 
 def pose_arm(tracks: Tracks, root: LimbRoot, path: ArmPath) -> ReachResult:
