@@ -20,9 +20,10 @@ def unit(v: Array) -> Array:
     return v / np.maximum(quat.length(v), 1e-12)[..., None]
 
 
-def as_track(x: ArrayLike, n: int, width: int) -> Array:
+def row(x: ArrayLike, i: int) -> Array:
+    """Frame ``i`` of a value given as fixed ``[width]`` or as a track ``[F, width]`` (no copy of the track)."""
     a = np.asarray(x, dtype=np.float64)
-    return np.broadcast_to(a, (n, width)).copy() if a.ndim == 1 else a.copy()
+    return a if a.ndim == 1 else a[i]
 
 
 def slerp_dir(a: Array, b: Array, s: Array) -> Array:

@@ -20,13 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .. import ik, quat
 from ..curves import minimum_jerk
 from ..program import HINGE_AXES, LIMBS, LimbRoot, Tracks, solve_two_bone
 from ..skeleton import Skeleton
-from ._vec import as_track, slerp_dir, unit
+from ._vec import slerp_dir, unit
 from .plan import Move, ReachPlan, Waypoint, move_progress
 from .wrist import WristLimits, clamp_wrist, comfortable_wrist
 
@@ -153,6 +153,10 @@ def arrival_frames(plan: ReachPlan, t: Array) -> dict[str, NDArray[np.intp]]:
     return {name: np.unique(np.concatenate(f)) for name, f in frames.items()}
 
 
+#: Rows (waypoint frames) per block of :func:`arrive`: bounds its temporaries however long the clip.
+ARRIVE_BLOCK = 4096
+
+
 def arrive(
     sk: Skeleton,
     root: LimbRoot,
@@ -166,17 +170,59 @@ def arrive(
     """Solve the arm at each waypoint in ``frames[name]`` (stage 1; see :func:`arrival_frames`).
 
     Each frame is solved on its own, so all waypoints' frames go through one solve (one row per waypoint and
-    frame) and the other frames are skipped (they count as reached; :func:`blend_moves` never weighs them).
+    frame, in blocks of :data:`ARRIVE_BLOCK` rows) and the other frames are skipped (they count as reached;
+    :func:`blend_moves` never weighs them).
     """
     n = len(root.upper_gpos)
     names = list(frames)
     rows = np.concatenate([frames[name] for name in names])
     effs = {name: _effector(plan, waypoints[name]) for name in names}
     eff = np.concatenate([np.broadcast_to(effs[name], (len(frames[name]), 3)) for name in names])
-    pos = np.concatenate([as_track(waypoints[name].position, n, 3)[frames[name]] for name in names])
-    rot = quat.normalize(np.concatenate([as_track(waypoints[name].rotation, n, 4)[frames[name]] for name in names]))
-    pole = unit(np.concatenate([as_track(waypoints[name].pole, n, 3)[frames[name]] for name in names]))
-    root = LimbRoot(root.limb, root.parent_grot[rows], root.upper_grot[rows], root.upper_gpos[rows])
+    pos = np.concatenate([_at(waypoints[name].position, frames[name], 3) for name in names])
+    rot = np.concatenate([_at(waypoints[name].rotation, frames[name], 4) for name in names])
+    pole = np.concatenate([_at(waypoints[name].pole, frames[name], 3) for name in names])
+    wrist, local, flex = np.empty((len(rows), 3)), np.empty((len(rows), 4)), np.empty(len(rows))
+    reached = np.empty(len(rows), dtype=bool)
+    for s in range(0, len(rows), ARRIVE_BLOCK):
+        b = slice(s, s + ARRIVE_BLOCK)
+        r = rows[b]
+        block_root = LimbRoot(root.limb, root.parent_grot[r], root.upper_grot[r], root.upper_gpos[r])
+        pole[b] = unit(pole[b])
+        wrist[b], local[b], flex[b], reached[b] = _arrive_rows(
+            sk,
+            block_root,
+            plan.side,
+            pos[b],
+            quat.normalize(rot[b]),
+            pole[b],
+            eff[b],
+            wrist_limits,
+            wrist_iterations,
+            soft_wrist,
+        )
+    arrivals = {}
+    bounds = np.cumsum([0] + [len(frames[name]) for name in names])
+    for name, a, b in zip(names, bounds[:-1], bounds[1:]):
+        clip_reached = np.ones(n, dtype=bool)
+        clip_reached[frames[name]] = reached[a:b]
+        arrivals[name] = Arrival(frames[name], pole[a:b], local[a:b], wrist[a:b], effs[name], flex[a:b], clip_reached)
+    return arrivals
+
+
+def _arrive_rows(
+    sk: Skeleton,
+    root: LimbRoot,
+    side: str,
+    pos: Array,
+    rot: Array,
+    pole: Array,
+    eff: Array,
+    wrist_limits: WristLimits | None,
+    wrist_iterations: int,
+    soft_wrist: bool,
+) -> tuple[Array, Array, Array, NDArray[np.bool_]]:
+    """One block of :func:`arrive`: per row, the wrist ``[R, 3]``, the hand on the forearm ``local [R, 4]``, the
+    elbow ``flex [R]`` and whether the arm reached, for the effector ``eff`` on ``pos`` with the hand near ``rot``."""
     shoulder = root.upper_gpos
     # The wanted hand rotation is a preference, the effector position a must: keep the wrist inside its
     # limits and re-solve until the clamped hand and the wrist position agree.
@@ -185,19 +231,19 @@ def arrive(
         wrist = pos - quat.rotate(hand_w, eff)
         fore = _forearm(sk, root, wrist, shoulder + pole)
         want = quat.mul(quat.conj(fore), rot)
-        local = comfortable_wrist(sk, plan.side, want) if soft_wrist else clamp_wrist(want, plan.side, wrist_limits)
+        local = comfortable_wrist(sk, side, want) if soft_wrist else clamp_wrist(want, side, wrist_limits)
         hand_w = quat.normalize(quat.mul(fore, local))
     wrist = pos - quat.rotate(hand_w, eff)
     sol = solve_two_bone(sk, root, wrist, shoulder + pole)
     fore = quat.mul(sol.upper_grot, sol.lower_lrot)
     local = quat.normalize(quat.mul(quat.conj(fore), hand_w))
-    arrivals = {}
-    bounds = np.cumsum([0] + [len(frames[name]) for name in names])
-    for name, a, b in zip(names, bounds[:-1], bounds[1:]):
-        reached = np.ones(n, dtype=bool)
-        reached[frames[name]] = sol.reached[a:b]
-        arrivals[name] = Arrival(frames[name], pole[a:b], local[a:b], wrist[a:b], effs[name], sol.flex[a:b], reached)
-    return arrivals
+    return wrist, local, sol.flex, sol.reached
+
+
+def _at(x: ArrayLike, frames: NDArray[np.intp], width: int) -> Array:
+    """A waypoint value (fixed ``[width]`` or a track ``[F, width]``) at ``frames``."""
+    a = np.asarray(x, dtype=np.float64)
+    return np.broadcast_to(a, (len(frames), width)) if a.ndim == 1 else a[frames]
 
 
 def _effector(plan: ReachPlan, waypoint: Waypoint) -> Array:
