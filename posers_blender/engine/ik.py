@@ -30,7 +30,7 @@ class TwoBoneSolution:
 
 
 def _vdot(u: Array, v: Array) -> Array:
-    return np.sum(u * v, axis=-1, keepdims=True)
+    return quat.dot(u, v)[..., None]
 
 
 def _dot3(a: Array, b: Array) -> float:
@@ -70,7 +70,7 @@ def two_bone(
     a = float(np.linalg.norm(mid_offset))
     b = float(np.linalg.norm(end_offset))
     to_target = np.asarray(target, dtype=np.float64) - root_pos
-    c_raw = np.linalg.norm(to_target, axis=-1)
+    c_raw = quat.length(to_target)
     # |m + R(h, phi) e|^2 = a^2 + b^2 + 2 (K + A cos phi + B sin phi): solve for phi. This handles
     # rest poses that are already slightly bent (a knee ahead of the hip-ankle line).
     e_par = _dot3(end_offset, h) * h
@@ -100,7 +100,7 @@ def two_bone(
     m_perp = mid_dir - _vdot(mid_dir, d) * d
     p_perp = pole_dir - _vdot(pole_dir, d) * d
     ang = np.arctan2(_vdot(np.cross(m_perp, p_perp), d)[..., 0], _vdot(m_perp, p_perp)[..., 0])
-    ok = (np.linalg.norm(m_perp, axis=-1) > 1e-9) & (np.linalg.norm(p_perp, axis=-1) > 1e-9)
+    ok = (quat.length(m_perp) > 1e-9) & (quat.length(p_perp) > 1e-9)
     ang = np.where(ok, ang, 0.0)
     g = quat.mul(quat.from_axis_angle(d, ang), g)
     reached = (np.abs(flex - flex_wanted) < 1e-9) & (np.abs(c - c_raw) < 1e-9)

@@ -17,7 +17,7 @@ a :class:`Tracks`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -208,6 +208,20 @@ class Tracks:
     def bone_pose(self, bone: str | int) -> tuple[Array, Array]:
         """Global rotation ``[F, 4]`` and position ``[F, 3]`` of one bone (FK along its chain only)."""
         return self.skeleton.chain_fk(self.lrot, self.skeleton.offsets[0] + self.hips_offset, bone)
+
+    def bone_poses(self, bones: Iterable[str]) -> dict[str, tuple[Array, Array]]:
+        """Per bone name, its global rotation ``[F, 4]`` and position ``[F, 3]``: FK along the bones' chains only,
+        each shared joint once (:meth:`Skeleton.bones_fk`), bit-identical to :meth:`fk`. What code that reads a
+        few joints or landmarks should call instead of :meth:`fk`, which costs the whole skeleton every frame."""
+        names = list(bones)
+        grot, gpos = self.skeleton.bones_fk(self.lrot, self.skeleton.offsets[0] + self.hips_offset, names)
+        return {b: (grot[hm.INDEX[b]], gpos[hm.INDEX[b]]) for b in names}
+
+    def landmark(self, name: str) -> Array:
+        """World track ``[F, 3]`` of a skeleton landmark (lips, chin, heels...), by FK along its bone's chain only."""
+        lm = self.skeleton.landmarks[name]
+        grot, gpos = self.bone_pose(lm.bone)
+        return gpos + quat.rotate(grot, np.asarray(lm.offset))
 
     def settle_hips_on_legs(
         self, ankles: dict[str, Array], straightest_bend_deg: float = 4.0, soft_m: float = 0.0

@@ -51,13 +51,12 @@ def conj(q: ArrayLike) -> Array:
 def inverse(q: ArrayLike) -> Array:
     """Inverse; equal to the conjugate for unit quaternions."""
     q = as_array(q)
-    return conj(q) / np.sum(q * q, axis=-1, keepdims=True)
+    return conj(q) / dot(q, q)[..., None]
 
 
 def normalize(q: ArrayLike, eps: float = 1e-12) -> Array:
     q = as_array(q)
-    n = np.linalg.norm(q, axis=-1, keepdims=True)
-    return q / np.maximum(n, eps)
+    return q / np.maximum(length(q), eps)[..., None]
 
 
 def rotate(q: ArrayLike, v: ArrayLike) -> Array:
@@ -79,8 +78,7 @@ def from_axis_angle(axis: ArrayLike, angle: ArrayLike) -> Array:
     """Quaternion of a rotation by ``angle`` (radians) about ``axis`` (normalised here)."""
     axis = as_array(axis)
     angle = as_array(angle)
-    n = np.linalg.norm(axis, axis=-1, keepdims=True)
-    axis = axis / np.maximum(n, 1e-12)
+    axis = axis / np.maximum(length(axis), 1e-12)[..., None]
     half = 0.5 * angle[..., None]
     return np.concatenate([np.cos(half), np.sin(half) * axis], axis=-1)
 
@@ -93,7 +91,7 @@ def from_axis_angle_deg(axis: ArrayLike, degrees: ArrayLike) -> Array:
 def to_axis_angle(q: ArrayLike) -> tuple[Array, Array]:
     """(unit axis ``[..., 3]``, angle ``[...]`` in [0, pi]) of unit quaternions."""
     q = abs_w(as_array(q))
-    s = np.linalg.norm(q[..., 1:], axis=-1)
+    s = length(q[..., 1:])
     angle = 2.0 * np.arctan2(s, q[..., 0])
     axis = np.where(s[..., None] > 1e-12, q[..., 1:] / np.maximum(s, 1e-12)[..., None], np.array([1.0, 0.0, 0.0]))
     return axis, angle
@@ -102,7 +100,7 @@ def to_axis_angle(q: ArrayLike) -> tuple[Array, Array]:
 def from_scaled_axis(v: ArrayLike) -> Array:
     """Exponential map: rotation vector (axis * angle, radians) -> quaternion."""
     v = as_array(v)
-    angle = np.linalg.norm(v, axis=-1)
+    angle = length(v)
     half = 0.5 * angle
     # sin(half)/angle, with its limit 0.5 at angle -> 0
     k = np.where(angle > 1e-8, np.sin(half) / np.maximum(angle, 1e-8), 0.5 - angle * angle / 48.0)
@@ -112,7 +110,7 @@ def from_scaled_axis(v: ArrayLike) -> Array:
 def to_scaled_axis(q: ArrayLike) -> Array:
     """Logarithmic map: quaternion -> rotation vector (shortest arc, |v| <= pi)."""
     q = abs_w(as_array(q))
-    s = np.linalg.norm(q[..., 1:], axis=-1)
+    s = length(q[..., 1:])
     angle = 2.0 * np.arctan2(s, q[..., 0])
     k = np.where(s > 1e-8, angle / np.maximum(s, 1e-8), 2.0)
     return q[..., 1:] * k[..., None]
@@ -125,7 +123,23 @@ def abs_w(q: ArrayLike) -> Array:
 
 
 def dot(a: ArrayLike, b: ArrayLike) -> Array:
-    return np.sum(as_array(a) * as_array(b), axis=-1)
+    """Dot products over the last axis (broadcast): ``np.sum(a * b, axis=-1)`` term by term (see :func:`length`)."""
+    return _sum_last(as_array(a) * as_array(b))
+
+
+def length(v: ArrayLike) -> Array:
+    """Euclidean lengths over the last axis: ``np.linalg.norm(v, axis=-1)`` with its products and sums in the same
+    order, written out, because numpy's reduction over a 3- or 4-wide axis costs more than the arithmetic."""
+    v = as_array(v)
+    return np.sqrt(_sum_last(v * v))
+
+
+def _sum_last(p: Array) -> Array:
+    """Sum over a short last axis, first to last (the order numpy's ``add.reduce`` takes on these shapes)."""
+    acc = p[..., 0]
+    for i in range(1, p.shape[-1]):
+        acc = acc + p[..., i]
+    return np.asarray(acc, dtype=np.float64)  # (no copy: typing only)
 
 
 def angle_between(a: ArrayLike, b: ArrayLike) -> Array:
@@ -155,19 +169,19 @@ def between(u: ArrayLike, v: ArrayLike) -> Array:
     """Shortest-arc rotation taking direction ``u`` to direction ``v``."""
     u0 = as_array(u)
     v0 = as_array(v)
-    un: Array = u0 / np.maximum(np.linalg.norm(u0, axis=-1, keepdims=True), 1e-12)
-    vn: Array = v0 / np.maximum(np.linalg.norm(v0, axis=-1, keepdims=True), 1e-12)
+    un: Array = u0 / np.maximum(length(u0), 1e-12)[..., None]
+    vn: Array = v0 / np.maximum(length(v0), 1e-12)[..., None]
     c = np.cross(un, vn)
     # 1 + u.v computed as |u + v|^2 / 2, which keeps its precision when u and v are nearly opposite
-    s = np.sum((un + vn) ** 2, axis=-1, keepdims=True) * 0.5
+    s = _sum_last((un + vn) ** 2)[..., None] * 0.5
     q = np.concatenate([s, c], axis=-1)
     # Exactly opposite vectors leave (1 + d, u x v) ~ 0: rotate pi about any axis orthogonal to u.
     # Nearly opposite ones keep an accurate axis in u x v (its length is sin of the small gap),
     # so the fallback is only for a vanishing quaternion, not for a small 1 + d.
-    opposite = np.linalg.norm(q, axis=-1) < 1e-12
+    opposite = length(q) < 1e-12
     if np.any(opposite):
         ortho = np.cross(un, np.array([1.0, 0.0, 0.0]))
-        small = np.linalg.norm(ortho, axis=-1, keepdims=True) < 1e-6
+        small = length(ortho)[..., None] < 1e-6
         ortho = np.where(small, np.cross(un, np.array([0.0, 1.0, 0.0])), ortho)
         alt = np.concatenate([np.zeros_like(s), ortho], axis=-1)
         q = np.where(opposite[..., None], alt, q)
@@ -181,10 +195,10 @@ def swing_twist(q: ArrayLike, axis: ArrayLike) -> tuple[Array, Array]:
     """
     q = as_array(q)
     ax0 = as_array(axis)
-    ax: Array = ax0 / np.maximum(np.linalg.norm(ax0, axis=-1, keepdims=True), 1e-12)
-    proj = np.sum(q[..., 1:] * ax, axis=-1, keepdims=True) * ax
+    ax: Array = ax0 / np.maximum(length(ax0), 1e-12)[..., None]
+    proj = dot(q[..., 1:], ax)[..., None] * ax
     twist = np.concatenate([q[..., :1], np.broadcast_to(proj, q[..., 1:].shape)], axis=-1)
-    n = np.linalg.norm(twist, axis=-1, keepdims=True)
+    n = length(twist)[..., None]
     degenerate = n < 1e-12
     twist = np.where(degenerate, identity(q.shape[:-1]), twist / np.maximum(n, 1e-12))
     swing = mul(q, conj(twist))
@@ -193,9 +207,15 @@ def swing_twist(q: ArrayLike, axis: ArrayLike) -> tuple[Array, Array]:
 
 def twist_angle(q: ArrayLike, axis: ArrayLike) -> Array:
     """Signed twist angle (radians, (-pi, pi]) of ``q`` about ``axis``."""
+    return twist_to_angle(swing_twist(q, axis)[1], axis)
+
+
+def twist_to_angle(twist: ArrayLike, axis: ArrayLike) -> Array:
+    """Signed angle (radians, (-pi, pi]) of a twist about ``axis`` (the ``twist`` of :func:`swing_twist`): for
+    code that already split ``q``, :func:`twist_angle` without splitting it again."""
+    tw = as_array(twist)
     axis = as_array(axis)
-    _, tw = swing_twist(q, axis)
-    s = np.sum(tw[..., 1:] * (axis / np.linalg.norm(axis, axis=-1, keepdims=True)), axis=-1)
+    s = dot(tw[..., 1:], axis / length(axis)[..., None])
     ang = 2.0 * np.arctan2(s, tw[..., 0])
     return (ang + np.pi) % (2.0 * np.pi) - np.pi
 
@@ -221,13 +241,22 @@ def make_continuous(q: Array, chunk: int = 4096) -> Array:
     before = q[0].copy()  # the previous block's last frame as it was before flipping
     for s in range(1, n, chunk):
         e = min(s + chunk, n)
-        prev = np.concatenate([before[None], q[s : e - 1]])
-        d = np.sum(q[s:e] * prev, axis=-1)  # neighbour dots of the unflipped track, as continuous() takes them
+        d = np.empty((e - s, *q.shape[1:-1]))  # neighbour dots of the unflipped track, as continuous() takes them
+        d[0] = _dot4(q[s], before)
+        d[1:] = _dot4(q[s + 1 : e], q[s : e - 1])
         flips = (np.cumsum(d < 0.0, axis=0) + parity) % 2
         before = q[e - 1].copy()
-        q[s:e] *= np.where(flips[..., None] == 1, -1.0, 1.0)
+        q[s:e][flips == 1] *= -1.0
         parity = flips[-1]
     return q
+
+
+def _dot4(a: Array, b: Array) -> Array:
+    """``np.sum(a * b, axis=-1)`` of 4-vectors written out in the order numpy's reduction adds them (bit-identical),
+    without the slow reduction over a short last axis."""
+    aw, ax, ay, az = (a[..., i] for i in range(4))
+    bw, bx, by, bz = (b[..., i] for i in range(4))
+    return np.asarray(((aw * bw + ax * bx) + ay * by) + az * bz, dtype=np.float64)  # (no copy: typing only)
 
 
 def to_matrix(q: ArrayLike) -> Array:

@@ -13,6 +13,7 @@ The rest pose is the T-pose with identity rest rotations, feet on the floor y = 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -174,6 +175,35 @@ class Skeleton:
             gpos = gpos + quat.rotate(grot, self.offsets[j])
             grot = quat.mul(grot, lrot[..., j, :])
         return np.array(grot), np.array(gpos)
+
+    def bones_fk(
+        self, lrot: Array, hips_pos: Array, bones: Iterable[str | int]
+    ) -> tuple[dict[int, Array], dict[int, Array]]:
+        """Global rotations ``[..., 4]`` and positions ``[..., 3]`` of several bones (by index), walking the union of
+        their chains once: :meth:`chain_fk` for a few bones at a time, bit-identical to :meth:`fk`.
+
+        A few bones of a long clip cost a few ``[F, 4]`` products each instead of the whole skeleton's ``[F, J,
+        4]`` and ``[F, J, 3]`` (a 10 min clip at 60 fps: 110 MB for every full FK).
+        """
+        lrot = np.asarray(lrot, dtype=np.float64)
+        need: set[int] = set()
+        for bone in bones:
+            j = bone if isinstance(bone, int) else self.index(bone)
+            while j >= 0 and j not in need:
+                need.add(j)
+                j = int(self.parents[j])
+        lead = lrot.shape[:-2]
+        grot: dict[int, Array] = {}
+        gpos: dict[int, Array] = {}
+        for j in sorted(need):  # parents come before their children in the bone order
+            p = int(self.parents[j])
+            if p < 0:
+                grot[j] = lrot[..., j, :]
+                gpos[j] = np.broadcast_to(np.asarray(hips_pos, dtype=np.float64), (*lead, 3))
+            else:
+                gpos[j] = gpos[p] + quat.rotate(grot[p], self.offsets[j])
+                grot[j] = quat.mul(grot[p], lrot[..., j, :])
+        return {j: np.array(r) for j, r in grot.items()}, {j: np.array(g) for j, g in gpos.items()}
 
     def landmark_positions(self, name: str, grot: Array, gpos: Array) -> Array:
         """World position(s) ``[..., 3]`` of a landmark given FK output."""

@@ -121,3 +121,12 @@ def test_make_continuous_in_place_equals_continuous(chunk):
     want = quat.continuous(q, axis=0)
     got = quat.make_continuous(q.copy(), chunk=chunk)
     assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("shape", [(3,), (4,), (7, 3), (500, 4), (20, 55, 4), (20, 55, 3)])
+def test_length_and_dot_equal_numpy_norm_and_sum_bit_for_bit(shape):
+    rng = np.random.default_rng(11)
+    a = rng.normal(size=shape) * 10.0 ** rng.uniform(-3, 3, size=shape)
+    b = rng.normal(size=shape)
+    assert np.array_equal(quat.length(a), np.linalg.norm(a, axis=-1))
+    assert np.array_equal(quat.dot(a, b), np.sum(a * b, axis=-1))

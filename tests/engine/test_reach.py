@@ -185,3 +185,19 @@ def test_eyes_reach_the_target_before_the_hand():
     t_eyes = t[np.argmax(eyes > 0.99)]
     t_hand = t[np.argmax(hand > 0.99)]
     assert t_eyes < t_hand - 0.3
+
+
+def test_waypoints_solved_only_around_their_moves_match_a_solve_on_every_frame(monkeypatch):
+    """Each waypoint's arrival is solved only from the moves to it until the moves away from it have arrived
+    (linear cost in the clip's length); the arm is the same, to float noise, as with every frame solved."""
+    from posers_blender.engine.reach import solver
+
+    sk = default_avatar()
+    t, tr, plan, res, *_ = _scenario(sk)
+    frames = solver.arrival_frames(plan, t)
+    assert frames["hold"][0] == 0 and len(frames["hold"]) < len(t) and frames["lips"][0] == int(1.0 * FPS)
+    everywhere = {name: np.arange(len(t)) for name in frames}
+    monkeypatch.setattr(solver, "arrival_frames", lambda plan, t: everywhere)
+    _, tr_full, _, res_full, *_ = _scenario(sk)
+    np.testing.assert_allclose(tr.lrot, tr_full.lrot, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(res.achieved, res_full.achieved, rtol=0, atol=1e-12)

@@ -174,3 +174,13 @@ def test_a_clip_level_program_reads_a_target_for_every_frame():
     assert np.allclose(clip.hips_pos[:, 0] - SKEL_HIPS[0], [0.0, 0.1, 0.2, 0.2, 0.2])
     fixed = sample(Follows(), fps=5, duration=1, targets={"goal": [0.3, 0.0, 0.0]})
     assert np.allclose(fixed.hips_pos[:, 0] - SKEL_HIPS[0], 0.3)
+
+
+def test_clip_finish_in_place_is_bit_identical_to_normalize_then_continuous():
+    from posers_blender.engine.sampler import BLOCK, _continuous_unit_quaternions
+
+    rng = np.random.default_rng(7)
+    shape = (BLOCK + 9, 3, 4)  # more than one block
+    lrot = rng.normal(size=shape) * rng.uniform(0.5, 2.0, size=(*shape[:-1], 1))
+    want = quat.continuous(quat.normalize(lrot), axis=0)
+    assert np.array_equal(_continuous_unit_quaternions(lrot.copy()), want)

@@ -81,3 +81,23 @@ def test_chain_fk_is_bit_identical_to_full_fk_for_every_bone_and_shape():
         for j, bone in enumerate(hm.BONES):
             r, p = skel.chain_fk(lrot, hips, bone)
             assert np.array_equal(r, grot[..., j, :]) and np.array_equal(p, gpos[..., j, :])
+        picked = ["head", "leftHand", "rightUpperArm", "rightIndexDistal", "leftToes"]
+        rots, poss = skel.bones_fk(lrot, hips, picked)
+        for j in set(rots) | set(poss):  # the picked bones and every joint on their chains
+            assert np.array_equal(rots[j], grot[..., j, :]) and np.array_equal(poss[j], gpos[..., j, :])
+        assert {hm.INDEX[b] for b in picked} <= set(rots)
+
+
+def test_tracks_bone_poses_and_landmarks_equal_full_fk():
+    from posers_blender.engine.program import Tracks
+
+    skel = default_avatar()
+    rng = np.random.default_rng(5)
+    tr = Tracks(skel, 40)
+    tr.lrot[:] = quat.normalize(rng.normal(size=tr.lrot.shape))
+    tr.hips_offset[:] = rng.normal(size=(40, 3)) * 0.05
+    grot, gpos = tr.fk()
+    for bone, (r, p) in tr.bone_poses(["hips", "head", "leftHand", "rightFoot"]).items():
+        j = hm.INDEX[bone]
+        assert np.array_equal(r, grot[:, j]) and np.array_equal(p, gpos[:, j])
+    assert np.array_equal(tr.landmark("lips"), skel.landmark_positions("lips", grot, gpos))

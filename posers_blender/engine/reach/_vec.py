@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .. import quat
+
 Array = NDArray[np.float64]
 
 
@@ -15,17 +17,18 @@ def norm3(v: Array) -> float:
 
 
 def unit(v: Array) -> Array:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
+    return v / np.maximum(quat.length(v), 1e-12)[..., None]
 
 
-def as_track(x: ArrayLike, n: int, width: int) -> Array:
+def row(x: ArrayLike, i: int) -> Array:
+    """Frame ``i`` of a value given as fixed ``[width]`` or as a track ``[F, width]`` (no copy of the track)."""
     a = np.asarray(x, dtype=np.float64)
-    return np.broadcast_to(a, (n, width)).copy() if a.ndim == 1 else a.copy()
+    return a if a.ndim == 1 else a[i]
 
 
 def slerp_dir(a: Array, b: Array, s: Array) -> Array:
     """Spherical interpolation of unit vectors ``[F, 3]`` by ``s [F]``."""
-    d = np.clip(np.sum(a * b, axis=-1), -1.0, 1.0)
+    d = np.clip(quat.dot(a, b), -1.0, 1.0)
     th = np.arccos(d)
     sn = np.sin(th)
     small = sn < 1e-6

@@ -2,9 +2,10 @@
 
 :func:`solve_reach` reads as its three stages:
 
-1. :func:`arrive`: each waypoint solved once against the posed body (the limb root is taken once; the body
-   does not move while the arm tries its waypoints): where the wrist must be so the effector lands on the
-   target with the hand rotation kept inside the wrist limits, and how the hand sits on the forearm there.
+1. :func:`arrive`: every waypoint solved once against the posed body, all in one vectorised solve over the
+   frames each one is read in (the limb root is taken once; the body does not move while the arm tries its
+   waypoints): where the wrist must be so the effector lands on the target with the hand rotation kept
+   inside the wrist limits, and how the hand sits on the forearm there.
 2. :func:`blend_moves`: the moves blended between those arrivals over the clip's time grid: the wrist
    along straight chords with the shoulder's progress plus a sideways bulge, its distance from the
    shoulder (what the elbow does) with the elbow's delayed progress, the hand with the wrist's, and the
@@ -17,17 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .. import ik, quat
 from ..curves import minimum_jerk
 from ..program import HINGE_AXES, LIMBS, LimbRoot, Tracks, solve_two_bone
 from ..skeleton import Skeleton
-from ._vec import as_track, slerp_dir, unit
-from .plan import ReachPlan, Waypoint, move_progress
+from ._vec import slerp_dir, unit
+from .plan import Move, ReachPlan, Waypoint, move_progress
 from .wrist import WristLimits, clamp_wrist, comfortable_wrist
 
 Array = NDArray[np.float64]
@@ -56,16 +56,33 @@ class ReachResult:
 
 @dataclass(frozen=True)
 class Arrival:
-    """The arm at one waypoint, per frame: the elbow ``pole`` (unit, world), the hand's rotation on the
-    forearm ``local [F, 4]``, the ``wrist [F, 3]`` that puts the ``effector`` (hand frame) on the target,
-    the elbow ``flex [F]`` there and whether the arm ``reached`` it."""
+    """The arm at one waypoint in the ``frames`` (sorted indices) it is read in, one row per frame: the elbow
+    ``pole`` (unit, world), the hand's rotation on the forearm ``local [R, 4]``, the ``wrist [R, 3]`` that puts
+    the ``effector`` (hand frame) on the target and the elbow ``flex [R]`` there; and per clip frame whether the
+    arm ``reached`` it (``[F]``, true outside ``frames``)."""
 
+    frames: NDArray[np.intp]
     pole: Array
     local: Array
     wrist: Array
     effector: Array
     flex: Array
     reached: NDArray[np.bool_]
+
+    def rows(self, start: int, stop: int) -> slice:
+        """The rows of clip frames ``start..stop-1``, which must all be among ``frames``."""
+        i = int(np.searchsorted(self.frames, start))
+        if stop - start and (i + stop - start > len(self.frames) or self.frames[i + stop - start - 1] != stop - 1):
+            raise ValueError(f"frames {start}..{stop - 1} were not solved for this waypoint")  # a bug, not input
+        return slice(i, i + stop - start)
+
+    def held(self, n: int) -> Arrival:
+        """The same arrival on all ``n`` clip frames, each frame outside ``frames`` holding the nearest earlier
+        solved one (before the first, the first)."""
+        i = np.maximum(np.searchsorted(self.frames, np.arange(n), side="right") - 1, 0)
+        return Arrival(
+            np.arange(n), self.pole[i], self.local[i], self.wrist[i], self.effector, self.flex[i], self.reached
+        )
 
 
 @dataclass(frozen=True)
@@ -100,47 +117,112 @@ def solve_reach(
     t = np.asarray(times, dtype=np.float64)
     sk = tracks.skeleton
     root = tracks.limb_root(f"{plan.side}Arm")
-    arrivals = {
-        name: arrive(sk, root, plan, waypoints[name], len(t), first, wrist_limits, wrist_iterations, soft_wrist)
-        for name, first in first_use(plan, t).items()
-    }
+    arrivals = arrive(sk, root, plan, waypoints, arrival_frames(plan, t), wrist_limits, wrist_iterations, soft_wrist)
     path = blend_moves(sk, root, plan, arrivals, t)
     result = pose_arm(tracks, root, path)
     result.waypoint_reached = {name: a.reached for name, a in arrivals.items()}
     return result
 
 
-def first_use(plan: ReachPlan, t: Array) -> dict[str, int]:
-    """Per waypoint (initial first, then in move order), the first frame whose pose depends on it: 0 for the
-    initial one, else the first frame of the first move to it (earlier frames never read its arrival)."""
-    first = {plan.initial: 0}
-    for m in plan.moves:
-        i = min(int(np.searchsorted(t, m.start - 1e-9)), len(t) - 1)  # the move's first active frame
-        first[m.to] = min(first.get(m.to, i), i)
-    return first
+#: Frames past a move's end that the next stage still reads from the waypoint it leaves (the first frame at or
+#: after the end, where the staggered progress may fall short of 1 by a rounding, and a safety margin).
+ARRIVAL_MARGIN = 3
+
+
+def spans(plan: ReachPlan, t: Array) -> list[tuple[str, int, int]]:
+    """``(waypoint, start, stop)`` per stay at a waypoint, the initial one first, then one per move: the frames
+    ``start..stop-1`` whose pose depends on that stay, from the start of the move to it (frame 0 for the initial
+    one) until the end of the move that leaves it. Once the next move has arrived, :func:`blend_moves` weighs
+    the waypoint left behind by exactly 0, so solving and blending each stay only there keeps the cost linear in
+    the clip's length however many gestures it holds."""
+    n = len(t)
+
+    def frame(time: float) -> int:
+        return min(int(np.searchsorted(t, time - 1e-9)), n - 1)
+
+    stays = [(plan.initial, 0)] + [(m.to, frame(m.start)) for m in plan.moves]
+    stops = [min(frame(m.end) + ARRIVAL_MARGIN + 1, n) for m in plan.moves] + [n]
+    return [(name, start, stop) for (name, start), stop in zip(stays, stops)]
+
+
+def arrival_frames(plan: ReachPlan, t: Array) -> dict[str, NDArray[np.intp]]:
+    """Per waypoint (initial first, then in move order), the frames of all its stays (:func:`spans`)."""
+    frames: dict[str, list[NDArray[np.intp]]] = {}
+    for name, start, stop in spans(plan, t):
+        frames.setdefault(name, []).append(np.arange(start, stop))
+    return {name: np.unique(np.concatenate(f)) for name, f in frames.items()}
+
+
+#: Rows (waypoint frames) per block of :func:`arrive`: bounds its temporaries however long the clip.
+ARRIVE_BLOCK = 4096
 
 
 def arrive(
     sk: Skeleton,
     root: LimbRoot,
     plan: ReachPlan,
-    waypoint: Waypoint,
-    n: int,
-    first: int,
+    waypoints: Mapping[str, Waypoint],
+    frames: Mapping[str, NDArray[np.intp]],
     wrist_limits: WristLimits | None,
     wrist_iterations: int,
     soft_wrist: bool,
-) -> Arrival:
-    """Solve the arm at one waypoint for every frame from ``first`` on (stage 1).
+) -> dict[str, Arrival]:
+    """Solve the arm at each waypoint in ``frames[name]`` (stage 1; see :func:`arrival_frames`).
 
-    Each frame is solved on its own, so the frames before ``first`` are skipped: they repeat frame ``first``
-    and count as reached (they are never read, see :func:`first_use`).
+    Each frame is solved on its own, so all waypoints' frames go through one solve (one row per waypoint and
+    frame, in blocks of :data:`ARRIVE_BLOCK` rows) and the other frames are skipped (they count as reached;
+    :func:`blend_moves` never weighs them).
     """
-    eff = np.asarray(plan.effector if waypoint.effector is None else waypoint.effector, dtype=np.float64)
-    pos = as_track(waypoint.position, n, 3)[first:]
-    rot = quat.normalize(as_track(waypoint.rotation, n, 4)[first:])
-    pole = unit(as_track(waypoint.pole, n, 3)[first:])
-    root = LimbRoot(root.limb, root.parent_grot[first:], root.upper_grot[first:], root.upper_gpos[first:])
+    n = len(root.upper_gpos)
+    names = list(frames)
+    rows = np.concatenate([frames[name] for name in names])
+    effs = {name: _effector(plan, waypoints[name]) for name in names}
+    eff = np.concatenate([np.broadcast_to(effs[name], (len(frames[name]), 3)) for name in names])
+    pos = np.concatenate([_at(waypoints[name].position, frames[name], 3) for name in names])
+    rot = np.concatenate([_at(waypoints[name].rotation, frames[name], 4) for name in names])
+    pole = np.concatenate([_at(waypoints[name].pole, frames[name], 3) for name in names])
+    wrist, local, flex = np.empty((len(rows), 3)), np.empty((len(rows), 4)), np.empty(len(rows))
+    reached = np.empty(len(rows), dtype=bool)
+    for s in range(0, len(rows), ARRIVE_BLOCK):
+        b = slice(s, s + ARRIVE_BLOCK)
+        r = rows[b]
+        block_root = LimbRoot(root.limb, root.parent_grot[r], root.upper_grot[r], root.upper_gpos[r])
+        pole[b] = unit(pole[b])
+        wrist[b], local[b], flex[b], reached[b] = _arrive_rows(
+            sk,
+            block_root,
+            plan.side,
+            pos[b],
+            quat.normalize(rot[b]),
+            pole[b],
+            eff[b],
+            wrist_limits,
+            wrist_iterations,
+            soft_wrist,
+        )
+    arrivals = {}
+    bounds = np.cumsum([0] + [len(frames[name]) for name in names])
+    for name, a, b in zip(names, bounds[:-1], bounds[1:]):
+        clip_reached = np.ones(n, dtype=bool)
+        clip_reached[frames[name]] = reached[a:b]
+        arrivals[name] = Arrival(frames[name], pole[a:b], local[a:b], wrist[a:b], effs[name], flex[a:b], clip_reached)
+    return arrivals
+
+
+def _arrive_rows(
+    sk: Skeleton,
+    root: LimbRoot,
+    side: str,
+    pos: Array,
+    rot: Array,
+    pole: Array,
+    eff: Array,
+    wrist_limits: WristLimits | None,
+    wrist_iterations: int,
+    soft_wrist: bool,
+) -> tuple[Array, Array, Array, NDArray[np.bool_]]:
+    """One block of :func:`arrive`: per row, the wrist ``[R, 3]``, the hand on the forearm ``local [R, 4]``, the
+    elbow ``flex [R]`` and whether the arm reached, for the effector ``eff`` on ``pos`` with the hand near ``rot``."""
     shoulder = root.upper_gpos
     # The wanted hand rotation is a preference, the effector position a must: keep the wrist inside its
     # limits and re-solve until the clamped hand and the wrist position agree.
@@ -149,31 +231,24 @@ def arrive(
         wrist = pos - quat.rotate(hand_w, eff)
         fore = _forearm(sk, root, wrist, shoulder + pole)
         want = quat.mul(quat.conj(fore), rot)
-        local = comfortable_wrist(sk, plan.side, want) if soft_wrist else clamp_wrist(want, plan.side, wrist_limits)
+        local = comfortable_wrist(sk, side, want) if soft_wrist else clamp_wrist(want, side, wrist_limits)
         hand_w = quat.normalize(quat.mul(fore, local))
     wrist = pos - quat.rotate(hand_w, eff)
-    fore = _forearm(sk, root, wrist, shoulder + pole)
-    local = quat.normalize(quat.mul(quat.conj(fore), hand_w))
     sol = solve_two_bone(sk, root, wrist, shoulder + pole)
-    return Arrival(
-        pole=_padded(pole, first),
-        local=_padded(local, first),
-        wrist=_padded(wrist, first),
-        effector=eff,
-        flex=_padded(sol.flex, first),
-        reached=_padded(sol.reached, first, np.True_),
-    )
+    fore = quat.mul(sol.upper_grot, sol.lower_lrot)
+    local = quat.normalize(quat.mul(quat.conj(fore), hand_w))
+    return wrist, local, sol.flex, sol.reached
 
 
-G = TypeVar("G", bound=np.generic)
+def _at(x: ArrayLike, frames: NDArray[np.intp], width: int) -> Array:
+    """A waypoint value (fixed ``[width]`` or a track ``[F, width]``) at ``frames``."""
+    a = np.asarray(x, dtype=np.float64)
+    return np.broadcast_to(a, (len(frames), width)) if a.ndim == 1 else a[frames]
 
 
-def _padded(x: NDArray[G], first: int, before: G | None = None) -> NDArray[G]:
-    """``x`` (frames ``first`` on) preceded by ``first`` copies of ``before`` (default: its first frame)."""
-    if not first:
-        return x
-    pad = np.broadcast_to(x[:1] if before is None else before, (first, *x.shape[1:]))
-    return np.concatenate([pad, x])
+def _effector(plan: ReachPlan, waypoint: Waypoint) -> Array:
+    """The point of the hand (hand bone frame) that lands on ``waypoint``."""
+    return np.asarray(plan.effector if waypoint.effector is None else waypoint.effector, dtype=np.float64)
 
 
 def _forearm(sk: Skeleton, root: LimbRoot, wrist: Array, pole: Array) -> Array:
@@ -190,59 +265,70 @@ def blend_moves(sk: Skeleton, root: LimbRoot, plan: ReachPlan, arrivals: Mapping
     elbow does) follows the elbow's delayed progress, so the shoulder leads the elbow; with
     ``elbow_by_angle`` that distance comes from the elbow's flexion instead. The hand's rotation relative
     to the forearm and the leading effector blend with the wrist's progress. Each move overshoots its
-    target by ``overshoot`` metres and settles back within ``settle`` s.
+    target by ``overshoot`` metres and settles back within ``settle`` s. Each move is blended only over its
+    stay (:func:`spans`): later frames take the next move's arrival, which weighs this one by exactly 0.
     """
     n = len(t)
     shoulder = root.upper_gpos
     _, lower, hand = LIMBS[root.limb]
     j_lo, j_hand = sk.index(lower), sk.index(hand)
     hinge = HINGE_AXES[lower]
-    first = arrivals[plan.initial]
-    path = first.wrist.copy()  # wrist path along straight chords between the waypoints' wrist positions
-    radius = np.linalg.norm(first.wrist - shoulder, axis=-1)  # distance shoulder-wrist: what the elbow does
-    flex = first.flex.copy()
+    first = arrivals[plan.initial].held(n)
+    path = first.wrist  # wrist path along straight chords between the waypoints' wrist positions
+    radius = quat.length(first.wrist - shoulder)  # distance shoulder-wrist: what the elbow does
+    flex = first.flex
     over = np.zeros((n, 3))
-    pole = first.pole.copy()
-    local = first.local.copy()
+    pole = first.pole
+    local = first.local
     eff_track = np.broadcast_to(first.effector, (n, 3)).copy()  # the hand point that leads, per frame
     extra = np.zeros((n, 3))
     windows: list[tuple[float, float, str]] = []
-    for m in plan.moves:
-        to = arrivals[m.to]
-        s_dir, s_rad, s_wr = move_progress(t, m)
-        active = t >= m.start - 1e-9
-        if not active.any():
+    for m, (_, start, stop) in zip(plan.moves, spans(plan, t)[1:]):
+        if t[-1] < m.start - 1e-9:  # starts after the clip
             continue
-        prev = path.copy()
-        chord = to.wrist - prev
-        path = np.where(active[:, None], prev + chord * s_dir[:, None], path)
+        to = arrivals[m.to]
+        rows = to.rows(start, stop)
+        w = slice(start, stop)
+        s_dir, s_rad, s_wr = move_progress(t[w], m)
+        prev = path[w]
+        chord = to.wrist[rows] - prev
+        path[w] = prev + chord * s_dir[:, None]
         # The elbow (the wrist's distance from the shoulder) follows its own, delayed progress.
         if m.elbow_by_angle:
-            flex = np.where(active, flex + (to.flex - flex) * s_rad, flex)
-            r1 = ik.chain_length(sk.offsets[j_lo], sk.offsets[j_hand], hinge, flex)
-            radius = np.where(active, r1, radius)
+            flex[w] = flex[w] + (to.flex[rows] - flex[w]) * s_rad
+            radius[w] = ik.chain_length(sk.offsets[j_lo], sk.offsets[j_hand], hinge, flex[w])
         else:
-            r1 = np.linalg.norm(to.wrist - shoulder, axis=-1)
-            radius = np.where(active, radius + (r1 - radius) * s_rad, radius)
-            flex = np.where(active, flex + (to.flex - flex) * s_rad, flex)
-        pole = np.where(active[:, None], slerp_dir(pole, to.pole, s_dir), pole)
-        local = np.where(active[:, None], quat.slerp(local, to.local, s_wr), local)
-        eff_track = eff_track + (to.effector - eff_track) * s_wr[:, None]
+            r1 = quat.length(to.wrist[rows] - shoulder[w])
+            radius[w] = radius[w] + (r1 - radius[w]) * s_rad
+            flex[w] = flex[w] + (to.flex[rows] - flex[w]) * s_rad
+        pole[w] = slerp_dir(pole[w], to.pole[rows], s_dir)
+        local[w] = quat.slerp(local[w], to.local[rows], s_wr)
+        eff_track[w] = eff_track[w] + (to.effector - eff_track[w]) * s_wr[:, None]
         # sideways bulge (zero at both ends) and the overshoot along the approach direction
-        clen = np.linalg.norm(chord, axis=-1)
+        clen = quat.length(chord)
         ch = unit(chord)
         hint = np.asarray(m.bulge, dtype=np.float64)
-        perp = hint - np.sum(hint * ch, axis=-1, keepdims=True) * ch
-        perp = np.where(np.linalg.norm(perp, axis=-1, keepdims=True) > 1e-6, unit(perp), 0.0)
-        extra = extra * (1.0 - s_dir)[:, None] + (m.curvature * clen * 4.0 * s_dir * (1.0 - s_dir))[:, None] * perp
-        tail = 0.3 * m.duration
-        g = minimum_jerk((t - (m.end - tail)) / tail) - minimum_jerk((t - m.end) / max(m.settle, 1e-3))
+        perp = hint - quat.dot(hint, ch)[:, None] * ch
+        perp = np.where(quat.length(perp)[:, None] > 1e-6, unit(perp), 0.0)
+        extra[w] = (
+            extra[w] * (1.0 - s_dir)[:, None] + (m.curvature * clen * 4.0 * s_dir * (1.0 - s_dir))[:, None] * perp
+        )
         i_end = int(np.clip(np.searchsorted(t, m.end), 0, n - 1))
-        o_dir = ch[i_end] if m.overshoot_dir is None else unit(np.asarray(m.overshoot_dir, dtype=np.float64))
-        over += m.overshoot * g[:, None] * o_dir
+        o_dir = ch[i_end - start] if m.overshoot_dir is None else unit(np.asarray(m.overshoot_dir, dtype=np.float64))
+        o = slice(
+            int(np.searchsorted(t, m.end - 0.3 * m.duration)), int(np.searchsorted(t, m.end + max(m.settle, 1e-3))) + 1
+        )
+        over[o] += m.overshoot * _overshoot(t[o], m)[:, None] * o_dir  # zero outside o
         windows.append((m.start, m.end, m.to))
     wrist = shoulder + unit(path + extra - shoulder) * radius[:, None] + over
     return ArmPath(wrist=wrist, pole=pole, local=local, effector=eff_track, windows=windows)
+
+
+def _overshoot(t: Array, m: Move) -> Array:
+    """The overshoot's time course at ``t``: up over the last 30% of the move, back within ``settle`` s after it
+    (exactly 0 before and after)."""
+    tail = 0.3 * m.duration
+    return minimum_jerk((t - (m.end - tail)) / tail) - minimum_jerk((t - m.end) / max(m.settle, 1e-3))
 
 
 def pose_arm(tracks: Tracks, root: LimbRoot, path: ArmPath) -> ReachResult:

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..curves import minimum_jerk
-from ._vec import as_track, norm3
+from ._vec import norm3, row
 from .plan import ReachPlan, Waypoint, onset_delay, speed_profile
 
 Array = NDArray[np.float64]
@@ -151,10 +151,10 @@ def anticipation(
             if m.to in rest:
                 new = np.zeros(3)
             elif direction is not None:
-                dd = as_track(direction, n, 3)[i] * np.asarray(axis_weights)
+                dd = row(direction, i) * np.asarray(axis_weights)
                 new = amplitude * dd / max(norm3(dd), 1e-9)
             else:
-                d = as_track(waypoints[m.to].position, n, 3)[i] - as_track(waypoints[plan.initial].position, n, 3)[i]
+                d = row(waypoints[m.to].position, i) - row(waypoints[plan.initial].position, i)
                 d = d * np.asarray(axis_weights)
                 norm = norm3(d)
                 new = -amplitude * d / norm if norm > 1e-6 else np.zeros(3)
@@ -163,8 +163,8 @@ def anticipation(
             level = new
             continue
         i = int(np.clip(np.searchsorted(t, m.start), 0, n - 1))
-        p0 = as_track(waypoints[prev].position, n, 3)[i]
-        p1 = as_track(waypoints[m.to].position, n, 3)[min(i + int(m.duration * (n / max(t[-1], 1e-9))), n - 1)]
+        p0 = row(waypoints[prev].position, i)
+        p1 = row(waypoints[m.to].position, min(i + int(m.duration * (n / max(t[-1], 1e-9))), n - 1))
         d = (p1 - p0) * np.asarray(axis_weights)
         norm = norm3(d)
         if norm > 1e-6:

@@ -119,5 +119,5 @@ def comfortable_wrist(skeleton: Skeleton, side: str, local: ArrayLike) -> Array:
     dev = _soft_range(-s * rv[:, 1], -35.0, 15.0, 8.0)  # + radial
     rv[:, 2] = -s * flex
     rv[:, 1] = -s * dev
-    tw = _soft_range(np.degrees(quat.twist_angle(q, axis)), -60.0, 60.0, 15.0)
+    tw = _soft_range(np.degrees(quat.twist_to_angle(twist, axis)), -60.0, 60.0, 15.0)
     return quat.mul(quat.from_axis_angle(axis, np.radians(tw)), quat.from_scaled_axis(np.radians(rv)))
