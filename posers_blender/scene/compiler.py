@@ -350,14 +350,15 @@ def join(placed: Clip, step: Step, end: End, lead: bool = False) -> Clip:
     steps = feet.plan_steps(d, c, fps, placed.n_frames, -delta) if step.kind != WALK else None
     lk = feet.lock(d, c, ankle, fps, steps, delta, end.centre)
     lrot, hips = placed.lrot, placed.hips_pos
-    if delta:
-        # the body turns with the feet: its remaining turn is the feet's mean
-        lrot, hips = turn_body(lrot, hips, delta * lk.weight.mean(axis=1), end.centre)
+    if delta and steps is not None:
+        lrot, hips = turn_body(lrot, hips, delta * (1.0 - feet.body_progress(steps, placed.n_frames)), end.centre)
     hands = [] if step.kind == HOLD else arms.plan_handovers(sk, end.lrot[-1], end.hips[-1], lrot, hips, step.hand_s)
     lrot = arms.hand_over(sk, end.lrot[-1], end.hips[-1], lrot, hips, fps, hands)
     lrot = inertialize.rotations(end.lrot, lrot, fps, HALFLIVES_LEAD if lead else HALFLIVES)
     hips = inertialize.vectors(end.hips, hips, fps, HIPS_POS_HALFLIFE_S)
     target = ankle + lk.offset
+    if steps is not None:
+        hips = hips + feet.weight_shift(steps, target, fps)
     target[..., 1] += lk.lift
     lrot, hips = feet.solve_legs(sk, lrot, hips, target, lk.foot_rotations(fgrot))
     expressions = {}
