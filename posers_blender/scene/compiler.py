@@ -273,10 +273,10 @@ def hold_clip(end: End, alive: Clip) -> Clip:
     grot, gpos = alive.skeleton.fk(lrot[:1], np.repeat(h[None], 1, axis=0))
     ankle, fgrot = feet.feet_of(alive.skeleton, grot, gpos)
     lrot, hips = feet.solve_legs(alive.skeleton, lrot, hips, np.repeat(ankle, n, axis=0), np.repeat(fgrot, n, axis=0))
-    gaze = np.repeat(end.gaze[-1:], n, axis=0)
+    gaze: Array = np.repeat(end.gaze[-1:], n, axis=0)
     if alive.gaze is not None:
-        gaze = gaze + (alive.gaze - alive.gaze[:1])
-        gaze /= np.maximum(np.linalg.norm(gaze, axis=1, keepdims=True), 1e-9)
+        moved = gaze + (alive.gaze - alive.gaze[:1])
+        gaze = moved / np.maximum(np.linalg.norm(moved, axis=1, keepdims=True), 1e-9)
     return Clip(
         fps,
         lrot,
@@ -358,7 +358,7 @@ def join(placed: Clip, step: Step, end: End, lead: bool = False) -> Clip:
     hips = inertialize.vectors(end.hips, hips, fps, HIPS_POS_HALFLIFE_S)
     target = ankle + lk.offset
     if steps is not None:
-        hips = hips + feet.weight_shift(steps, target, fps)
+        hips = hips + feet.weight_shift(steps, target, hips, fps)
     target[..., 1] += lk.lift
     lrot, hips = feet.solve_legs(sk, lrot, hips, target, lk.foot_rotations(fgrot))
     expressions = {}

@@ -28,7 +28,6 @@ from ..engine.skeleton import Skeleton
 Array = NDArray[np.float64]
 
 SIDES = ("left", "right")
-UP = np.array([0.0, 1.0, 0.0])
 #: A foot whose correction is smaller than this stays where it is (no settle step) [E].
 SETTLE_MIN_M = 0.03
 SETTLE_MIN_DEG = 10.0
@@ -49,12 +48,12 @@ STEP_PITCH_FROM_M = 0.03
 STEP_MIN_S, STEP_MAX_S, STEP_GAP_S = 0.55, 0.9, 0.12
 #: A foot turned more than STEP_EASY_YAW_DEG in one step takes STEP_S_PER_RAD longer per radian beyond it [E].
 STEP_EASY_YAW_DEG, STEP_S_PER_RAD = 70.0, 0.25
-#: Weight shift before each lift: the pelvis moves WEIGHT_SHARE of the way from between the feet to over the
+#: Weight shift before each lift: the pelvis moves sideways WEIGHT_SHARE of the way from where it is to over the
 #: support foot, at most WEIGHT_MAX_M (facts §1/§2: weight shifts move the pelvis over the support foot; the
 #: walking lateral COM excursion is 4-7 cm peak to peak) [E]. It arrives WEIGHT_IN_S into the step (the foot is
 #: still within about a centimetre of the floor) and starts WEIGHT_IN_S + STEP_GAP_S before it, so between two
 #: steps the weight goes from one foot to the other in one minimum-jerk move.
-WEIGHT_SHARE, WEIGHT_MAX_M, WEIGHT_IN_S = 0.35, 0.035, 0.12
+WEIGHT_SHARE, WEIGHT_MAX_M, WEIGHT_IN_S = 0.6, 0.04, 0.12
 STEP_START_S = WEIGHT_IN_S + STEP_GAP_S
 #: Swing detection on a motion's own feet: ankle above its first-frame height, or moving (m, m/s).
 SWING_HEIGHT_M = 0.012
@@ -213,18 +212,20 @@ def body_progress(steps: Steps, n: int) -> Array:
     return done
 
 
-def weight_shift(steps: Steps, target: Array, fps: float) -> Array:
+def weight_shift(steps: Steps, target: Array, hips: Array, fps: float) -> Array:
     """Pelvis offset ``[F, 3]`` (m, on the floor) that puts the weight over the support foot before each settle
-    step lifts the other one and keeps it there until the foot is down; ``target [F, 2, 3]`` the locked ankles."""
+    step lifts the other one and keeps it there until the foot is down; ``target [F, 2, 3]`` the locked ankles,
+    ``hips [F, 3]`` the pelvis before the shift (a stance that already leans on one leg needs less toward it)."""
     n = len(target)
     t = np.arange(n) / fps
     span = STEP_GAP_S + 2.0 * WEIGHT_IN_S
     out = np.zeros((n, 3))
     for i0, i1, k in _in_order(steps):
         support, mid = target[i0, 1 - k], target[i0].mean(axis=0)
-        v = WEIGHT_SHARE * (support - mid)
-        v[1] = 0.0
-        v *= min(1.0, WEIGHT_MAX_M / max(float(np.linalg.norm(v)), 1e-9))
+        side = (support - mid) * np.array([1.0, 0.0, 1.0])
+        side /= max(float(np.linalg.norm(side)), 1e-9)
+        gap = float(np.dot(support - hips[i0], side))
+        v = side * float(np.clip(WEIGHT_SHARE * gap, 0.0, WEIGHT_MAX_M))
         t0, t1 = i0 / fps, i1 / fps
         rise = minimum_jerk((t - (t0 + WEIGHT_IN_S - span)) / span)
         fall = 1.0 - minimum_jerk((t - (t1 - WEIGHT_IN_S)) / span)
@@ -325,8 +326,10 @@ def solve_legs(skeleton: Skeleton, lrot: Array, hips: Array, ankle: Array, foot_
         bend = (knee - hip) - np.sum((knee - hip) * axis, axis=1, keepdims=True) * axis
         # the knee turns with the foot (the hip rotates the leg): a foot yawed at the ankle alone would twist it
         # out of range and make the foot spin when the pelvis turns more slowly than the stepping foot
-        twist = quat.mul(foot_grot[:, k], quat.conj(grot[:, ft]))
-        bend = quat.rotate(quat.from_axis_angle(UP, 2.0 * np.arctan2(twist[:, 2], twist[:, 0])), bend)
+        turn = quat.mul(foot_grot[:, k], quat.conj(grot[:, ft]))
+        yaw = turn * np.array([1.0, 0.0, 1.0, 0.0])  # its twist about the vertical (swing-twist split)
+        yaw /= np.maximum(np.linalg.norm(yaw, axis=1, keepdims=True), 1e-12)
+        bend = quat.rotate(yaw, bend)
         fwd = quat.rotate(foot_grot[:, k], np.array([0.0, 0.0, 1.0]))
         pole = knee + bend + POLE_FALLBACK_M * fwd
         sol = ik.two_bone(
