@@ -35,6 +35,7 @@ from ..engine.clip import Clip
 from ..engine.params import ParamError
 from ..engine.sampler import sample
 from ..engine.skeleton import DEFAULT_HEIGHT, Skeleton, default_avatar
+from ..registry import get
 from . import anticipate, arms, feet, graph, inertialize, look
 from .graph import HOLD, WALK, Step
 from .score import Score, ScoreError
@@ -239,20 +240,51 @@ def sample_stand(step: Step, score: Score, skeleton: Skeleton, seed: int) -> Cli
     return _trim(clip, int(round((times[until.count - 1] + until.after) * score.fps)))
 
 
-def hold_clip(end: End, seconds: float, fps: float, skeleton: Skeleton) -> Clip:
-    """The last pose held (in the stance's own frame), for a turn after a walk that ends the score."""
-    n = max(2, int(round(seconds * fps)))
+#: A hold (a turn on the spot with no standing motion around it) breathes, sways and blinks: idle-breathe's own
+#: movement relative to its first frame is layered on the held pose, without its gestures and glances (the head
+#: is turning toward where the body goes).
+ALIVE_MOTION = "idle-breathe"
+ALIVE_PARAMS = {"gesture_weight": 0.0, "gaze_weight": 0.0}
+#: Bones the alive layer leaves alone: the legs are solved to the stepping feet anyway.
+ALIVE_SKIP = ("UpperLeg", "LowerLeg", "Foot", "Toes")
+ALIVE_MASK = np.array([not any(k in b for k in ALIVE_SKIP) for b in hm.BONES])
+
+
+def alive_layer(seconds: float, fps: float, skeleton: Skeleton, seed: int) -> Clip:
+    """The breathing, sway and blinks of :data:`ALIVE_MOTION` for ``seconds``, in its own frame."""
+    program = get(ALIVE_MOTION)
+    params = program.schema.validate(ALIVE_PARAMS).to_dict()
+    return sample(program, params, seed=seed, fps=fps, duration=seconds, skeleton=skeleton)
+
+
+def hold_clip(end: End, alive: Clip) -> Clip:
+    """The last pose held (in the stance's own frame) for ``alive``'s frames, moving as ``alive`` moves from its
+    first frame: each joint's rotation from frame 0 is applied on top (local, right-multiplied), the pelvis's
+    displacement is added, and the face and eyes are ``alive``'s."""
+    n, fps = alive.n_frames, alive.fps
     lrot = np.repeat(end.lrot[-1:], n, axis=0)
     lrot[:, 0] = quat.mul(_yaw(-end.heading), lrot[:, 0])
+    residual = quat.mul(quat.conj(alive.lrot[:1]), alive.lrot)
+    lrot[:, ALIVE_MASK] = quat.normalize(quat.mul(lrot[:, ALIVE_MASK], residual[:, ALIVE_MASK]))
     h = end.hips[-1].copy()
     h[[0, 2]] = _rot_xz(-end.heading, h[[0, 2]] - end.centre)
+    hips = h[None] + (alive.hips_pos - alive.hips_pos[:1])
+    # the feet stay where the held pose has them: the legs follow the pelvis's sway
+    grot, gpos = alive.skeleton.fk(lrot[:1], np.repeat(h[None], 1, axis=0))
+    ankle, fgrot = feet.feet_of(alive.skeleton, grot, gpos)
+    lrot, hips = feet.solve_legs(alive.skeleton, lrot, hips, np.repeat(ankle, n, axis=0), np.repeat(fgrot, n, axis=0))
+    gaze: Array = np.repeat(end.gaze[-1:], n, axis=0)
+    if alive.gaze is not None:
+        moved = gaze + (alive.gaze - alive.gaze[:1])
+        gaze = moved / np.maximum(np.linalg.norm(moved, axis=1, keepdims=True), 1e-9)
     return Clip(
         fps,
         lrot,
-        np.repeat(h[None], n, axis=0),
-        skeleton,
-        gaze=np.repeat(end.gaze[-1:], n, axis=0),
-        meta={"motion": "hold", "params": {}, "seed": 0, "fps": fps, "duration": n / fps},
+        hips,
+        alive.skeleton,
+        expressions={k: v.copy() for k, v in alive.expressions.items()},
+        gaze=gaze,
+        meta={"motion": "hold", "params": {}, "seed": alive.meta.get("seed", 0), "fps": fps, "duration": n / fps},
     )
 
 
@@ -318,14 +350,15 @@ def join(placed: Clip, step: Step, end: End, lead: bool = False) -> Clip:
     steps = feet.plan_steps(d, c, fps, placed.n_frames, -delta) if step.kind != WALK else None
     lk = feet.lock(d, c, ankle, fps, steps, delta, end.centre)
     lrot, hips = placed.lrot, placed.hips_pos
-    if delta:
-        # the body turns with the feet: its remaining turn is the feet's mean
-        lrot, hips = turn_body(lrot, hips, delta * lk.weight.mean(axis=1), end.centre)
+    if delta and steps is not None:
+        lrot, hips = turn_body(lrot, hips, delta * (1.0 - feet.body_progress(steps, placed.n_frames)), end.centre)
     hands = [] if step.kind == HOLD else arms.plan_handovers(sk, end.lrot[-1], end.hips[-1], lrot, hips, step.hand_s)
     lrot = arms.hand_over(sk, end.lrot[-1], end.hips[-1], lrot, hips, fps, hands)
     lrot = inertialize.rotations(end.lrot, lrot, fps, HALFLIVES_LEAD if lead else HALFLIVES)
     hips = inertialize.vectors(end.hips, hips, fps, HIPS_POS_HALFLIFE_S)
     target = ankle + lk.offset
+    if steps is not None:
+        hips = hips + feet.weight_shift(steps, target, hips, fps)
     target[..., 1] += lk.lift
     lrot, hips = feet.solve_legs(sk, lrot, hips, target, lk.foot_rotations(fgrot))
     expressions = {}
@@ -384,7 +417,7 @@ def compose(score: Score, skeleton: Skeleton | None = None) -> Scene:
                 local = sample_walk(step, score, skeleton, seed, heading, centre)
             elif step.kind == HOLD:
                 assert end is not None
-                local = hold_clip(end, step.seconds or 1.0, score.fps, skeleton)
+                local = hold_clip(end, alive_layer(step.seconds or 1.0, score.fps, skeleton, seed))
             else:
                 local = sample_stand(step, score, skeleton, seed)
         except ParamError as exc:

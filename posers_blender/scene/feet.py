@@ -42,9 +42,19 @@ STEP_TRAVEL = (0.3, 0.7)
 #: height (a heel below the ankle swings back as the toes go down).
 STEP_PITCH_DEG = 8.0
 STEP_PITCH_FROM_M = 0.03
-#: Settle step timing (s): the first starts after STEP_START_S; each lasts STEP_MIN_S plus 1.2 s per metre, at most
-#: STEP_MAX_S [E: a stepping turn of 180° takes about 2-3 s].
-STEP_START_S, STEP_MIN_S, STEP_MAX_S = 0.05, 0.55, 0.9
+#: Settle step timing (s): each lasts STEP_MIN_S plus 1.2 s per metre, at most STEP_MAX_S, with STEP_GAP_S
+#: between steps (both feet down while the weight moves across) [E: a stepping turn of 180° takes about 2-3 s].
+#: The first starts after STEP_START_S, the time the weight needs to get over the other foot (see below).
+STEP_MIN_S, STEP_MAX_S, STEP_GAP_S = 0.55, 0.9, 0.12
+#: A foot turned more than STEP_EASY_YAW_DEG in one step takes STEP_S_PER_RAD longer per radian beyond it [E].
+STEP_EASY_YAW_DEG, STEP_S_PER_RAD = 70.0, 0.25
+#: Weight shift before each lift: the pelvis moves sideways WEIGHT_SHARE of the way from where it is to over the
+#: support foot, at most WEIGHT_MAX_M (facts §1/§2: weight shifts move the pelvis over the support foot; the
+#: walking lateral COM excursion is 4-7 cm peak to peak) [E]. It arrives WEIGHT_IN_S into the step (the foot is
+#: still within about a centimetre of the floor) and starts WEIGHT_IN_S + STEP_GAP_S before it, so between two
+#: steps the weight goes from one foot to the other in one minimum-jerk move.
+WEIGHT_SHARE, WEIGHT_MAX_M, WEIGHT_IN_S = 0.6, 0.04, 0.12
+STEP_START_S = WEIGHT_IN_S + STEP_GAP_S
 #: Swing detection on a motion's own feet: ankle above its first-frame height, or moving (m, m/s).
 SWING_HEIGHT_M = 0.012
 SWING_SPEED = 0.25
@@ -130,11 +140,24 @@ def turn_step_count(turn: float) -> int:
     return max(2, int(np.ceil(abs(turn) / np.radians(67.5))) + 1)
 
 
+def step_seconds(dist: float, yaw: float) -> float:
+    """Duration (s) of one settle step moving the foot ``dist`` (m) and turning it ``yaw`` (rad): a foot that turns
+    more than :data:`STEP_EASY_YAW_DEG` in one step takes longer, so its spin stays in the joints' speed range."""
+    extra = STEP_S_PER_RAD * max(abs(yaw) - np.radians(STEP_EASY_YAW_DEG), 0.0)
+    return float(np.clip(STEP_MIN_S + 1.2 * dist + extra, STEP_MIN_S, STEP_MAX_S))
+
+
+def _turn_order(turn: float) -> list[int]:
+    """The feet (0 left, 1 right) of a turn's steps in order, led by the foot on the turning side."""
+    lead = 0 if turn > 0 else 1
+    return [lead if i % 2 == 0 else 1 - lead for i in range(turn_step_count(turn))]
+
+
 def turn_seconds(turn: float, step_m: float = 0.08) -> float:
     """Time (s) the settle steps of a turn by ``turn`` rad take when each foot also moves ``step_m`` (m)."""
-    count = turn_step_count(turn)
-    per = min(STEP_MIN_S + 1.2 * step_m / max(count // 2, 1), STEP_MAX_S)
-    return STEP_START_S + count * per
+    order = _turn_order(turn)
+    durs = [step_seconds(step_m / order.count(k), turn / order.count(k)) for k in order]
+    return STEP_START_S + sum(durs) + (len(order) - 1) * STEP_GAP_S
 
 
 @dataclass(frozen=True)
@@ -155,9 +178,7 @@ def plan_steps(d: Array, c: Array, fps: float, n: int, turn: float) -> Steps:
     dist = np.linalg.norm(d, axis=1)
     ang = np.degrees(2.0 * np.arccos(np.clip(np.abs(c[:, 0]), 0.0, 1.0)))
     if abs(turn) > np.radians(1.0):
-        count = turn_step_count(turn)
-        lead = 0 if turn > 0 else 1
-        order = [lead if i % 2 == 0 else 1 - lead for i in range(count)]
+        order = _turn_order(turn)
     else:
         order = sorted(
             (k for k in range(2) if dist[k] > SETTLE_MIN_M or ang[k] > SETTLE_MIN_DEG), key=lambda k: -dist[k]
@@ -165,12 +186,51 @@ def plan_steps(d: Array, c: Array, fps: float, n: int, turn: float) -> Steps:
     windows: list[list[tuple[int, int]]] = [[], []]
     t = STEP_START_S
     for k in order:
-        dur = float(np.clip(STEP_MIN_S + 1.2 * dist[k] / max(order.count(k), 1), STEP_MIN_S, STEP_MAX_S))
+        share = max(order.count(k), 1)
+        dur = step_seconds(float(dist[k]) / share, turn / share)
         i0, i1 = int(round(t * fps)), int(round((t + dur) * fps))
         if i1 < n:
             windows[k].append((i0, i1))
-        t += dur
+        t += dur + STEP_GAP_S
     return Steps((tuple(windows[0]), tuple(windows[1])))
+
+
+def _in_order(steps: Steps) -> list[tuple[int, int, int]]:
+    """Every step as ``(i0, i1, foot)``, in time order."""
+    return sorted((i0, i1, k) for k in range(2) for i0, i1 in steps.windows[k])
+
+
+def body_progress(steps: Steps, n: int) -> Array:
+    """How much of a turn on the spot the body has made ``[n]`` (0 -> 1): an equal share in each step, along a
+    minimum-jerk profile across the whole step (the pelvis turns while the foot is in the air and slows to rest
+    as it lands; it does not snap round with the foot's travel)."""
+    order = _in_order(steps)
+    frames = np.arange(n)
+    done = np.zeros(n)
+    for i0, i1, _ in order:
+        done += minimum_jerk((frames - i0) / max(i1 - i0, 1)) / len(order)
+    return done
+
+
+def weight_shift(steps: Steps, target: Array, hips: Array, fps: float) -> Array:
+    """Pelvis offset ``[F, 3]`` (m, on the floor) that puts the weight over the support foot before each settle
+    step lifts the other one and keeps it there until the foot is down; ``target [F, 2, 3]`` the locked ankles,
+    ``hips [F, 3]`` the pelvis before the shift (a stance that already leans on one leg needs less toward it)."""
+    n = len(target)
+    t = np.arange(n) / fps
+    span = STEP_GAP_S + 2.0 * WEIGHT_IN_S
+    out = np.zeros((n, 3))
+    for i0, i1, k in _in_order(steps):
+        support, mid = target[i0, 1 - k], target[i0].mean(axis=0)
+        side = (support - mid) * np.array([1.0, 0.0, 1.0])
+        side /= max(float(np.linalg.norm(side)), 1e-9)
+        gap = float(np.dot(support - hips[i0], side))
+        v = side * float(np.clip(WEIGHT_SHARE * gap, 0.0, WEIGHT_MAX_M))
+        t0, t1 = i0 / fps, i1 / fps
+        rise = minimum_jerk((t - (t0 + WEIGHT_IN_S - span)) / span)
+        fall = 1.0 - minimum_jerk((t - (t1 - WEIGHT_IN_S)) / span)
+        out += (rise * fall)[:, None] * v
+    return out
 
 
 def lock(
@@ -264,6 +324,12 @@ def solve_legs(skeleton: Skeleton, lrot: Array, hips: Array, ankle: Array, foot_
         hip, knee, ank = gpos[:, up], gpos[:, lo], gpos[:, ft]
         axis = (ank - hip) / np.maximum(np.linalg.norm(ank - hip, axis=1, keepdims=True), 1e-9)
         bend = (knee - hip) - np.sum((knee - hip) * axis, axis=1, keepdims=True) * axis
+        # the knee turns with the foot (the hip rotates the leg): a foot yawed at the ankle alone would twist it
+        # out of range and make the foot spin when the pelvis turns more slowly than the stepping foot
+        turn = quat.mul(foot_grot[:, k], quat.conj(grot[:, ft]))
+        yaw = turn * np.array([1.0, 0.0, 1.0, 0.0])  # its twist about the vertical (swing-twist split)
+        yaw /= np.maximum(np.linalg.norm(yaw, axis=1, keepdims=True), 1e-12)
+        bend = quat.rotate(yaw, bend)
         fwd = quat.rotate(foot_grot[:, k], np.array([0.0, 0.0, 1.0]))
         pole = knee + bend + POLE_FALLBACK_M * fwd
         sol = ik.two_bone(

@@ -20,10 +20,19 @@ from ..engine.gaze import EYE_MAX_DEG, EYE_ONLY_DEG
 Array = NDArray[np.float64]
 
 NECK_SHARE = 0.4  # of the head-and-neck turn [E]
+#: The farthest the look turns the head (with the neck) round from the chest: facts §8, cervical rotation 70-80°
+#: each way, less a margin [E].
+HEAD_MAX_DEG = 65.0
 RAMP_S = 0.6  # the look comes in over this long at the start of an item [E]
 FACE_HAND_M = 0.22  # a hand closer than this to the head counts as "at the face" [E]
 DUCK_S = 0.4  # the look lets go / comes back over this long around a hand at the face [E]
 _EYE = np.array([0.0, 0.06, 0.06])  # eyes from the head joint when no lookAt landmark exists (m)
+
+
+def _yaw_between(a: Array, b: Array) -> Array:
+    """Heading (rad, in [-pi, pi)) from floor directions ``a`` to ``b`` ``[F, 3]``, positive to the left."""
+    d = np.arctan2(b[:, 0], b[:, 2]) - np.arctan2(a[:, 0], a[:, 2])
+    return np.asarray((d + np.pi) % (2.0 * np.pi) - np.pi)
 
 
 def _smooth_mask(mask: Array, fps: float) -> Array:
@@ -71,6 +80,12 @@ def apply(clip: Clip, point: Array, ramp_in: bool) -> None:
     weight *= _smooth_mask(near, fps)
     # the head and neck take what the eyes leave (eyes alone up to EYE_ONLY_DEG)
     body_share = np.clip((angle - EYE_ONLY_DEG) / np.maximum(angle, 1e-6), 0.0, 1.0) * weight
+    # a point behind the body (the feet still stepping round toward it) is not reached by the neck alone: the
+    # head ends at most HEAD_MAX_DEG round from the chest (the eyes take what they can of the rest)
+    chest = quat.rotate(grot[:, hm.PARENTS[neck]], np.array([0.0, 0.0, 1.0]))
+    side = np.sign(_yaw_between(fwd, want))
+    already = np.degrees(side * _yaw_between(chest, fwd))
+    body_share = np.minimum(body_share, np.maximum(HEAD_MAX_DEG - already, 0.0) / np.maximum(angle, 1e-6))
     aim = quat.between(fwd, want)
     neck_rot = quat.slerp(quat.IDENTITY, aim, body_share * NECK_SHARE)
     head_rot = quat.slerp(quat.IDENTITY, aim, body_share)
