@@ -304,7 +304,9 @@ def test_the_head_turns_toward_the_walk_target_before_the_body_moves(figure):
     head, hips = hm.INDEX["head"], hm.INDEX["hips"]
     assert yaw(head, k) - yaw(head, a) > 4.0  # the head is on its way toward the target at the seam
     assert abs(yaw(hips, k) - yaw(hips, a)) < 1.0  # the body has not turned yet
-    assert abs(yaw(head, k - 9) - yaw(head, a)) < 1.0  # and the head started at most ~0.3 s before it
+    # and the head started at most ~0.3 s before it: 9 frames before the seam it is within 2° of where it was
+    # (idle-breathe's fitted head micro-motion alone wanders about 1-1.5° in 0.1 s; the anticipation turn is > 4°)
+    assert abs(yaw(head, k - 9) - yaw(head, a)) < 2.0
 
 
 # -- turns on the spot that look alive ------------------------------------------------------------------
