@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..engine.targets import NAMES, motion_targets
 from .common import program_for
 
 
@@ -28,6 +29,9 @@ def run(args: argparse.Namespace) -> int:
             unit = f" {prm.unit}" if prm.unit and prm.kind in ("float", "int") else ""
             print(f"  {prm.name:<18} default {prm.default!s}{unit:<8} range {prm.range_text()}")
             print(f"  {'':<18} {prm.description}")
+    print("\n  [Targets: --target NAME=X,Y,Z, metres in avatar space (+Y up, facing +Z)]")
+    for name in motion_targets(prog.meta.targets):
+        print(f"  {name:<18} {NAMES.get(name, '')}")
     if prog.schema.constraints:
         print("\n  [Rules: combinations that are rejected otherwise]")
         for c in prog.schema.constraints:

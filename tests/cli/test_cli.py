@@ -125,3 +125,14 @@ def test_bench_reports_every_motion(capsys):
     assert main(["bench", "--seconds", "1", "--repeats", "1", "--json"]) == 0
     res = json.loads(capsys.readouterr().out)
     assert "idle-breathe" in res and res["idle-breathe"]["median_ms"] > 0
+
+
+def test_describe_lists_the_targets_a_motion_reads(capsys):
+    assert main(["describe", "contemplative-lean"]) == 0
+    out = capsys.readouterr().out
+    targets = out.split("[Targets")[1].split("[Rules")[0]
+    for name in ("lookAt", "leftFoot", "rightFoot", "wall"):
+        assert f"\n  {name} " in targets
+    assert main(["describe", "basic-walk"]) == 0
+    walk = capsys.readouterr().out.split("[Targets")[1]
+    assert "lookAt" in walk and "leftFoot" not in walk
