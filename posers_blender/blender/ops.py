@@ -123,13 +123,9 @@ class POSERS_OT_add_target(_OnArmature, bpy.types.Operator):
     bl_label = "Add Target"
     bl_options = {"REGISTER", "UNDO"}
 
-    name: bpy.props.EnumProperty(  # type: ignore[valid-type]
-        name="Target",
-        description="Which target to create (the ones the current motion reads)",
-        items=lambda self, context: targets.menu_items(
-            context.active_object.posers.motion if _armature(context) is not None else ""
-        ),
-    )
+    # ``name`` (an EnumProperty whose items follow the current motion) is set below the class: this module's
+    # annotations are strings (``from __future__ import annotations``) that Blender evaluates without this
+    # module's globals, so a lambda in them cannot reach :mod:`.targets`.
 
     def execute(self, context: Any) -> OpResult:
         obj = _armature(context)
@@ -141,6 +137,16 @@ class POSERS_OT_add_target(_OnArmature, bpy.types.Operator):
             return {"CANCELLED"}
         self.report({"INFO"}, f"Target '{empty.name}' in collection '{empties.COLLECTION}'")
         return {"FINISHED"}
+
+
+def _target_items(self: Any, context: Any) -> list[tuple[str, str, str]]:
+    obj = _armature(context)
+    return targets.menu_items(obj.posers.motion if obj is not None else "")
+
+
+POSERS_OT_add_target.__annotations__["name"] = bpy.props.EnumProperty(
+    name="Target", description="Which target to create (the ones the current motion reads)", items=_target_items
+)
 
 
 class _ExportAnimation(_OnArmature, ExportHelper):

@@ -122,9 +122,12 @@ def test_bvh_structure_units_and_floor(tmp_path):
 
 
 def test_bench_reports_every_motion(capsys):
-    assert main(["bench", "--seconds", "1", "--repeats", "1", "--json"]) == 0
+    # 2.5 s: the shortest clip every motion's defaults fit (contemplative-lean's enter + 0.5 s hold needs 2 s)
+    assert main(["bench", "--seconds", "2.5", "--repeats", "1", "--json"]) == 0
     res = json.loads(capsys.readouterr().out)
-    assert "idle-breathe" in res and res["idle-breathe"]["median_ms"] > 0
+    from posers_blender.registry import discover
+
+    assert set(res) == set(discover()) and all(r["median_ms"] > 0 for r in res.values())
 
 
 def test_describe_lists_the_targets_a_motion_reads(capsys):
