@@ -8,7 +8,7 @@ support; gait initiation and termination within two steps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -120,6 +120,10 @@ def plan_footsteps(
     v, cad = walking_speed_and_cadence(settings, style, leg_length)
     period = 60.0 / cad
     path = make_path(settings, v, duration, lr)
+    if path.finite and not settings.stop:
+        # a target is where the walk ends: the walker stops there whatever ``stop_at_end`` says (kept
+        # walking, the pelvis halted dead at the path's end: a 150 mm arm and finger pop)
+        settings = replace(settings, stop=True)
     prog = _progression(settings, path, v, period, duration)
     steps = _footfalls(settings, style, skeleton, lr, path, prog, _StepNoise.draw(rng, prog, settings, style, lr))
     to, ff, ho = _contact_phases(steps, settings, style, prog)
