@@ -302,8 +302,8 @@ def _swings(ft: FootTrack, r: _Rolls, plan: FootPlan, style: GaitStyle, lr: floa
     dyaw = ((r.yaw[ends.j + 1] - r.yaw[ends.j] + np.pi) % (2 * np.pi) - np.pi)[q]
     yw = r.yaw[ends.j][q] + dyaw * minimum_jerk(u)
     r_sw = quat.mul(quat.from_axis_angle(Y, yw), quat.from_axis_angle(X, pw))
-    heel = _swing_heel(ends, q, u, dur, style, r.land_speed)
     short = _short_step(r, plan, ends)
+    heel = _swing_heel(ends, q, u, dur, style.swing_drop * short[q], r.land_speed)
     # short steps (initiation, termination, closing) lift the foot less
     # (only the arc's height shrinks: the early lift, which takes the toes off the floor, stays whole)
     scale = 1.0 - (1.0 - short[q]) * minimum_jerk(u / 0.3)
@@ -320,9 +320,7 @@ def _swings(ft: FootTrack, r: _Rolls, plan: FootPlan, style: GaitStyle, lr: floa
     ft.toes_pitch[fm] = -_toe_bend(pw, r.toe_limit) * (1.0 - minimum_jerk(u / 0.75))
 
 
-def _swing_heel(
-    ends: _SwingEnds, q: NDArray[np.intp], u: Array, dur: Array, style: GaitStyle, land_speed: float
-) -> Array:
+def _swing_heel(ends: _SwingEnds, q: NDArray[np.intp], u: Array, dur: Array, drop: Array, land_speed: float) -> Array:
     """Heel point ``[n, 3]`` along its swings before the clearance lift.
 
     The swing is planned for the heel point: it leaves with the stance foot's velocity and lands still
@@ -337,7 +335,7 @@ def _swing_heel(
     # at 47°. The warp keeps the end velocities and accelerations (w' = 1, w'' = 0 at both ends).
     # (The forward travel is not time-warped: front-loading it tripled the jerk at toe off, a knee pop;
     # a larger drop brings the toes within the suite's 3 cm contact height in late swing: toe skate.)
-    warped = front_load(u, style.swing_drop)
+    warped = front_load(u, drop)
     base[:, 1] = hermite5(warped, h0[:, 1:2], hv0[:, 1:2], h1[:, 1:2], hv1[1:2], d)[:, 0]
     return base
 

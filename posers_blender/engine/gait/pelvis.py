@@ -153,12 +153,18 @@ def _stance_knee(plan: FootPlan, keys: StepKeys, style: GaitStyle, sgn: float) -
 
 
 def _knee_keys(u: Array, kc: float, kl: Array, km: float) -> Array:
-    """:func:`key_track` through (0, ``kc``), (0.13, ``kl``), (0.40, ``km``) with a loading key per sample."""
+    """Through (0, ``kc``), (0.13, ``kl``), (0.40, ``km``) with a loading key per sample: half cosines, except
+    that the loading flexion comes on at once after contact (``1 - (1 - s)^3``, it only bounds the pelvis
+    from above, which stays a smooth wave). With a half cosine there the pelvis rose under the landing leg
+    while the heel rocker lowered its ankle, straightening the knee to ~5° some 60 ms after heel strike and
+    bending it again: a V in the knee whose jerk (~5000 m/s^3 at the knee) read as 5-7 mm pose jumps at
+    60 fps, where the gate's floor is 5 mm."""
     key_t = np.array([0.0, 0.13, 0.40])
     kv = np.stack([np.full(len(u), kc), kl, np.full(len(u), km)], axis=-1)
     i = np.clip(np.searchsorted(key_t, u, side="right") - 1, 0, 1)
     t0, t1 = key_t[i], key_t[i + 1]
-    w = 0.5 - 0.5 * np.cos(np.pi * np.clip((u - t0) / np.maximum(t1 - t0, 1e-9), 0.0, 1.0))
+    s = np.clip((u - t0) / np.maximum(t1 - t0, 1e-9), 0.0, 1.0)
+    w = np.where(i == 0, 1.0 - (1.0 - s) ** 3, 0.5 - 0.5 * np.cos(np.pi * s))
     rows = np.arange(len(u))
     return kv[rows, i] + (kv[rows, i + 1] - kv[rows, i]) * w
 

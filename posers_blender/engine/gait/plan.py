@@ -8,7 +8,7 @@ support; gait initiation and termination within two steps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +24,7 @@ Array = NDArray[np.float64]
 
 T_GO = 0.20  # s: APA, the COM starts moving before the first toe off [E, ~0.2-0.4 s]
 T_FIRST_TO = 0.45  # s: the first toe off of a walk from standing [E]
+MID_STRIDE_OPEN = 0.25  # steps since the last heel strike at the first frame of a walk started mid-stride [E]
 SETTLE = 0.8  # s the walker stands still at the end of a clip that stops [E]
 
 
@@ -120,6 +121,10 @@ def plan_footsteps(
     v, cad = walking_speed_and_cadence(settings, style, leg_length)
     period = 60.0 / cad
     path = make_path(settings, v, duration, lr)
+    if path.finite and not settings.stop:
+        # a target is where the walk ends: the walker stops there whatever ``stop_at_end`` says (kept
+        # walking, the pelvis halted dead at the path's end: a 150 mm arm and finger pop)
+        settings = replace(settings, stop=True)
     prog = _progression(settings, path, v, period, duration)
     steps = _footfalls(settings, style, skeleton, lr, path, prog, _StepNoise.draw(rng, prog, settings, style, lr))
     to, ff, ho = _contact_phases(steps, settings, style, prog)
@@ -292,7 +297,10 @@ def _footfalls(
         t_hs = T_FIRST_TO + 2.0 * period * (1.0 - style.stance)
         cur = -noise.first
     else:
-        t_hs = -4.0 * 2 * period
+        # mid-stride: the clip opens a quarter step after a heel strike, never with a heel in its last
+        # centimetres of descent (the contact rule takes that for a planted heel sliding: 5.4 mm)
+        hs0 = -4.0 * 2 * period + np.concatenate([[0.0], np.cumsum(noise.steps)])
+        t_hs = -4.0 * 2 * period - float(hs0[np.searchsorted(hs0, 0.0) - 1]) - MID_STRIDE_OPEN * period
         cur = noise.first
     stopping = settings.stop and np.isfinite(s_end)
     k = 0

@@ -58,9 +58,10 @@ def hermite5(u: Array, p0: Array, v0: Array, p1: Array, v1: Array, dur: Array | 
     return h0 * p0 + h1 * v0 * dur + h4 * v1 * dur + h5 * p1
 
 
-def front_load(u: Array, lead: float) -> Array:
-    """Time warp ``u + 64 lead u^3 (1-u)^3`` of [0, 1]: ``lead`` ahead at ``u = 0.5``; ends keep slope 1, curvature 0."""
-    lead = float(np.clip(lead, 0.0, 0.14))  # above ~0.15 the warp stops being monotonic
+def front_load(u: Array, lead: Array | float) -> Array:
+    """Time warp ``u + 64 lead u^3 (1-u)^3`` of [0, 1]: ``lead`` (one, or one per sample) ahead at ``u = 0.5``;
+    ends keep slope 1, curvature 0."""
+    lead = np.clip(lead, 0.0, 0.14)  # above ~0.15 the warp stops being monotonic
     return u + 64.0 * lead * u**3 * (1.0 - u) ** 3
 
 

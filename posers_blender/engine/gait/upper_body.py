@@ -11,7 +11,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ... import humanoid as hm
-from .. import hand, quat
+from .. import fitted, hand, quat
+from ..curves import minimum_jerk
 from ..face import blink_times, blink_track
 from ..program import Tracks
 from ..springs import damp_track
@@ -24,6 +25,12 @@ X = np.array([1.0, 0.0, 0.0])
 Y = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 TRUNK_SHARES = (("spine", 0.4), ("chest", 0.35), ("upperChest", 0.25))
+HEAD_FOLLOW = 0.5  # share of the chest's sway about the path's heading the head keeps [E]
+#: harmonics of the stride frequency kept of each fitted stride's variation (the fitted curves do not close
+#: from one stride to the next; their low harmonics do, and carry most of the variance)
+STRIDE_HARMONICS = 2
+#: fitted curves that vary the upper body stride by stride
+VARIED = ("trunkPitch", "trunkRoll", "leftShoulder", "rightShoulder", "leftElbow", "rightElbow")
 
 
 def upper_body(
@@ -35,21 +42,66 @@ def upper_body(
     settings: GaitSettings,
     noise: Array,
     blink_rng: np.random.Generator,
+    stride_rng: np.random.Generator,
     fps: float,
     duration: float,
 ) -> None:
-    """Pose the trunk, neck, head, arms and blinks in ``tr`` (``noise [F, 6]``: channels 3-5 move the head)."""
-    trunk(tr, sway, style)
+    """Pose the trunk, neck, head, arms and blinks in ``tr`` (``noise [F, 6]``: channels 3-5 move the head;
+    ``stride_rng`` draws the stride-to-stride variation)."""
+    vary = stride_variation(keys, plan, stride_rng)
+    trunk(tr, sway, style, vary)
     head(tr, plan, style, noise, keys.times)
-    arms(tr, plan, keys, style, settings, 1.0 / fps)
+    arms(tr, plan, keys, style, settings, 1.0 / fps, vary)
     tr.expressions["blink"] = blink_track(keys.times, blink_times(blink_rng, duration, 15.0))
 
 
-def trunk(tr: Tracks, sway: PelvisSway, style: GaitStyle) -> None:
+def stride_variation(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -> dict[str, Array]:
+    """Per frame, degrees ``[F]`` per :data:`VARIED` curve: fitted stride-to-stride variation (people swing
+    each arm a little differently every stride and the two sides differ; the trunk pitches and rolls a few
+    degrees at the step frequency with a drift), faded in and out with the walking speed.
+
+    Each stride (left heel strike to the next) draws its own variation (:func:`~..fitted.stride_variations`),
+    cut to its low harmonics so it closes on itself; a stride hands over to the next with a minimum-jerk
+    crossfade through the whole stride, so the sum stays smooth (C2)."""
+    t = keys.times
+    left = keys.hs[keys.side > 0]
+    out = {c: np.zeros(len(t)) for c in VARIED}
+    if len(left) < 2:
+        return out
+    sv = fitted.stride_variations(rng, len(left) + 1)
+    k = np.clip(np.searchsorted(left, t, side="right") - 1, 0, len(left) - 2)
+    frac = np.clip((t - left[k]) / (left[k + 1] - left[k]), 0.0, 1.0)
+    w = minimum_jerk(frac)
+    mean = fitted.mean_stride_curves()
+    fade = np.clip(plan.speed_at(t) / max(plan.speed, 1e-6), 0.0, 1.0)
+    for c in VARIED:
+        curves = sv.offsets[c]
+        if c.startswith("trunk"):  # the mean oscillation too: ours has none at the step frequency
+            curves = curves + (mean[c] - mean[c].mean())
+        a = _low_harmonics(curves)
+        now, nxt = _harmonic_at(a[k], frac), _harmonic_at(a[k + 1], frac)
+        out[c] = np.asarray(np.degrees((1.0 - w) * now + w * nxt) * fade, dtype=np.float64)
+    return out
+
+
+def _low_harmonics(curves: Array) -> NDArray[np.complex128]:
+    """Complex Fourier coefficients ``[n, STRIDE_HARMONICS + 1]`` of stride curves ``[n, P]``."""
+    return np.asarray(np.fft.rfft(curves, axis=-1)[:, : STRIDE_HARMONICS + 1] / curves.shape[-1], dtype=np.complex128)
+
+
+def _harmonic_at(a: NDArray[np.complex128], phase: Array) -> Array:
+    """Per frame the curve of coefficients ``a [F, H]`` at ``phase [F]`` (cycles)."""
+    h = np.arange(a.shape[-1])
+    e = np.exp(2j * np.pi * phase[:, None] * h)
+    scale = np.where(h == 0, 1.0, 2.0)
+    return np.asarray(np.real(np.sum(scale * a * e, axis=-1)), dtype=np.float64)
+
+
+def trunk(tr: Tracks, sway: PelvisSway, style: GaitStyle, vary: dict[str, Array]) -> None:
     """Counter-rotation, counter-roll and lean of the trunk, shared over spine, chest and upper chest."""
     trunk_yaw = -(1.0 + style.thorax_counter) * sway.yaw_osc
-    trunk_roll = -(1.0 - style.shoulder_roll_keep) * sway.roll
-    trunk_pitch = -sway.tilt - style.pelvis_forward_tilt + style.trunk_lean
+    trunk_roll = -(1.0 - style.shoulder_roll_keep) * sway.roll + vary["trunkRoll"]
+    trunk_pitch = -sway.tilt - style.pelvis_forward_tilt + style.trunk_lean + vary["trunkPitch"]
     for bone, share in TRUNK_SHARES:
         yaw = quat.from_axis_angle_deg(Y, share * trunk_yaw)
         roll = quat.from_axis_angle_deg(Z, share * trunk_roll)
@@ -66,7 +118,13 @@ def head(tr: Tracks, plan: FootPlan, style: GaitStyle, noise: Array, t: Array) -
         quat.from_axis_angle(Y, head_yaw),
         quat.mul(quat.from_axis_angle(X, head_pitch), quat.from_axis_angle(Z, head_roll)),
     )
-    rel = quat.normalize(quat.mul(quat.conj(_chain_rotation(tr, "upperChest")), q_head))
+    chest = _chain_rotation(tr, "upperChest")
+    # the stabilisation is partial: the head keeps a share of the chest's sway about the path's heading
+    # (facts §2c: a 2-3° residual), so it nods and turns a little with every step, as people's heads do
+    heading = quat.from_axis_angle(Y, plan.path.theta(plan.pelvis_s(t)))
+    sway = quat.continuous(quat.normalize(quat.mul(quat.conj(heading), chest)))
+    q_head = quat.mul(q_head, quat.slerp(quat.identity((len(t),)), sway, HEAD_FOLLOW))
+    rel = quat.normalize(quat.mul(quat.conj(chest), q_head))
     rel = quat.continuous(rel)
     neck = quat.slerp(quat.identity((tr.n_frames,)), rel, 0.4)
     tr.set("neck", neck)
@@ -86,16 +144,26 @@ def _chain_rotation(tr: Tracks, bone: str) -> Array:
     return g
 
 
-def arms(tr: Tracks, plan: FootPlan, keys: StepKeys, style: GaitStyle, settings: GaitSettings, dt: float) -> None:
-    """Arms driven by the gait phase through springs (lag and damping), the bias fading in with speed."""
+def arms(
+    tr: Tracks,
+    plan: FootPlan,
+    keys: StepKeys,
+    style: GaitStyle,
+    settings: GaitSettings,
+    dt: float,
+    vary: dict[str, Array],
+) -> None:
+    """Arms driven by the gait phase through springs (lag and damping), the bias fading in with speed, and
+    varied stride by stride and side by side (``vary``)."""
     amp = settings.arm_swing
     # bias and shoulder-blade retraction fade in with walking speed
     vnow = np.clip(plan.speed_at(keys.times) / max(plan.speed, 1e-6), 0, 1)
     for name, sgn in SIDES:
         sw = _arm_swing(keys, style, sgn, dt)
-        flex = style.arm_bias * vnow + 0.5 * style.arm_arc * amp * sw
+        flex = style.arm_bias * vnow + 0.5 * style.arm_arc * amp * sw + vary[f"{name}Shoulder"]
         fwd_part = np.maximum(sw, 0.0)
         elbow = style.elbow_base + style.elbow_forward * amp * damp_track(fwd_part, 1.6 * style.arm_halflife, dt)
+        elbow = elbow + vary[f"{name}Elbow"]
         hang = 90.0 - style.arm_abduction
         tr.set(f"{name}Shoulder", quat.from_axis_angle_deg(Y, sgn * style.clavicle_retract * vnow))
         tr.set(

@@ -71,8 +71,8 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
     """
     check_settings(settings, style)
     sk, t = ctx.skeleton, build_grid(ctx.duration)
-    # one seed per random stream ("arm" is unused but still drawn, so the context's stream stays as it was)
-    seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "arm")}
+    # one seed per random stream ("stride" varies the upper body stride by stride)
+    seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "stride")}
     plan = plan_footsteps(settings, style, sk, ctx.duration, np.random.default_rng(seeds["plan"]))
     keys = StepKeys.of(plan, t)
     noise = noise_track(np.random.default_rng(seeds["noise"]), t, 0.4, channels=6)
@@ -85,7 +85,17 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
             break
         feet, legs = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration, legs)
     upper_body(
-        tr, plan, keys, sway, style, settings, noise, np.random.default_rng(seeds["blink"]), GRID_HZ, ctx.duration
+        tr,
+        plan,
+        keys,
+        sway,
+        style,
+        settings,
+        noise,
+        np.random.default_rng(seeds["blink"]),
+        np.random.default_rng(seeds["stride"]),
+        GRID_HZ,
+        ctx.duration,
     )
     _mark_events(ctx, plan)
     return WalkResult(at_frames(tr, ctx.times), plan, feet, tr, t)
