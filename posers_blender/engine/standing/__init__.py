@@ -40,6 +40,7 @@ from .body import broadband, plant_feet, pose_body, wander
 from .markers import mark_events
 from .micro import Micro
 from .micro import draw as draw_micro
+from .poses import Poses
 from .schedule import Gesture, Schedule, plan, schedule_for, streams
 from .style import GESTURES, HELD_POSES, SELF_TOUCH, SIDES, GestureSpec, StandingStyle
 
@@ -49,6 +50,7 @@ __all__ = [
     "GESTURES",
     "HELD_POSES",
     "Micro",
+    "Poses",
     "SELF_TOUCH",
     "SIDES",
     "TOUCHES",
