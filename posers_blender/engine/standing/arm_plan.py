@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import reach
 from .schedule import Gesture, Schedule
-from .style import SIDES, StandingStyle
+from .style import RELEASE, SIDES, StandingStyle
 
 #: Speed-peak position of a transport's shoulder progress toward a body target and back. The elbow and wrist
 #: run 70-120 ms behind it, so the hand's measured speed peak lands at ~0.4-0.55 T (facts §4: 0.40-0.45 T
@@ -48,8 +48,9 @@ class ArmPlan:
 
     def reaches(self) -> list[str]:
         """Waypoints of the gestures that are arm reaches: all but hand wringing, a hand and forearm activity in
-        front of the belly that needs no anticipatory shift or clavicle lead."""
-        return [k for k, (g, _, _) in self.gestures.items() if g.kind != "hand_wring"]
+        front of the belly, and the release of a held pose (the arm drops to hang): neither needs an
+        anticipatory shift or a clavicle lead."""
+        return [k for k, (g, _, _) in self.gestures.items() if g.kind not in ("hand_wring", RELEASE)]
 
     def reach_plan(self) -> reach.ReachPlan:
         """``plan`` without the moves into and back from non-reach gestures (for anticipation timing)."""
