@@ -105,9 +105,9 @@ test_contemplative_lean_passes_the_hard_gates_for_every_draw = _fuzz_test("conte
 
 def test_a_motion_that_still_fails_tells_the_user_what_to_change():
     """Issue 15: not "fix the motion program": the settings to move, another seed or a longer clip, a report."""
-    from posers_blender.engine.program import MotionMeta, MotionProgram
+    from posers_blender.engine.program import FrameProgram, MotionMeta
 
-    class Broken(MotionProgram):
+    class Broken(FrameProgram):
         meta = MotionMeta("broken", "Broken", "raises")
         schema = Schema((Param("reach", "float", 1.0, "how far", 0.0, 2.0, "m"),))
 

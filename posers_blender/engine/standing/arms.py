@@ -31,7 +31,7 @@ from .body import Body, wander
 from .micro import Micro
 from .poses import Poses
 from .schedule import Schedule
-from .style import RELEASE, SIDES, StandingStyle
+from .style import SIDES, StandingStyle
 
 Array = NDArray[np.float64]
 Vec = tuple[float, float, float]
@@ -165,9 +165,6 @@ def _pose_arm(tr: Tracks, t: Array, style: StandingStyle, ap_: ArmPlan, frames: 
         wps[home], curls[home] = _waypoint(TOUCHES[home], body, 0, [hanging.strokes[i] for i, _ in ap_.rubs])
         wps[home] = _drifting(wps[home], body, hanging.drift[side] * TOUCHES[home].drift)
     for name, (g, _, _) in ap_.gestures.items():
-        if g.kind == RELEASE:  # the held pose let go: the arm hangs
-            wps[name], curls[name] = wps["rest"], curls["rest"]
-            continue
         wp, curl = _waypoint(TOUCHES[g.kind], body, g.site, [hanging.strokes[int(name[1:])]])
         w = style.gesture_weight  # below 1, a partial gesture layer: the hand goes part of the way from home
         wps[name], curls[name] = (wp, curl) if w >= 1.0 else _part_way(wps[home], wp, curl, curls[home], w)

@@ -47,7 +47,8 @@ MIN_BLINK_GAP_S = 0.35  # a lid cannot blink twice within 0.35 s
 
 @dataclass
 class Gesture:
-    """One arm gesture: hand onset ``t`` (s), ``kind``, ``side`` (``left``/``right``), phase durations (s)."""
+    """One arm gesture: hand onset ``t`` (s), ``kind``, ``side`` (``left``/``right``, ``both`` for a two-handed
+    release), phase durations (s)."""
 
     t: float
     kind: str
@@ -214,13 +215,14 @@ def _make_gesture(rng: np.random.Generator, t: float, kind: str, side: str, spee
 
 
 def _releases(style: StandingStyle, rng: np.random.Generator, duration: float) -> list[Gesture]:
-    """The held arm pose let go (``release`` gestures, one arm each) every ``release_interval`` s on average; the
-    arm hangs for a log-normal hold inside ``release_hold``."""
+    """The held arm pose let go (``release`` gestures) every ``release_interval`` s on average: mostly both arms
+    (a one-armed release swings the centre of mass sideways), which hang for a log-normal hold inside
+    ``release_hold``."""
     out = []
     sp = GESTURES[RELEASE]
     lo, hi = style.release_hold
     for t in renewal_times(rng, duration, style.release_interval, cv=0.6):
-        side = str(rng.choice(["left", "right"]))
+        side = "both" if rng.uniform() < 0.7 else str(rng.choice(["left", "right"]))
         hold = float(np.clip(rng.lognormal(np.log(0.5 * (lo + hi)) - 0.18, 0.6), lo, hi))
         out.append(Gesture(float(t), RELEASE, side, rng.uniform(*sp.rise), hold, rng.uniform(*sp.fall)))
     return out
@@ -254,10 +256,12 @@ def _fidgets(renewal: Array, sigh_fidgets: list[float], duration: float) -> Arra
 
 def _blinks(style: StandingStyle, rng: np.random.Generator, glances: list[Glance], duration: float) -> Array:
     """Blink onsets: gaze shifts bring blinks of their own (:func:`~..gaze.gaze_blinks`), the spontaneous stream
-    makes up the rest so the total stays near ``blink_rate`` (facts §1)."""
+    makes up the rest so the total stays near ``blink_rate`` (facts §1), at least ``spontaneous_blinks`` of it."""
     extra = gaze_blinks(rng, glances)
     extra_per_min = 60.0 * len(extra) / max(duration, 1e-9)
-    spont = blink_times(rng, duration, max(style.blink_rate - extra_per_min, 0.6 * style.blink_rate))
+    spont = blink_times(
+        rng, duration, max(style.blink_rate - extra_per_min, style.spontaneous_blinks * style.blink_rate)
+    )
     keep: list[float] = []
     for b in np.sort(np.concatenate([spont, extra])):
         if b < duration and (not keep or b - keep[-1] >= MIN_BLINK_GAP_S):

@@ -105,6 +105,9 @@ class StandingStyle:
     # gaze and blinks
     gaze: GazeStyle = field(default_factory=GazeStyle)
     blink_rate: float = 15.0
+    # the share of blink_rate that stays spontaneous however many blinks the glances bring (a frequent glancer
+    # gets most of its blinks from its glances)
+    spontaneous_blinks: float = 0.6
     head_motion: float = 1.0
     head_share: float = 1.0  # scales the head's part of gaze shifts (a chin resting on a hand turns less)
     eye_level: float = 0.7  # share of the posture's head pitch the eyes undo (1 = eyes level; chin-down stare)
