@@ -100,7 +100,7 @@ def style_for(p: Params) -> standing.StandingStyle:
         fidget_amp=0.011,
         shift_interval=240.0 / (1.0 + 15.0 * n),  # calm 4 min -> 15 s (facts §6 [E]: 10-30 s)
         shift_cv=0.6,
-        shift_amount=1.0 - 0.4 * n,  # restless: frequent but smaller shifts [E]
+        shift_amount=1.0 - 0.5 * n,  # restless: frequent but smaller shifts [E]
         shift_duration=1.6 / (1.0 + 0.4 * n),
         one_leg=0.6,
         gaze=GazeStyle(

@@ -60,12 +60,13 @@ class _Hand:
 def _drum(rng: np.random.Generator, t: Array, b: HandBout) -> _Hand:
     """Rolls of finger lifts, little finger first, 50-90 ms apart; a roll every ~0.45 s (CV 0.35)."""
     h = _Hand(len(t))
-    for on in b.t + renewal_times(rng, b.duration, 0.45, cv=0.35):
-        step = rng.uniform(0.05, 0.09)
-        for k, f in enumerate(reversed(FINGERS)):
-            lift = -rng.uniform(7.0, 12.0) * bump(t, on + k * step, 0.14, 0.0, 0.16)
-            h.fingers[f] += np.stack([lift, 0.4 * lift])
-        h.wrist += -rng.uniform(1.0, 3.0) * bump(t, on, 0.15, 3 * step, 0.2)
+    on = b.t + renewal_times(rng, b.duration, 0.45, cv=0.35)
+    step = rng.uniform(0.05, 0.09, size=len(on))
+    lifts = rng.uniform(7.0, 12.0, size=(len(on), len(FINGERS)))
+    for k, f in enumerate(reversed(FINGERS)):
+        lift = -_taps(t, on + k * step, lifts[:, k], 0.14, 0.0, 0.16)
+        h.fingers[f] += np.stack([lift, 0.4 * lift])
+    h.wrist -= _taps(t, on, rng.uniform(1.0, 3.0, size=len(on)), 0.15, 3 * step, 0.2)
     return h
 
 
@@ -81,12 +82,12 @@ def _thumb(rng: np.random.Generator, t: Array, b: HandBout) -> _Hand:
 def _pick(rng: np.random.Generator, t: Array, b: HandBout) -> _Hand:
     """The index and thumb pinch at each other: picks every ~0.4 s (CV 0.4), each a quick close and open."""
     h = _Hand(len(t))
-    for on in b.t + renewal_times(rng, b.duration, 0.4, cv=0.4):
-        pick = bump(t, on, 0.15, rng.uniform(0.0, 0.08), 0.18)
-        a = rng.uniform(8.0, 14.0)
-        h.fingers["Index"] += np.stack([a * pick, 0.8 * a * pick])
-        h.thumb += np.stack([0.6 * a * pick, 0.5 * a * pick])
-        h.wrist += rng.uniform(-2.0, 2.0) * pick
+    on = b.t + renewal_times(rng, b.duration, 0.4, cv=0.4)
+    hold = rng.uniform(0.0, 0.08, size=len(on))
+    pick = _taps(t, on, rng.uniform(8.0, 14.0, size=len(on)), 0.15, hold, 0.18)
+    h.fingers["Index"] += np.stack([pick, 0.8 * pick])
+    h.thumb += np.stack([0.6 * pick, 0.5 * pick])
+    h.wrist += _taps(t, on, rng.uniform(-2.0, 2.0, size=len(on)), 0.15, hold, 0.18)
     return h
 
 
@@ -99,6 +100,14 @@ def _rub(rng: np.random.Generator, t: Array, b: HandBout) -> _Hand:
         h.fingers[f] += np.stack([curl, 0.8 * curl])
     h.thumb += np.stack([10.0 - 6.0 * r, 8.0 - 5.0 * r])
     return h
+
+
+def _taps(t: Array, on: Array, amp: Array, rise: float, hold: float | Array, fall: float) -> Array:
+    """The sum of bumps ``amp[k] * bump(t, on[k], rise, hold[k], fall)`` ``[F]`` (all taps at once)."""
+    if len(on) == 0:
+        return np.zeros(len(t))
+    hold_k = np.broadcast_to(np.asarray(hold, dtype=np.float64), on.shape)[:, None]
+    return np.asarray(amp @ bump(t[None, :], on[:, None], rise, hold_k, fall))  # type: ignore[arg-type]
 
 
 KINDS: dict[str, Callable[[np.random.Generator, Array, HandBout], _Hand]] = {
