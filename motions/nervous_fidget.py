@@ -19,9 +19,13 @@ from ..engine.program import MotionMeta
 from ..engine.standing.params import common_params, common_style
 
 #: Factors at nervousness = 1 (facts §6 [E] ranges: sway 1.3-1.6, self-touch 2-3).
-SWAY_GAIN = 0.5  # sway-layer gain at n = 1; measured COM sway (quality.vitals.sway, robust) then x1.48
+SWAY_GAIN = 0.4  # sway-layer gain at n = 1; measured COM sway (vitals.sway, robust, arm releases included) x1.52
 TOUCH_GAIN = 1.5
 CALM_TOUCH_INTERVAL = 150.0  # s; calm 0.4/min (facts §6, Kwok 2015: 23 face touches/hour)
+#: Mean gap (s) between hand-fidget bouts at nervousness 1 (facts §6: hand fidgeting rises with anxiety, Kang
+#: 2012) and between releases of the contracted arms [E]; both scale as 1/nervousness.
+HAND_FIDGET_INTERVAL = 2.5
+RELEASE_INTERVAL = 6.5
 
 SCHEMA = Schema(
     (
@@ -94,13 +98,13 @@ def style_for(p: Params) -> standing.StandingStyle:
         fidget_interval=55.0 / (1.0 + 2.7 * n),  # calm ~55 s -> ~15 s (facts §6 [E]: 10-30 s)
         fidget_cv=0.5,
         fidget_amp=0.011,
-        shift_interval=240.0 / (1.0 + 15.0 * n),  # calm 4 min -> 15 s
+        shift_interval=240.0 / (1.0 + 15.0 * n),  # calm 4 min -> 15 s (facts §6 [E]: 10-30 s)
         shift_cv=0.6,
-        shift_amount=1.0 - 0.3 * n,  # restless: frequent but smaller shifts [E]
+        shift_amount=1.0 - 0.5 * n,  # restless: frequent but smaller shifts [E]
         shift_duration=1.6 / (1.0 + 0.4 * n),
         one_leg=0.6,
         gaze=GazeStyle(
-            interval=p.glance_interval / (1.0 + 0.8 * n) / p.energy,
+            interval=p.glance_interval / (1.0 + 2.0 * n) / p.energy,  # frequent short aversions (facts §6)
             cv=0.9,
             rest_pitch=-12.0 * n * p.aversion,
             rest_yaw=8.0 * n * p.aversion,
@@ -112,6 +116,9 @@ def style_for(p: Params) -> standing.StandingStyle:
         gesture_kinds=(("face_touch", 0.35), ("neck_touch", 0.2), ("arm_rub", 0.2), ("hand_wring", 0.25)),
         gesture_cv=0.7,
         sigh_gesture=0.6,
+        spontaneous_blinks=0.3,  # most blinks come with the frequent glances (facts §1 band 8-21/min)
+        hand_fidget_interval=HAND_FIDGET_INTERVAL / n if n > 0 else 0.0,
+        release_interval=RELEASE_INTERVAL / n if n > 0 else 0.0,
     )
 
 

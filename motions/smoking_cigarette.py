@@ -504,20 +504,19 @@ def _reach(
 def _waypoints(tr: Tracks, side: str, spots: _HandSpots) -> dict[str, reach.Waypoint]:
     """The two waypoints on the body as posed now: ``hold`` (riding on the pelvis, so the deep smoke breath does
     not drag the resting hand) and ``lips``."""
-    sk = tr.skeleton
     s = 1.0 if side == "left" else -1.0
-    grot, gpos = tr.fk()
-    jc = sk.index("hips")
-    wrist_hold = gpos[:, jc] + quat.rotate(grot[:, jc], spots.hold_offset) if spots.hold_at is None else spots.hold_at
+    poses = standing.Poses(tr)
+    hips = poses.grot("hips")
+    wrist_hold = poses.gpos("hips") + quat.rotate(hips, spots.hold_offset) if spots.hold_at is None else spots.hold_at
     wrist_hold = wrist_hold + spots.drift
     rot_hold = reach.hand_rotation(
-        quat.rotate(grot[:, jc], np.array([-s * 0.3, 0.15, 1.0])),
-        quat.rotate(grot[:, jc], np.array([-s * 1.0, 0.6, 0.0])),
+        quat.rotate(hips, np.array([-s * 0.3, 0.15, 1.0])),
+        quat.rotate(hips, np.array([-s * 1.0, 0.6, 0.0])),
         side,
     )
     hold_eff = wrist_hold + quat.rotate(rot_hold, np.asarray(spots.effector))
-    lips = sk.landmark_positions("lips", grot, gpos)
-    rot_lips = reach.face_hand_rotation(grot[:, sk.index("head")], side, spots.fingers, spots.palm)
+    lips = poses.landmark("lips")
+    rot_lips = reach.face_hand_rotation(poses.grot("head"), side, spots.fingers, spots.palm)
     return {
         "hold": reach.Waypoint(hold_eff, rot_hold, reach.elbow_pole(side, out=0.5, back=0.4)),
         "lips": reach.Waypoint(lips, rot_lips, reach.elbow_pole(side, out=1.0, back=0.0)),
@@ -552,9 +551,9 @@ def _hold_elbow(tr: Tracks, side: str, dt: float) -> None:
     other = "left" if side == "right" else "right"
     so = 1.0 if other == "left" else -1.0
     scale = sk.leg_ratio
-    grot, gpos = tr.fk()
-    elbow = gpos[:, sk.index(f"{side}LowerArm")]
-    sh_o = gpos[:, sk.index(f"{other}UpperArm")]
+    poses = standing.Poses(tr)
+    elbow = poses.gpos(f"{side}LowerArm")
+    sh_o = poses.gpos(f"{other}UpperArm")
     hand_len = float(np.linalg.norm(np.asarray(sk.landmarks[f"{other}HandTip"].offset)))
     target = elbow + np.array([so * 0.55 * hand_len, -0.04 * scale, 0.02 * scale])
     target = damp_track(target, 0.08, dt)

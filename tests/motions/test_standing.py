@@ -29,6 +29,23 @@ def schedule(motion: str, params: dict | None = None, seed: int = 0, hours: floa
     return motions_module(MODULES[motion]).schedule(params, seed=seed, duration=hours * 3600.0)
 
 
+def test_poses_read_by_chain_are_bit_identical_to_full_fk():
+    from posers_blender.engine.program import Tracks
+    from posers_blender.engine.skeleton import default_avatar
+    from posers_blender.engine.standing import Poses
+
+    rng = np.random.default_rng(0)
+    tr = Tracks(default_avatar(), 7)
+    tr.lrot[:] = quat.normalize(tr.lrot + 0.3 * rng.standard_normal(tr.lrot.shape))
+    tr.hips_offset[:] = 0.05 * rng.standard_normal((7, 3))
+    grot, gpos = tr.fk()
+    p = Poses(tr)
+    for bone in ("leftHand", "upperChest", "rightUpperArm", "head", "hips"):
+        assert np.array_equal(p.grot(bone), grot[:, hm.INDEX[bone]])
+        assert np.array_equal(p.gpos(bone), gpos[:, hm.INDEX[bone]])
+    assert np.array_equal(p.landmark("lips"), tr.skeleton.landmark_positions("lips", grot, gpos))
+
+
 # -- declared metadata ------------------------------------------------------------------------------------------
 
 
@@ -198,7 +215,7 @@ def test_nervous_gestures_are_irregular_in_interval_and_duration():
     assert np.std(dur) / np.mean(dur) >= 0.2
     assert len({g.kind for g in sch.gestures}) >= 4
     # self-touch holds 1-5 s at calm speed (metrics B10), shorter when nervous but never a flicker
-    holds = np.asarray([g.hold for g in sch.gestures])
+    holds = np.asarray([g.hold for g in sch.gestures if g.kind in SELF_TOUCH])
     assert holds.min() >= 0.5 and holds.max() <= GESTURES["hand_wring"].hold[1]
 
 
@@ -208,6 +225,30 @@ def test_nervous_eye_contact_bouts_are_short():
     contact = [g for g in sch.glances if g.kind == "eye_contact"]
     assert len(contact) > 0.4 * len(sch.glances)
     assert max(g.hold for g in contact) <= 2.0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_nervous_reads_as_nervous_within_12_s(seed):
+    # issue 13 item 5: in 12 s at nervousness 0.8 the hands fidget, the arms are not held the whole time, the gaze
+    # moves; self-touch itself stays at facts §6's x2-3 calm (tested above), so the activity comes from these
+    sch = schedule("nervous-fidget", {"nervousness": 0.8}, seed=seed, hours=12.0 / 3600.0)
+    assert len(sch.hand_bouts) >= 2
+    assert any(g.kind == "release" for g in sch.gestures)
+    assert len(sch.glances) >= 2
+    clip = sample(get("nervous-fidget"), {"nervousness": 0.8}, seed=seed, fps=30, duration=12)
+    fingers = [hm.INDEX[f"{s}{f}Proximal"] for s in ("left", "right") for f in ("Index", "Middle", "Ring", "Little")]
+    q = clip.lrot[:, fingers]
+    speed = np.degrees(quat.to_axis_angle(quat.mul(quat.conj(q[:-1]), q[1:]))[1]) * clip.fps
+    assert np.mean(speed.max(axis=1) > 20.0) > 0.15  # some finger moves > 20 deg/s in at least 15% of frames
+
+
+def test_nervous_hand_fidgets_are_renewal_timed_and_grow_with_nervousness():
+    sch = schedule("nervous-fidget", {"nervousness": 1.0}, hours=1.0)
+    onsets = np.asarray([b.t for b in sch.hand_bouts])
+    assert bands.EVENT_INTERVAL_CV.ok(mechanical.interval_cv(onsets))
+    assert len({b.kind for b in sch.hand_bouts}) == 4
+    counts = [len(schedule("nervous-fidget", {"nervousness": n}, hours=1.0).hand_bouts) for n in (0.0, 0.4, 1.0)]
+    assert counts[0] == 0 and counts[0] < counts[1] < counts[2], counts
 
 
 def test_contemplative_gaze_has_thinking_pauses():

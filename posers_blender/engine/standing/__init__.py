@@ -4,7 +4,7 @@ A motion describes *who* is standing with a :class:`StandingStyle` (posture angl
 mode) and :func:`build` makes the clip in stages, one module each:
 
 1. :mod:`.schedule` draws the events (breaths, sighs, postural fidgets, weight shifts, glances, blinks, arm
-   gestures) from renewal processes at measured rates, without posing anything, so tests can check hours of
+   gestures, releases of a held arm pose, hand-fidget bouts) from renewal processes at measured rates, without posing anything, so tests can check hours of
    schedule in milliseconds.
 2. :mod:`.arm_plan` turns the gestures into one :class:`~posers_blender.engine.reach.ReachPlan` per arm (one
    ``Move`` per transport; held poses such as hands on hips or the fist at the chin are the arm's home).
@@ -13,7 +13,8 @@ mode) and :func:`build` makes the clip in stages, one module each:
    wall, and the hips height.
 4. :mod:`.arms` hangs the arms, then reaches every held pose and gesture as waypoints on the body; a gesture
    the avatar cannot reach is dropped and the arms re-planned (no marker).
-5. :func:`~.body.plant_feet` solves the legs so both feet stay planted; :mod:`.markers` writes the markers.
+5. :mod:`.hand_fidgets` adds the hands' fidget bouts (drumming, thumb rubbing, picking) between gestures.
+6. :func:`~.body.plant_feet` solves the legs so both feet stay planted; :mod:`.markers` writes the markers.
 
 Gestures are not states: envelopes compose, so they overlap with breathing and with each other. A sigh can
 start a gesture or a postural fidget (``sigh_gesture``). :class:`StandingMotion` makes a standing motion out of a
@@ -38,10 +39,12 @@ from ..targets import look_at_in_build
 from .arm_plan import ArmPlan, plan_arms
 from .arms import TOUCHES, Touch, arm_activity, contact_local, hang_arms, pose_arms
 from .body import broadband, plant_feet, pose_body, wander
+from .hand_fidgets import fidget_hands
 from .markers import mark_events
 from .micro import Micro
 from .micro import draw as draw_micro
-from .schedule import Gesture, Schedule, plan, schedule_for, streams
+from .poses import Poses
+from .schedule import Gesture, HandBout, Schedule, plan, schedule_for, streams
 from .style import GESTURES, HELD_POSES, SELF_TOUCH, SIDES, GestureSpec, StandingStyle
 
 Array = NDArray[np.float64]
@@ -50,12 +53,14 @@ __all__ = [
     "GESTURES",
     "HELD_POSES",
     "Micro",
+    "Poses",
     "SELF_TOUCH",
     "SIDES",
     "TOUCHES",
     "ArmPlan",
     "BuildResult",
     "Gesture",
+    "HandBout",
     "GestureSpec",
     "Schedule",
     "StandingMotion",
@@ -106,6 +111,7 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
             break
         skip |= failed
         arm_plans = plan_arms(sched, style, ctx.duration, frozenset(skip))
+    fidget_hands(tr, ctx.times, sched.hand_bouts, arm_plans, rngs["hands"])
     plant_feet(tr, style, body.feet)
     if markers:
         mark_events(ctx, style, sched, arm_plans)

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import reach
 from .schedule import Gesture, Schedule
-from .style import SIDES, StandingStyle
+from .style import RELEASE, SIDES, StandingStyle
 
 #: Speed-peak position of a transport's shoulder progress toward a body target and back. The elbow and wrist
 #: run 70-120 ms behind it, so the hand's measured speed peak lands at ~0.4-0.55 T (facts §4: 0.40-0.45 T
@@ -36,7 +36,8 @@ class ArmPlan:
     ``home``: the waypoint the hand rests at (``rest`` = hanging, or a held pose: ``hips``, ``contract``,
     ``chin``, ``support``); ``plan``: the :class:`~posers_blender.engine.reach.ReachPlan` whose waypoints are
     ``rest``, the home pose and ``g<i>`` for gesture ``i`` of the schedule; ``gestures``: ``{waypoint:
-    (gesture, onset s, hold s)}`` of the gestures this arm makes; ``rubs``: ``(index, gesture)`` made in place
+    (gesture, onset s, hold s)}`` of the gestures this arm makes (a release of the held pose is only a move to
+    ``rest`` and back); ``rubs``: ``(index, gesture)`` made in place
     at home (a chin rub while the fist holds the chin).
     """
 
@@ -48,7 +49,8 @@ class ArmPlan:
 
     def reaches(self) -> list[str]:
         """Waypoints of the gestures that are arm reaches: all but hand wringing, a hand and forearm activity in
-        front of the belly that needs no anticipatory shift or clavicle lead."""
+        front of the belly that needs no anticipatory shift or clavicle lead (nor does a release of the held
+        pose, a move to ``rest`` that is not among the gestures)."""
         return [k for k, (g, _, _) in self.gestures.items() if g.kind != "hand_wring"]
 
     def reach_plan(self) -> reach.ReachPlan:
@@ -110,8 +112,10 @@ class _ArmTimeline:
         return min(g.hold, self.limit - start - g.rise - g.fall)
 
     def add(self, name: str, g: Gesture, start: float, chained: bool, hold: float) -> None:
+        """Plan gesture ``name``: out, hold, back home; a release goes to the shared hanging waypoint ``rest``."""
         if chained:
             self.moves.pop()  # the previous gesture's return: the hand goes straight on to this one
+        name = "rest" if g.kind == RELEASE else name
         self.moves.append(self.move(start, g.rise, name, g.kind))
         back = start + g.rise + hold
         self.moves.append(self.move(back, g.fall, self.home, g.kind))
@@ -139,14 +143,19 @@ def plan_arms(
         if g.kind == "chin_rub" and lines[g.side].home == "chin":
             _rub_in_place(lines[g.side], i, g, rubs[g.side])
             continue
-        sides = [sd for sd, _ in SIDES] if g.kind == "hand_wring" else [g.side]
+        sides = [sd for sd, _ in SIDES] if g.kind == "hand_wring" or g.side == "both" else [g.side]
+        if g.kind == RELEASE:  # only a held pose can be let go
+            sides = [sd for sd in sides if lines[sd].home != "rest"]
+            if not sides:
+                continue
         slot = _common_slot([lines[sd] for sd in sides], g)
         if slot is None:
             continue
         start, hold, chained = slot
         for sd, ch in zip(sides, chained):
             lines[sd].add(f"g{i}", g, start, ch, hold)
-            gestures[sd][f"g{i}"] = (g, start, hold)
+            if g.kind != RELEASE:
+                gestures[sd][f"g{i}"] = (g, start, hold)
     return {side: _arm_plan(line, style, gestures[side], rubs[side]) for side, line in lines.items()}
 
 

@@ -29,6 +29,7 @@ from ..springs import damp_track
 from .arm_plan import ArmPlan
 from .body import Body, wander
 from .micro import Micro
+from .poses import Poses
 from .schedule import Schedule
 from .style import SIDES, StandingStyle
 
@@ -105,12 +106,9 @@ def hang_arms(
 
 def _wrists_in_chest(tr: Tracks) -> dict[str, Array]:
     """Each wrist relative to its shoulder joint in the upperChest frame (m, ``[F, 3]``)."""
-    grot, gpos = tr.fk()
-    chest = quat.conj(grot[:, hm.INDEX["upperChest"]])
-    return {
-        side: quat.rotate(chest, gpos[:, hm.INDEX[f"{side}Hand"]] - gpos[:, hm.INDEX[f"{side}UpperArm"]])
-        for side, _ in SIDES
-    }
+    p = Poses(tr)
+    chest = quat.conj(p.grot("upperChest"))
+    return {side: quat.rotate(chest, p.gpos(f"{side}Hand") - p.gpos(f"{side}UpperArm")) for side, _ in SIDES}
 
 
 def pose_arms(tr: Tracks, t: Array, style: StandingStyle, plans: dict[str, ArmPlan], hanging: Hanging) -> set[int]:
@@ -195,31 +193,30 @@ class _Frames:
     head: Array
     hips_p: Array
     shoulder: dict[str, Array]
+    scale: float  # the skeleton's leg ratio
 
     @staticmethod
     def of(tr: Tracks) -> _Frames:
-        grot, gpos = tr.fk()
-        hips, chest, head = (grot[:, hm.INDEX[b]] for b in ("hips", "upperChest", "head"))
-        shoulder = {side: gpos[:, hm.INDEX[f"{side}UpperArm"]] for side, _ in SIDES}
-        return _Frames(hips, chest, head, gpos[:, hm.INDEX["hips"]], shoulder)
+        p = Poses(tr)
+        hips, chest, head = (p.grot(b) for b in ("hips", "upperChest", "head"))
+        shoulder = {side: p.gpos(f"{side}UpperArm") for side, _ in SIDES}
+        return _Frames(hips, chest, head, p.gpos("hips"), shoulder, tr.skeleton.leg_ratio)
 
     def now(self, tr: Tracks, side: str) -> _ArmBody:
         """The body for ``side``'s arm: these frames plus the pose as it is now (the other arm maybe solved)."""
-        grot, gpos = tr.fk()
-        return _ArmBody(self, tr.skeleton, side, 1.0 if side == "left" else -1.0, grot, gpos)
+        return _ArmBody(self, tr.skeleton, side, 1.0 if side == "left" else -1.0, Poses(tr))
 
 
 @dataclass
 class _ArmBody:
-    """What one arm's targets read: the frames, the current FK ``grot [F, J, 4]``, ``gpos [F, J, 3]``, the side
+    """What one arm's targets read: the frames, the current pose (read by FK along the chains it needs), the side
     and its sign ``s`` (+1 left)."""
 
     f: _Frames
     sk: Skeleton
     side: str
     s: float
-    grot: Array
-    gpos: Array
+    poses: Poses
 
     @property
     def other(self) -> str:
@@ -227,16 +224,16 @@ class _ArmBody:
 
     @property
     def scale(self) -> float:
-        return self.sk.leg_ratio
+        return self.f.scale
 
     def frame(self, name: str) -> Array:
         return {"hips": self.f.hips, "chest": self.f.chest, "head": self.f.head}[name]
 
     def joint(self, bone: str) -> Array:
-        return self.gpos[:, hm.INDEX[bone]]
+        return self.poses.gpos(bone)
 
     def landmark(self, name: str) -> Array:
-        return self.sk.landmark_positions(name, self.grot, self.gpos)
+        return self.poses.landmark(name)
 
     def on_hips(self, off: Vec) -> Array:
         """A point fixed to the pelvis, ``off`` (m, default avatar) from the hips joint in the hips frame."""
@@ -245,12 +242,14 @@ class _ArmBody:
     def rest_waypoint(self) -> reach.Waypoint:
         """The hanging hand as posed; its pole is the elbow's own offset from the shoulder-wrist line, so the IK
         gives the hanging arm back exactly (the hinge keeps the elbow bent, the offset never vanishes)."""
-        jh = hm.INDEX[f"{self.side}Hand"]
+        hand = f"{self.side}Hand"
         sh = self.f.shoulder[self.side]
         e = self.joint(f"{self.side}LowerArm") - sh
-        d = self.gpos[:, jh] - sh
+        d = self.poses.gpos(hand) - sh
         d = d / np.linalg.norm(d, axis=1, keepdims=True)
-        return reach.Waypoint(self.gpos[:, jh], self.grot[:, jh], e - np.sum(e * d, axis=1, keepdims=True) * d)
+        return reach.Waypoint(
+            self.poses.gpos(hand), self.poses.grot(hand), e - np.sum(e * d, axis=1, keepdims=True) * d
+        )
 
 
 # -- body targets: where on the body the touching part of the hand goes, per frame ----------------------------------

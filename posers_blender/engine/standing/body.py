@@ -287,9 +287,8 @@ def lean_on_wall(tr: Tracks, t: Array, style: StandingStyle, duration: float, sc
     out with the held pose (``enter``/``leave``)."""
     if style.wall_z is None:
         return
-    grot, gpos = tr.fk()
-    j = hm.INDEX["upperChest"]
-    back = gpos[:, j] + quat.rotate(grot[:, j], np.array([0.0, 0.06, -0.11]) * scale)
+    grot, gpos = tr.bone_pose("upperChest")
+    back = gpos + quat.rotate(grot, np.array([0.0, 0.06, -0.11]) * scale)
     tr.hips_offset[:, 2] += (style.wall_z - back[:, 2]) * hold_envelope(t, style, duration)
 
 

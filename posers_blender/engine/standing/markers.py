@@ -28,6 +28,8 @@ def mark_events(ctx: Context, style: StandingStyle, sched: Schedule, arm_plans: 
             ctx.mark("exhale", start + per * ti_frac)
     for gl in sched.glances:
         ctx.mark(gl.kind, gl.t)
+    for hb in sched.hand_bouts:
+        ctx.mark("hand_fidget", hb.t)
     if style.wall_z is not None:
         ctx.mark("wall_contact", style.enter)
     # only the gestures this avatar made; a two-handed one marks once

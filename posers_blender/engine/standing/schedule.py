@@ -9,7 +9,7 @@ were. Numbers cite ``human_motion_facts.md`` §1 (standing), §4 (reaching) and 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,18 +21,34 @@ from ..gaze import Glance, gaze_blinks, plan_glances
 from ..noise import renewal_times
 from ..params import Params
 from ..program import MotionProgram
-from .style import GESTURES, StandingStyle
+from .style import GESTURES, RELEASE, StandingStyle
 
 Array = NDArray[np.float64]
 
-STREAMS = ("breath", "sway", "shift", "fidget", "glance", "blink", "head", "fingers", "gesture", "render", "micro")
+#: Generators in the order they are drawn; a new one goes at the end so the others keep their draws.
+STREAMS = (
+    "breath",
+    "sway",
+    "shift",
+    "fidget",
+    "glance",
+    "blink",
+    "head",
+    "fingers",
+    "gesture",
+    "render",
+    "micro",
+    "hands",
+    "release",
+)
 MIN_FIDGET_GAP_S = 10.0  # a postural excursion and its return take ~2-4 s; two never overlap
 MIN_BLINK_GAP_S = 0.35  # a lid cannot blink twice within 0.35 s
 
 
 @dataclass
 class Gesture:
-    """One arm gesture: hand onset ``t`` (s), ``kind``, ``side`` (``left``/``right``), phase durations (s)."""
+    """One arm gesture: hand onset ``t`` (s), ``kind``, ``side`` (``left``/``right``, ``both`` for a two-handed
+    release), phase durations (s)."""
 
     t: float
     kind: str
@@ -49,6 +65,17 @@ class Gesture:
 
 
 @dataclass
+class HandBout:
+    """A bout of hand fidgeting at the hand's place: onset ``t`` (s), ``duration`` (s), ``side`` (``left``,
+    ``right`` or ``both``) and ``kind`` (``drum``, ``thumb``, ``pick``, ``rub``)."""
+
+    t: float
+    duration: float
+    side: str
+    kind: str
+
+
+@dataclass
 class Schedule:
     """Event times (s) of one standing clip, drawn without posing anything."""
 
@@ -61,6 +88,7 @@ class Schedule:
     blinks: Array
     gestures: list[Gesture]
     start_weight: float
+    hand_bouts: list[HandBout] = field(default_factory=list)
 
     def gesture_times(self, kinds: tuple[str, ...] | None = None) -> Array:
         return np.asarray([g.t for g in self.gestures if kinds is None or g.kind in kinds])
@@ -85,6 +113,7 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
     shifts, shift_targets, start_weight = _weight_shifts(style, rngs["shift"], duration)
     glances = plan_glances(rngs["glance"], duration, style.gaze)
     gestures, sigh_fidgets = _gestures(style, rngs["gesture"], duration, breaths.sighs)
+    gestures = sorted(gestures + _releases(style, rngs["release"], duration), key=lambda g: g.t)
     fidgets = _fidgets(
         renewal_times(rngs["fidget"], duration, style.fidget_interval, cv=style.fidget_cv), sigh_fidgets, duration
     )
@@ -98,6 +127,7 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
         blinks=_blinks(style, rngs["blink"], glances, duration),
         gestures=gestures,
         start_weight=start_weight,
+        hand_bouts=_hand_bouts(style, rngs["hands"], duration),
     )
 
 
@@ -184,6 +214,36 @@ def _make_gesture(rng: np.random.Generator, t: float, kind: str, side: str, spee
     )
 
 
+def _releases(style: StandingStyle, rng: np.random.Generator, duration: float) -> list[Gesture]:
+    """The held arm pose let go (``release`` gestures) every ``release_interval`` s on average: mostly both arms
+    (a one-armed release swings the centre of mass sideways), which hang for a log-normal hold inside
+    ``release_hold``."""
+    out = []
+    sp = GESTURES[RELEASE]
+    lo, hi = style.release_hold
+    for t in renewal_times(rng, duration, style.release_interval, cv=0.6):
+        side = "both" if rng.uniform() < 0.7 else str(rng.choice(["left", "right"]))
+        hold = float(np.clip(rng.lognormal(np.log(0.5 * (lo + hi)) - 0.18, 0.6), lo, hi))
+        out.append(Gesture(float(t), RELEASE, side, rng.uniform(*sp.rise), hold, rng.uniform(*sp.fall)))
+    return out
+
+
+def _hand_bouts(style: StandingStyle, rng: np.random.Generator, duration: float) -> list[HandBout]:
+    """Hand-fidget bouts every ``hand_fidget_interval`` s on average (gap from one onset to the next), kinds drawn
+    from ``hand_fidget_kinds``, mostly the preferred hand, sometimes both hands."""
+    kinds = [k for k, _ in style.hand_fidget_kinds]
+    if not kinds:
+        return []
+    weights = np.asarray([w for _, w in style.hand_fidget_kinds], dtype=np.float64)
+    weights = weights / weights.sum()
+    out = []
+    for t in renewal_times(rng, duration, style.hand_fidget_interval, cv=style.hand_fidget_cv):
+        kind = str(rng.choice(kinds, p=weights))
+        side = "both" if rng.uniform() < 0.25 else _pick_side(rng, style.handedness)
+        out.append(HandBout(float(t), float(rng.uniform(*style.hand_fidget_duration)), side, kind))
+    return out
+
+
 def _fidgets(renewal: Array, sigh_fidgets: list[float], duration: float) -> Array:
     """Postural fidget onsets: the renewal stream and the sighs' fidgets, at least ``MIN_FIDGET_GAP_S`` apart (a
     sigh's fidget replaces none and crowds none)."""
@@ -196,10 +256,12 @@ def _fidgets(renewal: Array, sigh_fidgets: list[float], duration: float) -> Arra
 
 def _blinks(style: StandingStyle, rng: np.random.Generator, glances: list[Glance], duration: float) -> Array:
     """Blink onsets: gaze shifts bring blinks of their own (:func:`~..gaze.gaze_blinks`), the spontaneous stream
-    makes up the rest so the total stays near ``blink_rate`` (facts §1)."""
+    makes up the rest so the total stays near ``blink_rate`` (facts §1), at least ``spontaneous_blinks`` of it."""
     extra = gaze_blinks(rng, glances)
     extra_per_min = 60.0 * len(extra) / max(duration, 1e-9)
-    spont = blink_times(rng, duration, max(style.blink_rate - extra_per_min, 0.6 * style.blink_rate))
+    spont = blink_times(
+        rng, duration, max(style.blink_rate - extra_per_min, style.spontaneous_blinks * style.blink_rate)
+    )
     keep: list[float] = []
     for b in np.sort(np.concatenate([spont, extra])):
         if b < duration and (not keep or b - keep[-1] >= MIN_BLINK_GAP_S):

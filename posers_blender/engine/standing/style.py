@@ -18,6 +18,11 @@ SIDES = (("left", 1.0), ("right", -1.0))
 #: §6 menu), each of which emits a marker of its name.
 HELD_POSES = ("hips", "contract", "chin", "support")
 SELF_TOUCH = ("face_touch", "neck_touch", "arm_rub", "hand_wring")
+#: The gesture that lets a held arm pose go for a while (the arm hangs, then returns to its home).
+RELEASE = "release"
+#: Hand-fidget kinds and their default shares: finger drumming, the thumb rubbing along the index, the index and
+#: thumb picking at each other, the fingertips rubbing the thumb [E].
+HAND_FIDGETS: tuple[tuple[str, float], ...] = (("drum", 0.3), ("thumb", 0.3), ("pick", 0.2), ("rub", 0.2))
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ GESTURES: dict[str, GestureSpec] = {
     "hip_touch": GestureSpec((0.7, 1.0), (2.0, 6.0), (0.9, 1.3)),
     "chin_rub": GestureSpec((0.3, 0.5), (1.5, 4.0), (0.3, 0.5), (2, 4)),
     "hand_change": GestureSpec((0.8, 1.2), (4.0, 12.0), (0.8, 1.2)),
+    # the held arm dropped to hang and brought back (its hold is drawn from the style's release_hold)
+    RELEASE: GestureSpec((0.7, 1.0), (2.0, 6.0), (0.8, 1.2)),
 }
 
 
@@ -98,6 +105,9 @@ class StandingStyle:
     # gaze and blinks
     gaze: GazeStyle = field(default_factory=GazeStyle)
     blink_rate: float = 15.0
+    # the share of blink_rate that stays spontaneous however many blinks the glances bring (a frequent glancer
+    # gets most of its blinks from its glances)
+    spontaneous_blinks: float = 0.6
     head_motion: float = 1.0
     head_share: float = 1.0  # scales the head's part of gaze shifts (a chin resting on a hand turns less)
     eye_level: float = 0.7  # share of the posture's head pitch the eyes undo (1 = eyes level; chin-down stare)
@@ -107,6 +117,17 @@ class StandingStyle:
     gesture_kinds: tuple[tuple[str, float], ...] = (("face_touch", 0.6), ("neck_touch", 0.2), ("arm_rub", 0.2))
     gesture_speed: float = 1.0  # >1 faster and shorter
     handedness: str = "right"  # preferred hand: left | right | both
+    # hand fidgets between the self-touches (facts §6 "hand fidgeting" correlates with anxiety, Kang 2012): bouts
+    # of finger drumming, thumb rubbing, picking and finger rubbing at the hands' place, from a renewal process
+    # [E]; 0 = none
+    hand_fidget_interval: float = 0.0
+    hand_fidget_cv: float = 0.7
+    hand_fidget_duration: tuple[float, float] = (0.8, 3.0)
+    hand_fidget_kinds: tuple[tuple[str, float], ...] = HAND_FIDGETS
+    # a held arm pose (arm_mode) let go now and then: the arm drops to hang for ``release_hold`` s, one arm at a
+    # time, so the arms are not held the whole clip [E]; 0 = never
+    release_interval: float = 0.0
+    release_hold: tuple[float, float] = (2.0, 6.0)
     sigh_gesture: float = 0.4  # chance that a sigh starts a fidget or gesture
     # proximal-to-distal lags (facts §4: 20-60 ms per joint [E]) and the anticipatory shift (APA)
     shoulder_lead: float = 0.03

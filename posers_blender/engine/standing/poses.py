@@ -1,0 +1,57 @@
+"""World poses of the few bones a stage reads, by FK along their chains only.
+
+A stage that places a hand on the chin or measures a wrist needs a handful of joints, not the whole body: a full
+:meth:`~posers_blender.engine.program.Tracks.fk` computes all 55 bones and holds ``[F, 55, 7]`` floats (22 MB
+for two minutes at 60 fps). :class:`Poses` walks the hierarchy on demand from the hips to each bone asked for,
+sharing the walked prefix between bones, with the arithmetic of :meth:`Skeleton.fk` (bit-identical values).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ... import humanoid as hm
+from .. import quat
+from ..program import Tracks
+
+Array = NDArray[np.float64]
+
+
+class Poses:
+    """Global rotations ``[F, 4]`` and positions ``[F, 3]`` of bones of ``tr`` as posed when this was made.
+
+    The values are read lazily and kept: make a new one after changing ``tr``'s pose.
+    """
+
+    def __init__(self, tr: Tracks):
+        self.skeleton = tr.skeleton
+        self._lrot = tr.lrot.copy()
+        self._grot: dict[int, Array] = {0: self._lrot[:, 0]}
+        self._gpos: dict[int, Array] = {0: np.broadcast_to(tr.skeleton.offsets[0] + tr.hips_offset, (len(tr.lrot), 3))}
+
+    def grot(self, bone: str) -> Array:
+        """The bone's world rotation ``[F, 4]``."""
+        return self._walk(hm.INDEX[bone])[0]
+
+    def gpos(self, bone: str) -> Array:
+        """The bone's joint position in the world ``[F, 3]`` (m)."""
+        return self._walk(hm.INDEX[bone])[1]
+
+    def landmark(self, name: str) -> Array:
+        """A landmark's world position ``[F, 3]`` (:meth:`Skeleton.landmark_positions` on these poses)."""
+        lm = self.skeleton.landmarks[name]
+        grot, gpos = self._walk(hm.INDEX[lm.bone])
+        return gpos + quat.rotate(grot, np.asarray(lm.offset))
+
+    def _walk(self, j: int) -> tuple[Array, Array]:
+        chain = []
+        while j not in self._grot:
+            chain.append(j)
+            j = int(self.skeleton.parents[j])
+        for c in reversed(chain):
+            grot, gpos = self._grot[j], self._gpos[j]
+            self._gpos[c] = gpos + quat.rotate(grot, self.skeleton.offsets[c])
+            self._grot[c] = quat.mul(grot, self._lrot[:, c])
+            j = c
+        return self._grot[j], self._gpos[j]
