@@ -11,7 +11,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import bpy
@@ -24,7 +24,7 @@ from .. import registry
 from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.sampler import sample
-from . import keyreduce, landmarks, pose_transfer, targets, vrm
+from . import keyreduce, landmarks, pose_transfer, sequence, targets, vrm
 from .avatar import Avatar
 from .empties import collection
 
@@ -430,11 +430,13 @@ def push_to_nla(
     blend_in: float = 0.0,
     blend_out: float = 0.0,
     track_name: str | None = None,
+    after: bool = False,
 ) -> bpy.types.NlaStrip:
     """A new NLA track with one strip playing ``action`` (its slot set), and the action unassigned from ``id_``.
 
     Additive layers use ``COMBINE``, which composes quaternions as rotations
-    (``ADD`` would add their components).
+    (``ADD`` would add their components). ``after``: the strip follows others in time, so it holds
+    only forward (a first strip on a track holds backwards too and would hide what plays before it).
     """
     ad = id_.animation_data or id_.animation_data_create()
     frame = action.frame_range[0] if start is None else start
@@ -446,23 +448,29 @@ def push_to_nla(
     strip.blend_type = blend_type
     strip.blend_in = blend_in
     strip.blend_out = blend_out
+    if after:
+        strip.extrapolation = "HOLD_FORWARD"
     if ad.action == action:
         ad.action = None
     return strip
 
 
 def push_bake_to_nla(
-    obj: bpy.types.Object, action: bpy.types.Action, blend_in: float = 0.0, blend_out: float = 0.0
+    obj: bpy.types.Object,
+    action: bpy.types.Action,
+    blend_in: float = 0.0,
+    blend_out: float = 0.0,
+    after: bool = False,
 ) -> bpy.types.NlaStrip:
     """Push a Posers bake and its face/gaze companion Actions (where still active) to NLA tracks.
 
-    Additive bakes become COMBINE strips; the rest REPLACE.
+    Additive bakes become COMBINE strips; the rest REPLACE. ``after``: see :func:`push_to_nla`.
     """
     ad = obj.animation_data
     slot = ad.action_slot if ad is not None and ad.action == action else None
     if slot is None and len(action.slots):
         slot = action.slots[0]
-    strip = push_to_nla(obj, action, slot, None, _blend_type(action), blend_in, blend_out)
+    strip = push_to_nla(obj, action, slot, None, _blend_type(action), blend_in, blend_out, after=after)
     owners: list[Any] = [obj.data] + [o for o in bpy.data.objects if o.type == "EMPTY"]
     for key in ("posers_face_action", "posers_gaze_action"):
         name = action.get(key)
@@ -472,64 +480,57 @@ def push_bake_to_nla(
         for owner in owners:
             oad = owner.animation_data
             if oad is not None and oad.action == companion:
-                push_to_nla(owner, companion, oad.action_slot, None, "REPLACE", blend_in, blend_out)
+                push_to_nla(owner, companion, oad.action_slot, None, "REPLACE", blend_in, blend_out, after=after)
                 break
     return strip
 
 
-def bake_layers(
-    avatar: Avatar, motions: Sequence[BakeOptions], nla: bool, layout: str = "stack", blend: float = 10.0
-) -> list[BakeResult]:
+def bake_layers(avatar: Avatar, motions: Sequence[BakeOptions], nla: bool, layout: str = "stack") -> list[BakeResult]:
     """Bake several motions: ``stack`` = first as base, the rest additive COMBINE layers on top;
-    ``sequence`` = one after another with crossfades. Nothing is written unless every motion samples.
+    ``sequence`` = one after another, each starting where the previous ended (:func:`bake_sequence`).
+    Nothing is written unless every motion samples.
 
     With ``nla`` each bake gets its own NLA track. Without it, one motion is one active Action and
-    several are combined through the NLA and flattened into one Action holding the result (never a
-    lone additive layer or the last of a sequence).
+    a stack is combined through the NLA and flattened into one Action holding the result (never a
+    lone additive layer).
     """
-    clips = _sample_layers(avatar, motions, layout)
+    if layout == "sequence":
+        return bake_sequence(avatar, motions, nla)
+    clips = [sample_clip(avatar, o) if i == 0 else additive_clip(sample_clip(avatar, o)) for i, o in enumerate(motions)]
     several = len(clips) > 1
-    results = _write_layers(avatar, motions, clips, layout, blend, push=nla or several, companions=nla)
+    results = []
+    for opts, clip in zip(motions, clips):
+        res = bake_clip(avatar, clip, opts)
+        if nla:
+            push_bake_to_nla(avatar.obj, res.action)
+        elif several:
+            push_to_nla(avatar.obj, res.action, res.slot, None, _blend_type(res.action))
+        results.append(res)
     if nla or not several:
         return results
     return [flatten_layers(avatar, results)]
 
 
-def _sample_layers(avatar: Avatar, motions: Sequence[BakeOptions], layout: str) -> list[Clip]:
-    clips = []
-    for i, opts in enumerate(motions):
-        clip = sample_clip(avatar, opts)
-        if layout == "stack" and i > 0:
-            clip = additive_clip(clip)
-        clips.append(clip)
-    return clips
+def bake_sequence(avatar: Avatar, motions: Sequence[BakeOptions], nla: bool) -> list[BakeResult]:
+    """Motions one after another, joined by the scene compiler's seams (:mod:`.sequence`).
 
-
-def _write_layers(
-    avatar: Avatar,
-    motions: Sequence[BakeOptions],
-    clips: list[Clip],
-    layout: str,
-    blend: float,
-    push: bool,
-    companions: bool,
-) -> list[BakeResult]:
-    """Write each clip as an Action; ``push``: each onto its own NLA track (``companions``: face and gaze too)."""
+    The next motion starts where and facing where the previous one ended, feet planted through the
+    seam. Without ``nla``: one Action for the whole sequence (face and gaze of every motion), the
+    motions' provenance in ``posers_layers``; with ``nla``: one Action and NLA track per motion, the
+    seam baked into the start of each strip.
+    """
+    clips = [sample_clip(avatar, o) for o in motions]
+    composed = sequence.compose_clips(clips, motions[0].seed)
+    start = motions[0].frame_start
+    if not nla:
+        res = bake_clip(avatar, composed.clip, replace(motions[0], motion=str(composed.clip.meta["motion"])))
+        res.action["posers_layers"] = json.dumps([c.meta for c in clips], default=str)
+        return [res]
     results = []
-    start: float = motions[0].frame_start if motions else 1
-    for i, (opts, clip) in enumerate(zip(motions, clips)):
-        if layout == "sequence":
-            opts = BakeOptions(**{**opts.__dict__, "frame_start": int(start)})
-        res = bake_clip(avatar, clip, opts)
+    for k, (opts, seg) in enumerate(zip(motions, composed.segments)):
+        res = bake_clip(avatar, sequence.segment(composed, k, clips[k]), replace(opts, frame_start=start + seg.start))
+        push_bake_to_nla(avatar.obj, res.action, after=k > 0)
         results.append(res)
-        b = min(blend, clip.n_frames / 4) if layout == "sequence" else 0.0
-        if push:
-            b_in, b_out = (b if i > 0 else 0.0), (b if i < len(motions) - 1 else 0.0)
-            if companions:
-                push_bake_to_nla(avatar.obj, res.action, blend_in=b_in, blend_out=b_out)
-            else:
-                push_to_nla(avatar.obj, res.action, res.slot, None, _blend_type(res.action), b_in, b_out)
-        start += clip.n_frames - b
     return results
 
 
