@@ -22,7 +22,7 @@ from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.params import ParamError, check_seed
 from . import avatar as avatar_mod
-from . import bake, retarget, vrm
+from . import bake, pose_transfer, vrm
 from .props import _prop
 
 Array = NDArray[np.float64]
@@ -68,7 +68,7 @@ def read_clip(av: avatar_mod.Avatar, start: int, end: int) -> Clip:
     rest = av.rest
     scene = bpy.context.scene
     fps = scene.render.fps / scene.render.fps_base
-    carriers = retarget.carriers(rest)
+    carriers = pose_transfer.carriers(rest)
     n = end - start + 1
     world = np.zeros((n, len(rest.blender_names), 4))
     hips = np.zeros((n, 3))
@@ -80,10 +80,10 @@ def read_clip(av: avatar_mod.Avatar, start: int, end: int) -> Clip:
             mw = np.array(obj.matrix_world)
             for m, name in enumerate(rest.blender_names):
                 pm = np.array(obj.pose.bones[name].matrix)
-                r = retarget.N @ mw[:3, :3] @ pm[:3, :3]
+                r = pose_transfer.N @ mw[:3, :3] @ pm[:3, :3]
                 world[i, m] = quat.from_matrix(r / np.linalg.norm(r, axis=0))
             head = mw @ np.append(np.array(obj.pose.bones[hips_name].head), 1.0)
-            hips[i] = retarget.to_normalised(head[:3])
+            hips[i] = pose_transfer.to_normalised(head[:3])
     finally:
         scene.frame_set(saved)
     grot = np.tile(quat.IDENTITY, (n, len(hm.BONES), 1))
