@@ -24,7 +24,7 @@ from .. import registry
 from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.sampler import sample
-from . import keyreduce, landmarks, pose_transfer, sequence, targets, vrm
+from . import keyreduce, landmarks, loop, pose_transfer, sequence, targets, vrm
 from .avatar import Avatar
 from .empties import collection
 
@@ -54,6 +54,8 @@ class BakeOptions:
     face: bool = True
     targets: Mapping[str, Any] | None = None  # None: read the armature's target empties (see targets.py)
     action_name: str | None = None
+    loop: bool = False  # a cyclic clip (see loop.py) played with Cycles F-modifiers
+    root_motion: str = "travel"  # loops: "travel" (Repeat with Offset on the mover) or "in_place"
 
 
 @dataclass
@@ -83,21 +85,27 @@ class BakeResult:
 # -- sampling ----------------------------------------------------------------------------------------
 
 
+#: Walk parameters a loop sets: a loop is steady walking, neither starting nor stopping.
+LOOP_PARAMS = {"start_from_stand": False, "stop_at_end": False}
+
+
 def sample_clip(avatar: Avatar, opts: BakeOptions) -> Clip:
-    """Sample the motion on the avatar's own skeleton (raises ParamError/MotionError with clear messages)."""
+    """Sample the motion on the avatar's own skeleton (raises ParamError/MotionError with clear messages).
+
+    ``opts.loop``: sampled with a lead-in and cut to a whole number of cycles (:func:`.loop.make_loop`).
+    """
     program = registry.get(opts.motion)
     goals = opts.targets
     if goals is None:
         goals = targets.collect(avatar, opts.frame_start, max(1, int(round(opts.seconds * opts.fps))))
-    return sample(
-        program,
-        dict(opts.params),
-        seed=opts.seed,
-        fps=opts.fps,
-        duration=opts.seconds,
-        skeleton=avatar.skeleton,
-        targets=goals,
+    params, seconds = dict(opts.params), opts.seconds
+    if opts.loop:
+        params.update({k: v for k, v in LOOP_PARAMS.items() if k in program.schema.names})
+        seconds += loop.LEAD_S
+    clip = sample(
+        program, params, seed=opts.seed, fps=opts.fps, duration=seconds, skeleton=avatar.skeleton, targets=goals
     )
+    return loop.make_loop(clip, opts.root_motion) if opts.loop else clip
 
 
 def additive_clip(clip: Clip) -> Clip:
@@ -400,7 +408,32 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
             action["posers_face_action"] = face.name
         if gaze is not None:
             action["posers_gaze_action"] = gaze.name
+    if clip.meta.get("loop"):
+        travel = clip.meta.get("loop_root") == "travel"
+        add_cycles(action, offset_path=f'pose.bones["{avatar.rest.loc_bone}"].location' if travel else None)
+        for companion in (face, gaze):
+            if companion is not None:
+                add_cycles(companion)
+        action["posers_loop"] = str(clip.meta.get("loop_root"))
     return BakeResult(action, slot, clip, dense, written, err, face, gaze, notes)
+
+
+def add_cycles(action: bpy.types.Action, offset_path: str | None = None) -> int:
+    """A Cycles F-modifier on every F-curve of ``action`` (the loop plays forever, before and after its keys).
+
+    F-curves at ``offset_path`` repeat with offset (each cycle continues from where the last ended: the
+    travel of a walking loop). Returns the number of modifiers added.
+    """
+    count = 0
+    for layer in action.layers:
+        for strip in layer.strips:
+            for bag in strip.channelbags:  # type: ignore[attr-defined]  # keyframe strips only
+                for fc in bag.fcurves:
+                    mod = fc.modifiers.new("CYCLES")
+                    if fc.data_path == offset_path:
+                        mod.mode_before = mod.mode_after = "REPEAT_OFFSET"
+                    count += 1
+    return count
 
 
 def listed_motions() -> list[str]:

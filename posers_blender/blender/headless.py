@@ -62,6 +62,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         const=0.5,
         help="sparse Bezier keys within DEG degrees (default 0.5 when given without a value)",
     )
+    p.add_argument(
+        "--loop",
+        action="store_true",
+        help="bake a seamless cycle (whole strides/breaths within --seconds, last frame = first) with Cycles modifiers",
+    )
+    p.add_argument(
+        "--root-motion",
+        choices=("travel", "in-place"),
+        default="travel",
+        help="with --loop: the walk's travel stays on the hips (repeating with offset) or is taken out",
+    )
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
 
 
@@ -102,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
     _check_outputs(args)
     ids = bake.listed_motions() if args.all else (args.motion or ["idle-breathe"])
     layout = "sequence" if args.all else args.layout
+    if args.loop and len(ids) > 1:
+        raise UserError("--loop bakes one motion into a seamless cycle; give a single --motion")
     programs = [registry.get(m) for m in ids]
     first_params = cli_common.motion_params(programs[0], args)
 
@@ -143,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
             seconds=args.seconds,
             fps=fps,
             reduce_keys_deg=args.reduce_keys,
+            loop=args.loop,
+            root_motion=args.root_motion.replace("-", "_"),
         )
         for i, m in enumerate(ids)
     ]

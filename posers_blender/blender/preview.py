@@ -116,6 +116,8 @@ def options(obj: bpy.types.Object) -> bake.BakeOptions:
         frame_start=s.frame_start,
         reduce_keys_deg=s.tolerance if s.reduce_keys else None,
         additive=s.additive,
+        loop=s.loop,
+        root_motion=s.root_motion,
     )
 
 

@@ -164,6 +164,25 @@ def settings_class(param_classes: dict[str, type]) -> tuple[type, type]:
             description="Bake the motion's movement around its mean pose (for COMBINE layers)",
             default=False,
         ),
+        "loop": bpy.props.BoolProperty(
+            name="Loop",
+            description=(
+                "Bake a seamless cycle: a whole number of strides or breaths whose last frame matches the first "
+                "(pose and speed), played forever by a Cycles modifier"
+            ),
+            default=False,
+            update=_on_change,
+        ),
+        "root_motion": bpy.props.EnumProperty(
+            name="Root Motion",
+            description="Where a looping walk's forward travel goes",
+            items=[
+                ("travel", "Travel", "The hips move forward and each cycle continues from where the last ended"),
+                ("in_place", "In Place", "The travel is taken out: the character walks on the spot"),
+            ],
+            default="travel",
+            update=_on_change,
+        ),
         "params": bpy.props.PointerProperty(type=container),
         "last_error": bpy.props.StringProperty(name="Last Error", description="Last preview error", default=""),
     }
