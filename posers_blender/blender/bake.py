@@ -1,8 +1,8 @@
 """Baking clips into Blender: slotted Actions written in bulk, face channels, markers, key reduction, NLA.
 
 Operators and the headless script stay thin and call :func:`bake` with a
-:class:`BakeOptions`. Actions are slotted (layers, strips, channelbags: Blender 4.4+,
-the manifest's minimum is 5.0, which has no ``Action.fcurves``).
+:class:`BakeOptions`. Actions are slotted (layers, strips, channelbags: Blender 4.4+; the
+manifest's minimum is 4.5 LTS, and 5.0 has no ``Action.fcurves``: see :mod:`.compat`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .. import registry
 from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.sampler import sample
-from . import keyreduce, landmarks, loop, pose_transfer, sequence, targets, vrm
+from . import compat, keyreduce, landmarks, loop, pose_transfer, sequence, targets, vrm
 from .avatar import Avatar
 from .empties import collection
 
@@ -424,16 +424,12 @@ def add_cycles(action: bpy.types.Action, offset_path: str | None = None) -> int:
     F-curves at ``offset_path`` repeat with offset (each cycle continues from where the last ended: the
     travel of a walking loop). Returns the number of modifiers added.
     """
-    count = 0
-    for layer in action.layers:
-        for strip in layer.strips:
-            for bag in strip.channelbags:  # type: ignore[attr-defined]  # keyframe strips only
-                for fc in bag.fcurves:
-                    mod = fc.modifiers.new("CYCLES")
-                    if fc.data_path == offset_path:
-                        mod.mode_before = mod.mode_after = "REPEAT_OFFSET"
-                    count += 1
-    return count
+    curves = compat.fcurves(action)
+    for fc in curves:
+        mod = fc.modifiers.new("CYCLES")
+        if fc.data_path == offset_path:
+            mod.mode_before = mod.mode_after = "REPEAT_OFFSET"
+    return len(curves)
 
 
 def listed_motions() -> list[str]:
@@ -610,15 +606,7 @@ def _blend_type(action: bpy.types.Action) -> str:
 
 def _fcurves(action: bpy.types.Action, slot: Any) -> list[bpy.types.FCurve]:
     """The F-curves of ``action`` for ``slot`` (none for a strip without a slot)."""
-    out: list[bpy.types.FCurve] = []
-    if slot is None:
-        return out
-    for layer in action.layers:
-        for strip in layer.strips:
-            bag = strip.channelbag(slot)  # type: ignore[attr-defined]  # keyframe strips only
-            if bag is not None:
-                out.extend(bag.fcurves)
-    return out
+    return [] if slot is None else compat.fcurves(action, slot)
 
 
 #: Pose-bone channels :func:`evaluate_to_action` reads in bulk, with their widths.
