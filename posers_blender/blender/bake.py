@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -30,6 +30,8 @@ from .empties import collection
 
 Array = NDArray[np.float64]
 _INTERP_LINEAR = "LINEAR"
+#: Share of a bake's time spent sampling (the rest writes keys), for progress reports.
+SAMPLED = 0.6
 
 
 @dataclass
@@ -439,12 +441,25 @@ def listed_motions() -> list[str]:
     return sorted(progs, key=lambda k: (k != "idle-breathe", k))
 
 
-def bake(avatar: Avatar, opts: BakeOptions) -> BakeResult:
+#: Told how far a bake is: (fraction 0..1, what it is doing). Operators show it in the window manager's
+#: progress, the command line prints it.
+Progress = Callable[[float, str], None]
+
+
+def _quiet(fraction: float, what: str) -> None:
+    pass
+
+
+def bake(avatar: Avatar, opts: BakeOptions, progress: Progress = _quiet) -> BakeResult:
     """Sample ``opts.motion`` on the avatar and bake it to a new Action (the scene is unchanged if sampling fails)."""
+    progress(0.0, f"sampling {opts.motion}")
     clip = sample_clip(avatar, opts)
     if opts.additive:
         clip = additive_clip(clip)
-    return bake_clip(avatar, clip, opts)
+    progress(SAMPLED, f"writing {clip.n_frames} frames of {opts.motion}")
+    res = bake_clip(avatar, clip, opts)
+    progress(1.0, "done")
+    return res
 
 
 # -- NLA ---------------------------------------------------------------------------------------------
@@ -514,7 +529,9 @@ def push_bake_to_nla(
     return strip
 
 
-def bake_layers(avatar: Avatar, motions: Sequence[BakeOptions], nla: bool, layout: str = "stack") -> list[BakeResult]:
+def bake_layers(
+    avatar: Avatar, motions: Sequence[BakeOptions], nla: bool, layout: str = "stack", progress: Progress = _quiet
+) -> list[BakeResult]:
     """Bake several motions: ``stack`` = first as base, the rest additive COMBINE layers on top;
     ``sequence`` = one after another, each starting where the previous ended (:func:`bake_sequence`).
     Nothing is written unless every motion samples.
@@ -523,9 +540,13 @@ def bake_layers(avatar: Avatar, motions: Sequence[BakeOptions], nla: bool, layou
     a stack is combined through the NLA and flattened into one Action holding the result (never a
     lone additive layer).
     """
+    clips = _sample_all(motions, avatar, progress)
+    progress(SAMPLED, "writing keys")
     if layout == "sequence":
-        return bake_sequence(avatar, motions, nla)
-    clips = [sample_clip(avatar, o) if i == 0 else additive_clip(sample_clip(avatar, o)) for i, o in enumerate(motions)]
+        results = bake_sequence(avatar, motions, clips, nla)
+        progress(1.0, "done")
+        return results
+    clips = [c if i == 0 else additive_clip(c) for i, c in enumerate(clips)]
     several = len(clips) > 1
     results = []
     for opts, clip in zip(motions, clips):
@@ -535,20 +556,29 @@ def bake_layers(avatar: Avatar, motions: Sequence[BakeOptions], nla: bool, layou
         elif several:
             push_to_nla(avatar.obj, res.action, res.slot, None, _blend_type(res.action))
         results.append(res)
-    if nla or not several:
-        return results
-    return [flatten_layers(avatar, results)]
+    if several and not nla:
+        progress(0.9, "flattening the layers")
+        results = [flatten_layers(avatar, results)]
+    progress(1.0, "done")
+    return results
 
 
-def bake_sequence(avatar: Avatar, motions: Sequence[BakeOptions], nla: bool) -> list[BakeResult]:
-    """Motions one after another, joined by the scene compiler's seams (:mod:`.sequence`).
+def _sample_all(motions: Sequence[BakeOptions], avatar: Avatar, progress: Progress) -> list[Clip]:
+    clips = []
+    for i, opts in enumerate(motions):
+        progress(SAMPLED * i / len(motions), f"sampling {opts.motion} ({i + 1}/{len(motions)})")
+        clips.append(sample_clip(avatar, opts))
+    return clips
+
+
+def bake_sequence(avatar: Avatar, motions: Sequence[BakeOptions], clips: Sequence[Clip], nla: bool) -> list[BakeResult]:
+    """Sampled motions one after another, joined by the scene compiler's seams (:mod:`.sequence`).
 
     The next motion starts where and facing where the previous one ended, feet planted through the
     seam. Without ``nla``: one Action for the whole sequence (face and gaze of every motion), the
     motions' provenance in ``posers_layers``; with ``nla``: one Action and NLA track per motion, the
     seam baked into the start of each strip.
     """
-    clips = [sample_clip(avatar, o) for o in motions]
     composed = sequence.compose_clips(clips, motions[0].seed)
     start = motions[0].frame_start
     if not nla:

@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
         )
         for i, m in enumerate(ids)
     ]
-    results = bake.bake_layers(av, opts, nla=args.nla, layout=layout)
+    results = bake.bake_layers(av, opts, nla=args.nla, layout=layout, progress=_progress_line)
     start, end = bake.frame_range(results)
     # the scene follows the bake only now that it succeeded
     scene = bpy.context.scene
@@ -184,6 +184,11 @@ def run(args: argparse.Namespace) -> int:
         bpy.ops.wm.save_as_mainfile(filepath=str(Path(args.out).resolve()))
         print(f"wrote {args.out}")
     return 0
+
+
+def _progress_line(fraction: float, what: str) -> None:
+    """The bake's progress, one line per stage (stdout: stderr stays one line when something fails)."""
+    print(f"posers bake: {100 * fraction:3.0f}% {what}", flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
