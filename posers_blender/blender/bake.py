@@ -71,6 +71,7 @@ class BakeResult:
     face_action: bpy.types.Action | None = None
     gaze_action: bpy.types.Action | None = None
     notes: list[str] = field(default_factory=list)
+    auto_handles: float = 0.0  # share of reduced channels whose keys have AUTO_CLAMPED handles
 
     @property
     def reduction(self) -> float:
@@ -80,7 +81,10 @@ class BakeResult:
     def summary(self) -> str:
         s = f"{self.action.name}: {self.clip.n_frames} frames, {self.keys_written} keys"
         if self.keys_written < self.keys_dense:
-            s += f" ({100 * self.reduction:.0f}% fewer than per-frame, max error {self.max_error_deg:.3f} deg)"
+            s += (
+                f" ({100 * self.reduction:.0f}% fewer than per-frame, max error {self.max_error_deg:.3f} deg, "
+                f"{100 * self.auto_handles:.0f}% of channels with auto handles)"
+            )
         return s
 
 
@@ -169,24 +173,40 @@ def write_dense(fc: bpy.types.FCurve, frames: Array, values: Array) -> None:
 
 def write_sparse(fc: bpy.types.FCurve, frames: Array, values: Array, slopes: Array) -> None:
     """Bezier keys with FREE handles at a third of each span, reproducing the Hermite segments exactly."""
+    fc.keyframe_points.add(len(frames))
+    co = np.empty(2 * len(frames), dtype=np.float32)
+    co[0::2], co[1::2] = frames, values
+    fc.keyframe_points.foreach_set("co", co)
+    fc.keyframe_points.foreach_set(
+        "interpolation", np.full(len(frames), _enum_index(fc, "interpolation", "BEZIER"), np.int32)
+    )
+    set_free_handles(fc, frames, values, slopes)
+
+
+def set_free_handles(fc: bpy.types.FCurve, frames: Array, values: Array, slopes: Array) -> None:
+    """FREE handles at a third of each span along ``slopes`` (the Hermite segments of key reduction)."""
     n = len(frames)
-    fc.keyframe_points.add(n)
     span_l = np.diff(frames, prepend=frames[0] - 1.0)
     span_r = np.diff(frames, append=frames[-1] + 1.0)
-    co = np.empty(2 * n, dtype=np.float32)
-    co[0::2], co[1::2] = frames, values
     hl = np.empty(2 * n, dtype=np.float32)
     hl[0::2], hl[1::2] = frames - span_l / 3, values - slopes * span_l / 3
     hr = np.empty(2 * n, dtype=np.float32)
     hr[0::2], hr[1::2] = frames + span_r / 3, values + slopes * span_r / 3
     kp = fc.keyframe_points
-    kp.foreach_set("co", co)
     free = np.full(n, _enum_index(fc, "handle_left_type", "FREE"), np.int32)
     kp.foreach_set("handle_left_type", free)
     kp.foreach_set("handle_right_type", free)
-    kp.foreach_set("interpolation", np.full(n, _enum_index(fc, "interpolation", "BEZIER"), np.int32))
     kp.foreach_set("handle_left", hl)
     kp.foreach_set("handle_right", hr)
+    fc.update()
+
+
+def set_auto_handles(fc: bpy.types.FCurve) -> None:
+    """AUTO_CLAMPED handles (Blender places them; pleasant to edit in the Graph Editor)."""
+    n = len(fc.keyframe_points)
+    auto = np.full(n, _enum_index(fc, "handle_left_type", "AUTO_CLAMPED"), np.int32)
+    fc.keyframe_points.foreach_set("handle_left_type", auto)
+    fc.keyframe_points.foreach_set("handle_right_type", auto)
     fc.update()
 
 
@@ -256,18 +276,20 @@ def euler_to_quat(e: Array, order: str) -> Array:
 
 def write_clip(
     avatar: Avatar, clip: Clip, action: bpy.types.Action, frame_start: int, reduce_deg: float | None
-) -> tuple[Any, int, int, float]:
+) -> tuple[Any, int, int, float, float]:
     """Write a clip's bone channels into ``action`` (a new slot for the armature object).
 
-    Each bone is keyed in its own rotation mode (:func:`rotation_channel`). Returns
-    ``(slot, dense key count, written key count, measured max error in degrees)``.
+    Each bone is keyed in its own rotation mode (:func:`rotation_channel`). Reduced channels get
+    AUTO_CLAMPED handles where those stay within the tolerance, else exact FREE ones. Returns
+    ``(slot, dense key count, written key count, measured max error in degrees, share of reduced
+    channels with auto handles)``.
     """
     obj = avatar.obj
     q, loc = pose_tracks(avatar, clip)
     n = clip.n_frames
     frames = frame_start + np.arange(n, dtype=np.float64)
     writer = ChannelWriter(action, "OBJECT", obj.name)
-    dense = written = 0
+    dense = written = auto = reduced = 0
     max_err = 0.0
     tol = math.radians(reduce_deg) if reduce_deg else None
     channels: list[tuple[str, str, Array, str, Array]] = []  # path, group, values, kind, quaternions they give
@@ -292,13 +314,34 @@ def write_clip(
         for i, fc in enumerate(fcs):
             write_sparse(fc, frames[red.keys], red.values[:, i], red.slopes[:, i])
         written += width * len(red.keys)
+        mode = obj.pose.bones[group].rotation_mode
+        # AUTO_CLAMPED handles where Blender's own handles stay within the tolerance, else the exact FREE ones
+        err = channel_error(fcs, frames, kind, values, exact, mode)
+        for fc in fcs:
+            set_auto_handles(fc)
+        auto_err = channel_error(fcs, frames, kind, values, exact, mode)
+        if auto_err <= reduce_deg:
+            err, auto = auto_err, auto + 1
+        else:
+            for i, fc in enumerate(fcs):
+                set_free_handles(fc, frames[red.keys], red.values[:, i], red.slopes[:, i])
         if kind in ("quat", "euler"):
-            # measure what Blender actually evaluates, not what we meant to write
-            got = np.array([[fc.evaluate(f) for fc in fcs] for f in frames])
-            if kind == "euler":
-                got = euler_to_quat(got, obj.pose.bones[group].rotation_mode)
-            max_err = max(max_err, float(np.degrees(keyreduce.quat_error(got, exact).max())))
-    return writer.slot, dense, written, max_err
+            max_err = max(max_err, err)
+        reduced += 1
+    return writer.slot, dense, written, max_err, (auto / reduced if reduced else 0.0)
+
+
+def channel_error(
+    fcs: list[bpy.types.FCurve], frames: Array, kind: str, values: Array, exact: Array, mode: str
+) -> float:
+    """What Blender evaluates against what was meant, in the tolerance's units: degrees for quaternion and
+    Euler rotations, thousandths of the value for other channels (millimetres for locations)."""
+    got = np.array([[fc.evaluate(f) for fc in fcs] for f in frames])
+    if kind == "vector":
+        return float(np.abs(got - values).max() * 1e3)
+    if kind == "euler":
+        got = euler_to_quat(got, mode)
+    return float(np.degrees(keyreduce.quat_error(got, exact).max()))
 
 
 def _assign(id_: Any, action: bpy.types.Action, slot: Any) -> list[str]:
@@ -386,7 +429,7 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
         base += " (additive)"
     action = _unique_action(base, opts.overwrite)
     try:
-        slot, dense, written, err = write_clip(avatar, clip, action, opts.frame_start, opts.reduce_keys_deg)
+        slot, dense, written, err, auto = write_clip(avatar, clip, action, opts.frame_start, opts.reduce_keys_deg)
         _provenance(action, clip, avatar)
         for t, name in clip.markers:
             mk = action.pose_markers.new(name)
@@ -417,7 +460,7 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
             if companion is not None:
                 add_cycles(companion)
         action["posers_loop"] = str(clip.meta.get("loop_root"))
-    return BakeResult(action, slot, clip, dense, written, err, face, gaze, notes)
+    return BakeResult(action, slot, clip, dense, written, err, face, gaze, notes, auto)
 
 
 def add_cycles(action: bpy.types.Action, offset_path: str | None = None) -> int:
