@@ -10,12 +10,17 @@ Everything the add-on calls exists in both, so this module is small. The differe
 - **Layout panels** (``UILayout.panel``, collapsible sub-panels drawn from code) exist since 4.2.
 - **Extensions**: the manifest's ``blender_version_min`` is :data:`MIN_VERSION`; older Blenders refuse to
   install it, and :func:`check_version` says the same in one line if the package is loaded another way.
+- **Exit**: the pip ``bpy`` 4.5 module never finishes exiting once the VRM add-on (``io_scene_vrm`` 4.10.2)
+  has been imported: the interpreter's teardown hangs after Blender's leak report (5.0 exits). Scripts and
+  the test run end through :func:`exit`, which skips that teardown there (output flushed first).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import bpy
 
@@ -51,3 +56,17 @@ def channelbags(action: bpy.types.Action, slot: Any = None) -> Iterator[Any]:
 def fcurves(action: bpy.types.Action, slot: Any = None) -> list[bpy.types.FCurve]:
     """The F-curves of a slotted Action (``slot``'s only when given): what ``Action.fcurves`` was before 5.0."""
     return [fc for bag in channelbags(action, slot) for fc in bag.fcurves]
+
+
+def exit_hangs() -> bool:
+    """True where the interpreter's teardown would hang: the pip bpy module before 5.0 with the VRM add-on."""
+    return version() < (5, 0, 0) and not bpy.app.binary_path and "io_scene_vrm" in sys.modules
+
+
+def exit(code: int) -> NoReturn:
+    """End the process with ``code``; where teardown hangs (:func:`exit_hangs`), flush and skip it."""
+    if exit_hangs():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
