@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         _registered.append(_skip_hanging_teardown)
     try:
         code = headless.run(args)
-    except (*USER_ERRORS, OSError):
+    except _USER_FAULTS:
         _status[0] = 2  # the CLI turns these into one line and status 2 after this returns
         raise
     except KeyboardInterrupt:
@@ -42,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
+#: What the CLI reports in one line with status 2.
+_USER_FAULTS: tuple[type[BaseException], ...] = (*USER_ERRORS, OSError)
 #: The exit status ``posers`` will end with, for :func:`_skip_hanging_teardown` (3: an internal error).
 _status = [3]
 _registered: list[object] = []
