@@ -10,7 +10,7 @@ from __future__ import annotations
 import bpy
 
 from .. import registry
-from . import alive_ops, ops, preview, props, scene_ops, ui
+from . import alive_ops, compat, ops, preview, props, scene_ops, ui
 
 _classes: tuple[type, ...] = ()
 _settings: type | None = None
@@ -34,6 +34,7 @@ def build_classes() -> tuple[type, ...]:
 
 def register() -> None:
     global _classes
+    compat.check_version()
     _classes = build_classes()
     for cls in _classes:
         bpy.utils.register_class(cls)

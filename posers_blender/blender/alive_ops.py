@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import bpy
 import numpy as np
+from mathutils import Euler, Quaternion
 from numpy.typing import NDArray
 
 from .. import humanoid as hm
@@ -110,15 +111,14 @@ def add_life_layer(obj: bpy.types.Object, opts: LifeOptions) -> LifeResult:
     out = add_life(clip, params, seed=seed)
     q_in, loc_in = bake.pose_tracks(av, clip)
     q_out, loc_out = bake.pose_tracks(av, out)
-    dq = quat.continuous(quat.normalize(quat.mul(quat.conj(q_in), q_out)), axis=0)
     dloc = loc_out - loc_in
     frames = start + np.arange(clip.n_frames, dtype=np.float64)
     action = bpy.data.actions.new(f"{obj.name} life seed {seed}")
     writer = bake.ChannelWriter(action, "OBJECT", obj.name)
     for m, name in enumerate(av.rest.blender_names):
-        obj.pose.bones[name].rotation_mode = "QUATERNION"
-        for k in range(4):
-            bake.write_dense(writer.fcurve(f'pose.bones["{name}"].rotation_quaternion', k, name), frames, dq[:, m, k])
+        prop, delta = rotation_delta(q_in[:, m], q_out[:, m], obj.pose.bones[name].rotation_mode)
+        for k in range(delta.shape[1]):
+            bake.write_dense(writer.fcurve(f'pose.bones["{name}"].{prop}', k, name), frames, delta[:, k])
     mover = av.rest.loc_bone
     for k in range(3):
         bake.write_dense(writer.fcurve(f'pose.bones["{mover}"].location', k, mover), frames, dloc[:, k])
@@ -130,6 +130,23 @@ def add_life_layer(obj: bpy.types.Object, opts: LifeOptions) -> LifeResult:
     strip = bake.push_to_nla(obj, action, writer.slot, start, "COMBINE", track_name=TRACK_NAME)
     face = _face_layer(av, out, frames, action.name)
     return LifeResult(action, strip, out, face)
+
+
+def rotation_delta(q_in: Array, q_out: Array, mode: str) -> tuple[str, Array]:
+    """What a COMBINE strip keys so a bone in rotation ``mode`` goes from ``q_in`` to ``q_out`` (``[F, 4]``).
+
+    COMBINE multiplies quaternion channels (the delta is ``q_in^-1 q_out``) and adds Euler and axis-angle
+    channels (the delta is the difference of the two channel values, ``q_out`` taken near ``q_in``). The bone
+    keeps its mode, so the user's own Euler keys keep playing under the layer.
+    """
+    if mode == "QUATERNION":
+        return "rotation_quaternion", quat.continuous(quat.normalize(quat.mul(quat.conj(q_in), q_out)), axis=0)
+    prop, v_in, _ = bake.rotation_channel(q_in, mode)
+    if mode == "AXIS_ANGLE":
+        _, v_out, _ = bake.rotation_channel(q_out, mode)
+        return prop, v_out - v_in
+    v_out = np.array([Quaternion(q.tolist()).to_euler(mode, Euler(e.tolist())) for q, e in zip(q_out, v_in)])
+    return prop, v_out - v_in
 
 
 def _face_layer(av: avatar_mod.Avatar, clip: Clip, frames: Array, name: str) -> bpy.types.Action | None:

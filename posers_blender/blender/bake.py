@@ -1,8 +1,8 @@
 """Baking clips into Blender: slotted Actions written in bulk, face channels, markers, key reduction, NLA.
 
 Operators and the headless script stay thin and call :func:`bake` with a
-:class:`BakeOptions`. Actions are slotted (layers, strips, channelbags: Blender 4.4+,
-the manifest's minimum is 5.0, which has no ``Action.fcurves``).
+:class:`BakeOptions`. Actions are slotted (layers, strips, channelbags: Blender 4.4+; the
+manifest's minimum is 4.5 LTS, and 5.0 has no ``Action.fcurves``: see :mod:`.compat`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import bpy
@@ -24,12 +24,14 @@ from .. import registry
 from ..engine import quat
 from ..engine.clip import Clip
 from ..engine.sampler import sample
-from . import keyreduce, landmarks, pose_transfer, targets, vrm
+from . import compat, keyreduce, landmarks, loop, pose_transfer, sequence, targets, vrm
 from .avatar import Avatar
 from .empties import collection
 
 Array = NDArray[np.float64]
 _INTERP_LINEAR = "LINEAR"
+#: Share of a bake's time spent sampling (the rest writes keys), for progress reports.
+SAMPLED = 0.6
 
 
 @dataclass
@@ -54,6 +56,8 @@ class BakeOptions:
     face: bool = True
     targets: Mapping[str, Any] | None = None  # None: read the armature's target empties (see targets.py)
     action_name: str | None = None
+    loop: bool = False  # a cyclic clip (see loop.py) played with Cycles F-modifiers
+    root_motion: str = "travel"  # loops: "travel" (Repeat with Offset on the mover) or "in_place"
 
 
 @dataclass
@@ -67,6 +71,7 @@ class BakeResult:
     face_action: bpy.types.Action | None = None
     gaze_action: bpy.types.Action | None = None
     notes: list[str] = field(default_factory=list)
+    auto_handles: float = 0.0  # share of reduced channels whose keys have AUTO_CLAMPED handles
 
     @property
     def reduction(self) -> float:
@@ -76,30 +81,38 @@ class BakeResult:
     def summary(self) -> str:
         s = f"{self.action.name}: {self.clip.n_frames} frames, {self.keys_written} keys"
         if self.keys_written < self.keys_dense:
-            s += f" ({100 * self.reduction:.0f}% fewer than per-frame, max error {self.max_error_deg:.3f} deg)"
+            s += (
+                f" ({100 * self.reduction:.0f}% fewer than per-frame, max error {self.max_error_deg:.3f} deg, "
+                f"{100 * self.auto_handles:.0f}% of channels with auto handles)"
+            )
         return s
 
 
 # -- sampling ----------------------------------------------------------------------------------------
 
 
+#: Walk parameters a loop sets: a loop is steady walking, neither starting nor stopping.
+LOOP_PARAMS = {"start_from_stand": False, "stop_at_end": False}
+
+
 def sample_clip(avatar: Avatar, opts: BakeOptions) -> Clip:
-    """Sample the motion on the avatar's own skeleton (raises ParamError/MotionError with clear messages)."""
+    """Sample the motion on the avatar's own skeleton (raises ParamError/MotionError with clear messages).
+
+    ``opts.loop``: sampled with a lead-in and cut to a whole number of cycles (:func:`.loop.make_loop`).
+    """
     program = registry.get(opts.motion)
     goals = opts.targets
     if goals is None:
         goals = targets.collect(avatar, opts.frame_start, max(1, int(round(opts.seconds * opts.fps))))
+    params, seconds = dict(opts.params), opts.seconds
+    if opts.loop:
+        params.update({k: v for k, v in LOOP_PARAMS.items() if k in program.schema.names})
+        seconds += loop.LEAD_S
     clip = sample(
-        program,
-        dict(opts.params),
-        seed=opts.seed,
-        fps=opts.fps,
-        duration=opts.seconds,
-        skeleton=avatar.skeleton,
-        targets=goals,
+        program, params, seed=opts.seed, fps=opts.fps, duration=seconds, skeleton=avatar.skeleton, targets=goals
     )
     targets.note_reach(avatar, clip.meta.get("reached", {}))
-    return clip
+    return loop.make_loop(clip, opts.root_motion) if opts.loop else clip
 
 
 def additive_clip(clip: Clip) -> Clip:
@@ -161,24 +174,40 @@ def write_dense(fc: bpy.types.FCurve, frames: Array, values: Array) -> None:
 
 def write_sparse(fc: bpy.types.FCurve, frames: Array, values: Array, slopes: Array) -> None:
     """Bezier keys with FREE handles at a third of each span, reproducing the Hermite segments exactly."""
+    fc.keyframe_points.add(len(frames))
+    co = np.empty(2 * len(frames), dtype=np.float32)
+    co[0::2], co[1::2] = frames, values
+    fc.keyframe_points.foreach_set("co", co)
+    fc.keyframe_points.foreach_set(
+        "interpolation", np.full(len(frames), _enum_index(fc, "interpolation", "BEZIER"), np.int32)
+    )
+    set_free_handles(fc, frames, values, slopes)
+
+
+def set_free_handles(fc: bpy.types.FCurve, frames: Array, values: Array, slopes: Array) -> None:
+    """FREE handles at a third of each span along ``slopes`` (the Hermite segments of key reduction)."""
     n = len(frames)
-    fc.keyframe_points.add(n)
     span_l = np.diff(frames, prepend=frames[0] - 1.0)
     span_r = np.diff(frames, append=frames[-1] + 1.0)
-    co = np.empty(2 * n, dtype=np.float32)
-    co[0::2], co[1::2] = frames, values
     hl = np.empty(2 * n, dtype=np.float32)
     hl[0::2], hl[1::2] = frames - span_l / 3, values - slopes * span_l / 3
     hr = np.empty(2 * n, dtype=np.float32)
     hr[0::2], hr[1::2] = frames + span_r / 3, values + slopes * span_r / 3
     kp = fc.keyframe_points
-    kp.foreach_set("co", co)
     free = np.full(n, _enum_index(fc, "handle_left_type", "FREE"), np.int32)
     kp.foreach_set("handle_left_type", free)
     kp.foreach_set("handle_right_type", free)
-    kp.foreach_set("interpolation", np.full(n, _enum_index(fc, "interpolation", "BEZIER"), np.int32))
     kp.foreach_set("handle_left", hl)
     kp.foreach_set("handle_right", hr)
+    fc.update()
+
+
+def set_auto_handles(fc: bpy.types.FCurve) -> None:
+    """AUTO_CLAMPED handles (Blender places them; pleasant to edit in the Graph Editor)."""
+    n = len(fc.keyframe_points)
+    auto = np.full(n, _enum_index(fc, "handle_left_type", "AUTO_CLAMPED"), np.int32)
+    fc.keyframe_points.foreach_set("handle_left_type", auto)
+    fc.keyframe_points.foreach_set("handle_right_type", auto)
     fc.update()
 
 
@@ -248,18 +277,20 @@ def euler_to_quat(e: Array, order: str) -> Array:
 
 def write_clip(
     avatar: Avatar, clip: Clip, action: bpy.types.Action, frame_start: int, reduce_deg: float | None
-) -> tuple[Any, int, int, float]:
+) -> tuple[Any, int, int, float, float]:
     """Write a clip's bone channels into ``action`` (a new slot for the armature object).
 
-    Each bone is keyed in its own rotation mode (:func:`rotation_channel`). Returns
-    ``(slot, dense key count, written key count, measured max error in degrees)``.
+    Each bone is keyed in its own rotation mode (:func:`rotation_channel`). Reduced channels get
+    AUTO_CLAMPED handles where those stay within the tolerance, else exact FREE ones. Returns
+    ``(slot, dense key count, written key count, measured max error in degrees, share of reduced
+    channels with auto handles)``.
     """
     obj = avatar.obj
     q, loc = pose_tracks(avatar, clip)
     n = clip.n_frames
     frames = frame_start + np.arange(n, dtype=np.float64)
     writer = ChannelWriter(action, "OBJECT", obj.name)
-    dense = written = 0
+    dense = written = auto = reduced = 0
     max_err = 0.0
     tol = math.radians(reduce_deg) if reduce_deg else None
     channels: list[tuple[str, str, Array, str, Array]] = []  # path, group, values, kind, quaternions they give
@@ -284,13 +315,34 @@ def write_clip(
         for i, fc in enumerate(fcs):
             write_sparse(fc, frames[red.keys], red.values[:, i], red.slopes[:, i])
         written += width * len(red.keys)
+        mode = obj.pose.bones[group].rotation_mode
+        # AUTO_CLAMPED handles where Blender's own handles stay within the tolerance, else the exact FREE ones
+        err = channel_error(fcs, frames, kind, values, exact, mode)
+        for fc in fcs:
+            set_auto_handles(fc)
+        auto_err = channel_error(fcs, frames, kind, values, exact, mode)
+        if auto_err <= reduce_deg:
+            err, auto = auto_err, auto + 1
+        else:
+            for i, fc in enumerate(fcs):
+                set_free_handles(fc, frames[red.keys], red.values[:, i], red.slopes[:, i])
         if kind in ("quat", "euler"):
-            # measure what Blender actually evaluates, not what we meant to write
-            got = np.array([[fc.evaluate(f) for fc in fcs] for f in frames])
-            if kind == "euler":
-                got = euler_to_quat(got, obj.pose.bones[group].rotation_mode)
-            max_err = max(max_err, float(np.degrees(keyreduce.quat_error(got, exact).max())))
-    return writer.slot, dense, written, max_err
+            max_err = max(max_err, err)
+        reduced += 1
+    return writer.slot, dense, written, max_err, (auto / reduced if reduced else 0.0)
+
+
+def channel_error(
+    fcs: list[bpy.types.FCurve], frames: Array, kind: str, values: Array, exact: Array, mode: str
+) -> float:
+    """What Blender evaluates against what was meant, in the tolerance's units: degrees for quaternion and
+    Euler rotations, thousandths of the value for other channels (millimetres for locations)."""
+    got = np.array([[fc.evaluate(f) for fc in fcs] for f in frames])
+    if kind == "vector":
+        return float(np.abs(got - values).max() * 1e3)
+    if kind == "euler":
+        got = euler_to_quat(got, mode)
+    return float(np.degrees(keyreduce.quat_error(got, exact).max()))
 
 
 def _assign(id_: Any, action: bpy.types.Action, slot: Any) -> list[str]:
@@ -378,7 +430,7 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
         base += " (additive)"
     action = _unique_action(base, opts.overwrite)
     try:
-        slot, dense, written, err = write_clip(avatar, clip, action, opts.frame_start, opts.reduce_keys_deg)
+        slot, dense, written, err, auto = write_clip(avatar, clip, action, opts.frame_start, opts.reduce_keys_deg)
         _provenance(action, clip, avatar)
         for t, name in clip.markers:
             mk = action.pose_markers.new(name)
@@ -402,7 +454,28 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
             action["posers_face_action"] = face.name
         if gaze is not None:
             action["posers_gaze_action"] = gaze.name
-    return BakeResult(action, slot, clip, dense, written, err, face, gaze, notes)
+    if clip.meta.get("loop"):
+        travel = clip.meta.get("loop_root") == "travel"
+        add_cycles(action, offset_path=f'pose.bones["{avatar.rest.loc_bone}"].location' if travel else None)
+        for companion in (face, gaze):
+            if companion is not None:
+                add_cycles(companion)
+        action["posers_loop"] = str(clip.meta.get("loop_root"))
+    return BakeResult(action, slot, clip, dense, written, err, face, gaze, notes, auto)
+
+
+def add_cycles(action: bpy.types.Action, offset_path: str | None = None) -> int:
+    """A Cycles F-modifier on every F-curve of ``action`` (the loop plays forever, before and after its keys).
+
+    F-curves at ``offset_path`` repeat with offset (each cycle continues from where the last ended: the
+    travel of a walking loop). Returns the number of modifiers added.
+    """
+    curves = compat.fcurves(action)
+    for fc in curves:
+        mod = fc.modifiers.new("CYCLES")
+        if fc.data_path == offset_path:
+            mod.mode_before = mod.mode_after = "REPEAT_OFFSET"
+    return len(curves)
 
 
 def listed_motions() -> list[str]:
@@ -412,12 +485,25 @@ def listed_motions() -> list[str]:
     return sorted(progs, key=lambda k: (k != "idle-breathe", k))
 
 
-def bake(avatar: Avatar, opts: BakeOptions) -> BakeResult:
+#: Told how far a bake is: (fraction 0..1, what it is doing). Operators show it in the window manager's
+#: progress, the command line prints it.
+Progress = Callable[[float, str], None]
+
+
+def _quiet(fraction: float, what: str) -> None:
+    pass
+
+
+def bake(avatar: Avatar, opts: BakeOptions, progress: Progress = _quiet) -> BakeResult:
     """Sample ``opts.motion`` on the avatar and bake it to a new Action (the scene is unchanged if sampling fails)."""
+    progress(0.0, f"sampling {opts.motion}")
     clip = sample_clip(avatar, opts)
     if opts.additive:
         clip = additive_clip(clip)
-    return bake_clip(avatar, clip, opts)
+    progress(SAMPLED, f"writing {clip.n_frames} frames of {opts.motion}")
+    res = bake_clip(avatar, clip, opts)
+    progress(1.0, "done")
+    return res
 
 
 # -- NLA ---------------------------------------------------------------------------------------------
@@ -432,11 +518,13 @@ def push_to_nla(
     blend_in: float = 0.0,
     blend_out: float = 0.0,
     track_name: str | None = None,
+    after: bool = False,
 ) -> bpy.types.NlaStrip:
     """A new NLA track with one strip playing ``action`` (its slot set), and the action unassigned from ``id_``.
 
     Additive layers use ``COMBINE``, which composes quaternions as rotations
-    (``ADD`` would add their components).
+    (``ADD`` would add their components). ``after``: the strip follows others in time, so it holds
+    only forward (a first strip on a track holds backwards too and would hide what plays before it).
     """
     ad = id_.animation_data or id_.animation_data_create()
     frame = action.frame_range[0] if start is None else start
@@ -448,23 +536,29 @@ def push_to_nla(
     strip.blend_type = blend_type
     strip.blend_in = blend_in
     strip.blend_out = blend_out
+    if after:
+        strip.extrapolation = "HOLD_FORWARD"
     if ad.action == action:
         ad.action = None
     return strip
 
 
 def push_bake_to_nla(
-    obj: bpy.types.Object, action: bpy.types.Action, blend_in: float = 0.0, blend_out: float = 0.0
+    obj: bpy.types.Object,
+    action: bpy.types.Action,
+    blend_in: float = 0.0,
+    blend_out: float = 0.0,
+    after: bool = False,
 ) -> bpy.types.NlaStrip:
     """Push a Posers bake and its face/gaze companion Actions (where still active) to NLA tracks.
 
-    Additive bakes become COMBINE strips; the rest REPLACE.
+    Additive bakes become COMBINE strips; the rest REPLACE. ``after``: see :func:`push_to_nla`.
     """
     ad = obj.animation_data
     slot = ad.action_slot if ad is not None and ad.action == action else None
     if slot is None and len(action.slots):
         slot = action.slots[0]
-    strip = push_to_nla(obj, action, slot, None, _blend_type(action), blend_in, blend_out)
+    strip = push_to_nla(obj, action, slot, None, _blend_type(action), blend_in, blend_out, after=after)
     owners: list[Any] = [obj.data] + [o for o in bpy.data.objects if o.type == "EMPTY"]
     for key in ("posers_face_action", "posers_gaze_action"):
         name = action.get(key)
@@ -474,64 +568,72 @@ def push_bake_to_nla(
         for owner in owners:
             oad = owner.animation_data
             if oad is not None and oad.action == companion:
-                push_to_nla(owner, companion, oad.action_slot, None, "REPLACE", blend_in, blend_out)
+                push_to_nla(owner, companion, oad.action_slot, None, "REPLACE", blend_in, blend_out, after=after)
                 break
     return strip
 
 
 def bake_layers(
-    avatar: Avatar, motions: Sequence[BakeOptions], nla: bool, layout: str = "stack", blend: float = 10.0
+    avatar: Avatar, motions: Sequence[BakeOptions], nla: bool, layout: str = "stack", progress: Progress = _quiet
 ) -> list[BakeResult]:
     """Bake several motions: ``stack`` = first as base, the rest additive COMBINE layers on top;
-    ``sequence`` = one after another with crossfades. Nothing is written unless every motion samples.
+    ``sequence`` = one after another, each starting where the previous ended (:func:`bake_sequence`).
+    Nothing is written unless every motion samples.
 
     With ``nla`` each bake gets its own NLA track. Without it, one motion is one active Action and
-    several are combined through the NLA and flattened into one Action holding the result (never a
-    lone additive layer or the last of a sequence).
+    a stack is combined through the NLA and flattened into one Action holding the result (never a
+    lone additive layer).
     """
-    clips = _sample_layers(avatar, motions, layout)
-    several = len(clips) > 1
-    results = _write_layers(avatar, motions, clips, layout, blend, push=nla or several, companions=nla)
-    if nla or not several:
+    clips = _sample_all(motions, avatar, progress)
+    progress(SAMPLED, "writing keys")
+    if layout == "sequence":
+        results = bake_sequence(avatar, motions, clips, nla)
+        progress(1.0, "done")
         return results
-    return [flatten_layers(avatar, results)]
+    clips = [c if i == 0 else additive_clip(c) for i, c in enumerate(clips)]
+    several = len(clips) > 1
+    results = []
+    for opts, clip in zip(motions, clips):
+        res = bake_clip(avatar, clip, opts)
+        if nla:
+            push_bake_to_nla(avatar.obj, res.action)
+        elif several:
+            push_to_nla(avatar.obj, res.action, res.slot, None, _blend_type(res.action))
+        results.append(res)
+    if several and not nla:
+        progress(0.9, "flattening the layers")
+        results = [flatten_layers(avatar, results)]
+    progress(1.0, "done")
+    return results
 
 
-def _sample_layers(avatar: Avatar, motions: Sequence[BakeOptions], layout: str) -> list[Clip]:
+def _sample_all(motions: Sequence[BakeOptions], avatar: Avatar, progress: Progress) -> list[Clip]:
     clips = []
     for i, opts in enumerate(motions):
-        clip = sample_clip(avatar, opts)
-        if layout == "stack" and i > 0:
-            clip = additive_clip(clip)
-        clips.append(clip)
+        progress(SAMPLED * i / len(motions), f"sampling {opts.motion} ({i + 1}/{len(motions)})")
+        clips.append(sample_clip(avatar, opts))
     return clips
 
 
-def _write_layers(
-    avatar: Avatar,
-    motions: Sequence[BakeOptions],
-    clips: list[Clip],
-    layout: str,
-    blend: float,
-    push: bool,
-    companions: bool,
-) -> list[BakeResult]:
-    """Write each clip as an Action; ``push``: each onto its own NLA track (``companions``: face and gaze too)."""
+def bake_sequence(avatar: Avatar, motions: Sequence[BakeOptions], clips: Sequence[Clip], nla: bool) -> list[BakeResult]:
+    """Sampled motions one after another, joined by the scene compiler's seams (:mod:`.sequence`).
+
+    The next motion starts where and facing where the previous one ended, feet planted through the
+    seam. Without ``nla``: one Action for the whole sequence (face and gaze of every motion), the
+    motions' provenance in ``posers_layers``; with ``nla``: one Action and NLA track per motion, the
+    seam baked into the start of each strip.
+    """
+    composed = sequence.compose_clips(clips, motions[0].seed)
+    start = motions[0].frame_start
+    if not nla:
+        res = bake_clip(avatar, composed.clip, replace(motions[0], motion=str(composed.clip.meta["motion"])))
+        res.action["posers_layers"] = json.dumps([c.meta for c in clips], default=str)
+        return [res]
     results = []
-    start: float = motions[0].frame_start if motions else 1
-    for i, (opts, clip) in enumerate(zip(motions, clips)):
-        if layout == "sequence":
-            opts = BakeOptions(**{**opts.__dict__, "frame_start": int(start)})
-        res = bake_clip(avatar, clip, opts)
+    for k, (opts, seg) in enumerate(zip(motions, composed.segments)):
+        res = bake_clip(avatar, sequence.segment(composed, k, clips[k]), replace(opts, frame_start=start + seg.start))
+        push_bake_to_nla(avatar.obj, res.action, after=k > 0)
         results.append(res)
-        b = min(blend, clip.n_frames / 4) if layout == "sequence" else 0.0
-        if push:
-            b_in, b_out = (b if i > 0 else 0.0), (b if i < len(motions) - 1 else 0.0)
-            if companions:
-                push_bake_to_nla(avatar.obj, res.action, blend_in=b_in, blend_out=b_out)
-            else:
-                push_to_nla(avatar.obj, res.action, res.slot, None, _blend_type(res.action), b_in, b_out)
-        start += clip.n_frames - b
     return results
 
 
@@ -578,15 +680,7 @@ def _blend_type(action: bpy.types.Action) -> str:
 
 def _fcurves(action: bpy.types.Action, slot: Any) -> list[bpy.types.FCurve]:
     """The F-curves of ``action`` for ``slot`` (none for a strip without a slot)."""
-    out: list[bpy.types.FCurve] = []
-    if slot is None:
-        return out
-    for layer in action.layers:
-        for strip in layer.strips:
-            bag = strip.channelbag(slot)  # type: ignore[attr-defined]  # keyframe strips only
-            if bag is not None:
-                out.extend(bag.fcurves)
-    return out
+    return [] if slot is None else compat.fcurves(action, slot)
 
 
 #: Pose-bone channels :func:`evaluate_to_action` reads in bulk, with their widths.

@@ -63,6 +63,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         const=0.5,
         help="sparse Bezier keys within DEG degrees (default 0.5 when given without a value)",
     )
+    p.add_argument(
+        "--loop",
+        action="store_true",
+        help="bake a seamless cycle (whole strides/breaths within --seconds, last frame = first) with Cycles modifiers",
+    )
+    p.add_argument(
+        "--root-motion",
+        choices=("travel", "in-place"),
+        default="travel",
+        help="with --loop: the walk's travel stays on the hips (repeating with offset) or is taken out",
+    )
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
 
 
@@ -103,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
     _check_outputs(args)
     ids = bake.listed_motions() if args.all else (args.motion or ["idle-breathe"])
     layout = "sequence" if args.all else args.layout
+    if args.loop and len(ids) > 1:
+        raise UserError("--loop bakes one motion into a seamless cycle; give a single --motion")
     programs = [registry.get(m) for m in ids]
     first_params = cli_common.motion_params(programs[0], args)
     goals = cli_common.motion_target_points(programs, args) if args.target_specs else None
@@ -146,10 +159,12 @@ def run(args: argparse.Namespace) -> int:
             fps=fps,
             reduce_keys_deg=args.reduce_keys,
             targets=goals,
+            loop=args.loop,
+            root_motion=args.root_motion.replace("-", "_"),
         )
         for i, m in enumerate(ids)
     ]
-    results = bake.bake_layers(av, opts, nla=args.nla, layout=layout)
+    results = bake.bake_layers(av, opts, nla=args.nla, layout=layout, progress=_progress_line)
     start, end = bake.frame_range(results)
     # the scene follows the bake only now that it succeeded
     scene = bpy.context.scene
@@ -174,6 +189,11 @@ def run(args: argparse.Namespace) -> int:
         bpy.ops.wm.save_as_mainfile(filepath=str(Path(args.out).resolve()))
         print(f"wrote {args.out}")
     return 0
+
+
+def _progress_line(fraction: float, what: str) -> None:
+    """The bake's progress, one line per stage (stdout: stderr stays one line when something fails)."""
+    print(f"posers bake: {100 * fraction:3.0f}% {what}", flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

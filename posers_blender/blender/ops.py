@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import bpy
-from bpy_extras.io_utils import ExportHelper
+from bpy_extras.io_utils import ExportHelper, ImportHelper
 
+from .. import registry
 from ..engine.params import ParamError
 from ..engine.program import MotionError
 from . import avatar as avatar_mod
-from . import bake, empties, export, landmarks, preview, props, targets
+from . import bake, empties, export, landmarks, presets, preview, props, targets
 
 #: What an operators execute returns.
 OpResult = set[Literal["RUNNING_MODAL", "CANCELLED", "FINISHED", "PASS_THROUGH", "INTERFACE"]]
@@ -42,12 +43,16 @@ class POSERS_OT_bake_motion(_OnArmature, bpy.types.Operator):
     def execute(self, context: Any) -> OpResult:
         obj = _armature(context)
         assert obj is not None
+        wm = context.window_manager
+        wm.progress_begin(0, 100)
         try:
             av = avatar_mod.load(obj)
-            res = bake.bake(av, preview.options(obj))
+            res = bake.bake(av, preview.options(obj), progress=lambda f, _what: wm.progress_update(int(100 * f)))
         except USER_ERRORS as exc:
             self.report({"ERROR"}, str(exc))
             return {"CANCELLED"}
+        finally:
+            wm.progress_end()
         if props.settings(obj).preview:
             props.settings(obj).preview = False
         self.report({"INFO"}, "Baked " + res.summary())
@@ -198,7 +203,91 @@ class POSERS_OT_export_bvh(_ExportAnimation, bpy.types.Operator):
         return f"Wrote {path.name}: {frames} frames (frames {start}-{end})"
 
 
+class _OnMotion(_OnArmature):
+    """Operators on the active armature's chosen motion and its parameters."""
+
+    @staticmethod
+    def motion_group(obj: bpy.types.Object) -> tuple[Any, Any]:
+        """(the chosen motion's program, its parameter PropertyGroup on ``obj``)."""
+        s = props.settings(obj)
+        return registry.get(s.motion), getattr(s.params, props.attr_name(s.motion))
+
+
+class POSERS_OT_load_preset(_OnMotion, bpy.types.Operator, ImportHelper):
+    """Set the motion's parameters from a JSON preset (the files 'posers tune --out' writes and '--params' reads); the preset's motion and seed too, when it names them"""
+
+    bl_idname = "posers.load_preset"
+    bl_label = "Load Preset"
+    bl_options = {"REGISTER", "UNDO"}
+    filename_ext = ".json"
+    filter_glob: bpy.props.StringProperty(default="*.json", options={"HIDDEN"})  # type: ignore[valid-type]
+
+    def execute(self, context: Any) -> OpResult:
+        obj = _armature(context)
+        assert obj is not None
+        s = props.settings(obj)
+        try:
+            got = presets.read(bpy.path.abspath(self.filepath), s.motion)
+            program = registry.get(got.motion)
+            if got.motion not in bake.listed_motions():
+                raise ParamError(f"preset is for '{got.motion}', a baseline the panel does not offer")
+            group = getattr(s.params, props.attr_name(got.motion))
+            props.apply_values(group, program.schema, got.params)
+        except USER_ERRORS as exc:
+            self.report({"ERROR"}, str(exc))
+            return {"CANCELLED"}
+        s.motion = got.motion
+        if got.seed is not None:
+            s.seed = got.seed
+        props.flag(obj)
+        self.report({"INFO"}, f"Loaded {len(got.params)} parameters of {got.motion} from {Path(self.filepath).name}")
+        return {"FINISHED"}
+
+
+class POSERS_OT_save_preset(_OnMotion, bpy.types.Operator, ExportHelper):
+    """Save the motion's parameters, motion and seed as a JSON preset (readable by 'posers sample --params')"""
+
+    bl_idname = "posers.save_preset"
+    bl_label = "Save Preset"
+    bl_options = {"REGISTER"}
+    filename_ext = ".json"
+    filter_glob: bpy.props.StringProperty(default="*.json", options={"HIDDEN"})  # type: ignore[valid-type]
+
+    def execute(self, context: Any) -> OpResult:
+        obj = _armature(context)
+        assert obj is not None
+        program, group = self.motion_group(obj)
+        path = Path(bpy.path.abspath(bpy.path.ensure_ext(self.filepath, self.filename_ext)))
+        if not path.parent.is_dir():
+            self.report({"ERROR"}, f"folder '{path.parent}' does not exist; choose another")
+            return {"CANCELLED"}
+        values = props.values(group, program.schema)
+        presets.write(path, presets.Preset(program.meta.id, values, int(props.settings(obj).seed)))
+        self.report({"INFO"}, f"Saved {len(values)} parameters of {program.meta.id} to {path.name}")
+        return {"FINISHED"}
+
+
+class POSERS_OT_reset_params(_OnMotion, bpy.types.Operator):
+    """Put every parameter of the chosen motion back to its default"""
+
+    bl_idname = "posers.reset_params"
+    bl_label = "Reset to Defaults"
+    bl_options = {"REGISTER", "UNDO"}
+
+    def execute(self, context: Any) -> OpResult:
+        obj = _armature(context)
+        assert obj is not None
+        program, group = self.motion_group(obj)
+        props.reset(group, program.schema)
+        props.flag(obj)
+        self.report({"INFO"}, f"{program.meta.id}: parameters back to their defaults")
+        return {"FINISHED"}
+
+
 CLASSES = (
+    POSERS_OT_load_preset,
+    POSERS_OT_save_preset,
+    POSERS_OT_reset_params,
     POSERS_OT_bake_motion,
     POSERS_OT_push_to_nla,
     POSERS_OT_clear_preview,

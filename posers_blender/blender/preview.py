@@ -12,13 +12,18 @@ once in the panel (``Object.posers.last_error``) and printed once.
 
 Property callbacks only flag the object (:func:`props.flag`); this module owns every
 handler and the one debounce timer that acts on the flags (:func:`schedule`), and
-disabling the add-on ends every preview with the user's pose back on the rig.
+disabling the add-on ends every preview with the user's pose back on the rig. In an
+interactive session the re-sample itself runs in a worker thread (numpy only; what it
+needs from Blender is read first on the main thread): the old clip keeps posing and a
+timer swaps in the new one when it is ready (:func:`collect`), so an edit never
+freezes the interface however long the motion takes to sample.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -116,19 +121,35 @@ def options(obj: bpy.types.Object) -> bake.BakeOptions:
         frame_start=s.frame_start,
         reduce_keys_deg=s.tolerance if s.reduce_keys else None,
         additive=s.additive,
+        loop=s.loop,
+        root_motion=s.root_motion,
     )
 
 
-def _resample(obj: bpy.types.Object, key: str, saved: dict) -> _Cache:
-    global _last_sample_s
-    t0 = time.perf_counter()
+def _prepare(obj: bpy.types.Object) -> tuple[avatar_mod.Avatar, bake.BakeOptions]:
+    """What sampling needs from Blender (read on the main thread): the avatar and the options with targets."""
     av = avatar_mod.load(obj)
     opts = options(obj)
     n = max(1, int(round(opts.seconds * opts.fps)))
     opts.targets = targets.collect(av, opts.frame_start, n, per_frame=False)
+    return av, opts
+
+
+def _compute(av: avatar_mod.Avatar, opts: bake.BakeOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Sample and convert to pose-bone tracks: numpy only, no ``bpy`` (safe in a worker thread)."""
+    global _last_sample_s
+    t0 = time.perf_counter()
     clip = bake.sample_clip(av, opts)
     q, loc = bake.pose_tracks(av, clip)
     _last_sample_s = time.perf_counter() - t0
+    return q, loc
+
+
+def _install(
+    obj: bpy.types.Object, key: str, av: avatar_mod.Avatar, opts: bake.BakeOptions, tracks: tuple, saved: dict
+) -> _Cache:
+    """A cache for sampled tracks; the bones the preview drives switch to quaternions (put back by _restore)."""
+    q, loc = tracks
     bones = obj.pose.bones
     if not saved:
         for name in [*av.rest.blender_names, av.rest.loc_bone]:
@@ -139,6 +160,87 @@ def _resample(obj: bpy.types.Object, key: str, saved: dict) -> _Cache:
     index = np.array([order[name] for name in av.rest.blender_names])
     rot = np.empty(4 * len(bones), dtype=np.float32)
     return _Cache(key, opts.fps, index, av.rest.loc_bone, q.astype(np.float32), loc, opts.frame_start, rot, saved)
+
+
+def _resample(obj: bpy.types.Object, key: str, saved: dict) -> _Cache:
+    av, opts = _prepare(obj)
+    return _install(obj, key, av, opts, _compute(av, opts), saved)
+
+
+# -- re-sampling in a worker thread (interactive sessions) ----------------------------------------------------
+
+#: Re-sample in a worker thread so a parameter edit never freezes the interface (None: in interactive
+#: sessions; headless runs have no timers to collect the result, so they sample inline).
+ASYNC: bool | None = None
+#: How often the collecting timer looks for finished samples (s).
+POLL_S = 0.05
+
+
+@dataclass
+class _Job:
+    """One re-sample running in a worker thread; the old clip keeps posing until it is collected."""
+
+    key: str
+    av: avatar_mod.Avatar
+    opts: bake.BakeOptions
+    thread: threading.Thread | None = None
+    tracks: tuple | None = None
+    error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.tracks = _compute(self.av, self.opts)
+        except Exception as exc:  # reported on the main thread by collect()
+            self.error = exc
+
+
+_jobs: dict[str, _Job] = {}
+
+
+def _in_background() -> bool:
+    return (not bpy.app.background) if ASYNC is None else ASYNC
+
+
+def _submit(obj: bpy.types.Object, key: str) -> None:
+    """Start sampling ``obj``'s settings in a worker thread (a newer request replaces an older one)."""
+    job = _jobs.get(obj.name)
+    if job is not None and job.key == key:
+        return
+    av, opts = _prepare(obj)
+    job = _Job(key, av, opts)
+    job.thread = threading.Thread(target=job.run, name=f"Posers preview {obj.name}", daemon=True)
+    _jobs[obj.name] = job
+    job.thread.start()
+    if not bpy.app.background and not bpy.app.timers.is_registered(collect):
+        bpy.app.timers.register(collect, first_interval=POLL_S)
+
+
+def collect() -> float | None:
+    """Swap in the clips the worker threads finished and pose with them (the timer; tests call it directly)."""
+    for name, job in list(_jobs.items()):
+        if job.thread is not None and job.thread.is_alive():
+            continue
+        del _jobs[name]
+        obj = bpy.data.objects.get(name)
+        if obj is None or obj.type != "ARMATURE" or not props.settings(obj).preview:
+            continue
+        if job.error is not None or job.tracks is None:
+            _report(obj, job.error or RuntimeError("sampling stopped"))
+            continue
+        old = _caches.get(name)
+        cache = _install(obj, job.key, job.av, job.opts, job.tracks, old.saved if old else {})
+        _caches[name] = cache
+        props.settings(obj).last_error = ""
+        _pose(obj, cache, bpy.context.scene.frame_current)
+    return POLL_S if _jobs else None
+
+
+def wait() -> None:
+    """Let every running re-sample finish and collect it (tests, and before a bake reads the preview)."""
+    for job in list(_jobs.values()):
+        if job.thread is not None:
+            job.thread.join()
+    collect()
 
 
 def _pose(obj: bpy.types.Object, cache: _Cache, frame: float) -> None:
@@ -173,11 +275,14 @@ def update_object(obj: bpy.types.Object, frame: float, settings_changed: bool = 
     try:
         if cache is None or settings_changed or cache.fps != _scene_fps():
             key = _settings_key(obj)
-            if cache is None or cache.key != key:
+            if (cache is None or cache.key != key) and _in_background():
+                _submit(obj, key)  # the current clip keeps posing until the new one is collected
+            elif cache is None or cache.key != key:
                 cache = _resample(obj, key, cache.saved if cache else {})
                 _caches[obj.name] = cache
                 props.settings(obj).last_error = ""
-        _pose(obj, cache, frame)
+        if cache is not None:
+            _pose(obj, cache, frame)
     except Exception as exc:  # reported once in the panel and on stderr; never raised into Blender
         _report(obj, exc)
 
@@ -245,6 +350,7 @@ def _restore(obj: bpy.types.Object, cache: _Cache) -> None:
 
 def stop(obj: bpy.types.Object) -> None:
     """End preview: the pose values and rotation modes the preview overwrote come back."""
+    _jobs.pop(obj.name, None)
     cache = _caches.pop(obj.name, None)
     if cache is not None:
         _restore(obj, cache)
@@ -253,6 +359,7 @@ def stop(obj: bpy.types.Object) -> None:
 
 def stop_all() -> None:
     """End every preview, putting back what it overwrote (the add-on is being disabled)."""
+    _jobs.clear()
     for name in list(_caches):
         obj = bpy.data.objects.get(name)
         cache = _caches.pop(name)
@@ -329,6 +436,7 @@ def on_depsgraph_update(scene: bpy.types.Scene, depsgraph: Any = None) -> None:
 def on_load_pre(*_args: Any) -> None:
     """Another file replaces this one: its previews' caches name objects that are going away."""
     _caches.clear()
+    _jobs.clear()
     props.changed.clear()
 
 
@@ -360,6 +468,9 @@ def remove_handlers() -> None:
         props.listeners.remove(schedule)
     if bpy.app.timers.is_registered(_debounced):
         bpy.app.timers.unregister(_debounced)
+    if bpy.app.timers.is_registered(collect):
+        bpy.app.timers.unregister(collect)
+    _jobs.clear()  # a running worker finishes on its own; nobody collects its result
     for name, fn in HANDLERS:
         lst = getattr(bpy.app.handlers, name)
         while fn in lst:

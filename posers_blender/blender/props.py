@@ -8,6 +8,7 @@ defaults, so the panel, the CLI and presets never drift. Values live under
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -49,10 +50,53 @@ def _on_change(self: Any, context: Any) -> None:
     flag(self.id_data)
 
 
+#: Citations kept in the schema's descriptions for developers, not shown in tooltips: "facts §2a",
+#: "metrics B10", "issue 5", "[E]" (an estimate).
+_CITATION = re.compile(r"(?:facts|metrics)\s+§?[A-Za-z]?\d+[a-z]?|issue\s+\d+|\[[A-Z]\]")
+#: Units in words, for tooltips.
+UNIT_WORDS = {
+    "s": "seconds",
+    "Hz": "per second",
+    "1/min": "per minute",
+    "m": "metres",
+    "mm": "millimetres",
+    "deg": "degrees",
+    "deg/s": "degrees per second",
+    "m/s": "metres per second",
+    "steps/min": "steps per minute",
+    "x": "times the usual amount",
+    "%": "percent",
+}
+#: Units shown after a field's name (not "x" or "count": "Puff count (count)" says nothing).
+_NAME_UNITS = {"s", "Hz", "1/min", "m", "mm", "deg", "deg/s", "m/s", "steps/min", "%"}
+
+
+def plain(text: str) -> str:
+    """A schema description as a tooltip: citations and bracket codes taken out, punctuation tidied."""
+    s = _CITATION.sub("", text)
+    s = re.sub(r"\(\s*[:;,]?\s*", "(", s)
+    s = re.sub(r"\s*[:;,]\s*([:;,])", r"\1", s)
+    s = re.sub(r"[;:,]\s*\)", ")", s)
+    s = re.sub(r"\(\s*\)", "", s)
+    s = re.sub(r"\s+([);,.])", r"\1", s)
+    return re.sub(r"\s{2,}", " ", s).strip()
+
+
+def tooltip(p: Param) -> str:
+    """The plain-language tooltip of a parameter: what it does, then its range in words with units."""
+    text = plain(p.description)
+    if p.kind in ("float", "int") and p.min is not None and p.max is not None:
+        unit = UNIT_WORDS.get(p.unit, "")
+        text += f". From {p.min:g} to {p.max:g}" + (f" {unit}" if unit else "")
+    return text
+
+
+def field_name(p: Param) -> str:
+    return p.title + (f" ({p.unit})" if p.unit in _NAME_UNITS else "")
+
+
 def _prop(p: Param) -> Any:
-    unit = f" [{p.unit}]" if p.unit else ""
-    desc = f"{p.description}{unit}. Range {p.range_text()}"
-    name = p.title + (f" ({p.unit})" if p.unit and p.unit != "x" else "")
+    desc, name = tooltip(p), field_name(p)
     if p.kind == "float":
         return bpy.props.FloatProperty(
             name=name,
@@ -74,7 +118,7 @@ def _prop(p: Param) -> Any:
         )
     if p.kind == "bool":
         return bpy.props.BoolProperty(name=name, description=desc, default=bool(p.default), update=_on_change)
-    items = [(c, c.replace("_", " ").capitalize(), f"{p.description}: {c}") for c in p.choices]
+    items = [(c, c.replace("_", " ").capitalize(), f"{p.title}: {c.replace('_', ' ')}") for c in p.choices]
     return bpy.props.EnumProperty(name=name, description=desc, items=items, default=p.default, update=_on_change)
 
 
@@ -95,6 +139,18 @@ def values(group: Any, schema: Schema) -> dict[str, Any]:
         v = getattr(group, p.name)
         out[p.name] = float(f"{v:.7g}") if p.kind == "float" else v
     return out
+
+
+def reset(group: Any, schema: Schema) -> None:
+    """Every parameter of the group back to its default (the object is flagged once by the caller)."""
+    for p in schema:
+        group.property_unset(p.name)
+
+
+def apply_values(group: Any, schema: Schema, params: dict[str, Any]) -> None:
+    """The group set to the defaults overlaid with ``params`` (all checked by ``schema.validate`` first)."""
+    for name, value in schema.validate(params).to_dict().items():
+        setattr(group, name, value)
 
 
 _MOTION_ITEMS: list[tuple[str, str, str]] = []
@@ -163,6 +219,25 @@ def settings_class(param_classes: dict[str, type]) -> tuple[type, type]:
             name="Additive Layer",
             description="Bake the motion's movement around its mean pose (for COMBINE layers)",
             default=False,
+        ),
+        "loop": bpy.props.BoolProperty(
+            name="Loop",
+            description=(
+                "Bake a seamless cycle: a whole number of strides or breaths whose last frame matches the first "
+                "(pose and speed), played forever by a Cycles modifier"
+            ),
+            default=False,
+            update=_on_change,
+        ),
+        "root_motion": bpy.props.EnumProperty(
+            name="Root Motion",
+            description="Where a looping walk's forward travel goes",
+            items=[
+                ("travel", "Travel", "The hips move forward and each cycle continues from where the last ended"),
+                ("in_place", "In Place", "The travel is taken out: the character walks on the spot"),
+            ],
+            default="travel",
+            update=_on_change,
         ),
         "params": bpy.props.PointerProperty(type=container),
         "last_error": bpy.props.StringProperty(name="Last Error", description="Last preview error", default=""),

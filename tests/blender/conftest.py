@@ -24,3 +24,23 @@ def empty_scene():
 
     vrm.ensure_addon()
     yield bpy.context.scene
+
+
+_exit_status = [0]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _exit_status[0] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """On the pip bpy 4.5 module the interpreter hangs in teardown once the VRM add-on was imported: end the
+    test run here with pytest's status (``compat.exit``; a no-op on 5.0)."""
+    import sys
+
+    if "bpy" in sys.modules:
+        from posers_blender.blender import compat
+
+        if compat.exit_hangs():
+            compat.exit(_exit_status[0])

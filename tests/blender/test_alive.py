@@ -95,3 +95,33 @@ def test_vrma_written_by_posers_alive_reimports_with_blinks(empty_scene, tmp_pat
     fcs = [fc for layer in ad.action.layers for s in layer.strips for bag in s.channelbags for fc in bag.fcurves]
     blink = [fc for fc in fcs if fc.data_path == paths["blink"]]
     assert blink and max(k.co[1] for k in blink[0].keyframe_points) > 0.9
+
+
+def test_life_layer_keys_euler_bones_in_their_own_mode_so_the_users_keys_still_play(empty_scene):  # type: ignore[no-untyped-def]
+    import bpy
+
+    from posers_blender.blender import alive_ops, avatar
+
+    obj, _ = _posed_builtin(bpy)
+    av = avatar.load(obj)
+    arm = obj.pose.bones[av.mapping["leftUpperArm"]]
+    arm.rotation_mode = "XZY"
+    arm.rotation_euler = (0.0, 0.0, 0.0)
+    arm.keyframe_insert("rotation_euler", frame=1)
+    arm.rotation_euler = (0.0, 0.0, 1.0)
+    arm.keyframe_insert("rotation_euler", frame=60)
+    scene = bpy.context.scene
+    scene.frame_set(30)
+    before = np.array(arm.matrix_basis)
+    res = alive_ops.add_life_layer(obj, alive_ops.LifeOptions({}, 3))
+    assert arm.rotation_mode == "XZY"  # not switched to quaternions
+    paths = {
+        fc.data_path for layer in res.action.layers for s in layer.strips for b in s.channelbags for fc in b.fcurves
+    }
+    assert f'pose.bones["{arm.name}"].rotation_euler' in paths
+    assert f'pose.bones["{arm.name}"].rotation_quaternion' not in paths
+    scene.frame_set(30)
+    after = np.array(arm.matrix_basis)
+    # the user's raise (1 rad at frame 60, about half at 30) still shows, with the layer's small motion on top
+    ang = np.degrees(np.arccos(np.clip((np.trace(before[:3, :3].T @ after[:3, :3]) - 1) / 2, -1, 1)))
+    assert ang < 5.0 and np.degrees(np.arccos((np.trace(after[:3, :3]) - 1) / 2)) > 20.0

@@ -359,3 +359,23 @@ def test_bake_leaves_the_vrm_look_at_preview_switch_as_the_user_had_it(empty_sce
     with pytest.raises(MotionError):
         bake.bake(avatar.load(obj), bake.BakeOptions("raises", seconds=1.0))
     assert look.enable_preview == enabled
+
+
+def test_reduced_keys_get_auto_clamped_handles_where_the_error_stays_within_tolerance(empty_scene):
+    av = avatar.load(builtin.build())
+    res = bake.bake(av, bake.BakeOptions("basic-walk", seed=1, seconds=6.0, fps=30.0, reduce_keys_deg=0.5))
+    fcs = fcurves(res.action)
+    auto = [f for f in fcs if all(k.handle_left_type == "AUTO_CLAMPED" for k in f.keyframe_points)]
+    free = [f for f in fcs if all(k.handle_left_type == "FREE" for k in f.keyframe_points)]
+    assert len(auto) + len(free) == len(fcs) and len(auto) >= len(fcs) // 3
+    assert res.auto_handles == pytest.approx(len(auto) / len(fcs), abs=0.02)
+    # every rotation channel, whichever its handles, evaluates within the tolerance
+    q, loc = bake.pose_tracks(av, res.clip)
+    worst = 0.0
+    for m, name in enumerate(av.rest.blender_names):
+        bone = [f for f in fcs if f.data_path == f'pose.bones["{name}"].rotation_quaternion']
+        got = np.array([[f.evaluate(1 + i) for f in sorted(bone, key=lambda f: f.array_index)] for i in range(len(q))])
+        got /= np.linalg.norm(got, axis=1, keepdims=True)
+        dot = np.abs(np.sum(got * q[:, m], axis=1)).clip(0, 1)
+        worst = max(worst, float(np.degrees(2 * np.arccos(dot)).max()))
+    assert worst <= 0.5 + 1e-2
