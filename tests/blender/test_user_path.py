@@ -31,6 +31,13 @@ def pose_matrices(obj: bpy.types.Object, frame: int) -> np.ndarray:
     return np.array([np.array(pb.matrix) for pb in obj.pose.bones])
 
 
+def _eye_bones(avatar) -> set[str]:  # type: ignore[no-untyped-def]
+    from posers_blender.blender import vrm
+
+    mapping = vrm.humanoid_mapping(avatar)
+    return {mapping[b] for b in ("leftEye", "rightEye") if mapping.get(b)}
+
+
 @pytest.mark.skipif(data_dir() is None, reason="needs ../shared/data")
 def test_import_bake_push_export_and_reimport_with_operators_only(addon, tmp_path: Path):
     d = data_dir()
@@ -69,7 +76,12 @@ def test_import_bake_push_export_and_reimport_with_operators_only(addon, tmp_pat
     assert avatar.animation_data.action is not None
     again = [pose_matrices(avatar, f) for f in (1, 45)]
     assert np.abs(again[1] - again[0]).max() > 1e-3  # it animates
-    assert np.abs(again[1][:, :3, :3] - played[1][:, :3, :3]).max() < 0.05  # and plays what was baked
+    # and plays what was baked. The eyes are left out: VRMA carries gaze as a look-at target, not eye-bone
+    # rotations, and the VRM add-on's look-at re-aims the eyes its own way (idle-breathe's eyes, which keep the
+    # gaze while the fitted head micro-motion moves the head, differ by ~7° at frame 45)
+    eyes = [i for i, pb in enumerate(avatar.pose.bones) if pb.name in _eye_bones(avatar)]
+    body = np.setdiff1d(np.arange(len(avatar.pose.bones)), eyes)
+    assert np.abs(again[1][body, :3, :3] - played[1][body, :3, :3]).max() < 0.05
 
     # BVH with Blender's importer at its defaults: standing, head above hips above feet
     assert bpy.ops.import_anim.bvh(filepath=str(bvh)) == {"FINISHED"}
