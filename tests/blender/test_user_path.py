@@ -1,6 +1,6 @@
-"""The path a user takes, through operators only: import a VRM, pick a motion, load a preset, bake, push to
-NLA, export VRMA and BVH, and re-import both (VRMA with the VRM add-on, BVH with Blender's importer at its
-defaults). Targets are a separate piece of work and are not exercised here."""
+"""The path a user takes, through operators only: import a VRM, pick a motion, load a preset, add a target,
+bake, move the target, bake again, push to NLA, export VRMA and BVH, and re-import both (VRMA with the VRM
+add-on, BVH with Blender's importer at its defaults)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,23 @@ def test_import_bake_push_export_and_reimport_with_operators_only(addon, tmp_pat
     assert bpy.ops.posers.load_preset(filepath=str(preset)) == {"FINISHED"}
     assert avatar.posers.motion == "idle-breathe" and avatar.posers.seed == 5
 
+    # a look-at target: bake, move the empty 0.5 m to the side, bake again: the head turns, the legs do not
+    assert bpy.ops.posers.add_target(name="lookAt") == {"FINISHED"}
+    empty = next(o for o in bpy.data.objects if o.get("posers_target") == "lookAt")
+    bpy.context.view_layer.objects.active = avatar
     assert bpy.ops.posers.bake_motion() == {"FINISHED"}
+    first = pose_matrices(avatar, 60)
+    empty.location.x += 0.5
+    assert bpy.ops.posers.bake_motion() == {"FINISHED"}
+    moved = pose_matrices(avatar, 60)
+    names = [pb.name for pb in avatar.pose.bones]
+    from posers_blender.blender import vrm
+
+    mapping = vrm.humanoid_mapping(avatar)
+    head, knee = names.index(mapping["head"]), names.index(mapping["leftLowerLeg"])
+    turned = np.degrees(np.arccos(np.clip((np.trace(first[head, :3, :3].T @ moved[head, :3, :3]) - 1) / 2, -1, 1)))
+    assert turned > 2.0, turned
+    assert np.abs(moved[knee] - first[knee]).max() < 1e-4
     action = avatar.animation_data.action
     assert action["posers_motion"] == "idle-breathe" and json.loads(action["posers_params"])["rate"] == 18.0
     assert bpy.ops.posers.push_to_nla() == {"FINISHED"}
