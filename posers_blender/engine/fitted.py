@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from . import exact
 from .curves import minimum_jerk
 
 Array = NDArray[np.float64]
@@ -238,7 +239,7 @@ def standing_micromotion(
             continue
         g = rng.standard_normal((sel.size, n_c)) + 1j * rng.standard_normal((sel.size, n_c))
         # irfft: a bin 0 < k < m/2 carrying X adds 2|X|^2 / m^2 of variance; sum over the band = C_b.
-        spec[sel] = (m / np.sqrt(2.0 * sel.size)) * (g / np.sqrt(2.0)) @ factors[b].T
+        spec[sel] = (m / np.sqrt(2.0 * sel.size)) * exact.matmul(g / np.sqrt(2.0), factors[b].T)
     x = np.fft.irfft(spec, n=m, axis=0)[:n] * scale
     return {ch: np.ascontiguousarray(x[:, 3 * i : 3 * i + 3]) for i, ch in enumerate(STANDING_CHANNELS)}
 
@@ -265,7 +266,7 @@ class PostureEvent:
 
 def primary_size(v: Array, weights: Array) -> float:
     """How far a group offset ``v`` is from the mean posture: ``|weights . v|``, or ``|v|`` without weights."""
-    return float(abs(weights @ v)) if weights.size else float(np.linalg.norm(v))
+    return float(abs(exact.matmul(v, weights))) if weights.size else float(np.linalg.norm(v))
 
 
 def posture_events(
@@ -386,7 +387,7 @@ def stride_variations(rng: np.random.Generator, n_strides: int, *, path: str | P
     pcs = np.asarray(w["pcs"], dtype=np.float64)  # [K, C * P]
     var = np.asarray(w["pc_variances"], dtype=np.float64)  # [K]
     coeffs = rng.standard_normal((n_strides, var.size)) * np.sqrt(var)
-    flat = coeffs @ pcs
+    flat = exact.matmul(coeffs, pcs)
     curves: list[str] = w["curves"]
     p = int(w["samples_per_stride"])
     offsets = {c: np.ascontiguousarray(flat[:, i * p : (i + 1) * p]) for i, c in enumerate(curves)}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import quat
+from .. import exact, quat
 from ..curves import minimum_jerk
 from ..skeleton import Skeleton
 from .geometry import FootGeometry, foot_geometry, lowest_sole_point
@@ -386,7 +386,7 @@ def _pass_the_stance_ankle(
             continue
         rows = slice(lo[s], hi[s])
         us = u[rows]
-        ahead = (heel[rows][:, [0, 2]] - plan.ankle_xz[o]) @ fwd
+        ahead = exact.matmul(heel[rows][:, [0, 2]] - plan.ankle_xz[o], fwd)
         cross = np.nonzero(np.diff(np.sign(ahead)) > 0)[0]
         u_p = float(np.clip(us[cross[0]] if len(cross) else 0.5, 0.25, 0.75))
         bump = need * np.sin(np.pi * us ** (np.log(0.5) / np.log(u_p))) ** 2

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ... import humanoid as hm
-from .. import quat, reach
+from .. import exact, quat, reach
 from ..curves import bump
 from ..hand import FINGERS, thumb_axis
 from ..noise import renewal_times
@@ -107,7 +107,7 @@ def _taps(t: Array, on: Array, amp: Array, rise: float, hold: float | Array, fal
     if len(on) == 0:
         return np.zeros(len(t))
     hold_k = np.broadcast_to(np.asarray(hold, dtype=np.float64), on.shape)[:, None]
-    return np.asarray(amp @ bump(t[None, :], on[:, None], rise, hold_k, fall))  # type: ignore[arg-type]
+    return np.asarray(exact.matmul(amp, bump(t[None, :], on[:, None], rise, hold_k, fall)))  # type: ignore[arg-type]
 
 
 KINDS: dict[str, Callable[[np.random.Generator, Array, HandBout], _Hand]] = {
