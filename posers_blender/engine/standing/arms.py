@@ -40,10 +40,16 @@ X = np.array([1.0, 0.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 
 
+#: The bones :func:`pose_arms` rotates (the clavicles) or solves (the arms), restored from :class:`Hanging` before
+#: every trial pose; the fingers it sets afresh (:func:`_curl`) before anything reads them.
+ARM_BONES = [hm.INDEX[f"{side}{b}"] for side, _ in SIDES for b in ("Shoulder", "UpperArm", "LowerArm", "Hand")]
+
+
 @dataclass
 class Hanging:
-    """The relaxed hanging arms every arm pose starts from: local rotations ``[F, J, 4]`` (the whole body, arms
-    hanging), each hand's finger curl (deg, ``[F]``), each gesture's rub strokes (``[F]``, by schedule
+    """The relaxed hanging arms every arm pose starts from: the local rotations ``[F, len(ARM_BONES), 4]`` of the
+    bones :func:`pose_arms` composes onto or solves (:data:`ARM_BONES`; it sets the fingers afresh, and leaves
+    the rest of the body as it is), each hand's finger curl (deg, ``[F]``), each gesture's rub strokes (``[F]``, by schedule
     index; drawn once, kept for every re-plan) and each wrist's drift from the arm's fitted micro-motion
     (m, ``[F, 3]`` in the upperChest frame), which held poses that touch nothing exact keep a share of."""
 
@@ -86,7 +92,8 @@ def hang_arms(
         tr.set(f"{side}Hand", rot(Z, -s * 6.0))
         curl[side] = style.finger_curl + wander(rngs["fingers"], t, 0.15)[:, 0] * 3.0
         curl_fingers(tr, side, curl[side], np.full(len(t), style.finger_curl))
-    still, before = _wrists_in_chest(tr), tr.lrot.copy()
+    micro_bones = [hm.INDEX[f"{side}{b}"] for side, _ in SIDES for b in ("UpperArm", "LowerArm")]
+    still, before = _wrists_in_chest(tr), tr.lrot[:, micro_bones]
     for side, _ in SIDES:
         upper, lower = micro.arms[side]
         tr.rotate(f"{side}UpperArm", quat.from_scaled_axis(upper))
@@ -96,12 +103,12 @@ def hang_arms(
     if style.arm_mode != "sides":
         # a held pose keeps its share of the drift (Touch.drift); the hanging pose is then only where the hand
         # comes from or goes to, and a moving start would split the transport's single speed peak
-        tr.lrot[:] = before
+        tr.lrot[:, micro_bones] = before
     rng = rngs["render"]
     strokes = {
         i: reach.strokes(rng, t, g.t + g.rise, g.t + g.rise + g.hold, g.strokes) for i, g in enumerate(sched.gestures)
     }
-    return Hanging(tr.lrot.copy(), curl, strokes, drift)
+    return Hanging(tr.lrot[:, ARM_BONES], curl, strokes, drift)
 
 
 def _wrists_in_chest(tr: Tracks) -> dict[str, Array]:
@@ -114,7 +121,7 @@ def _wrists_in_chest(tr: Tracks) -> dict[str, Array]:
 def pose_arms(tr: Tracks, t: Array, style: StandingStyle, plans: dict[str, ArmPlan], hanging: Hanging) -> set[int]:
     """Pose both arms along ``plans`` on ``tr``, starting from the hanging pose; returns the schedule indices of
     the gestures whose target the arm could not reach (empty when every reach landed)."""
-    tr.lrot[:] = hanging.lrot
+    tr.lrot[:, ARM_BONES] = hanging.lrot
     _clavicles_lead(tr, t, style, plans)
     frames = _Frames.of(tr)
     # the chin hand first: the supporting hand cups that arm's elbow as posed
@@ -157,6 +164,25 @@ def _pose_arm(tr: Tracks, t: Array, style: StandingStyle, ap_: ArmPlan, frames: 
     if not ap_.plan.moves and ap_.plan.initial == "rest":  # hanging all clip: the base pose as it is
         _curl(tr, side, hanging.curl[side], style)
         return set()
+    wps, curls = _arm_waypoints(tr, style, ap_, frames, hanging)
+    res = reach.solve_reach(tr, ap_.plan, wps, t, wrist_iterations=6, soft_wrist=True)
+    failed = set()
+    for name, (g, on, hold) in ap_.gestures.items():
+        held = (t >= on + g.rise) & (t <= on + g.rise + hold)
+        if held.any() and np.mean(~res.waypoint_reached[name][held]) > 0.2:
+            # this avatar's arm cannot make this touch (too short or too long for the spot): skip it rather
+            # than fold the arm against its limits
+            failed.add(int(name[1:]))
+    _curl(tr, side, reach.waypoint_values(t, ap_.plan, curls, delay=style.finger_lag), style)
+    return failed
+
+
+def _arm_waypoints(
+    tr: Tracks, style: StandingStyle, ap_: ArmPlan, frames: _Frames, hanging: Hanging
+) -> tuple[dict[str, reach.Waypoint], dict[str, ArrayLike]]:
+    """The waypoints (and finger curls) of ``ap_``'s arm on the body as posed now. The body's poses, read by FK
+    along the chains the targets need, go when this returns: the solve does not hold them."""
+    side = ap_.side
     body = frames.now(tr, side)
     wps: dict[str, reach.Waypoint] = {"rest": body.rest_waypoint()}
     curls: dict[str, ArrayLike] = {"rest": hanging.curl[side]}
@@ -168,16 +194,7 @@ def _pose_arm(tr: Tracks, t: Array, style: StandingStyle, ap_: ArmPlan, frames: 
         wp, curl = _waypoint(TOUCHES[g.kind], body, g.site, [hanging.strokes[int(name[1:])]])
         w = style.gesture_weight  # below 1, a partial gesture layer: the hand goes part of the way from home
         wps[name], curls[name] = (wp, curl) if w >= 1.0 else _part_way(wps[home], wp, curl, curls[home], w)
-    res = reach.solve_reach(tr, ap_.plan, wps, t, wrist_iterations=6, soft_wrist=True)
-    failed = set()
-    for name, (g, on, hold) in ap_.gestures.items():
-        held = (t >= on + g.rise) & (t <= on + g.rise + hold)
-        if held.any() and np.mean(~res.waypoint_reached[name][held]) > 0.2:
-            # this avatar's arm cannot make this touch (too short or too long for the spot): skip it rather
-            # than fold the arm against its limits
-            failed.add(int(name[1:]))
-    _curl(tr, side, reach.waypoint_values(t, ap_.plan, curls, delay=style.finger_lag), style)
-    return failed
+    return wps, curls
 
 
 # -- the body as one arm sees it ------------------------------------------------------------------------------------

@@ -19,15 +19,17 @@ Array = NDArray[np.float64]
 
 
 class Poses:
-    """Global rotations ``[F, 4]`` and positions ``[F, 3]`` of bones of ``tr`` as posed when this was made.
+    """Global rotations ``[F, 4]`` and positions ``[F, 3]`` of bones of ``tr``, the hips where they were when this
+    was made.
 
-    The values are read lazily and kept: make a new one after changing ``tr``'s pose.
+    The values are read lazily from ``tr`` (no copy of its ``[F, J, 4]`` rotations) and kept: read every bone you
+    need before changing ``tr``'s pose, and make a new one after.
     """
 
     def __init__(self, tr: Tracks):
         self.skeleton = tr.skeleton
-        self._lrot = tr.lrot.copy()
-        self._grot: dict[int, Array] = {0: self._lrot[:, 0]}
+        self._lrot = tr.lrot
+        self._grot: dict[int, Array] = {0: tr.lrot[:, 0].copy()}
         self._gpos: dict[int, Array] = {0: np.broadcast_to(tr.skeleton.offsets[0] + tr.hips_offset, (len(tr.lrot), 3))}
 
     def grot(self, bone: str) -> Array:
