@@ -14,7 +14,7 @@ estimates.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,14 +49,19 @@ ARM_BONES = [hm.INDEX[f"{side}{b}"] for side, _ in SIDES for b in ("Shoulder", "
 class Hanging:
     """The relaxed hanging arms every arm pose starts from: the local rotations ``[F, len(ARM_BONES), 4]`` of the
     bones :func:`pose_arms` composes onto or solves (:data:`ARM_BONES`; it sets the fingers afresh, and leaves
-    the rest of the body as it is), each hand's finger curl (deg, ``[F]``), each gesture's rub strokes (``[F]``, by schedule
-    index; drawn once, kept for every re-plan) and each wrist's drift from the arm's fitted micro-motion
-    (m, ``[F, 3]`` in the upperChest frame), which held poses that touch nothing exact keep a share of."""
+    the rest of the body as it is), each hand's finger curl (deg, ``[F]``), the rub strokes (``[F]``, by
+    schedule index, of the gestures that rub; drawn once, kept for every re-plan) and each wrist's drift from
+    the arm's fitted micro-motion (m, ``[F, 3]`` in the upperChest frame), which held poses that touch nothing
+    exact keep a share of."""
 
     lrot: Array
     curl: dict[str, Array]
     strokes: dict[int, Array]
     drift: dict[str, Array]
+
+    def strokes_of(self, gestures: Iterable[int]) -> list[Array]:
+        """The rub strokes of these gestures (schedule indices), those that rub."""
+        return [self.strokes[i] for i in gestures if i in self.strokes]
 
 
 def hang_arms(
@@ -105,8 +110,10 @@ def hang_arms(
         # comes from or goes to, and a moving start would split the transport's single speed peak
         tr.lrot[:, micro_bones] = before
     rng = rngs["render"]
-    strokes = {
-        i: reach.strokes(rng, t, g.t + g.rise, g.t + g.rise + g.hold, g.strokes) for i, g in enumerate(sched.gestures)
+    strokes = {  # (a gesture without strokes draws nothing: the schedule's other gestures keep no zero tracks)
+        i: reach.strokes(rng, t, g.t + g.rise, g.t + g.rise + g.hold, g.strokes)
+        for i, g in enumerate(sched.gestures)
+        if g.strokes > 0
     }
     return Hanging(tr.lrot[:, ARM_BONES], curl, strokes, drift)
 
@@ -188,10 +195,10 @@ def _arm_waypoints(
     curls: dict[str, ArrayLike] = {"rest": hanging.curl[side]}
     home = ap_.home
     if home != "rest":
-        wps[home], curls[home] = _waypoint(TOUCHES[home], body, 0, [hanging.strokes[i] for i, _ in ap_.rubs])
+        wps[home], curls[home] = _waypoint(TOUCHES[home], body, 0, hanging.strokes_of(i for i, _ in ap_.rubs))
         wps[home] = _drifting(wps[home], body, hanging.drift[side] * TOUCHES[home].drift)
     for name, (g, _, _) in ap_.gestures.items():
-        wp, curl = _waypoint(TOUCHES[g.kind], body, g.site, [hanging.strokes[int(name[1:])]])
+        wp, curl = _waypoint(TOUCHES[g.kind], body, g.site, hanging.strokes_of([int(name[1:])]))
         w = style.gesture_weight  # below 1, a partial gesture layer: the hand goes part of the way from home
         wps[name], curls[name] = (wp, curl) if w >= 1.0 else _part_way(wps[home], wp, curl, curls[home], w)
     return wps, curls
