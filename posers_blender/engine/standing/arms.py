@@ -47,14 +47,14 @@ ARM_BONES = [hm.INDEX[f"{side}{b}"] for side, _ in SIDES for b in ("Shoulder", "
 
 @dataclass
 class Hanging:
-    """The relaxed hanging arms every arm pose starts from: the local rotations ``[F, len(ARM_BONES), 4]`` of the
-    bones :func:`pose_arms` composes onto or solves (:data:`ARM_BONES`; it sets the fingers afresh, and leaves
-    the rest of the body as it is), each hand's finger curl (deg, ``[F]``), the rub strokes (``[F]``, by
+    """The relaxed hanging arms every arm pose starts from: the local rotations of the bones :func:`pose_arms`
+    composes onto or solves (:data:`ARM_BONES`, by index: ``[F, 4]``, or ``[4]`` for a bone held still; it sets
+    the fingers afresh, and leaves the rest of the body as it is), each hand's finger curl (deg, ``[F]``), the rub strokes (``[F]``, by
     schedule index, of the gestures that rub; drawn once, kept for every re-plan) and each wrist's drift from
     the arm's fitted micro-motion (m, ``[F, 3]`` in the upperChest frame), which held poses that touch nothing
     exact keep a share of."""
 
-    lrot: Array
+    lrot: dict[int, Array]
     curl: dict[str, Array]
     strokes: dict[int, Array]
     drift: dict[str, Array]
@@ -115,7 +115,14 @@ def hang_arms(
         for i, g in enumerate(sched.gestures)
         if g.strokes > 0
     }
-    return Hanging(tr.lrot[:, ARM_BONES], curl, strokes, drift)
+    return Hanging(_columns(tr.lrot, ARM_BONES), curl, strokes, drift)
+
+
+def _columns(lrot: Array, bones: list[int]) -> dict[int, Array]:
+    """Copies of the bones' rotations ``[F, 4]`` (or ``[4]`` for a bone that holds one rotation, bit for bit, all
+    clip)."""
+    bits = lrot.view(np.int64)
+    return {j: lrot[0, j].copy() if (bits[:, j] == bits[0, j]).all() else lrot[:, j].copy() for j in bones}
 
 
 def _wrists_in_chest(tr: Tracks) -> dict[str, Array]:
@@ -128,7 +135,8 @@ def _wrists_in_chest(tr: Tracks) -> dict[str, Array]:
 def pose_arms(tr: Tracks, t: Array, style: StandingStyle, plans: dict[str, ArmPlan], hanging: Hanging) -> set[int]:
     """Pose both arms along ``plans`` on ``tr``, starting from the hanging pose; returns the schedule indices of
     the gestures whose target the arm could not reach (empty when every reach landed)."""
-    tr.lrot[:, ARM_BONES] = hanging.lrot
+    for j, q in hanging.lrot.items():
+        tr.lrot[:, j] = q
     _clavicles_lead(tr, t, style, plans)
     frames = _Frames.of(tr)
     # the chin hand first: the supporting hand cups that arm's elbow as posed
