@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .. import humanoid as hm
 from . import ik, quat
@@ -30,6 +30,9 @@ from .params import Params, Schema
 from .skeleton import Skeleton
 
 Array = NDArray[np.float64]
+
+#: Frames per block of :meth:`Tracks.solve_limb`: bounds its temporaries however long the clip.
+SOLVE_BLOCK = 4096
 
 # Hinge flexion axes in each lower bone's own frame (normalised space, T-pose,
 # palms down, facing +Z): knees flex the shank backward (-Z), elbows bring the
@@ -281,13 +284,23 @@ class Tracks:
         upper, lower, end = LIMBS[limb]
         ju, jl, je = hm.INDEX[upper], hm.INDEX[lower], hm.INDEX[end]
         root = self.limb_root(limb) if root is None else root
-        sol = solve_two_bone(self.skeleton, root, target, pole)
-        self.lrot[:, ju] = quat.normalize(quat.mul(quat.conj(root.parent_grot), sol.upper_grot))
-        self.lrot[:, jl] = sol.lower_lrot
-        if end_grot is not None:
-            lower_g = quat.mul(sol.upper_grot, sol.lower_lrot)
-            self.lrot[:, je] = quat.normalize(quat.mul(quat.conj(lower_g), end_grot))
-        return sol
+        n = self.n_frames
+        out = ik.TwoBoneSolution(np.empty((n, 4)), np.empty((n, 4)), np.empty(n, dtype=bool), np.empty(n))
+        for s in range(0, n, SOLVE_BLOCK):  # each frame is solved on its own: blocks bound the temporaries
+            b = slice(s, s + SOLVE_BLOCK)
+            sol = solve_two_bone(self.skeleton, root.at(b), _rows(target, b), _rows(pole, b))
+            self.lrot[b, ju] = quat.normalize(quat.mul(quat.conj(root.parent_grot[b]), sol.upper_grot))
+            self.lrot[b, jl] = sol.lower_lrot
+            if end_grot is not None:
+                lower_g = quat.mul(sol.upper_grot, sol.lower_lrot)
+                self.lrot[b, je] = quat.normalize(quat.mul(quat.conj(lower_g), _rows(end_grot, b)))
+            out.upper_grot[b], out.lower_lrot[b], out.reached[b], out.flex[b] = (
+                sol.upper_grot,
+                sol.lower_lrot,
+                sol.reached,
+                sol.flex,
+            )
+        return out
 
 
 @dataclass(frozen=True)
@@ -299,6 +312,16 @@ class LimbRoot:
     parent_grot: Array
     upper_grot: Array
     upper_gpos: Array
+
+    def at(self, rows: slice | NDArray[np.intp]) -> LimbRoot:
+        """The attachment in the frames ``rows`` only."""
+        return LimbRoot(self.limb, self.parent_grot[rows], self.upper_grot[rows], self.upper_gpos[rows])
+
+
+def _rows(x: ArrayLike, rows: slice) -> Array:
+    """A value given fixed (``[width]``) or per frame (``[F, width]``), in the frames ``rows``."""
+    a = np.asarray(x, dtype=np.float64)
+    return a if a.ndim < 2 or len(a) == 1 else a[rows]
 
 
 def solve_two_bone(skeleton: Skeleton, root: LimbRoot, target: Array, pole: Array) -> ik.TwoBoneSolution:

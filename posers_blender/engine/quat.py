@@ -251,6 +251,21 @@ def make_continuous(q: Array, chunk: int = 4096) -> Array:
     return q
 
 
+def continuity_flips(q: Array, chunk: int = 4096) -> NDArray[np.bool_]:
+    """Where :func:`continuous` along axis 0 negates ``q [F, ..., 4]``: ``[F, ...]``, found in blocks of ``chunk``
+    frames without a copy of ``q`` (a reader can then take the continuous track block by block)."""
+    n = q.shape[0]
+    out = np.zeros(q.shape[:-1], dtype=bool)
+    parity = np.zeros(q.shape[1:-1], dtype=np.int64)  # flips up to the previous block's last frame
+    for s in range(1, n, chunk):
+        e = min(s + chunk, n)
+        d = np.sum(q[s:e] * q[s - 1 : e - 1], axis=-1)  # as continuous() takes the neighbour dots
+        flips = (np.cumsum(d < 0.0, axis=0) + parity) % 2
+        out[s:e] = flips == 1
+        parity = flips[-1]
+    return out
+
+
 def _dot4(a: Array, b: Array) -> Array:
     """``np.sum(a * b, axis=-1)`` of 4-vectors written out in the order numpy's reduction adds them (bit-identical),
     without the slow reduction over a short last axis."""

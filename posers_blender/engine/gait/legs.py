@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from ... import humanoid as hm
 from .. import ik, quat
 from ..curves import minimum_jerk
-from ..program import HINGE_AXES, HINGE_LIMITS, Tracks
+from ..program import HINGE_AXES, HINGE_LIMITS, SOLVE_BLOCK, Tracks
 from ..skeleton import Skeleton
 from .feet import FootTrack, limit_swing_ankle
 from .geometry import STANCE_REACH, foot_geometry, knee_distance, leg_reach
@@ -88,22 +88,24 @@ def _solve_leg(
             changed |= np.any(now != was, axis=1)
         frames = np.nonzero(changed)[0]
         raw = [before.upper.copy(), before.lower.copy(), before.foot.copy()]
-    if len(frames):
-        sk, hips_rot = tr.skeleton, tr.lrot[frames, 0]
+    sk = tr.skeleton
+    for s in range(0, len(frames), SOLVE_BLOCK):  # each frame on its own: blocks bound the temporaries
+        f = frames[s : s + SOLVE_BLOCK]
+        hips_rot = tr.lrot[f, 0]
         sol = ik.two_bone(
-            hip[frames],
+            hip[f],
             hips_rot,
             sk.offsets[jl],
             sk.offsets[jf],
-            target[frames],
-            pole[frames],
+            target[f],
+            pole[f],
             HINGE_AXES[f"{name}LowerLeg"],
             HINGE_LIMITS["LowerLeg"],
         )
-        raw[0][frames] = quat.normalize(quat.mul(quat.conj(hips_rot), sol.upper_grot))
-        raw[1][frames] = sol.lower_lrot
+        raw[0][f] = quat.normalize(quat.mul(quat.conj(hips_rot), sol.upper_grot))
+        raw[1][f] = sol.lower_lrot
         shank = quat.mul(sol.upper_grot, sol.lower_lrot)
-        raw[2][frames] = quat.normalize(quat.mul(quat.conj(shank), foot_rot[frames]))
+        raw[2][f] = quat.normalize(quat.mul(quat.conj(shank), foot_rot[f]))
     return LegSolve(hip, target, pole, foot_rot, *raw)
 
 

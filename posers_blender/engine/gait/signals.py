@@ -3,6 +3,8 @@ segments, a front-loading time warp and a Gaussian smoother. Pure functions on n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -83,14 +85,44 @@ def on_grid(values: Array, rate: float, t: Array) -> Array:
     Times on the grid (every frame of 24, 30, 60 or 120 fps on a 120 Hz grid) pick their sample exactly;
     others interpolate with a Catmull-Rom spline (C1), so a frame rate changes the sampling, not the motion.
     """
-    u = np.asarray(t, dtype=np.float64) * rate
-    i = np.floor(u + 1e-6).astype(np.intp)
-    f = u - i
-    f[np.abs(f) < 1e-6] = 0.0
-    last = len(values) - 1
-    i = np.clip(i, 0, last)
-    if not f.any():
-        return values[i]
-    p0, p1, p2, p3 = (values[np.clip(i + k, 0, last)] for k in (-1, 0, 1, 2))
-    f = f.reshape((-1,) + (1,) * (values.ndim - 1))
-    return 0.5 * (2 * p1 + (p2 - p0) * f + (2 * p0 - 5 * p1 + 4 * p2 - p3) * f**2 + (3 * p1 - p0 - 3 * p2 + p3) * f**3)
+    return GridRead.of(rate, t, len(values)).read(values)
+
+
+@dataclass(frozen=True)
+class GridRead:
+    """Where times fall on a grid of samples every ``1 / rate`` s from 0 (:func:`on_grid`): per time the sample
+    ``i`` at or before it (clipped to the grid) and the fraction ``f`` past it; ``exact`` when every time is on
+    the grid. :meth:`read` evaluates a block of the times from the few grid rows they need (:meth:`rows`), so a
+    long track can be read without a full-size temporary, with the values :func:`on_grid` gives."""
+
+    i: NDArray[np.intp]
+    f: Array
+    last: int
+    exact: bool
+
+    @staticmethod
+    def of(rate: float, t: Array, size: int) -> GridRead:
+        """The reading of times ``t`` (s) on a grid of ``size`` samples at ``rate`` Hz."""
+        u = np.asarray(t, dtype=np.float64) * rate
+        i = np.floor(u + 1e-6).astype(np.intp)
+        f = u - i
+        f[np.abs(f) < 1e-6] = 0.0
+        last = size - 1
+        return GridRead(np.clip(i, 0, last), f, last, not f.any())
+
+    def rows(self, frames: slice) -> slice:
+        """The grid rows the times ``frames`` read."""
+        i = self.i[frames]
+        reach = (0, 0) if self.exact else (1, 2)  # Catmull-Rom reads one sample before and two after
+        return slice(max(int(i.min()) - reach[0], 0), min(int(i.max()) + reach[1], self.last) + 1)
+
+    def read(self, values: Array, frames: slice = slice(None), start: int = 0) -> Array:
+        """The times ``frames`` evaluated on ``values``, the grid's rows from ``start`` on (all rows by default)."""
+        i = self.i[frames]
+        if self.exact:
+            return values[i - start]
+        p0, p1, p2, p3 = (values[np.clip(i + k, 0, self.last) - start] for k in (-1, 0, 1, 2))
+        f = self.f[frames].reshape((-1,) + (1,) * (values.ndim - 1))
+        return 0.5 * (
+            2 * p1 + (p2 - p0) * f + (2 * p0 - 5 * p1 + 4 * p2 - p3) * f**2 + (3 * p1 - p0 - 3 * p2 + p3) * f**3
+        )

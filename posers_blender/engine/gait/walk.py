@@ -21,7 +21,7 @@ from .feet import FootTrack, foot_tracks
 from .legs import LegSolve, solve_legs
 from .pelvis import PelvisSway, pelvis_height, pelvis_sway
 from .plan import FootPlan, StepKeys, plan_footsteps
-from .signals import on_grid
+from .signals import GridRead, on_grid
 from .style import (
     HEEL_RISE_DORSIFLEXION,
     KNEE_PUSHOFF_DIP,
@@ -44,6 +44,8 @@ MAX_REPLANS = 3
 LANDING_WINDOW = 0.06  # s before heel strike over which the landing ankle is judged
 #: Hz of the time grid every stage runs on: each frame of 24, 30, 60 and 120 fps is a grid sample
 GRID_HZ = 120.0
+#: Clip frames per block when the grid's rotations are read at the clip's frames.
+READ_BLOCK = 1024
 
 
 @dataclass
@@ -59,7 +61,18 @@ class WalkResult:
 
 
 def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkResult:
-    """Build a whole walking clip into :class:`Tracks` (plus the plan and foot tracks for inspection).
+    """Build a whole walking clip into :class:`Tracks` (plus the plan and foot tracks for inspection): the walk on
+    the build grid (:func:`walk_on_grid`), then read at the clip's frames, once the stages' working tracks
+    (legs, pelvis sway, noise) are gone."""
+    grid, plan, feet = walk_on_grid(ctx, style, settings)
+    return WalkResult(at_frames(grid, ctx.times), plan, feet, grid, build_grid(ctx.duration))
+
+
+def walk_on_grid(
+    ctx: Context, style: GaitStyle, settings: GaitSettings
+) -> tuple[Tracks, FootPlan, dict[str, FootTrack]]:
+    """The walk on the build grid (:func:`build_grid`): its pose tracks, the (replanned) footstep plan and the
+    foot tracks.
 
     The legs are placed up to ``1 + MAX_REPLANS`` times: after a solve, the heel rises when the ankle runs
     out of dorsiflexion (facts §8: 20°), so any flat-foot phase that would bend the ankle past
@@ -98,7 +111,7 @@ def build_walk(ctx: Context, style: GaitStyle, settings: GaitSettings) -> WalkRe
         ctx.duration,
     )
     _mark_events(ctx, plan)
-    return WalkResult(at_frames(tr, ctx.times), plan, feet, tr, t)
+    return tr, plan, feet
 
 
 def build_grid(duration: float) -> Array:
@@ -108,9 +121,16 @@ def build_grid(duration: float) -> Array:
 
 
 def at_frames(grid: Tracks, times: Array) -> Tracks:
-    """The grid-built tracks read at the clip's frame ``times`` (see :func:`~.signals.on_grid`)."""
+    """The grid-built tracks read at the clip's frame ``times`` (see :func:`~.signals.on_grid`); the rotations
+    hemisphere-continuous on the grid, read in blocks of :data:`READ_BLOCK` frames (no full-size temporary)."""
     out = Tracks(grid.skeleton, len(times))
-    out.lrot[:] = quat.normalize(on_grid(quat.continuous(grid.lrot), GRID_HZ, times))
+    read = GridRead.of(GRID_HZ, times, grid.n_frames)
+    flips = quat.continuity_flips(grid.lrot)
+    for s in range(0, len(times), READ_BLOCK):
+        frames = slice(s, s + READ_BLOCK)
+        rows = read.rows(frames)
+        block = grid.lrot[rows] * np.where(flips[rows, :, None], -1.0, 1.0)  # quat.continuous(grid.lrot)[rows]
+        out.lrot[frames] = quat.normalize(read.read(block, frames, rows.start))
     out.hips_offset[:] = on_grid(grid.hips_offset, GRID_HZ, times)
     for name, track in grid.expressions.items():
         out.expressions[name] = np.clip(on_grid(track, GRID_HZ, times), 0.0, 1.0)

@@ -186,7 +186,7 @@ def arrive(
     for s in range(0, len(rows), ARRIVE_BLOCK):
         b = slice(s, s + ARRIVE_BLOCK)
         r = rows[b]
-        block_root = LimbRoot(root.limb, root.parent_grot[r], root.upper_grot[r], root.upper_gpos[r])
+        block_root = root.at(r)
         pole[b] = unit(pole[b])
         wrist[b], local[b], flex[b], reached[b] = _arrive_rows(
             sk,

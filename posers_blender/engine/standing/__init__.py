@@ -104,6 +104,7 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     body = pose_body(ctx, tr, style, sched, arm_plans, rngs, micro)
     look_at_in_build(ctx, tr)  # a lookAt target turns head and eyes before the hands find the face
     hanging = hang_arms(ctx, tr, style, sched, body, rngs, micro)
+    del micro  # laid on the body and the arms: its [F, 3] tracks need not outlive the arms' solves
     skip: set[int] = set()
     for _ in range(MAX_REPLANS):
         failed = pose_arms(tr, ctx.times, style, arm_plans, hanging)

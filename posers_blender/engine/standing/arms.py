@@ -14,7 +14,7 @@ estimates.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,17 +40,28 @@ X = np.array([1.0, 0.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 
 
+#: The bones :func:`pose_arms` rotates (the clavicles) or solves (the arms), restored from :class:`Hanging` before
+#: every trial pose; the fingers it sets afresh (:func:`_curl`) before anything reads them.
+ARM_BONES = [hm.INDEX[f"{side}{b}"] for side, _ in SIDES for b in ("Shoulder", "UpperArm", "LowerArm", "Hand")]
+
+
 @dataclass
 class Hanging:
-    """The relaxed hanging arms every arm pose starts from: local rotations ``[F, J, 4]`` (the whole body, arms
-    hanging), each hand's finger curl (deg, ``[F]``), each gesture's rub strokes (``[F]``, by schedule
-    index; drawn once, kept for every re-plan) and each wrist's drift from the arm's fitted micro-motion
-    (m, ``[F, 3]`` in the upperChest frame), which held poses that touch nothing exact keep a share of."""
+    """The relaxed hanging arms every arm pose starts from: the local rotations of the bones :func:`pose_arms`
+    composes onto or solves (:data:`ARM_BONES`, by index: ``[F, 4]``, or ``[4]`` for a bone held still; it sets
+    the fingers afresh, and leaves the rest of the body as it is), each hand's finger curl (deg, ``[F]``), the rub strokes (``[F]``, by
+    schedule index, of the gestures that rub; drawn once, kept for every re-plan) and each wrist's drift from
+    the arm's fitted micro-motion (m, ``[F, 3]`` in the upperChest frame), which held poses that touch nothing
+    exact keep a share of."""
 
-    lrot: Array
+    lrot: dict[int, Array]
     curl: dict[str, Array]
     strokes: dict[int, Array]
     drift: dict[str, Array]
+
+    def strokes_of(self, gestures: Iterable[int]) -> list[Array]:
+        """The rub strokes of these gestures (schedule indices), those that rub."""
+        return [self.strokes[i] for i in gestures if i in self.strokes]
 
 
 def hang_arms(
@@ -86,7 +97,8 @@ def hang_arms(
         tr.set(f"{side}Hand", rot(Z, -s * 6.0))
         curl[side] = style.finger_curl + wander(rngs["fingers"], t, 0.15)[:, 0] * 3.0
         curl_fingers(tr, side, curl[side], np.full(len(t), style.finger_curl))
-    still, before = _wrists_in_chest(tr), tr.lrot.copy()
+    micro_bones = [hm.INDEX[f"{side}{b}"] for side, _ in SIDES for b in ("UpperArm", "LowerArm")]
+    still, before = _wrists_in_chest(tr), tr.lrot[:, micro_bones]
     for side, _ in SIDES:
         upper, lower = micro.arms[side]
         tr.rotate(f"{side}UpperArm", quat.from_scaled_axis(upper))
@@ -96,12 +108,21 @@ def hang_arms(
     if style.arm_mode != "sides":
         # a held pose keeps its share of the drift (Touch.drift); the hanging pose is then only where the hand
         # comes from or goes to, and a moving start would split the transport's single speed peak
-        tr.lrot[:] = before
+        tr.lrot[:, micro_bones] = before
     rng = rngs["render"]
-    strokes = {
-        i: reach.strokes(rng, t, g.t + g.rise, g.t + g.rise + g.hold, g.strokes) for i, g in enumerate(sched.gestures)
+    strokes = {  # (a gesture without strokes draws nothing: the schedule's other gestures keep no zero tracks)
+        i: reach.strokes(rng, t, g.t + g.rise, g.t + g.rise + g.hold, g.strokes)
+        for i, g in enumerate(sched.gestures)
+        if g.strokes > 0
     }
-    return Hanging(tr.lrot.copy(), curl, strokes, drift)
+    return Hanging(_columns(tr.lrot, ARM_BONES), curl, strokes, drift)
+
+
+def _columns(lrot: Array, bones: list[int]) -> dict[int, Array]:
+    """Copies of the bones' rotations ``[F, 4]`` (or ``[4]`` for a bone that holds one rotation, bit for bit, all
+    clip)."""
+    bits = lrot.view(np.int64)
+    return {j: lrot[0, j].copy() if (bits[:, j] == bits[0, j]).all() else lrot[:, j].copy() for j in bones}
 
 
 def _wrists_in_chest(tr: Tracks) -> dict[str, Array]:
@@ -114,7 +135,8 @@ def _wrists_in_chest(tr: Tracks) -> dict[str, Array]:
 def pose_arms(tr: Tracks, t: Array, style: StandingStyle, plans: dict[str, ArmPlan], hanging: Hanging) -> set[int]:
     """Pose both arms along ``plans`` on ``tr``, starting from the hanging pose; returns the schedule indices of
     the gestures whose target the arm could not reach (empty when every reach landed)."""
-    tr.lrot[:] = hanging.lrot
+    for j, q in hanging.lrot.items():
+        tr.lrot[:, j] = q
     _clavicles_lead(tr, t, style, plans)
     frames = _Frames.of(tr)
     # the chin hand first: the supporting hand cups that arm's elbow as posed
@@ -157,17 +179,7 @@ def _pose_arm(tr: Tracks, t: Array, style: StandingStyle, ap_: ArmPlan, frames: 
     if not ap_.plan.moves and ap_.plan.initial == "rest":  # hanging all clip: the base pose as it is
         _curl(tr, side, hanging.curl[side], style)
         return set()
-    body = frames.now(tr, side)
-    wps: dict[str, reach.Waypoint] = {"rest": body.rest_waypoint()}
-    curls: dict[str, ArrayLike] = {"rest": hanging.curl[side]}
-    home = ap_.home
-    if home != "rest":
-        wps[home], curls[home] = _waypoint(TOUCHES[home], body, 0, [hanging.strokes[i] for i, _ in ap_.rubs])
-        wps[home] = _drifting(wps[home], body, hanging.drift[side] * TOUCHES[home].drift)
-    for name, (g, _, _) in ap_.gestures.items():
-        wp, curl = _waypoint(TOUCHES[g.kind], body, g.site, [hanging.strokes[int(name[1:])]])
-        w = style.gesture_weight  # below 1, a partial gesture layer: the hand goes part of the way from home
-        wps[name], curls[name] = (wp, curl) if w >= 1.0 else _part_way(wps[home], wp, curl, curls[home], w)
+    wps, curls = _arm_waypoints(tr, style, ap_, frames, hanging)
     res = reach.solve_reach(tr, ap_.plan, wps, t, wrist_iterations=6, soft_wrist=True)
     failed = set()
     for name, (g, on, hold) in ap_.gestures.items():
@@ -178,6 +190,26 @@ def _pose_arm(tr: Tracks, t: Array, style: StandingStyle, ap_: ArmPlan, frames: 
             failed.add(int(name[1:]))
     _curl(tr, side, reach.waypoint_values(t, ap_.plan, curls, delay=style.finger_lag), style)
     return failed
+
+
+def _arm_waypoints(
+    tr: Tracks, style: StandingStyle, ap_: ArmPlan, frames: _Frames, hanging: Hanging
+) -> tuple[dict[str, reach.Waypoint], dict[str, ArrayLike]]:
+    """The waypoints (and finger curls) of ``ap_``'s arm on the body as posed now. The body's poses, read by FK
+    along the chains the targets need, go when this returns: the solve does not hold them."""
+    side = ap_.side
+    body = frames.now(tr, side)
+    wps: dict[str, reach.Waypoint] = {"rest": body.rest_waypoint()}
+    curls: dict[str, ArrayLike] = {"rest": hanging.curl[side]}
+    home = ap_.home
+    if home != "rest":
+        wps[home], curls[home] = _waypoint(TOUCHES[home], body, 0, hanging.strokes_of(i for i, _ in ap_.rubs))
+        wps[home] = _drifting(wps[home], body, hanging.drift[side] * TOUCHES[home].drift)
+    for name, (g, _, _) in ap_.gestures.items():
+        wp, curl = _waypoint(TOUCHES[g.kind], body, g.site, hanging.strokes_of([int(name[1:])]))
+        w = style.gesture_weight  # below 1, a partial gesture layer: the hand goes part of the way from home
+        wps[name], curls[name] = (wp, curl) if w >= 1.0 else _part_way(wps[home], wp, curl, curls[home], w)
+    return wps, curls
 
 
 # -- the body as one arm sees it ------------------------------------------------------------------------------------
