@@ -56,29 +56,6 @@ DEFAULT_OUT = REPO / "posers_blender" / "data" / "motion_stats.json"
 IDLE_GLOB = "bvh/idle/reactidle_*.bvh"
 WALK_GLOBS = ("bvh/walk/cmu_*.bvh", "bvh/cmu_02_01_walk.bvh")
 
-# ReActIdle's joints use the Rigify metarig's short names with a 'pelvis' root and a 'face' head, which
-# the humanoid alias table does not know; this is the rename onto canonical names for this data set only.
-# ('spine' sits on the pelvis and bends the lumbar segment; 'spine.001' carries the shoulders.)
-REACTIDLE_TO_CANONICAL = {
-    "pelvis": "hips",
-    "spine": "spine",
-    "spine.001": "chest",
-    "neck": "neck",
-    "face": "head",
-    **{
-        f"{rig}.{s[0].upper()}": f"{s}{canon}"
-        for s in ("left", "right")
-        for rig, canon in (
-            ("shoulder", "Shoulder"),
-            ("upper_arm", "UpperArm"),
-            ("forearm", "LowerArm"),
-            ("thigh", "UpperLeg"),
-            ("shin", "LowerLeg"),
-            ("foot", "Foot"),
-        )
-    },
-}
-
 BAND_EDGES_HZ = np.geomspace(0.05, 8.0, 11)  # 10 log-spaced bands, 0.05-8 Hz
 PLATEAU_S = 0.5  # posture before/after an event: the mean over this long before its start / after its end
 WINDOW_S = 4.0  # headline RMS: in windows this long, about each window's own mean
@@ -118,10 +95,9 @@ def load_idle(path: Path) -> tuple[Clip, Array]:
     read off the source's hip line instead: atan2(left - right hip height, their horizontal distance).
     """
     bvh = read_bvh(path)
-    for joint in bvh.joints:
-        joint.name = REACTIDLE_TO_CANONICAL.get(joint.name, joint.name)
+    names, _ = hm.map_bone_names(bvh.names)  # ReActIdle's metarig names are the alias table's 'reactidle' family
     _, gpos = bvh.fk()
-    v = gpos[:, bvh.index("leftUpperLeg")] - gpos[:, bvh.index("rightUpperLeg")]
+    v = gpos[:, bvh.index(names["leftUpperLeg"])] - gpos[:, bvh.index(names["rightUpperLeg"])]
     roll = np.arctan2(v[:, 1], np.hypot(v[:, 0], v[:, 2]))
     return retarget(bvh).clip, roll
 
@@ -259,6 +235,23 @@ class Detector:
     primary: dict[str, float]  # component name -> weight; empty: the group vector's norm
 
 
+def arm_detector(side: str) -> Detector:
+    """An arm re-placement: the wrist moving in the upperChest frame (the same rule for both sides)."""
+    return Detector(
+        signal_wrist(side),
+        f"{side} wrist position in the upperChest frame",
+        "m",
+        sigma_s=0.1,
+        seed=0.10,
+        extend=0.03,
+        merge_s=0.3,
+        min_amplitude=0.04,
+        min_duration_s=0.2,
+        group=(f"{side}UpperArm", f"{side}LowerArm"),
+        primary={},
+    )
+
+
 EVENT_DETECTORS: dict[str, Detector] = {
     "weight_shift": Detector(
         signal_weight_shift,
@@ -273,32 +266,8 @@ EVENT_DETECTORS: dict[str, Detector] = {
         group=("hips", "hips_position", "trunk"),
         primary={"hips_position.x": 1.0},
     ),
-    "left_arm": Detector(
-        signal_wrist("left"),
-        "left wrist position in the upperChest frame",
-        "m",
-        sigma_s=0.1,
-        seed=0.10,
-        extend=0.03,
-        merge_s=0.3,
-        min_amplitude=0.04,
-        min_duration_s=0.2,
-        group=("leftUpperArm", "leftLowerArm"),
-        primary={},
-    ),
-    "right_arm": Detector(
-        signal_wrist("right"),
-        "right wrist position in the upperChest frame",
-        "m",
-        sigma_s=0.1,
-        seed=0.10,
-        extend=0.03,
-        merge_s=0.3,
-        min_amplitude=0.04,
-        min_duration_s=0.2,
-        group=("rightUpperArm", "rightLowerArm"),
-        primary={},
-    ),
+    "left_arm": arm_detector("left"),
+    "right_arm": arm_detector("right"),
     "head_turn": Detector(
         signal_head_yaw,
         "head yaw on the upperChest",
