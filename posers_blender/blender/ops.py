@@ -173,6 +173,8 @@ class _ExportAnimation(_OnArmature, ExportHelper):
         return {"FINISHED"}
 
     def write(self, obj: bpy.types.Object, path: Path, start: int, end: int) -> str:
+        """Each export operator's own writer: write frames ``start``-``end`` to ``path``, return the report line.
+        (An abstract hook: Blender's operator metaclass rules out ``abc.ABC``, so the base raises.)"""
         raise NotImplementedError
 
 
