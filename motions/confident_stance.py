@@ -124,7 +124,7 @@ class ConfidentStance(standing.StandingMotion):
         version="1",
         checks=("breathing", "sway", "blinks", "periodicity", "balance"),
         standing=True,
-        targets=("leftFoot", "rightFoot"),
+        targets=("leftFoot", "rightFoot", "leftHand", "rightHand"),
     )
     schema = SCHEMA
     style_for = staticmethod(style_for)

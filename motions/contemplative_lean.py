@@ -168,7 +168,7 @@ class ContemplativeLean(standing.StandingMotion):
         version="1",
         checks=("breathing", "sway", "blinks", "periodicity", "balance", "hand-contact"),
         standing=True,
-        targets=("leftFoot", "rightFoot", "wall"),
+        targets=("leftFoot", "rightFoot", "leftHand", "rightHand", "wall"),
     )
     schema = SCHEMA
     style_for = staticmethod(style_for)

@@ -104,7 +104,7 @@ class IdleBreathe(standing.StandingMotion):
         version="2",
         checks=("breathing", "sway", "blinks", "periodicity", "balance"),
         standing=True,
-        targets=("leftFoot", "rightFoot"),
+        targets=("leftFoot", "rightFoot", "leftHand", "rightHand"),
     )
     schema = SCHEMA
     style_for = staticmethod(style_for)

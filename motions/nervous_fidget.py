@@ -132,7 +132,7 @@ class NervousFidget(standing.StandingMotion):
         version="1",
         checks=("breathing", "sway-nervous", "blinks", "periodicity", "balance"),
         standing=True,
-        targets=("leftFoot", "rightFoot"),
+        targets=("leftFoot", "rightFoot", "leftHand", "rightHand"),
     )
     schema = SCHEMA
     style_for = staticmethod(style_for)

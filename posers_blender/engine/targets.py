@@ -41,8 +41,10 @@ HANDS = (LEFT_HAND, RIGHT_HAND)
 #: Every target name a motion may read, with what it means (the panel and the CLI show these).
 NAMES: dict[str, str] = {
     LOOK_AT: "where the eyes and head look (every motion)",
-    LEFT_HAND: "where the left hand rests or holds (hand-to-face motions)",
-    RIGHT_HAND: "where the right hand rests or holds (hand-to-face motions)",
+    LEFT_HAND: "where the left wrist rests between gestures (standing motions; a held pose's place), or the "
+    "wrist of the lean's chin fist (the head follows it) or the smoker's resting hand",
+    RIGHT_HAND: "where the right wrist rests between gestures (standing motions; a held pose's place), or the "
+    "wrist of the lean's chin fist (the head follows it) or the smoker's resting hand",
     LEFT_FOOT: "where the left foot stands (standing motions; on the floor)",
     RIGHT_FOOT: "where the right foot stands (standing motions; on the floor)",
     WALL: "a point on the wall the back leans on (its z is the wall plane)",
@@ -183,7 +185,7 @@ def look_at_in_build(ctx: Context, tracks: Tracks) -> None:
     ctx.state.setdefault("reached", {})[LOOK_AT] = look_at(tracks, goal, ctx.fps).reached
 
 
-def record_reach(ctx: Context, name: str, reached: Array) -> None:
+def record_reach(ctx: Context, name: str, reached: NDArray[np.bool_]) -> None:
     """A motion that read target ``name`` records which frames ``[F]`` (bool) reached it, for the panel."""
     ctx.state.setdefault("reached", {})[name] = float(np.mean(reached))
 
@@ -237,3 +239,64 @@ def hand_target(ctx: Context, tr: Tracks, side: str, reach_m: float) -> Array | 
     _, shoulder = tr.bone_pose(f"{side}UpperArm")
     record_reach(ctx, f"{side}Hand", np.linalg.norm(goal - shoulder, axis=1) <= reach_m)
     return goal
+
+
+CARRY_TOLERANCE = 0.01  # m: a head-carried point within this of its target reaches it
+CARRY_ITERATIONS = 8  # the neck and the head turn about two joints: a few passes land the point
+#: deg: the neck bent forward and the head back as much (the chin pushed forward, or drawn in the other way)
+#: changes the carried point's distance from the neck joint by up to ~3 cm on the default avatar [E]
+PROTRACTION_LIMIT = 20.0
+
+
+def carry_head(tracks: Tracks, point: Array, goal: Array, weight: Array, fps: float) -> Array:
+    """Turn the neck and head so a point fixed to the head (``point``, m, in the head bone's frame from its joint,
+    ``[3]`` or ``[F, 3]``) goes to ``goal`` ``[F, 3]``, within the neck's range; ``weight [F]`` (0..1) blends the
+    turn in (the fist that carries the chin arriving). In place; returns the point's miss (m, ``[F]``) with the
+    full turn (what the neck cannot reach stays a miss).
+
+    The goal is followed through the head's critically damped filter (a jumping target never pops the head).
+    Each pass matches the point's distance from the neck joint by protraction (the neck bent forward and the
+    head back as much, up to :data:`PROTRACTION_LIMIT`), then its direction from the neck joint as yaw/pitch in
+    the chest's frame, shared by the neck and head as :func:`look_at` shares a head turn and within its limits
+    (facts §8); the trunk stays as it is."""
+    sk = tracks.skeleton
+    jn, jh = hm.INDEX["neck"], hm.INDEX["head"]
+    chest_bone = hm.BONES[int(sk.parents[jn])]
+    goal = critically_damped(np.asarray(goal, dtype=np.float64), 1.0 / fps, HEAD_OMEGA)
+    neck0, head0 = tracks.lrot[:, jn].copy(), tracks.lrot[:, jh].copy()
+    lo, hi = np.array([-YAW_LIMIT, -PITCH_DOWN]), np.array([YAW_LIMIT, PITCH_UP])
+    pro = np.zeros(tracks.n_frames)  # protraction so far (rad)
+    zero = np.zeros(tracks.n_frames)
+    miss = np.zeros(tracks.n_frames)
+    for it in range(CARRY_ITERATIONS + 1):
+        poses = tracks.bone_poses([chest_bone, "neck", "head"])
+        chest = poses[chest_bone][0]
+        neck_p = poses["neck"][1]
+        head_g, head_p = poses["head"]
+        at = head_p + quat.rotate(head_g, point)
+        miss = np.linalg.norm(goal - at, axis=1)
+        if it == CARRY_ITERATIONS:
+            break
+        # distance: protraction moves the head (and the point) across the neck bone, about the chest's X axis
+        out = at - neck_p
+        r = np.linalg.norm(out, axis=1)
+        gain = np.sum(np.cross(quat.rotate(chest, X), head_p - neck_p) * out, axis=1) / np.maximum(r, 1e-9)
+        want = (np.linalg.norm(goal - neck_p, axis=1) - r) / np.where(np.abs(gain) > 1e-4, gain, np.inf)
+        limit = np.radians(PROTRACTION_LIMIT)
+        step = np.degrees(np.clip(pro + want, -limit, limit) - pro)
+        pro += np.radians(step)
+        tracks.lrot[:, jn] = quat.mul(_turn(np.stack([zero, -step], axis=1)), tracks.lrot[:, jn])
+        tracks.lrot[:, jh] = quat.mul(_turn(np.stack([zero, step], axis=1)), tracks.lrot[:, jh])
+        # direction, within the neck's range (as the head faces)
+        to_chest = quat.conj(chest)
+        d = _yaw_pitch(quat.rotate(to_chest, goal - neck_p)) - _yaw_pitch(quat.rotate(to_chest, at - neck_p))
+        d[:, 0] = (d[:, 0] + 180.0) % 360.0 - 180.0
+        facing = _yaw_pitch(quat.rotate(to_chest, quat.rotate(head_g, np.array([0.0, 0.0, 1.0]))))
+        d = np.clip(facing + d, lo, hi) - facing
+        tracks.lrot[:, jn] = quat.normalize(quat.mul(_turn(NECK_SHARE * d), tracks.lrot[:, jn]))
+        tracks.lrot[:, jh] = quat.normalize(quat.mul(_turn((1.0 - NECK_SHARE) * d), tracks.lrot[:, jh]))
+    w = np.asarray(weight, dtype=np.float64)
+    for j, before in ((jn, neck0), (jh, head0)):  # the whole turn, weighted: slerp from none to all of it
+        turn = quat.mul(tracks.lrot[:, j], quat.conj(before))
+        tracks.lrot[:, j] = quat.normalize(quat.mul(quat.slerp(quat.identity((len(w),)), turn, w), before))
+    return miss

@@ -35,9 +35,9 @@ from numpy.typing import NDArray
 
 from ..params import Params
 from ..program import Context, MotionError, TrackProgram, Tracks
-from ..targets import look_at_in_build
+from ..targets import look_at_in_build, record_reach
 from .arm_plan import ArmPlan, plan_arms
-from .arms import TOUCHES, Touch, arm_activity, contact_local, hang_arms, pose_arms
+from .arms import TOUCHES, Touch, arm_activity, carry_chin, contact_local, hang_arms, pose_arms, rest_targets
 from .body import broadband, plant_feet, pose_body, wander
 from .hand_fidgets import fidget_hands
 from .markers import mark_events
@@ -103,15 +103,19 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     tr = Tracks(ctx.skeleton, len(ctx.times))
     body = pose_body(ctx, tr, style, sched, arm_plans, rngs, micro)
     look_at_in_build(ctx, tr)  # a lookAt target turns head and eyes before the hands find the face
+    carry_chin(ctx, tr, style, arm_plans)  # the chin hand's target: the head follows the fist
     hanging = hang_arms(ctx, tr, style, sched, body, rngs, micro)
     del micro  # laid on the body and the arms: its [F, 3] tracks need not outlive the arms' solves
+    rests = rest_targets(ctx, style)
     skip: set[int] = set()
     for _ in range(MAX_REPLANS):
-        failed = pose_arms(tr, ctx.times, style, arm_plans, hanging)
-        if not failed:
+        posed = pose_arms(tr, ctx.times, style, arm_plans, hanging, rests)
+        if not posed.failed:
             break
-        skip |= failed
+        skip |= posed.failed
         arm_plans = plan_arms(sched, style, ctx.duration, frozenset(skip))
+    for side, reached in posed.rest_reached.items():
+        record_reach(ctx, f"{side}Hand", reached)
     fidget_hands(tr, ctx.times, sched.hand_bouts, arm_plans, rngs["hands"])
     plant_feet(tr, style, body.feet)
     if markers:

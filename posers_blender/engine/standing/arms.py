@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ... import humanoid as hm
-from .. import quat, reach
+from .. import quat, reach, targets
 from ..hand import curl_fingers
 from ..program import HINGE_AXES, Context, Tracks
 from ..skeleton import Skeleton
@@ -132,19 +132,71 @@ def _wrists_in_chest(tr: Tracks) -> dict[str, Array]:
     return {side: quat.rotate(chest, p.gpos(f"{side}Hand") - p.gpos(f"{side}UpperArm")) for side, _ in SIDES}
 
 
-def pose_arms(tr: Tracks, t: Array, style: StandingStyle, plans: dict[str, ArmPlan], hanging: Hanging) -> set[int]:
-    """Pose both arms along ``plans`` on ``tr``, starting from the hanging pose; returns the schedule indices of
-    the gestures whose target the arm could not reach (empty when every reach landed)."""
+@dataclass
+class PosedArms:
+    """What :func:`pose_arms` did: ``failed`` the schedule indices of the gestures whose target the arm could not
+    reach (empty when every reach landed); ``rest_reached`` per side given a rest target, ``[F]`` whether the
+    arm reached it (frames the hand is elsewhere count as reached)."""
+
+    failed: set[int]
+    rest_reached: dict[str, NDArray[np.bool_]]
+
+
+def rest_targets(ctx: Context, style: StandingStyle) -> dict[str, Array]:
+    """Per side, where its ``leftHand``/``rightHand`` target puts the wrist at the hand's home ``[F, 3]``: the
+    hanging hand's place, or the held pose's (hips, belly, under the other elbow), which the hand then holds away
+    from the body if the target is. The chin hand's target is not a rest: it carries the head
+    (:func:`carry_chin`)."""
+    out = {}
+    for side, _ in SIDES:
+        goal = ctx.target_track(f"{side}Hand")
+        if goal is not None and not (style.arm_mode == "chin" and side == style.support_side):
+            out[side] = goal
+    return out
+
+
+def carry_chin(ctx: Context, tr: Tracks, style: StandingStyle, plans: dict[str, ArmPlan]) -> None:
+    """The chin hand's target is where its fist holds the chin (the knuckles the chin rests on): the neck and head
+    carry the chin there (within the neck's range) while the fist holds it, and the fist, placed on the chin
+    afterwards, stays at the chin. Records the frames with the fist at the chin where the chin reached the
+    target (within :data:`~posers_blender.engine.targets.CARRY_TOLERANCE`). Nothing without the target or
+    outside the chin pose; call after the head is posed and before the arms."""
+    side = style.support_side
+    goal = ctx.target_track(f"{side}Hand")
+    if style.arm_mode != "chin" or goal is None:
+        return
+    head_g, head_p = tr.bone_pose("head")
+    chin = quat.rotate(quat.conj(head_g), tr.landmark("chin") - head_p)
+    at_chin = reach.approach_weight(ctx.times, plans[side].plan, ["chin"])
+    miss = targets.carry_head(tr, chin, goal, at_chin, ctx.fps)
+    held = at_chin >= 1.0 - 1e-9
+    targets.record_reach(ctx, f"{side}Hand", (miss <= targets.CARRY_TOLERANCE)[held] if held.any() else miss <= 0.0)
+
+
+def pose_arms(
+    tr: Tracks,
+    t: Array,
+    style: StandingStyle,
+    plans: dict[str, ArmPlan],
+    hanging: Hanging,
+    rests: dict[str, Array] | None = None,
+) -> PosedArms:
+    """Pose both arms along ``plans`` on ``tr``, starting from the hanging pose, each hand's home at its place in
+    ``rests`` (:func:`rest_targets`) when given."""
     for j, q in hanging.lrot.items():
         tr.lrot[:, j] = q
     _clavicles_lead(tr, t, style, plans)
     frames = _Frames.of(tr)
     # the chin hand first: the supporting hand cups that arm's elbow as posed
     order = [style.support_side, _other(style.support_side)] if style.arm_mode == "chin" else ["left", "right"]
-    failed: set[int] = set()
+    posed = PosedArms(set(), {})
     for side in order:
-        failed |= _pose_arm(tr, t, style, plans[side], frames, hanging)
-    return failed
+        rest_at = None if rests is None else rests.get(side)
+        failed, reached = _pose_arm(tr, t, style, plans[side], frames, hanging, rest_at)
+        posed.failed |= failed
+        if reached is not None:
+            posed.rest_reached[side] = reached
+    return posed
 
 
 def arm_activity(t: Array, style: StandingStyle, plans: dict[str, ArmPlan]) -> dict[str, Array]:
@@ -173,13 +225,16 @@ def _curl(tr: Tracks, side: str, curl: Array, style: StandingStyle) -> None:
     curl_fingers(tr, side, curl, np.minimum(curl, style.finger_curl + 0.5 * (curl - style.finger_curl)))
 
 
-def _pose_arm(tr: Tracks, t: Array, style: StandingStyle, ap_: ArmPlan, frames: _Frames, hanging: Hanging) -> set[int]:
-    """Solve one arm along its plan; returns the gestures it could not reach."""
+def _pose_arm(
+    tr: Tracks, t: Array, style: StandingStyle, ap_: ArmPlan, frames: _Frames, hanging: Hanging, rest_at: Array | None
+) -> tuple[set[int], NDArray[np.bool_] | None]:
+    """Solve one arm along its plan (its home at ``rest_at`` when given); returns the gestures it could not reach
+    and, with ``rest_at``, the frames it reached its home."""
     side = ap_.side
-    if not ap_.plan.moves and ap_.plan.initial == "rest":  # hanging all clip: the base pose as it is
+    if not ap_.plan.moves and ap_.plan.initial == "rest" and rest_at is None:  # hanging all clip: the base pose
         _curl(tr, side, hanging.curl[side], style)
-        return set()
-    wps, curls = _arm_waypoints(tr, style, ap_, frames, hanging)
+        return set(), None
+    wps, curls = _arm_waypoints(tr, style, ap_, frames, hanging, rest_at)
     res = reach.solve_reach(tr, ap_.plan, wps, t, wrist_iterations=6, soft_wrist=True)
     failed = set()
     for name, (g, on, hold) in ap_.gestures.items():
@@ -189,21 +244,26 @@ def _pose_arm(tr: Tracks, t: Array, style: StandingStyle, ap_: ArmPlan, frames: 
             # than fold the arm against its limits
             failed.add(int(name[1:]))
     _curl(tr, side, reach.waypoint_values(t, ap_.plan, curls, delay=style.finger_lag), style)
-    return failed
+    return failed, None if rest_at is None else res.waypoint_reached[ap_.home]
 
 
 def _arm_waypoints(
-    tr: Tracks, style: StandingStyle, ap_: ArmPlan, frames: _Frames, hanging: Hanging
+    tr: Tracks, style: StandingStyle, ap_: ArmPlan, frames: _Frames, hanging: Hanging, rest_at: Array | None = None
 ) -> tuple[dict[str, reach.Waypoint], dict[str, ArrayLike]]:
-    """The waypoints (and finger curls) of ``ap_``'s arm on the body as posed now. The body's poses, read by FK
-    along the chains the targets need, go when this returns: the solve does not hold them."""
+    """The waypoints (and finger curls) of ``ap_``'s arm on the body as posed now, its home's wrist at ``rest_at``
+    when given (the hanging hand keeps all of its drift there, a held pose its share). The body's poses, read by
+    FK along the chains the targets need, go when this returns: the solve does not hold them."""
     side = ap_.side
     body = frames.now(tr, side)
     wps: dict[str, reach.Waypoint] = {"rest": body.rest_waypoint()}
     curls: dict[str, ArrayLike] = {"rest": hanging.curl[side]}
     home = ap_.home
+    if home == "rest" and rest_at is not None:
+        wps["rest"] = _drifting(_wrist_at(wps["rest"], rest_at), body, hanging.drift[side])
     if home != "rest":
         wps[home], curls[home] = _waypoint(TOUCHES[home], body, 0, hanging.strokes_of(i for i, _ in ap_.rubs))
+        if rest_at is not None:
+            wps[home] = _wrist_at(wps[home], rest_at)
         wps[home] = _drifting(wps[home], body, hanging.drift[side] * TOUCHES[home].drift)
     for name, (g, _, _) in ap_.gestures.items():
         wp, curl = _waypoint(TOUCHES[g.kind], body, g.site, hanging.strokes_of([int(name[1:])]))
@@ -440,6 +500,12 @@ def _drifting(wp: reach.Waypoint, b: _ArmBody, drift: Array) -> reach.Waypoint:
     return reach.Waypoint(
         np.asarray(wp.position) + quat.rotate(b.f.chest, drift), wp.rotation, wp.pole, effector=wp.effector
     )
+
+
+def _wrist_at(wp: reach.Waypoint, wrist: Array) -> reach.Waypoint:
+    """``wp`` with its hand rotation and pole, moved so the wrist is at ``wrist`` ``[F, 3]``."""
+    eff = np.zeros(3) if wp.effector is None else np.asarray(wp.effector, dtype=np.float64)
+    return reach.Waypoint(wrist + quat.rotate(wp.rotation, eff), wp.rotation, wp.pole, effector=wp.effector)
 
 
 def _part_way(
