@@ -258,13 +258,14 @@ def _arm_waypoints(
     wps: dict[str, reach.Waypoint] = {"rest": body.rest_waypoint()}
     curls: dict[str, ArrayLike] = {"rest": hanging.curl[side]}
     home = ap_.home
-    if home == "rest" and rest_at is not None:
-        wps["rest"] = _drifting(_wrist_at(wps["rest"], rest_at), body, hanging.drift[side])
+    if home == "rest" and rest_at is not None:  # the hanging hand's drift about the target, not off it
+        wps["rest"] = _drifting(_wrist_at(wps["rest"], rest_at), body, _centred(hanging.drift[side]))
     if home != "rest":
         wps[home], curls[home] = _waypoint(TOUCHES[home], body, 0, hanging.strokes_of(i for i, _ in ap_.rubs))
+        drift = hanging.drift[side] * TOUCHES[home].drift
         if rest_at is not None:
-            wps[home] = _wrist_at(wps[home], rest_at)
-        wps[home] = _drifting(wps[home], body, hanging.drift[side] * TOUCHES[home].drift)
+            wps[home], drift = _wrist_at(wps[home], rest_at), _centred(drift)
+        wps[home] = _drifting(wps[home], body, drift)
     for name, (g, _, _) in ap_.gestures.items():
         wp, curl = _waypoint(TOUCHES[g.kind], body, g.site, hanging.strokes_of([int(name[1:])]))
         w = style.gesture_weight  # below 1, a partial gesture layer: the hand goes part of the way from home
@@ -502,10 +503,15 @@ def _drifting(wp: reach.Waypoint, b: _ArmBody, drift: Array) -> reach.Waypoint:
     )
 
 
+def _centred(drift: Array) -> Array:
+    """A drift track ``[F, 3]`` less its mean: about a place, not off it."""
+    return drift - drift.mean(axis=0)
+
+
 def _wrist_at(wp: reach.Waypoint, wrist: Array) -> reach.Waypoint:
-    """``wp`` with its hand rotation and pole, moved so the wrist is at ``wrist`` ``[F, 3]``."""
-    eff = np.zeros(3) if wp.effector is None else np.asarray(wp.effector, dtype=np.float64)
-    return reach.Waypoint(wrist + quat.rotate(wp.rotation, eff), wp.rotation, wp.pole, effector=wp.effector)
+    """``wp``'s hand rotation and pole with the wrist itself at ``wrist`` ``[F, 3]`` (the wrist the effector: it
+    lands there whatever rotation the wrist's range leaves the hand)."""
+    return reach.Waypoint(wrist, wp.rotation, wp.pole, effector=np.zeros(3))
 
 
 def _part_way(
