@@ -79,6 +79,7 @@ class _Cache:
     frame_start: int
     rot: np.ndarray  # [B * 4] float32: every pose bone's rotation_quaternion, the buffer of one foreach_set
     saved: dict[str, _Saved]  # bone -> what the preview overwrites, as it was before the preview
+    landmarks: list[tuple[str, str, tuple[float, ...]]]  # the landmark empties' places it was sampled with
 
 
 _caches: dict[str, _Cache] = {}
@@ -92,7 +93,18 @@ def _scene_fps() -> float:
     return render.fps / render.fps_base
 
 
+def _landmark_places(obj: bpy.types.Object) -> list[tuple[str, str, tuple[float, ...]]]:
+    """The armature's landmark empties (Show Landmarks) as the avatar reads them: (landmark, parent bone, place
+    on that bone). Their place on the bone, not in the world: the preview's own pose moves them every frame."""
+    return sorted(
+        (str(o["posers_landmark"]), o.parent_bone, (o.matrix_parent_inverse @ o.matrix_basis).translation.to_tuple(5))
+        for o in bpy.data.objects
+        if o.get("posers_armature") == obj.name and o.get("posers_landmark") is not None and o.parent == obj
+    )
+
+
 def _settings_key(obj: bpy.types.Object) -> str:
+    """Everything a sample depends on: the motion's settings, the target empties and the moved landmarks."""
     s = props.settings(obj)
     prog = registry.get(s.motion)
     group = getattr(s.params, props.attr_name(s.motion))
@@ -102,7 +114,16 @@ def _settings_key(obj: bpy.types.Object) -> str:
         if o.get("posers_armature") == obj.name and o.get("posers_target") is not None
     ]
     return json.dumps(
-        [s.motion, props.values(group, prog.schema), s.seed, s.seconds, _scene_fps(), s.frame_start, sorted(goals)],
+        [
+            s.motion,
+            props.values(group, prog.schema),
+            s.seed,
+            s.seconds,
+            _scene_fps(),
+            s.frame_start,
+            sorted(goals),
+            _landmark_places(obj),
+        ],
         default=str,
     )
 
@@ -159,7 +180,10 @@ def _install(
     order = {pb.name: i for i, pb in enumerate(bones)}
     index = np.array([order[name] for name in av.rest.blender_names])
     rot = np.empty(4 * len(bones), dtype=np.float32)
-    return _Cache(key, opts.fps, index, av.rest.loc_bone, q.astype(np.float32), loc, opts.frame_start, rot, saved)
+    places = _landmark_places(obj)
+    return _Cache(
+        key, opts.fps, index, av.rest.loc_bone, q.astype(np.float32), loc, opts.frame_start, rot, saved, places
+    )
 
 
 def _resample(obj: bpy.types.Object, key: str, saved: dict) -> _Cache:
@@ -421,15 +445,24 @@ def on_render_end(scene: bpy.types.Scene, *_args: Any) -> None:
 
 @persistent
 def on_depsgraph_update(scene: bpy.types.Scene, depsgraph: Any = None) -> None:
-    """A moved target empty re-samples the armatures previewing with it."""
+    """A moved target empty, or a landmark empty moved on its bone, re-samples the armatures previewing with it.
+    (A landmark empty rides on the head bone, so the preview's own pose updates it every frame: only a new place
+    on the bone counts.)"""
     if depsgraph is None or _suspended:
         return
     for update in depsgraph.updates:
         ob = update.id
-        if isinstance(ob, bpy.types.Object) and update.is_updated_transform and ob.get("posers_target") is not None:
-            arm = bpy.data.objects.get(str(ob.get("posers_armature", "")))
-            if arm is not None and props.settings(arm).preview:
-                props.flag(arm)
+        if not isinstance(ob, bpy.types.Object) or not update.is_updated_transform:
+            continue
+        target, landmark = ob.get("posers_target") is not None, ob.get("posers_landmark") is not None
+        if not (target or landmark):
+            continue
+        arm = bpy.data.objects.get(str(ob.get("posers_armature", "")))
+        if arm is None or arm.type != "ARMATURE" or not props.settings(arm).preview:
+            continue
+        cache = _caches.get(arm.name)
+        if target or cache is None or cache.landmarks != _landmark_places(arm):
+            props.flag(arm)
 
 
 @persistent

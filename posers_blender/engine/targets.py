@@ -17,6 +17,11 @@ target, and keeps the motion's own glances around it:
 5. written: neck and head rotated in their parent's frame (0.4 / 0.6 of the head share), eye bones and the
    gaze channel; ``reached`` is the share of frames whose resting gaze ends within 2° of the target once the
    neck and eyes are at their limits (the motion's glances left out).
+
+A hand target (``leftHand``/``rightHand``) is where that wrist (the hand bone's joint) rests: the standing body
+moves the hand's home there, hanging or held (``standing.arms.rest_targets``), the smoker its resting hold
+(:func:`hand_target`). The contemplative lean's chin hand is the one exception: its target is where the fist
+holds the chin, and :func:`carry_head` turns and protracts the neck and head to take the chin there.
 """
 
 from __future__ import annotations
@@ -41,10 +46,10 @@ HANDS = (LEFT_HAND, RIGHT_HAND)
 #: Every target name a motion may read, with what it means (the panel and the CLI show these).
 NAMES: dict[str, str] = {
     LOOK_AT: "where the eyes and head look (every motion)",
-    LEFT_HAND: "where the left wrist rests between gestures (standing motions; a held pose's place), or the "
-    "wrist of the lean's chin fist (the head follows it) or the smoker's resting hand",
-    RIGHT_HAND: "where the right wrist rests between gestures (standing motions; a held pose's place), or the "
-    "wrist of the lean's chin fist (the head follows it) or the smoker's resting hand",
+    LEFT_HAND: "where the left wrist rests between gestures (standing motions, held poses too; the smoker's "
+    "resting hand); as the lean's chin hand, where the fist holds the chin (the head follows)",
+    RIGHT_HAND: "where the right wrist rests between gestures (standing motions, held poses too; the smoker's "
+    "resting hand); as the lean's chin hand, where the fist holds the chin (the head follows)",
     LEFT_FOOT: "where the left foot stands (standing motions; on the floor)",
     RIGHT_FOOT: "where the right foot stands (standing motions; on the floor)",
     WALL: "a point on the wall the back leans on (its z is the wall plane)",
