@@ -17,6 +17,10 @@ hard gates (``posers_blender.quality.evaluate`` with no bands). A setting ends i
 - ``nan``       the program wrote NaN or infinite values;
 - ``gate``      at least one hard gate failed (counted per gate name).
 
+An in-place walk (``in_place`` on) is scored on its treadmill belt: its feet slide back with the belt by
+design, so the world-space contact gates would fail it; the belt is taken from the same setting walking,
+after checking the in-place clip is that walk less a horizontal translation.
+
 Failing settings are printed as ``posers sample`` command lines, so each can be reproduced.
 """
 
@@ -28,7 +32,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +42,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from posers_blender.engine import sample  # noqa: E402
+from posers_blender.engine.clip import Clip  # noqa: E402
 from posers_blender.engine.params import Param, ParamError, Schema  # noqa: E402
 from posers_blender.engine.program import MotionError, MotionProgram  # noqa: E402
 from posers_blender.quality import evaluate  # noqa: E402
@@ -157,9 +162,11 @@ def draw_settings(
 
 
 def run_setting(program: MotionProgram, s: Setting) -> Outcome:
-    """Sample one setting and score its hard gates."""
+    """Sample one setting and score its hard gates (an in-place walk on its belt: :func:`on_the_belt`)."""
     try:
         clip = sample(program, s.params, seed=s.seed, fps=s.fps, duration=s.seconds)
+        if s.params.get("in_place") is True:
+            clip = on_the_belt(program, s, clip)
     except ParamError as exc:
         return Outcome(s, "rejected", detail=str(exc))
     except MotionError as exc:
@@ -171,6 +178,18 @@ def run_setting(program: MotionProgram, s: Setting) -> Outcome:
         return Outcome(s, "ok")
     detail = "; ".join(f"{r.name}={r.value:.4g} ({r.bound}) {r.detail}" for r in report.failed() if r.kind == "gate")
     return Outcome(s, "gate", failed, detail)
+
+
+def on_the_belt(program: MotionProgram, s: Setting, clip: Clip) -> Clip:
+    """An in-place walk as its feet see it: on a treadmill belt (its ``in_place`` description: the feet slide
+    back with the belt, so world-space contact gates fail by design). The belt is what the same setting
+    walking (``in_place`` off) travels; the in-place clip must be that walk less a horizontal translation
+    (same rotations, hips height), else :class:`MotionError`. Returns the clip with the belt added back."""
+    walking = sample(program, {**s.params, "in_place": False}, seed=s.seed, fps=s.fps, duration=s.seconds)
+    belt = walking.hips_pos - clip.hips_pos
+    if not (np.allclose(walking.lrot, clip.lrot, atol=1e-9) and np.allclose(belt[:, 1], 0.0, atol=1e-9)):
+        raise MotionError("the in-place walk is not the walk less a horizontal translation")
+    return replace(clip, hips_pos=clip.hips_pos + belt)
 
 
 def fuzz_motion(

@@ -366,7 +366,7 @@ def test_runway_swing_foot_passes_close_to_the_stance_ankle_without_circumductio
 def _drawn_settings(draw, motion):
     from hypothesis import strategies as st
 
-    from posers_blender.engine.gait import BASIC
+    from posers_blender.engine.gait import BASIC, RUNWAY, blend_styles
     from posers_blender.engine.gait.style import CADENCE_SPAN, auto_cadence
     from posers_blender.engine.params import Param
 
@@ -382,35 +382,54 @@ def _drawn_settings(draw, motion):
         elif p.kind == "enum":
             out[p.name] = draw(st.sampled_from(p.choices))
     if draw(st.booleans()):
-        auto = auto_cadence(float(out["speed"]), BASIC)
+        style = blend_styles(BASIC, RUNWAY, float(out["style_intensity"])) if "style_intensity" in out else BASIC
+        auto = auto_cadence(float(out["speed"]), style)
         out["cadence"] = draw(st.floats((1 - CADENCE_SPAN) * auto + 0.5, (1 + CADENCE_SPAN) * auto - 0.5))
     return out
 
 
-@pytest.mark.xfail(
-    reason="issue 15 not closed: about 3 % of drawn basic-walk settings still fail a 30 fps gate (sweep of 120: "
-    "walks near 1.4 m/s pop the toes 28.5-29.6 mm just after toe off against the 27.8 mm gate; a slow walk's "
-    "first heel from a stand creeps 6 mm under 3 cm before contact). The finger/hand pops were a target path "
-    "halting dead at its end (fixed: a target path always stops)",
-    strict=False,
-)
-def test_walk_settings_drawn_inside_the_ranges_pass_the_hard_gates():
-    """A few random settings per run (fast): no NaN and every hard gate at 30 fps."""
+def _drawn_settings_pass_the_hard_gates(fps_choices: tuple[float, ...], examples: int) -> None:
+    """A few random settings, seeds and frame rates: no NaN and every hard gate."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
     from posers_blender.engine.sampler import sample
 
-    @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.data(), st.sampled_from(("basic-walk",)), st.integers(0, 1000))
-    def check(data, motion, seed):
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        st.data(), st.sampled_from(("basic-walk", "seductive-walk")), st.integers(0, 1000), st.sampled_from(fps_choices)
+    )
+    def check(data, motion, seed, fps):
         items = _drawn_settings(data.draw, motion)
-        clip = sample(get(motion), items, seed=seed, fps=30, duration=8.0)
+        clip = sample(get(motion), items, seed=seed, fps=fps, duration=8.0)
         report = evaluate(clip, get(motion).meta)
         failed = [(r.name, r.value, r.detail) for r in report.failed("gate")]
-        assert not failed, (items, seed, failed)
+        assert not failed, (items, seed, fps, failed)
 
     check()
+
+
+@pytest.mark.xfail(
+    reason="issue 15 not closed: tight turns break the hip-rotation range at any frame rate (path=turn, "
+    "turn_radius < 0.8 m: basic-walk 4-14 of 24 angle/width/speed corners at radius 0.4-0.6 m, e.g. radius "
+    "0.5, angle 74°, speed 1 m/s: leftHip.rotation 50.5°; seductive-walk also 690°/s at the knee turning at "
+    "1.4 m/s). The fuzz's uniform radius draws rarely reach them; hypothesis shrinks straight to them",
+    strict=False,
+)
+def test_walk_settings_drawn_inside_the_ranges_pass_the_hard_gates_at_24_and_30_fps():
+    """Issue 15 at film and video rates."""
+    _drawn_settings_pass_the_hard_gates((24.0, 30.0), 12)
+
+
+@pytest.mark.xfail(
+    reason="issue 15 not closed at 60/120 fps: ~1-2 % of drawn walk settings still pop the trailing knee "
+    "just past the 60 fps pose-jump gate (7.6-8.0 mm vs 7.5) or the 120 fps velocity-jump gate (0.671 vs "
+    "0.67 m/s) at toe off, where the swing's clearance lift starts with a step in the ankle's acceleration "
+    "(scripts/fuzz.py --motions basic-walk seductive-walk --n 40 --seed 7)",
+    strict=False,
+)
+def test_walk_settings_drawn_inside_the_ranges_pass_the_hard_gates_at_60_and_120_fps():
+    _drawn_settings_pass_the_hard_gates((60.0, 120.0), 3)
 
 
 def test_cadence_that_does_not_fit_the_speed_is_refused_with_both_names():

@@ -35,8 +35,10 @@ TOE_CLEARANCE = 0.012
 ANKLE_CAP_SMOOTHING = 0.05  # s (Gaussian sigma) the swing ankle's range cap is spread over [E]
 LIFT_RAMP = 0.04  # s the swing foot's floor lift takes at least to come on and off [E]
 LIFT_SPEED = 0.3  # m/s (mean) the floor lift comes on and off no faster than [E]
+LIFT_MIN = 0.0005  # m: smaller floor lifts are only rounded, not spread [E]
 CUSHION = 0.03  # s the landing heel takes to settle onto the floor (a few mm) [E]
 CAP_FADE = 0.12  # share of a swing at its end over which the swing ankle's cap and floor lift fade out [E]
+RISE_ONSET = 0.1  # s the heel's rate takes to come on after heel off where the rise is steep [E]
 EPS = 1e-3  # s: the time step of the rates a swing takes over from the stance at its ends
 
 
@@ -185,8 +187,30 @@ def _stance_pitch(
         # zero rate at foot flat: (1-u)^2 (1+u)
         out = np.where(np.isfinite(hs) & (t < ff), -p_hs * (1.0 - u) ** 2 * (1.0 + u), out)
         w = np.clip((t - ho) / np.maximum(to - ho, 1e-6), 0.0, None)
-        out = np.where(np.isfinite(ho) & (t >= ho), p_to * w**power, out)
+        out = np.where(np.isfinite(ho) & (t >= ho), p_to * _rise(w, power, RISE_ONSET / (to - ho)), out)
     return out
+
+
+def _rise(w: Array, power: Array, onset: Array) -> Array:
+    """The heel rise's shape over heel off (0) to the roll's end (1): ``w^power``. Below a power of 2 its
+    acceleration is unbounded at heel off (the sooner rises of the replan go down to 1.2: the ankle took
+    80 % of its rising speed within 1/60 s and the knee, near straight at heel off, jumped 14 mm at 60 fps),
+    so there the rate comes on over ``onset`` (a share of the roll) by a smoothstep and the shape is
+    renormalised to reach 1 at the roll's end."""
+    soft = power < 2.0
+    if not np.any(soft):
+        return w**power
+    p = np.where(soft, power, 2.0)
+    o = np.clip(np.where(soft, onset, 0.0), 1e-6, 0.5)
+    out = np.where(soft, _ramped_power(w, p, o) / _ramped_power(np.ones_like(w), p, o), w**power)
+    return out
+
+
+def _ramped_power(w: Array, p: Array, o: Array) -> Array:
+    """The integral from 0 to ``w`` of ``p s^(p-1) S(s / o)`` (S the smoothstep 3x^2 - 2x^3, 1 past ``o``)."""
+    x = np.minimum(w, o)
+    head = p * (3.0 * x ** (p + 2) / ((p + 2) * o**2) - 2.0 * x ** (p + 3) / ((p + 3) * o**3))
+    return head + np.where(w > o, w**p - o**p, 0.0)
 
 
 def _toe_bend(pitch: Array, limit: float) -> Array:
@@ -345,7 +369,9 @@ def _clearance_shape(u: Array, peak: float) -> Array:
 
     It starts with zero velocity and a finite acceleration (u^2): u^1.5 had an unbounded acceleration at
     toe off and lifted the ankle ~3 cm in the first 30 fps frame (a knee pop at every toe off); u^3 lifts
-    the toes too slowly (they skate on the floor).
+    the toes too slowly (they skate on the floor). (An acceleration coming on over 20-40 ms instead helped
+    the 60/120 fps knee at toe off but left the long-footed cryptovoxels' trailing knee popping 31 mm at
+    30 fps: tests/motions/test_walks.py.)
     """
     ex = 2.0 * (1.0 - peak) / peak
     return u**2 * (1 - u) ** ex / (peak**2 * (1 - peak) ** ex)
@@ -389,7 +415,9 @@ def _pass_the_stance_ankle(
         ahead = exact.matmul(heel[rows][:, [0, 2]] - plan.ankle_xz[o], fwd)
         cross = np.nonzero(np.diff(np.sign(ahead)) > 0)[0]
         u_p = float(np.clip(us[cross[0]] if len(cross) else 0.5, 0.25, 0.75))
-        bump = need * np.sin(np.pi * us ** (np.log(0.5) / np.log(u_p))) ** 2
+        # out and back by minimum jerk (zero rate and acceleration at toe off, the peak and heel strike):
+        # sin^2(pi u^k) started with a rate (k < 1) or an acceleration step (k = 1) at toe off
+        bump = need * np.where(us < u_p, minimum_jerk(us / u_p), 1.0 - minimum_jerk((us - u_p) / (1.0 - u_p)))
         heel[rows, 0] += sgn * left[0] * bump
         heel[rows, 2] += sgn * left[1] * bump
 
@@ -434,7 +462,10 @@ def _lift_bump(lift: Array, u: Array, swing: NDArray[np.bool_], dt: float) -> Ar
     start = swing & ~np.concatenate([[False], swing[:-1]])
     r = (np.cumsum(start) - 1)[idx]
     n = int(r.max()) + 1
-    uu, need = u[idx], lift[idx] > 0.0
+    # a lift of a fraction of a millimetre (the toes grazing the clearance line as they leave the floor) is
+    # left to the rounding with the raw lift: counted, it set the bump's start at toe off, where the ramp
+    # has no room, and a 25-35 mm lift came on within one sample (a 54 mm knee pop at 60 fps)
+    uu, need = u[idx], lift[idx] > LIFT_MIN
     peak = np.zeros(n)
     np.maximum.at(peak, r, lift[idx])
     first, last = np.ones(n), np.zeros(n)

@@ -62,6 +62,9 @@ class GaitStyle:
     knee_contact: float = 4.0  # facts §2b knee at IC 0-5°
     knee_loading: float = 12.0  # facts §2b loading-response peak 15-20° at 12-15 %GC
     knee_midstance: float = 5.0  # facts §2b near full extension at about 40 %GC
+    # the least flexion the pelvis leaves the trailing knee at toe off (facts §2b: 35-40° at toe off; the
+    # roll bends it that far in a normal step, this bounds the pelvis where a replanned roll runs short) [E]
+    knee_toe_off: float = 15.0
     swing_height: float = 0.045  # ankle lift over the straight swing path, m [E, tuned to the 60-70° knee peak]
     # descent of the swing foot ahead of a symmetric path at mid swing, x swing [E]: the foot comes down
     # early so terminal swing is mostly the knee extending (hip 36.6° at 87 %GC; 0.14 gave 35.4° but knee
