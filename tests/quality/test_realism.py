@@ -94,3 +94,24 @@ def test_realism_cli_needs_a_reference(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["realism", "idle-breathe"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("posers: error:") and "--reference" in err[0]
+
+
+@needs_data
+def test_pelvis_tilt_the_reference_cannot_show_is_left_out() -> None:
+    """ReActIdle's pelvis only turns about the vertical: its hip line and spine joint never move against the
+    hips, so those features would tell the rig apart, not the person. A generated take with a tilting pelvis is
+    then compared without them, and the report says so; against a reference whose pelvis tilts they stay."""
+    from posers_blender.quality.realism.features import PELVIS_TILT_FEATURES
+
+    reference = _idle("genuine")
+    assert reference and not any(t.pelvis_known for t in reference)
+    tilted = set_rotation(_standing(), "hips", np.array([np.cos(0.02), 0.0, 0.0, np.sin(0.02)]))
+    take = take_from_clip(tilted, "tilted", "tilted")
+    assert take.pelvis_known
+    result = compare([take], reference, "tilted", hop_s=HOP, top=1000)
+    assert any("pelvis tilt" in n for n in result.notes)
+    assert not {g.key for g in result.top} & PELVIS_TILT_FEATURES
+    walked = file_take(DATA / "cmu_02_01_walk.bvh")
+    assert walked.pelvis_known
+    both = compare([take], [walked], "tilted", hop_s=HOP, top=1000)
+    assert {g.key for g in both.top} >= PELVIS_TILT_FEATURES

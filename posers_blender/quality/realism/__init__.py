@@ -21,7 +21,7 @@ from ...engine.program import MotionProgram
 from ...engine.sampler import sample
 from ...engine.skeleton import default_avatar
 from .classifier import feature_aucs, grouped_auc
-from .features import Feature, window_features
+from .features import PELVIS_TILT_FEATURES, Feature, window_features
 from .report import FeatureGap, RealismResult, verdict
 from .windows import HOP_S, WINDOW_S, Take, common_joints, common_rate, file_take, take_files, take_from_clip
 
@@ -140,6 +140,10 @@ def compare(
         if n == 0:
             raise ValueError(f"the {side} clips are shorter than one {window_s:g}-s window")
     x = np.concatenate([m for m in gx + rx if len(m)], axis=0)
+    pelvis = all(t.pelvis_known for t in takes)
+    if not pelvis:
+        keep = [k for k, f in enumerate(feats) if f.key not in PELVIS_TILT_FEATURES]
+        x, feats = x[:, keep], [feats[k] for k in keep]
     y = np.concatenate([np.ones(ng), np.zeros(nr)])
     groups = _groups(generated, [len(m) for m in gx]) + _groups(reference, [len(m) for m in rx])
     auc, _scores = grouped_auc(x, y, groups)
@@ -159,6 +163,8 @@ def compare(
     notes = []
     if not head:
         notes.append("head orientation left out: a clip has no head bone")
+    if not pelvis:
+        notes.append("pelvis tilt and roll left out: a reference's pelvis only turns about the vertical")
     missing = [j for j in ("leftToes", "rightToes", "leftHand", "rightHand") if j not in joints]
     if missing:
         notes.append(f"joints not in every clip, left out: {', '.join(missing)}")

@@ -54,6 +54,12 @@ PLANT_SPEED = 0.3
 STILL_SPEED = 0.01
 _EPS_SPEED = 1e-3  # m/s: floor inside the logs, far below any visible motion
 _AXES = ("sideways", "up", "forward")
+#: Features that only pelvis tilt and roll move: the hip line's slope, the hips-to-spine lean, and the spine
+#: joint (rigid on the hips: against them it moves only when the pelvis tilts). Left out when a take's source
+#: has no pelvis tilt (``Take.pelvis_known``), or a rig, not a person, would give the clip away.
+PELVIS_TILT_FEATURES = frozenset(
+    {"pose.pelvis_tilt", "pose.pelvis_drop", *(f"{k}.spine" for k in ("wander", "speed", "accel", "jerk"))}
+)
 
 _WORDS = {
     "hips": "hips",

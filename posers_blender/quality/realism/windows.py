@@ -43,6 +43,8 @@ CORE_JOINTS: tuple[str, ...] = (
     *(f"{s}{b}" for s in ("left", "right") for b in ("UpperArm", "LowerArm", "Hand")),
     *(f"{s}{b}" for s in ("left", "right") for b in ("UpperLeg", "LowerLeg", "Foot", "Toes")),
 )
+#: A source whose pelvis never tilts further than this from upright has no pelvis tilt or roll (deg).
+PELVIS_STILL_DEG = 0.05
 #: Window length and hop (s). 2 s holds a stride or a breath; the hop only sets how many windows a take gives.
 WINDOW_S = 2.0
 HOP_S = 1.0
@@ -62,6 +64,9 @@ class Take:
     head_fwd: Array
     joints: tuple[str, ...]
     head_known: bool = True
+    #: whether the pelvis tilts and rolls in the source (ReActIdle's pelvis only turns about the vertical: its
+    #: hip line and the spine joint above the hips then never move against the hips, whatever the person did)
+    pelvis_known: bool = True
 
     @property
     def n_frames(self) -> int:
@@ -86,7 +91,9 @@ class Take:
 
         fwd_new = interp(fwd)
         fwd_new /= np.maximum(np.linalg.norm(fwd_new, axis=-1, keepdims=True), 1e-9)
-        return Take(self.name, self.group, float(fps), interp(pos), fwd_new, self.joints, self.head_known)
+        return Take(
+            self.name, self.group, float(fps), interp(pos), fwd_new, self.joints, self.head_known, self.pelvis_known
+        )
 
 
 # Spine bones a source may lack: the retarget aims the bone below them at the next bone it has (chest at the
@@ -112,7 +119,9 @@ def take_from_clip(clip: Clip, name: str, group: str, known: Iterable[str] | Non
         joints = tuple(b for b in CORE_JOINTS if b == "hips" or _parent(b) in have or _parent(b) in _BRIDGED)
         head_known = "head" in have
     fwd = quat.rotate(grot[:, hm.INDEX["head"]], np.array([0.0, 0.0, 1.0]))
-    return Take(name, group, float(clip.fps), gpos[:, idx].copy(), fwd, joints, head_known)
+    up = quat.rotate(clip.lrot[:, 0], np.array([0.0, 1.0, 0.0]))
+    pelvis_known = known is None or float(np.degrees(np.arccos(np.clip(up[:, 1], -1.0, 1.0))).max()) > PELVIS_STILL_DEG
+    return Take(name, group, float(clip.fps), gpos[:, idx].copy(), fwd, joints, head_known, pelvis_known)
 
 
 def take_group(path: str | Path) -> str:
