@@ -39,7 +39,6 @@ from ..targets import look_at_in_build, record_reach
 from .arm_plan import ArmPlan, plan_arms
 from .arms import TOUCHES, Touch, arm_activity, carry_chin, contact_local, hang_arms, pose_arms, rest_targets
 from .body import broadband, plant_feet, pose_body, wander
-from .habit import personalise
 from .hand_fidgets import fidget_hands
 from .markers import mark_events
 from .micro import Micro
@@ -98,7 +97,6 @@ class BuildResult:
 def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResult:
     """Render a standing clip for ``ctx`` (times, skeleton, seed) in ``style``; adds markers to ``ctx``."""
     rngs = streams(ctx.rng)
-    style = personalise(style, rngs["habit"])  # this take's person: posture habits drawn once
     sched = plan(style, rngs, ctx.times)
     arm_plans = plan_arms(sched, style, ctx.duration)
     micro = draw_micro(rngs["micro"], ctx.times, style, ctx.skeleton.leg_ratio)

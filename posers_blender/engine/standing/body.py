@@ -326,7 +326,7 @@ def plant_feet(tr: Tracks, style: StandingStyle, feet: dict[str, Array]) -> None
     rest = sk.rest_positions()
     for side, s in SIDES:
         knee = rest[sk.index(f"{side}LowerLeg")] + np.array([s * style.stance_width * sk.leg_ratio * 0.5, 0.0, 0.0])
-        toe_out = rot(Y, s * (style.toe_out + s * style.toe_out_asym))
+        toe_out = rot(Y, s * style.toe_out)
         pole = knee + quat.rotate(toe_out, np.array([0.0, 0.0, 0.5]))
         tr.solve_limb(f"{side}Leg", feet[side], pole, end_grot=toe_out)
 

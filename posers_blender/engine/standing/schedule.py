@@ -40,7 +40,6 @@ STREAMS = (
     "micro",
     "hands",
     "release",
-    "habit",
 )
 MIN_FIDGET_GAP_S = 10.0  # a postural excursion and its return take ~2-4 s; two never overlap
 MIN_BLINK_GAP_S = 0.35  # a lid cannot blink twice within 0.35 s

@@ -65,7 +65,6 @@ class StandingStyle:
     shoulder_back: float = 0.0  # clavicle retraction (+ back, - rounded forward)
     stance_width: float = 0.0  # extra outward placement of each foot (m)
     toe_out: float = 7.0  # facts §1: about 14° between the feet
-    toe_out_asym: float = 0.0  # added to the left foot's turn-out, taken from the right's (a person's habit)
     support_knee: float = 4.0  # knee bend of the straighter (support) leg; the hips height follows from it
     arm_mode: str = "sides"  # sides | hips | contract | chin
     arm_hang: float = 8.0  # upper-arm angle out from vertical (sides)
