@@ -241,3 +241,31 @@ def test_operator_without_a_root_bone_cancels_and_changes_nothing(window_rig):
     with pytest.raises(RuntimeError, match=r"^Error: 'Posers Avatar' has no root bone above the hips: choose"):
         bpy.ops.posers.bake_motion("EXEC_DEFAULT", True)
     assert snapshot() == before
+
+
+def test_a_sequence_on_nla_tracks_with_reduced_keys_walks_where_the_travel_bake_walks(empty_scene):
+    obj = rooted_rig()
+    av = avatar.load(obj)
+    feet = []
+    for root in ("travel", "root_bone"):
+        motions = [
+            bake.BakeOptions(m, seconds=2.5, root_motion=root, reduce_keys_deg=0.5)
+            for m in ("idle-breathe", "basic-walk")
+        ]
+        results = bake.bake_layers(av, motions, nla=True, layout="sequence")
+        assert (root == "root_bone") == all("posers_root_bone" in r.action for r in results)
+        start, end = bake.frame_range(results)
+        clip = export.evaluated_clip(av, start, end)
+        feet.append(clip.fk()[1][:, [hm.INDEX[b] for b in FEET]])
+        for track in list(obj.animation_data.nla_tracks):
+            obj.animation_data.nla_tracks.remove(track)
+    assert np.ptp(feet[1][:, 0, 2]) > 0.5
+    assert np.abs(feet[0] - feet[1]).max() < 0.005  # both within the key reduction's tolerance of one motion (0.5 mm)
+
+
+def test_in_place_without_a_loop_walks_on_the_spot(empty_scene):
+    av = avatar.load(builtin.build())
+    res = bake.bake(av, bake.BakeOptions("basic-walk", seconds=4.0, root_motion="in_place"))
+    frames = range(int(res.action.frame_range[0]), int(res.action.frame_range[1]) + 1)
+    hips = world_heads(av.obj, frames, ("hips",))[:, 0]
+    assert np.ptp(hips[:, 0]) < 0.06 and np.ptp(hips[:, 1]) < 0.01  # the sway, no travel (Blender -Y is ahead)
