@@ -7,6 +7,8 @@ can move the hips apart from it); the tests build a rig with a free-standing roo
 from __future__ import annotations
 
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ import posers_blender
 from posers_blender import humanoid as hm
 from posers_blender.blender import avatar, bake, builtin, compat, export, headless, vrm
 
-from .blender_helpers import build_armature
+from .blender_helpers import REPO, build_armature
 
 WALK_S = 5.0
 FEET = ("leftFoot", "rightFoot", "leftToes", "rightToes")
@@ -187,9 +189,20 @@ def test_no_root_bone_is_one_line_naming_the_avatar_and_the_fix(empty_scene):
         bake.bake(connected, bake.BakeOptions("basic-walk", seconds=2.0, root_motion="root_bone", loop=True))
 
 
-def test_cli_flag_reaches_the_bake():
+def test_cli_flag_on_an_avatar_without_a_root_bone_ends_in_one_line(tmp_path: Path):
     args = headless.build_parser().parse_args(["--motion", "basic-walk", "--root-motion", "root-bone"])
-    assert args.root_motion.replace("-", "_") == "root_bone"
+    assert args.root_motion == "root-bone"
+    out = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "posers_bake.py"), "--motion", "basic-walk", "--seconds", "1"]
+        + ["--root-motion", "root-bone", "--out", str(tmp_path / "x.blend")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "'Posers Avatar' has no root bone above the hips: choose Travel on hips or In place" in out.stderr
+    assert not (tmp_path / "x.blend").exists()
 
 
 @pytest.fixture
