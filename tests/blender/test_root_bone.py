@@ -106,6 +106,8 @@ def test_walk_travels_on_the_root_bone_while_the_hips_stay_on_it(empty_scene):
 
 def test_a_turning_walk_turns_the_root_in_its_own_rotation_mode(empty_scene):
     obj = rooted_rig(mode="ZXY")
+    obj.location, obj.rotation_euler, obj.scale = (1.0, 2.0, 0.0), (0.0, 0.0, 0.5), (1.3, 1.3, 1.3)
+    bpy.context.view_layer.update()  # the object's transform is the user's: the root's keys work under it
     a, b, res, frames = bake_both(obj, params={"path": "turn", "turn_angle": 90.0})
     assert np.abs(a - b).max() < 1e-3
     chans = channels(res.action)
