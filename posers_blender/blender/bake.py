@@ -204,6 +204,19 @@ def split_root(avatar: Avatar, clip: Clip) -> tuple[Clip, RootKeys]:
     return root_motion.carried(clip, track), RootKeys(bone.name, basis[:, :3, 3].copy(), q)
 
 
+def _root_to_rest(obj: bpy.types.Object, bone: str) -> list[str]:
+    """Put back at rest the root bone a replaced Root Bone bake keyed: a bake that keys no root would leave
+    it where that Action last put it (an unkeyed channel keeps its value), carrying the body off."""
+    pb = obj.pose.bones.get(bone)
+    if pb is None:
+        return []
+    pb.location = (0.0, 0.0, 0.0)
+    pb.rotation_quaternion = (1.0, 0.0, 0.0, 0.0)
+    pb.rotation_euler = (0.0, 0.0, 0.0)
+    pb.rotation_axis_angle = (0.0, 0.0, 1.0, 0.0)
+    return [f"root bone '{bone}' put back at rest (the replaced Action had keyed it)"]
+
+
 def _check_root_motion(avatar: Avatar, root: str) -> None:
     """A root motion this bake can do on this avatar, checked before anything is sampled or written."""
     if root not in loop.ROOT_MOTIONS:
@@ -531,9 +544,13 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
     except BaseException:
         bpy.data.actions.remove(action)
         raise
+    ad = avatar.obj.animation_data
+    replaced = ad.action if ad is not None else None
     notes = _assign(avatar.obj, action, slot)
     if root is not None:
         notes.append(f"travel keyed on the root bone '{root.bone}'")
+    elif replaced is not None and replaced.get("posers_root_bone"):
+        notes += _root_to_rest(avatar.obj, str(replaced["posers_root_bone"]))
     # a prop the motion holds (the smoker's cigarette) gets an empty on the hand for the animator's mesh
     props = landmarks.ensure_prop_empties(avatar, clip.skeleton)
     notes += [f"prop empty '{e.name}' on bone '{e.parent_bone}'" for e in props]

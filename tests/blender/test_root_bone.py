@@ -104,6 +104,14 @@ def test_walk_travels_on_the_root_bone_while_the_hips_stay_on_it(empty_scene):
     assert np.ptp(horizontal, axis=0).max() < 0.06  # the side-to-side sway, nothing more
 
 
+def test_a_travel_bake_after_a_root_bone_bake_starts_from_the_root_at_rest(empty_scene):
+    obj = rooted_rig()
+    a, _, _, frames = bake_both(obj)  # a travel bake, then a root-bone bake
+    bpy.context.scene.frame_set(frames[-1])  # the root bone metres along the walk
+    bake.bake(avatar.load(obj), bake.BakeOptions("basic-walk", seconds=WALK_S, root_motion="travel"))
+    assert np.abs(world_heads(obj, frames) - a).max() < 1e-3  # not carried off by the unkeyed root
+
+
 def test_a_turning_walk_turns_the_root_in_its_own_rotation_mode(empty_scene):
     obj = rooted_rig(mode="ZXY")
     obj.location, obj.rotation_euler, obj.scale = (1.0, 2.0, 0.0), (0.0, 0.0, 0.5), (1.3, 1.3, 1.3)
