@@ -23,8 +23,9 @@ from .. import humanoid as hm
 from .. import registry
 from ..engine import quat
 from ..engine.clip import Clip
+from ..engine.params import ParamError
 from ..engine.sampler import sample
-from . import compat, keyreduce, landmarks, loop, pose_transfer, sequence, targets, vrm
+from . import compat, keyreduce, landmarks, loop, pose_transfer, root_motion, sequence, targets, vrm
 from .avatar import Avatar
 from .empties import collection
 
@@ -57,7 +58,9 @@ class BakeOptions:
     targets: Mapping[str, Any] | None = None  # None: read the armature's target empties (see targets.py)
     action_name: str | None = None
     loop: bool = False  # a cyclic clip (see loop.py) played with Cycles F-modifiers
-    root_motion: str = "travel"  # loops: "travel" (Repeat with Offset on the mover) or "in_place"
+    # "travel" (on the hips; loops repeat with offset on the mover), "in_place" (loops: the travel taken out) or
+    # "root_bone" (the travel, and turns, keyed on the rig's root bone above the hips: see root_motion.py)
+    root_motion: str = "travel"
 
 
 @dataclass
@@ -99,6 +102,8 @@ def sample_clip(avatar: Avatar, opts: BakeOptions) -> Clip:
     """Sample the motion on the avatar's own skeleton (raises ParamError/MotionError with clear messages).
 
     ``opts.loop``: sampled with a lead-in and cut to a whole number of cycles (:func:`.loop.make_loop`).
+    ``root_motion="in_place"`` without a loop: the path and turns a root bone would carry
+    (:func:`.root_motion.track`) are taken off the hips, so the whole clip plays on the spot.
     """
     program = registry.get(opts.motion)
     goals = opts.targets
@@ -112,7 +117,12 @@ def sample_clip(avatar: Avatar, opts: BakeOptions) -> Clip:
         program, params, seed=opts.seed, fps=opts.fps, duration=seconds, skeleton=avatar.skeleton, targets=goals
     )
     targets.note_reach(avatar, clip.meta.get("reached", {}))
-    return loop.make_loop(clip, opts.root_motion) if opts.loop else clip
+    if opts.loop:
+        return loop.make_loop(clip, opts.root_motion)
+    if opts.root_motion == "in_place":
+        start = clip.hips_pos[0] * np.array([1.0, 0.0, 1.0])
+        return root_motion.carried(clip, root_motion.track(clip, start))
+    return clip
 
 
 def additive_clip(clip: Clip) -> Clip:
@@ -134,6 +144,85 @@ def pose_tracks(avatar: Avatar, clip: Clip) -> tuple[Array, Array]:
     if clip.meta.get("additive"):
         loc = loc - pose_transfer.hips_locations(avatar.rest, clip.skeleton.offsets[0][None])
     return q, loc
+
+
+# -- root bone ---------------------------------------------------------------------------------------
+
+
+class NoRootBone(ParamError):
+    """``root_bone`` root motion asked of a rig with no bone above the hips that can move apart from them."""
+
+
+@dataclass
+class RootKeys:
+    """The root bone's channels: pose ``location [F, 3]`` and, when the clip turns, pose quaternions
+    ``rotation [F, 4]`` (None: the root keeps its rest heading and gets no rotation keys)."""
+
+    bone: str
+    location: Array
+    rotation: Array | None
+
+
+def root_bone(avatar: Avatar) -> str:
+    """The bone that carries ``root_bone`` root motion: the parent of the bone whose location moves the hips.
+
+    Raises :class:`NoRootBone` (one line naming the avatar and the fix) when there is none: the hips are the
+    top bone, or they are connected up to the top bone (then no bone can move them apart from it).
+    """
+    mover = avatar.obj.data.bones[avatar.rest.loc_bone]
+    if mover.parent is not None:
+        return str(mover.parent.name)
+    hips = avatar.mapping["hips"]
+    if mover.name == hips:
+        raise NoRootBone(f"'{avatar.obj_name}' has no root bone above the hips: choose Travel on hips or In place")
+    raise NoRootBone(
+        f"'{avatar.obj_name}' has no root bone that can move apart from its hips ('{hips}' is connected to "
+        f"'{mover.name}', the top bone): choose Travel on hips or In place, or untick Connected on '{hips}' "
+        "in Edit Mode"
+    )
+
+
+def split_root(avatar: Avatar, clip: Clip) -> tuple[Clip, RootKeys]:
+    """The clip as the hips play it under the root bone, and the root bone's keys (:mod:`.root_motion`).
+
+    The root's world transform ``D`` (normalised) becomes the pose-bone basis ``rest⁻¹ · D_armature · rest``
+    (``rest``: the bone's ``matrix_local``), so whatever the bone's axes and the object's transform, the
+    root's children move by ``D``.
+    """
+    bone = avatar.obj.data.bones[root_bone(avatar)]
+    rest = np.array(bone.matrix_local)
+    obj_inv = avatar.rest.obj_inv
+    world = np.linalg.inv(obj_inv)
+    head = world @ np.append(rest[:3, 3], 1.0)
+    track = root_motion.track(clip, pose_transfer.to_normalised(head[:3]))
+    n4 = np.eye(4)
+    n4[:3, :3] = pose_transfer.N
+    armature = obj_inv @ n4.T @ track.matrices() @ n4 @ world
+    basis = np.linalg.inv(rest) @ armature @ rest
+    rot = basis[:, :3, :3] / np.linalg.norm(basis[:, :3, :3], axis=-2, keepdims=True)
+    q = quat.continuous(quat.from_matrix(rot), axis=0) if track.turns else None
+    return root_motion.carried(clip, track), RootKeys(bone.name, basis[:, :3, 3].copy(), q)
+
+
+def _root_to_rest(obj: bpy.types.Object, bone: str) -> list[str]:
+    """Put back at rest the root bone a replaced Root Bone bake keyed: a bake that keys no root would leave
+    it where that Action last put it (an unkeyed channel keeps its value), carrying the body off."""
+    pb = obj.pose.bones.get(bone)
+    if pb is None:
+        return []
+    pb.location = (0.0, 0.0, 0.0)
+    pb.rotation_quaternion = (1.0, 0.0, 0.0, 0.0)
+    pb.rotation_euler = (0.0, 0.0, 0.0)
+    pb.rotation_axis_angle = (0.0, 0.0, 1.0, 0.0)
+    return [f"root bone '{bone}' put back at rest (the replaced Action had keyed it)"]
+
+
+def _check_root_motion(avatar: Avatar, root: str) -> None:
+    """A root motion this bake can do on this avatar, checked before anything is sampled or written."""
+    if root not in loop.ROOT_MOTIONS:
+        raise ParamError(f"root motion '{root}': use one of {', '.join(loop.ROOT_MOTIONS)}")
+    if root == "root_bone":
+        root_bone(avatar)
 
 
 # -- actions -----------------------------------------------------------------------------------------
@@ -276,9 +365,14 @@ def euler_to_quat(e: Array, order: str) -> Array:
 
 
 def write_clip(
-    avatar: Avatar, clip: Clip, action: bpy.types.Action, frame_start: int, reduce_deg: float | None
+    avatar: Avatar,
+    clip: Clip,
+    action: bpy.types.Action,
+    frame_start: int,
+    reduce_deg: float | None,
+    root: RootKeys | None = None,
 ) -> tuple[Any, int, int, float, float]:
-    """Write a clip's bone channels into ``action`` (a new slot for the armature object).
+    """Write a clip's bone channels (and ``root``'s, if given) into ``action`` (a new slot for the armature object).
 
     Each bone is keyed in its own rotation mode (:func:`rotation_channel`). Reduced channels get
     AUTO_CLAMPED handles where those stay within the tolerance, else exact FREE ones. Returns
@@ -299,6 +393,11 @@ def write_clip(
         channels.append((f'pose.bones["{name}"].{prop}', name, values, kind, q[:, m]))
     mover = avatar.rest.loc_bone
     channels.append((f'pose.bones["{mover}"].location', mover, loc, "vector", loc))
+    if root is not None:
+        channels.append((f'pose.bones["{root.bone}"].location', root.bone, root.location, "vector", root.location))
+        if root.rotation is not None:
+            prop, values, kind = rotation_channel(root.rotation, obj.pose.bones[root.bone].rotation_mode)
+            channels.append((f'pose.bones["{root.bone}"].{prop}', root.bone, values, kind, root.rotation))
     for path, group, values, kind, exact in channels:
         width = values.shape[1]
         dense += width * n
@@ -428,10 +527,15 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
     base = opts.action_name or f"{clip.meta.get('motion', opts.motion)} seed {seed}"
     if clip.meta.get("additive"):
         base += " (additive)"
+    body, root = clip, None
+    if opts.root_motion == "root_bone" and not clip.meta.get("additive"):
+        body, root = split_root(avatar, clip)  # the hips in place below the travelling root bone
     action = _unique_action(base, opts.overwrite)
     try:
-        slot, dense, written, err, auto = write_clip(avatar, clip, action, opts.frame_start, opts.reduce_keys_deg)
+        slot, dense, written, err, auto = write_clip(avatar, body, action, opts.frame_start, opts.reduce_keys_deg, root)
         _provenance(action, clip, avatar)
+        if root is not None:
+            action["posers_root_bone"] = root.bone
         for t, name in clip.markers:
             mk = action.pose_markers.new(name)
             mk.frame = int(round(opts.frame_start + t * clip.fps))
@@ -440,7 +544,13 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
     except BaseException:
         bpy.data.actions.remove(action)
         raise
+    ad = avatar.obj.animation_data
+    replaced = ad.action if ad is not None else None
     notes = _assign(avatar.obj, action, slot)
+    if root is not None:
+        notes.append(f"travel keyed on the root bone '{root.bone}'")
+    elif replaced is not None and replaced.get("posers_root_bone"):
+        notes += _root_to_rest(avatar.obj, str(replaced["posers_root_bone"]))
     # a prop the motion holds (the smoker's cigarette) gets an empty on the hand for the animator's mesh
     props = landmarks.ensure_prop_empties(avatar, clip.skeleton)
     notes += [f"prop empty '{e.name}' on bone '{e.parent_bone}'" for e in props]
@@ -455,8 +565,9 @@ def bake_clip(avatar: Avatar, clip: Clip, opts: BakeOptions) -> BakeResult:
         if gaze is not None:
             action["posers_gaze_action"] = gaze.name
     if clip.meta.get("loop"):
-        travel = clip.meta.get("loop_root") == "travel"
-        add_cycles(action, offset_path=f'pose.bones["{avatar.rest.loc_bone}"].location' if travel else None)
+        travel = clip.meta.get("loop_root") in ("travel", "root_bone")
+        mover = avatar.rest.loc_bone if root is None else root.bone  # the bone that travels repeats with offset
+        add_cycles(action, offset_path=f'pose.bones["{mover}"].location' if travel else None)
         for companion in (face, gaze):
             if companion is not None:
                 add_cycles(companion)
@@ -496,6 +607,7 @@ def _quiet(fraction: float, what: str) -> None:
 
 def bake(avatar: Avatar, opts: BakeOptions, progress: Progress = _quiet) -> BakeResult:
     """Sample ``opts.motion`` on the avatar and bake it to a new Action (the scene is unchanged if sampling fails)."""
+    _check_root_motion(avatar, opts.root_motion)
     progress(0.0, f"sampling {opts.motion}")
     clip = sample_clip(avatar, opts)
     if opts.additive:
@@ -584,6 +696,8 @@ def bake_layers(
     a stack is combined through the NLA and flattened into one Action holding the result (never a
     lone additive layer).
     """
+    for opts in motions:
+        _check_root_motion(avatar, opts.root_motion)
     clips = _sample_all(motions, avatar, progress)
     progress(SAMPLED, "writing keys")
     if layout == "sequence":

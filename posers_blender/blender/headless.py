@@ -70,9 +70,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--root-motion",
-        choices=("travel", "in-place"),
+        choices=("travel", "in-place", "root-bone"),
         default="travel",
-        help="with --loop: the walk's travel stays on the hips (repeating with offset) or is taken out",
+        help=(
+            "where a walk's travel goes: on the hips (with --loop: repeating with offset), taken out (with --loop), "
+            "or on the rig's root bone above the hips, the hips staying in place (with or without --loop)"
+        ),
     )
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
 

@@ -12,7 +12,9 @@ The bake side loops a sampled clip in three stages:
 
 ``root="travel"`` puts the ramp back, so the loop moves forward by the same amount every cycle (the
 Blender side plays it with a Cycles modifier in *Repeat with Offset* on the mover's location);
-``root="in_place"`` leaves it out. Pure numpy: no ``bpy``.
+``root="in_place"`` leaves it out; ``root="root_bone"`` puts it back too, and the bake moves the ramp onto
+the rig's root bone (:mod:`.root_motion`), which repeats with offset while the hips loop in place.
+Pure numpy: no ``bpy``.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ Array = NDArray[np.float64]
 LEAD_S = 1.0
 #: Half-life (s) of the closing offset; kept below an eighth of the loop so the offset is gone at its start.
 HALFLIFE_S = 0.25
-ROOT_MOTIONS = ("travel", "in_place")
+ROOT_MOTIONS = ("travel", "in_place", "root_bone")
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def make_loop(clip: Clip, root: str = "in_place", lead_s: float = LEAD_S) -> Cli
     """The clip cut to a whole number of cycles (:func:`find_span`) and closed into a loop.
 
     Returns frames ``start..end`` with the last frame equal to the first (pose and, for
-    ``root="in_place"``, position; ``"travel"``: position plus the travel per cycle, in
+    ``root="in_place"``, position; ``"travel"`` and ``"root_bone"``: position plus the travel per cycle, in
     ``meta["loop_travel"]`` (metres, normalised space)). ``meta["loop"]`` is True.
     """
     if root not in ROOT_MOTIONS:
@@ -85,7 +87,7 @@ def make_loop(clip: Clip, root: str = "in_place", lead_s: float = LEAD_S) -> Cli
     travel[[0, 2]] = clip.hips_pos[b, [0, 2]] - clip.hips_pos[a, [0, 2]]
     ramp = np.arange(n + 1)[:, None] / n * travel
     hips = close(clip.hips_pos[a : b + 1] - ramp, clip.fps, hl, rotations=False)
-    if root == "travel":
+    if root != "in_place":
         hips = hips + ramp
     t0 = a / clip.fps
     return replace(
@@ -102,7 +104,7 @@ def make_loop(clip: Clip, root: str = "in_place", lead_s: float = LEAD_S) -> Cli
             loop_marker=span.marker,
             loop_cycles=span.cycles,
             loop_root=root,
-            loop_travel=travel.tolist() if root == "travel" else [0.0, 0.0, 0.0],
+            loop_travel=travel.tolist() if root != "in_place" else [0.0, 0.0, 0.0],
         ),
     )
 

@@ -231,10 +231,16 @@ def settings_class(param_classes: dict[str, type]) -> tuple[type, type]:
         ),
         "root_motion": bpy.props.EnumProperty(
             name="Root Motion",
-            description="Where a looping walk's forward travel goes",
+            description="Where a walk's travel goes: on the hips, taken out (loops), or on the rig's root bone",
             items=[
                 ("travel", "Travel", "The hips move forward and each cycle continues from where the last ended"),
                 ("in_place", "In Place", "The travel is taken out: the character walks on the spot"),
+                (
+                    "root_bone",
+                    "Root Bone",
+                    "The hips stay in place and the bone above them (the rig's root) carries the walk forward "
+                    "and through its turns; the rig needs a root bone above the hips",
+                ),
             ],
             default="travel",
             update=_on_change,

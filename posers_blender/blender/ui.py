@@ -58,9 +58,7 @@ class POSERS_PT_motion(bpy.types.Panel):
         col.prop(s, "frame_start")
         row = layout.row(align=True)
         row.prop(s, "loop")
-        sub = row.row()
-        sub.enabled = s.loop
-        sub.prop(s, "root_motion", text="")
+        row.prop(s, "root_motion", text="")
         layout.prop(s, "preview", toggle=True, icon="PLAY")
         if s.last_error:
             layout.label(text=s.last_error, icon="ERROR")
