@@ -80,6 +80,7 @@ class _Cache:
     rot: np.ndarray  # [B * 4] float32: every pose bone's rotation_quaternion, the buffer of one foreach_set
     saved: dict[str, _Saved]  # bone -> what the preview overwrites, as it was before the preview
     landmarks: list[tuple[str, str, tuple[float, ...]]]  # the landmark empties' places it was sampled with
+    root: str | None = None  # the bone above the mover, held at rest: the preview's travel is on the mover
 
 
 _caches: dict[str, _Cache] = {}
@@ -172,8 +173,10 @@ def _install(
     """A cache for sampled tracks; the bones the preview drives switch to quaternions (put back by _restore)."""
     q, loc = tracks
     bones = obj.pose.bones
+    parent = obj.data.bones[av.rest.loc_bone].parent
+    root = None if parent is None else str(parent.name)
     if not saved:
-        for name in [*av.rest.blender_names, av.rest.loc_bone]:
+        for name in [*av.rest.blender_names, av.rest.loc_bone, *([root] if root else [])]:
             saved[name] = _Saved.of(bones[name])
     for name in av.rest.blender_names:  # back to the user's modes when the preview ends (see _restore)
         bones[name].rotation_mode = "QUATERNION"
@@ -182,7 +185,7 @@ def _install(
     rot = np.empty(4 * len(bones), dtype=np.float32)
     places = _landmark_places(obj)
     return _Cache(
-        key, opts.fps, index, av.rest.loc_bone, q.astype(np.float32), loc, opts.frame_start, rot, saved, places
+        key, opts.fps, index, av.rest.loc_bone, q.astype(np.float32), loc, opts.frame_start, rot, saved, places, root
     )
 
 
@@ -278,7 +281,17 @@ def _pose(obj: bpy.types.Object, cache: _Cache, frame: float) -> None:
     cache.rot.reshape(-1, 4)[cache.index] = cache.q[i]
     bones.foreach_set("rotation_quaternion", cache.rot)
     bones[cache.loc_bone].location = cache.loc[i]
+    if cache.root is not None:  # a Root Bone bake's root would carry the travelling hips a second time
+        _at_rest(bones[cache.root])
     obj.update_tag(refresh={"OBJECT"})  # foreach_set skips RNA updates: have the depsgraph re-evaluate the pose
+
+
+def _at_rest(pb: bpy.types.PoseBone) -> None:
+    """A pose bone at its rest transform, in whatever rotation mode it has (put back by :func:`_restore`)."""
+    pb.location = (0.0, 0.0, 0.0)
+    pb.rotation_quaternion = (1.0, 0.0, 0.0, 0.0)
+    pb.rotation_euler = (0.0, 0.0, 0.0)
+    pb.rotation_axis_angle = (0.0, 0.0, 1.0, 0.0)
 
 
 def _report(obj: bpy.types.Object, exc: BaseException) -> None:

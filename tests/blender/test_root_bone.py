@@ -292,3 +292,22 @@ def test_in_place_without_a_loop_walks_on_the_spot(empty_scene):
     frames = range(int(res.action.frame_range[0]), int(res.action.frame_range[1]) + 1)
     hips = world_heads(av.obj, frames, ("hips",))[:, 0]
     assert np.ptp(hips[:, 0]) < 0.06 and np.ptp(hips[:, 1]) < 0.01  # the sway, no travel (Blender -Y is ahead)
+
+
+def test_preview_over_a_root_bone_bake_walks_as_far_as_the_bake(empty_scene):
+    """The live preview carries the travel on the hips; a Root Bone bake's keyed root would carry it a second
+    time, so the preview holds the root at rest and gives it back when it ends."""
+    posers_blender.register()
+    try:
+        obj = rooted_rig()
+        a, b, _res, frames = bake_both(obj)  # the Root Bone bake is now the active Action
+        obj.posers.motion = "basic-walk"
+        obj.posers.seconds = WALK_S
+        bpy.context.scene.render.fps = 30  # the preview samples at the scene's rate, the bakes above at 30 fps
+        obj.posers.preview = True
+        previewed = world_heads(obj, frames)
+        obj.posers.preview = False
+        assert np.abs(previewed - a).max() < 1e-3  # the feet where the travel bake puts them, not twice as far
+        assert np.abs(world_heads(obj, frames) - b).max() < 1e-6  # the bake plays again once the preview ends
+    finally:
+        posers_blender.unregister()
