@@ -99,7 +99,7 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     """Render a standing clip for ``ctx`` (times, skeleton, seed) in ``style``; adds markers to ``ctx``."""
     rngs = streams(ctx.rng)
     style = personalise(style, rngs["habit"])  # this take's person: posture habits drawn once
-    sched = plan(style, rngs, ctx.times)
+    sched = plan(style, rngs, ctx.times, ctx.duration)
     arm_plans = plan_arms(sched, style, ctx.duration)
     micro = draw_micro(rngs["micro"], ctx.times, style, ctx.skeleton.leg_ratio)
     tr = Tracks(ctx.skeleton, len(ctx.times))

@@ -81,7 +81,7 @@ def hang_arms(
     hang = 90.0 - style.arm_hang
     trunk = tr.hips_offset - body.apa
     arm = max(sk.bone_length("leftUpperArm") + sk.bone_length("leftLowerArm"), 0.1)
-    lag = (trunk - damp_track(trunk, 0.25, 1.0 / ctx.fps)) / arm
+    lag = (trunk - damp_track(trunk, 0.25, 1.0 / ctx.fps, ramp=True)) / arm
     curl = {}
     for side, s in SIDES:
         swing_fwd = np.degrees(lag[:, 2]) * 3.0

@@ -100,9 +100,11 @@ def streams(rng: np.random.Generator) -> dict[str, np.random.Generator]:
     return {n: np.random.default_rng(rng.integers(0, 2**63 - 1)) for n in STREAMS}
 
 
-def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Array) -> Schedule:
-    """Draw the event schedule for the time grid ``times`` (only its span and breath sampling matter)."""
-    duration = float(times[-1]) + (float(times[1] - times[0]) if len(times) > 1 else 0.0)
+def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Array, duration: float) -> Schedule:
+    """Draw the event schedule over the clip's requested ``duration`` (s) and sample the breaths on ``times``.
+
+    Every event is drawn over ``duration``, never over the frame grid: the grid's last time moves with the frame
+    rate, and an event inside one span but not the other shifts every later draw of its generator."""
     breaths = breath_track(
         rngs["breath"],
         times,
@@ -110,6 +112,7 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
         style.ie_ratio,
         style.breath_depth,
         sigh_interval_s=style.sigh_interval,
+        duration=duration,
     )
     shifts, shift_targets, start_weight = _weight_shifts(style, rngs["shift"], duration)
     glances = plan_glances(rngs["glance"], duration, style.gaze)
@@ -146,7 +149,7 @@ def schedule_for(
     from ..skeleton import default_avatar
 
     ctx = make_context(program, params, seed, fps, duration, default_avatar())
-    return plan(style_for(ctx.params), streams(ctx.rng), ctx.times)
+    return plan(style_for(ctx.params), streams(ctx.rng), ctx.times, ctx.duration)
 
 
 def _weight_shifts(style: StandingStyle, rng: np.random.Generator, duration: float) -> tuple[Array, Array, float]:
