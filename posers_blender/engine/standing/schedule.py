@@ -9,7 +9,7 @@ were. Numbers cite ``human_motion_facts.md`` §1 (standing), §4 (reaching) and 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -133,6 +133,17 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
         start_weight=start_weight,
         hand_bouts=_hand_bouts(style, rngs["hands"], duration),
     )
+
+
+def lengthen_transports(sched: Schedule, least: Mapping[tuple[int, str], float]) -> Schedule:
+    """``sched`` with gesture transports lengthened: ``least[(index, "rise" or "fall")]`` is the shortest that
+    gesture's move out or home may take (s). A trial pose finds them (a transport that would turn a joint too
+    fast for the distance it turns: a short rise at a high ``gesture_speed``, say)."""
+    gestures = list(sched.gestures)
+    for (i, phase), d in least.items():
+        g = gestures[i]
+        gestures[i] = replace(g, rise=max(g.rise, d)) if phase == "rise" else replace(g, fall=max(g.fall, d))
+    return replace(sched, gestures=gestures)
 
 
 def schedule_for(
