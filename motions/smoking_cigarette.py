@@ -286,12 +286,15 @@ def smoke_breath(pf: Puff, depth: float) -> ForcedBreath:
     return (pf.lips_on, per, depth, keys)
 
 
-def _plan(p: Params, rngs: dict[str, np.random.Generator], times: Array) -> Schedule:
-    duration = float(times[-1]) + (float(times[1] - times[0]) if len(times) > 1 else 0.0)
+def _plan(p: Params, rngs: dict[str, np.random.Generator], times: Array, duration: float) -> Schedule:
+    """Puffs, breaths and blinks drawn over the requested ``duration`` (s), never the frame grid (whose last time
+    moves with the frame rate), so every rate draws the same events; the breaths sampled on ``times``."""
     m = MANNERS[str(p.manner)]
     puffs = plan_puffs(p, rngs["puffs"], duration)
     forced = [smoke_breath(pf, float(p.inhale_depth)) for pf in puffs]
-    breaths = breath_track(rngs["breath"], times, float(p.breath_rate) * m.breath, 1.5, 1.0, extra_breaths=forced)
+    breaths = breath_track(
+        rngs["breath"], times, float(p.breath_rate) * m.breath, 1.5, 1.0, extra_breaths=forced, duration=duration
+    )
     blinks = blink_times(rngs["blink"], duration, float(p.blink_rate) * m.blink)
     return Schedule(puffs, breaths, blinks)
 
@@ -304,7 +307,7 @@ def schedule(
     from ..engine.skeleton import default_avatar
 
     ctx = make_context(PROGRAM, params, seed, fps, duration, default_avatar())
-    return _plan(ctx.params, _streams(ctx.rng), ctx.times)
+    return _plan(ctx.params, _streams(ctx.rng), ctx.times, ctx.duration)
 
 
 def _hold_wrist_offset(tr: Tracks, side: str, elbow_deg: float) -> Array:
@@ -556,7 +559,7 @@ def _hold_elbow(tr: Tracks, side: str, dt: float) -> None:
     sh_o = poses.gpos(f"{other}UpperArm")
     hand_len = float(np.linalg.norm(np.asarray(sk.landmarks[f"{other}HandTip"].offset)))
     target = elbow + np.array([so * 0.55 * hand_len, -0.04 * scale, 0.02 * scale])
-    target = damp_track(target, 0.08, dt)
+    target = damp_track(target, 0.08, dt, ramp=True)  # lags the elbow by the same time at every frame rate
     rot_o = reach.hand_rotation(np.array([-so * 1.0, 0.15, 0.1]), np.array([0.0, 1.0, 0.2]), other)
     tr.solve_limb(f"{other}Arm", target, sh_o + reach.elbow_pole(other, out=0.3, back=0.6), end_grot=rot_o)
     jo = sk.index(f"{other}Hand")
@@ -638,7 +641,7 @@ class SmokingCigarette(TrackProgram):
         p = ctx.params
         sk = ctx.skeleton
         rngs = _streams(ctx.rng)
-        smoker = Smoker(str(p.handedness), str(p.grip), MANNERS[str(p.manner)], _plan(p, rngs, ctx.times))
+        smoker = Smoker(str(p.handedness), str(p.grip), MANNERS[str(p.manner)], _plan(p, rngs, ctx.times, ctx.duration))
         sk.landmarks.update(reach.cigarette_landmarks(sk, smoker.side, smoker.grip))
         style = _base_style(p, smoker.manner)
         base = standing.build(ctx, style, markers=False)

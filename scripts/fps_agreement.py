@@ -2,7 +2,7 @@
 
 Usage (from the repository root):
 
-    python scripts/fps_agreement.py [--motions ID ...] [--seconds 20] [--seed 0] [--joints] [--json OUT.json]
+    python scripts/fps_agreement.py [--motions ID ...] [--seconds 20] [--seeds 0 1 2] [--joints] [--json OUT.json]
 
 Every clip is compared with the 120 fps clip at the coarser clip's own frame times (all of them lie on
 the 120 fps grid): the largest local-rotation angle difference per joint (degrees) and the largest
@@ -39,6 +39,7 @@ class Agreement:
     """How far one frame rate's clip is from the reference, per joint."""
 
     motion: str
+    seed: int
     fps: float
     deg: np.ndarray  # [J] largest local-rotation difference
     mm: np.ndarray  # [J] largest joint-position difference
@@ -51,7 +52,7 @@ class Agreement:
         jd, jp = int(np.argmax(self.deg)), int(np.argmax(self.mm))
         flag = "ok  " if self.passed else "MISS"
         return (
-            f"{flag} {self.motion:<20} {self.fps:>5g} vs {REFERENCE_FPS:g} fps: "
+            f"{flag} {self.motion:<20} seed {self.seed:<3d} {self.fps:>5g} vs {REFERENCE_FPS:g} fps: "
             f"max {self.deg[jd]:6.2f} deg ({hm.BONES[jd]}), {self.mm[jp]:6.1f} mm ({hm.BONES[jp]}); "
             f"joints over {MAX_DEG:g} deg: {int((self.deg > MAX_DEG).sum())}, over {MAX_MM:g} mm: "
             f"{int((self.mm > MAX_MM).sum())}"
@@ -76,7 +77,7 @@ def agreement(motion: str, seconds: float, seed: int) -> list[Agreement]:
     out = []
     for fps in FPS:
         deg, mm = compare(sample(program, {}, seed=seed, fps=fps, duration=seconds), ref)
-        out.append(Agreement(motion, fps, deg, mm))
+        out.append(Agreement(motion, seed, fps, deg, mm))
     return out
 
 
@@ -84,14 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--motions", nargs="*", help="motion ids (default: every gated motion)")
     ap.add_argument("--seconds", type=float, default=20.0, help="clip length (default 20 s)")
-    ap.add_argument("--seed", type=int, default=0, help="seed of every clip (default 0)")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0], help="seeds to compare, each in turn (default 0)")
     ap.add_argument("--joints", action="store_true", help="also list every joint over the goal")
     ap.add_argument("--json", metavar="OUT.json", help="write the per-joint differences as JSON")
     args = ap.parse_args(argv)
     ids = args.motions or sorted(gated_motions())
     results: list[Agreement] = []
     for mid in ids:
-        for a in agreement(mid, args.seconds, args.seed):
+        for a in (a for seed in args.seeds for a in agreement(mid, args.seconds, seed)):
             results.append(a)
             print(a.line(), flush=True)
             if args.joints:
@@ -101,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         data = [
             {
                 "motion": a.motion,
+                "seed": a.seed,
                 "fps": a.fps,
                 "reference_fps": REFERENCE_FPS,
                 "passed": a.passed,

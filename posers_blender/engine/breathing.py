@@ -86,6 +86,7 @@ def breath_track(
     sigh_interval_s: float = 300.0,
     sigh_depth: float = 2.0,
     extra_breaths: list[ForcedBreath] | None = None,
+    duration: float | None = None,
 ) -> BreathTrack:
     """Lay breaths end to end over ``times``.
 
@@ -99,10 +100,15 @@ def breath_track(
     regular breath before a forced one ends exactly at its start: it is cut
     short, or, when less than half a breath would remain, the breath before
     is lengthened instead, so every breath still starts and ends at
-    end-expiration (the volume stays continuous).
+    end-expiration (the volume stays continuous). ``duration`` (s, default
+    just past the last time) is the span the sighs and breaths are drawn
+    over: give the clip's requested length and they are the same at every
+    frame rate (the last frame time moves with the rate, and a sigh drawn
+    inside one span but not the other shifts every later draw).
     """
     times = np.asarray(times, dtype=np.float64)
-    duration = float(times[-1]) + 1e-9 if times.size else 0.0
+    last = float(times[-1]) + 1e-9 if times.size else 0.0
+    duration = last if duration is None else max(float(duration), last)
     base = 60.0 / rate_per_min
     sigh_times = renewal_times(rng, duration, sigh_interval_s, cv=0.6) if sigh_interval_s > 0 else np.zeros(0)
     forced = sorted(extra_breaths or [], key=lambda b: b[0])

@@ -203,6 +203,7 @@ def standing_micromotion(
     scale: float = 1.0,
     band_gain: Mapping[str, ArrayLike] | None = None,
     path: str | Path | None = None,
+    period: float | None = None,
 ) -> dict[str, Array]:
     """Continuous micro-motion of quiet standing: ``{channel: [F, 3]}`` (radians / metres, zero-mean).
 
@@ -214,16 +215,27 @@ def standing_micromotion(
     samples are returned. ``times`` must be evenly spaced (seconds). Bands above the Nyquist frequency
     of ``times`` are dropped. ``scale`` multiplies the amplitude (1 = the fitted population);
     ``band_gain`` maps a channel to per-band amplitude gains ``[B]`` (e.g. to take out a band a source
-    recorded badly), applied to the channel's rows of each band's mixing factor. Event-free: add :func:`posture_offsets` for weight shifts, arm re-placements and head turns.
+    recorded badly), applied to the channel's rows of each band's mixing factor. ``period`` (in the units of
+    ``times``, at least their span) fixes the span the draw repeats over: given the same ``period`` at every
+    frame rate (a whole number of seconds, times any time scale), the draw has the same frequencies and the same
+    random values at every rate, so clips sampled at 24 and 120 fps agree at shared times; without it the span
+    is the frame count rounded up to 100 s, which moves with the frame rate. Event-free: add
+    :func:`posture_offsets` for weight shifts, arm re-placements and head turns.
     """
     t = np.asarray(times, dtype=np.float64)
     dt = _uniform_dt(t)
     key = str(Path(path) if path is not None else DATA_FILE)
     edges, factors = _band_factors(key)
     n = t.size
-    m = max(n, int(np.ceil(100.0 / dt)))
-    m += m % 2
-    freqs = np.fft.rfftfreq(m, dt)
+    if period is None:
+        m = max(n, int(np.ceil(100.0 / dt)))
+        m += m % 2
+        freqs = np.fft.rfftfreq(m, dt)
+    else:
+        m = int(round(period / dt))
+        if m < n:
+            raise ValueError(f"period {period:g} is shorter than the times ({n} samples of {dt:g})")
+        freqs = np.arange(m // 2 + 1) / period  # the span's bins, the same floats at every frame rate
     n_c = factors.shape[1]
     if band_gain:
         factors = factors.copy()

@@ -175,3 +175,17 @@ def test_uneven_times_are_refused_with_a_clear_message():
         fitted.standing_micromotion(np.random.default_rng(0), np.array([0.0, 0.1, 0.3]))
     with pytest.raises(ValueError, match="unknown"):
         fitted.posture_events(np.random.default_rng(0), 10.0, kinds=("sneeze",))
+
+
+def test_micromotion_with_a_fixed_period_is_the_same_draw_at_every_frame_rate():
+    """Issue 15: given the span it repeats over, the draw depends on time only (30 fps once drew a 100.07 s
+    span and so a different take)."""
+    period = 100.0 * 1.125  # a whole number of seconds on a clock 1.125x fast (``sway_freq``)
+    ref = fitted.standing_micromotion(np.random.default_rng(5), np.arange(2400) * 1.125 / 120.0, period=period)
+    for fps in (24.0, 30.0, 60.0):
+        step = int(round(120.0 / fps))
+        got = fitted.standing_micromotion(
+            np.random.default_rng(5), np.arange(2400 // step) * 1.125 / fps, period=period
+        )
+        for ch in fitted.STANDING_CHANNELS:
+            assert np.allclose(got[ch], ref[ch][::step], rtol=0, atol=1e-9), (fps, ch)

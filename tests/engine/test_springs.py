@@ -71,3 +71,23 @@ def test_damp_track_equals_stepping_the_spring_frame_by_frame(shape):
         x, v = spring_step(x, v, sig[i], 0.2, 1 / 30)
         want[i] = x
     assert np.array_equal(damp_track(sig, 0.2, 1 / 30), want)
+
+
+def test_damp_track_with_a_ramping_goal_agrees_across_frame_rates():
+    """Issue 15: with ``ramp`` the follower is the exact solution for a goal moving linearly between frames, so
+    24 and 120 fps agree at shared times; the held goal leads by half a frame and does not."""
+
+    def follow(fps: float, ramp: bool) -> np.ndarray:
+        t = np.arange(int(3 * fps)) / fps
+        return damp_track(np.sin(2.0 * t) + 0.3 * t**2, 0.25, 1.0 / fps, ramp=ramp)
+
+    fine, coarse = follow(120.0, True), follow(24.0, True)
+    assert np.abs(coarse - fine[::5]).max() < 1e-3  # linear interpolation of the goal: O(dt^2)
+    assert np.abs(follow(24.0, False) - follow(120.0, False)[::5]).max() > 1e-2
+
+
+def test_damp_track_with_a_ramping_goal_starts_on_it_and_follows_a_constant_one_exactly():
+    out = damp_track(np.full(40, 0.7), 0.1, 1 / 30, ramp=True)
+    assert np.array_equal(out, np.full(40, 0.7))
+    step = damp_track(np.where(np.arange(100) > 20, 1.0, 0.0), 0.1, 1 / 60, ramp=True)
+    assert step[0] == 0.0 and step[-1] > 0.999

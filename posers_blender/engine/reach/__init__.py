@@ -82,7 +82,18 @@ Example (a hand to the lips and back; see ``motions/smoking_cigarette.py``)::
 """
 
 from .face import FACE_PRESENTATIONS, face_hand_rotation, face_presentation, head_ellipsoid
-from .plan import Move, ReachPlan, Waypoint, move_progress, onset_delay, segment_indices, speed, speed_profile
+from .plan import (
+    Move,
+    ReachPlan,
+    Waypoint,
+    least_duration,
+    move_progress,
+    onset_delay,
+    peak_rate,
+    segment_indices,
+    speed,
+    speed_profile,
+)
 from .props import cigarette_landmarks
 from .solver import ReachResult, solve_reach
 from .timing import anticipation, approach_weight, grip_weight, strokes, waypoint_values
@@ -106,8 +117,10 @@ __all__ = [
     "grip_weight",
     "hand_rotation",
     "head_ellipsoid",
+    "least_duration",
     "move_progress",
     "onset_delay",
+    "peak_rate",
     "segment_indices",
     "solve_reach",
     "speed",

@@ -131,6 +131,24 @@ def move_progress(times: Array, m: Move) -> tuple[Array, Array, Array]:
     return s_dir, s_rad, s_wr
 
 
+@lru_cache(maxsize=32)
+def peak_rate(peak_at: float) -> float:
+    """The speed peak of :func:`speed_profile` over a unit move (its progress per unit time at the peak): 1.875
+    for the minimum-jerk ``peak_at = 0.5``, 2.0 for ``0.43``. A move turning a joint by ``a`` deg over ``T`` s
+    turns it at ``peak_rate * a / T`` deg/s at the peak."""
+    u = np.linspace(0.0, 1.0, 4097)
+    return float(np.max(np.gradient(speed_profile(u, peak_at), u)))
+
+
+def least_duration(m: Move, turns: tuple[float, float, float], max_speed: float) -> float:
+    """The shortest duration (s) for ``m`` that turns the upper arm, forearm and hand by ``turns`` (deg; they
+    follow the shoulder's, the elbow's and the wrist's progress, the latter two ``elbow_delay`` and
+    ``wrist_delay`` late) with none of them faster than ``max_speed`` (deg/s) at its speed peak."""
+    k = peak_rate(m.peak_at)
+    lags = (0.0, m.elbow_delay, m.wrist_delay)
+    return max(lag + k * turn / max_speed for lag, turn in zip(lags, turns, strict=True))
+
+
 def onset_delay(m: Move, frac: float = 0.05) -> float:
     """Seconds after ``m.start`` at which the move has covered ``frac`` of its way (its shoulder progress):
     where a speed threshold first sees the hand move (a minimum-jerk start has zero speed)."""

@@ -12,7 +12,8 @@ mode) and :func:`build` makes the clip in stages, one module each:
    each reach), breathing on the thoracic bones, trunk, head and eyes (gaze shares), clavicles, the lean on a
    wall, and the hips height.
 4. :mod:`.arms` hangs the arms, then reaches every held pose and gesture as waypoints on the body; a gesture
-   the avatar cannot reach is dropped and the arms re-planned (no marker).
+   the avatar cannot reach is dropped, a transport that would turn a joint too fast for its distance is
+   lengthened, and the arms are re-planned (no marker).
 5. :mod:`.hand_fidgets` adds the hands' fidget bouts (drumming, thumb rubbing, picking) between gestures.
 6. :func:`~.body.plant_feet` solves the legs so both feet stay planted; :mod:`.markers` writes the markers.
 
@@ -44,7 +45,7 @@ from .markers import mark_events
 from .micro import Micro
 from .micro import draw as draw_micro
 from .poses import Poses
-from .schedule import Gesture, HandBout, Schedule, plan, schedule_for, streams
+from .schedule import Gesture, HandBout, Schedule, lengthen_transports, plan, schedule_for, streams
 from .style import GESTURES, HELD_POSES, SELF_TOUCH, SIDES, GestureSpec, StandingStyle
 
 Array = NDArray[np.float64]
@@ -77,7 +78,7 @@ __all__ = [
     "wander",
 ]
 
-#: Re-plans of the arms after a trial pose that found unreachable gestures.
+#: Re-plans of the arms after a trial pose that found unreachable gestures or transports too fast for their turn.
 MAX_REPLANS = 4
 
 
@@ -97,7 +98,7 @@ class BuildResult:
 def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResult:
     """Render a standing clip for ``ctx`` (times, skeleton, seed) in ``style``; adds markers to ``ctx``."""
     rngs = streams(ctx.rng)
-    sched = plan(style, rngs, ctx.times)
+    sched = plan(style, rngs, ctx.times, ctx.duration)
     arm_plans = plan_arms(sched, style, ctx.duration)
     micro = draw_micro(rngs["micro"], ctx.times, style, ctx.skeleton.leg_ratio)
     tr = Tracks(ctx.skeleton, len(ctx.times))
@@ -108,11 +109,16 @@ def build(ctx: Context, style: StandingStyle, markers: bool = True) -> BuildResu
     del micro  # laid on the body and the arms: its [F, 3] tracks need not outlive the arms' solves
     rests = rest_targets(ctx, style)
     skip: set[int] = set()
-    for _ in range(MAX_REPLANS):
+    lengthened: set[tuple[int, str]] = set()
+    for attempt in range(MAX_REPLANS + 1):
         posed = pose_arms(tr, ctx.times, style, arm_plans, hanging, rests)
-        if not posed.failed:
+        # each transport is lengthened once, when first found too fast: a re-measure would creep by float noise
+        slow = {k: d for k, d in posed.too_fast.items() if k not in lengthened and k[0] not in posed.failed}
+        if (not posed.failed and not slow) or attempt == MAX_REPLANS:
             break
         skip |= posed.failed
+        lengthened |= set(slow)
+        sched = lengthen_transports(sched, slow)
         arm_plans = plan_arms(sched, style, ctx.duration, frozenset(skip))
     for side, reached in posed.rest_reached.items():
         record_reach(ctx, f"{side}Hand", reached)

@@ -8,7 +8,7 @@ reach, the arms stage poses along them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -38,7 +38,9 @@ class ArmPlan:
     ``rest``, the home pose and ``g<i>`` for gesture ``i`` of the schedule; ``gestures``: ``{waypoint:
     (gesture, onset s, hold s)}`` of the gestures this arm makes (a release of the held pose is only a move to
     ``rest`` and back); ``rubs``: ``(index, gesture)`` made in place
-    at home (a chin rub while the fist holds the chin).
+    at home (a chin rub while the fist holds the chin); ``owners``: per move of ``plan``, the schedule index of
+    the gesture it belongs to and whether it is that gesture's ``rise`` or ``fall`` (None for the moves into and
+    out of the held pose).
     """
 
     side: str
@@ -46,6 +48,7 @@ class ArmPlan:
     plan: reach.ReachPlan
     gestures: dict[str, tuple[Gesture, float, float]]
     rubs: list[tuple[int, Gesture]]
+    owners: tuple[tuple[int, str] | None, ...] = ()
 
     def reaches(self) -> list[str]:
         """Waypoints of the gestures that are arm reaches: all but hand wringing, a hand and forearm activity in
@@ -79,6 +82,11 @@ class _ArmTimeline:
     free: float  # when the hand is home and free for the next gesture (s)
     limit: float  # every gesture must be home by then (the transition out of a held pose)
     pending: str | None = None  # the last gesture's waypoint while its return move is the last move
+    owners: list[tuple[int, str] | None] = field(default_factory=list)  # per move: (gesture index, rise/fall)
+
+    def push(self, m: reach.Move, owner: tuple[int, str] | None = None) -> None:
+        self.moves.append(m)
+        self.owners.append(owner)
 
     def move(self, start: float, dur: float, to: str, kind: str) -> reach.Move:
         toward = to != "rest"  # to a body target (a gesture or a held pose), not back to hanging
@@ -111,14 +119,16 @@ class _ArmTimeline:
         """The hold (s) a gesture starting at ``start`` gets before ``limit``; < MIN_HOLD if it does not fit."""
         return min(g.hold, self.limit - start - g.rise - g.fall)
 
-    def add(self, name: str, g: Gesture, start: float, chained: bool, hold: float) -> None:
-        """Plan gesture ``name``: out, hold, back home; a release goes to the shared hanging waypoint ``rest``."""
+    def add(self, i: int, g: Gesture, start: float, chained: bool, hold: float) -> None:
+        """Plan gesture ``i`` (waypoint ``g<i>``): out, hold, back home; a release goes to the shared hanging
+        waypoint ``rest``."""
         if chained:
             self.moves.pop()  # the previous gesture's return: the hand goes straight on to this one
-        name = "rest" if g.kind == RELEASE else name
-        self.moves.append(self.move(start, g.rise, name, g.kind))
+            self.owners.pop()
+        name = "rest" if g.kind == RELEASE else f"g{i}"
+        self.push(self.move(start, g.rise, name, g.kind), (i, "rise"))
         back = start + g.rise + hold
-        self.moves.append(self.move(back, g.fall, self.home, g.kind))
+        self.push(self.move(back, g.fall, self.home, g.kind), (i, "fall"))
         self.free = back + g.fall
         self.pending = name
 
@@ -153,7 +163,7 @@ def plan_arms(
             continue
         start, hold, chained = slot
         for sd, ch in zip(sides, chained):
-            lines[sd].add(f"g{i}", g, start, ch, hold)
+            lines[sd].add(i, g, start, ch, hold)
             if g.kind != RELEASE:
                 gestures[sd][f"g{i}"] = (g, start, hold)
     return {side: _arm_plan(line, style, gestures[side], rubs[side]) for side, line in lines.items()}
@@ -174,7 +184,7 @@ def _timeline(style: StandingStyle, side: str, duration: float) -> _ArmTimeline:
     limit = duration - max(style.leave, 0.3) if style.leave > 0 and home != "rest" else np.inf
     line = _ArmTimeline(side, home, style, [], enter, float(limit))
     if enter:
-        line.moves.append(line.move(0.0, enter, home, home))
+        line.push(line.move(0.0, enter, home, home))
     return line
 
 
@@ -213,7 +223,7 @@ def _arm_plan(
 ) -> ArmPlan:
     """The finished plan of one arm: the move out of the held pose (``leave``) and each gesture's real hold."""
     if np.isfinite(line.limit):
-        line.moves.append(line.move(line.limit, max(style.leave, 0.3), "rest", "rest"))
+        line.push(line.move(line.limit, max(style.leave, 0.3), "rest", "rest"))
     initial = "rest" if style.enter > 0 and line.home != "rest" else line.home
     # the real hold of each gesture: from arrival to the next move (a chained gesture's hold was cut)
     kept = {}
@@ -221,4 +231,5 @@ def _arm_plan(
         if m.to in gestures:
             g, on, _ = gestures[m.to]
             kept[m.to] = (g, on, line.moves[k + 1].start - m.end)
-    return ArmPlan(line.side, line.home, reach.ReachPlan(line.side, initial, tuple(line.moves)), kept, rubs)
+    plan = reach.ReachPlan(line.side, initial, tuple(line.moves))
+    return ArmPlan(line.side, line.home, plan, kept, rubs, tuple(line.owners))

@@ -15,7 +15,7 @@ estimates.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -43,6 +43,10 @@ Z = np.array([0.0, 0.0, 1.0])
 #: The bones :func:`pose_arms` rotates (the clavicles) or solves (the arms), restored from :class:`Hanging` before
 #: every trial pose; the fingers it sets afresh (:func:`_curl`) before anything reads them.
 ARM_BONES = [hm.INDEX[f"{side}{b}"] for side, _ in SIDES for b in ("Shoulder", "UpperArm", "LowerArm", "Hand")]
+#: The fastest a transport may turn the upper arm, forearm or hand at its speed peak (deg/s) [E]: under the standing
+#: 99th-percentile joint speed of 300 deg/s (metrics §9 A8), with room for the overshoot, the micro-motion and the
+#: hand fidgets laid on top. A face touch flexes the elbow ~125 deg, so it takes ~1 s (facts §4: 0.8-1.0 s).
+MAX_TRANSPORT_SPEED = 270.0
 
 
 @dataclass
@@ -81,7 +85,7 @@ def hang_arms(
     hang = 90.0 - style.arm_hang
     trunk = tr.hips_offset - body.apa
     arm = max(sk.bone_length("leftUpperArm") + sk.bone_length("leftLowerArm"), 0.1)
-    lag = (trunk - damp_track(trunk, 0.25, 1.0 / ctx.fps)) / arm
+    lag = (trunk - damp_track(trunk, 0.25, 1.0 / ctx.fps, ramp=True)) / arm
     curl = {}
     for side, s in SIDES:
         swing_fwd = np.degrees(lag[:, 2]) * 3.0
@@ -95,7 +99,7 @@ def hang_arms(
         )
         tr.set(f"{side}LowerArm", rot(HINGE_AXES[f"{side}LowerArm"], style.elbow_flex))
         tr.set(f"{side}Hand", rot(Z, -s * 6.0))
-        curl[side] = style.finger_curl + wander(rngs["fingers"], t, 0.15)[:, 0] * 3.0
+        curl[side] = _soft_floor(style.finger_curl + wander(rngs["fingers"], t, 0.15)[:, 0] * 3.0, 1.0)
         curl_fingers(tr, side, curl[side], np.full(len(t), style.finger_curl))
     micro_bones = [hm.INDEX[f"{side}{b}"] for side, _ in SIDES for b in ("UpperArm", "LowerArm")]
     still, before = _wrists_in_chest(tr), tr.lrot[:, micro_bones]
@@ -118,6 +122,12 @@ def hang_arms(
     return Hanging(_columns(tr.lrot, ARM_BONES), curl, strokes, drift)
 
 
+def _soft_floor(x: Array, width: float) -> Array:
+    """``x`` kept above 0 smoothly (deg): ``x`` itself well above ``width``, ``width / 2`` at 0, never below. A
+    finger curl wandering around a nearly straight ``finger_curl`` would otherwise bend the fingers back."""
+    return 0.5 * (x + np.sqrt(x * x + width * width))
+
+
 def _columns(lrot: Array, bones: list[int]) -> dict[int, Array]:
     """Copies of the bones' rotations ``[F, 4]`` (or ``[4]`` for a bone that holds one rotation, bit for bit, all
     clip)."""
@@ -136,10 +146,12 @@ def _wrists_in_chest(tr: Tracks) -> dict[str, Array]:
 class PosedArms:
     """What :func:`pose_arms` did: ``failed`` the schedule indices of the gestures whose target the arm could not
     reach (empty when every reach landed); ``rest_reached`` per side given a rest target, ``[F]`` whether the
-    arm reached it (frames the hand is elsewhere count as reached)."""
+    arm reached it (frames the hand is elsewhere count as reached); ``too_fast`` the transports that turned a
+    joint faster than :data:`MAX_TRANSPORT_SPEED`, ``{(gesture index, "rise" or "fall"): least duration s}``."""
 
     failed: set[int]
     rest_reached: dict[str, NDArray[np.bool_]]
+    too_fast: dict[tuple[int, str], float] = field(default_factory=dict)
 
 
 def rest_targets(ctx: Context, style: StandingStyle) -> dict[str, Array]:
@@ -196,7 +208,26 @@ def pose_arms(
         posed.failed |= failed
         if reached is not None:
             posed.rest_reached[side] = reached
+        for key, least in _too_fast(tr, t, side, plans[side]).items():
+            posed.too_fast[key] = max(least, posed.too_fast.get(key, 0.0))
     return posed
+
+
+def _too_fast(tr: Tracks, t: Array, side: str, ap_: ArmPlan) -> dict[tuple[int, str], float]:
+    """The gesture transports of ``ap_`` (as posed on ``tr``) that turn the upper arm, forearm or hand faster than
+    :data:`MAX_TRANSPORT_SPEED` at their speed peak, with the least duration that would not: each joint's turn
+    is read at the frames nearest the move's start and end, where the hand is still."""
+    joints = [hm.INDEX[f"{side}{b}"] for b in ("UpperArm", "LowerArm", "Hand")]
+    out: dict[tuple[int, str], float] = {}
+    for m, owner in zip(ap_.plan.moves, ap_.owners, strict=True):
+        if owner is None or m.start > t[-1]:
+            continue
+        i0, i1 = (int(np.clip(np.rint(x * (len(t) - 1) / max(t[-1], 1e-9)), 0, len(t) - 1)) for x in (m.start, m.end))
+        turns = np.degrees(quat.angle_between(tr.lrot[i0, joints], tr.lrot[i1, joints]))
+        least = reach.least_duration(m, (float(turns[0]), float(turns[1]), float(turns[2])), MAX_TRANSPORT_SPEED)
+        if m.duration < least:
+            out[owner] = least
+    return out
 
 
 def arm_activity(t: Array, style: StandingStyle, plans: dict[str, ArmPlan]) -> dict[str, Array]:

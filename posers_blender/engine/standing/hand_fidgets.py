@@ -56,6 +56,13 @@ class _Hand:
         self.thumb[:, at] += other.thumb * w
         self.wrist[at] += other.wrist * w
 
+    def scale(self, k: Array) -> None:
+        """Multiply every track by ``k`` ``[F]``."""
+        for f in FINGERS:
+            self.fingers[f] *= k
+        self.thumb *= k
+        self.wrist *= k
+
 
 def _drum(rng: np.random.Generator, t: Array, b: HandBout) -> _Hand:
     """Rolls of finger lifts, little finger first, 50-90 ms apart; a roll every ~0.45 s (CV 0.35)."""
@@ -122,7 +129,9 @@ def fidget_hands(
     tr: Tracks, t: Array, bouts: list[HandBout], plans: dict[str, ArmPlan], rng: np.random.Generator
 ) -> None:
     """Compose the hand-fidget ``bouts`` onto the posed hands of ``tr`` (finger, thumb and wrist flexion in each
-    bone's frame), faded out around each gesture of that hand in ``plans``."""
+    bone's frame), faded out around each gesture of that hand in ``plans``. Where a hand's bouts overlap (a
+    both-hands bout over a one-hand bout, say) they blend: a hand does one fidget at a time, and three thumb
+    bouts added up would bend the thumb past its range."""
     if not bouts:
         return
     n = len(t)
@@ -132,13 +141,24 @@ def fidget_hands(
             continue
         free = _free(t, plans[side])
         total = _Hand(n)
+        weight = np.zeros(n)
         for b in mine:
             # a bout is zero outside its own frames: rendering only those keeps the cost per frame flat
             at = slice(int(np.searchsorted(t, b.t)), int(np.searchsorted(t, b.t + b.duration, side="right")))
             tb = t[at]
             env = bump(tb, b.t, FADE_S, max(b.duration - 2 * FADE_S, 0.0), FADE_S) * free[at]
             total.add(KINDS[b.kind](rng, tb, b), env, at)
+            weight[at] += env
+        total.scale(1.0 / _overlap(weight))
         _apply(tr, side, total)
+
+
+def _overlap(weight: Array, knee: float = 0.5) -> Array:
+    """What the summed bouts are divided by, from their summed envelopes ``weight`` ``[F]``: 1 up to one bout (a
+    bout alone keeps its size), then easing (quadratic, so the hand's acceleration has no spike) into
+    ``weight - knee / 2``."""
+    over = np.clip(weight - 1.0, 0.0, knee)
+    return 1.0 + over * over / (2.0 * knee) + np.maximum(weight - 1.0 - knee, 0.0)
 
 
 def _free(t: Array, plan: ArmPlan) -> Array:

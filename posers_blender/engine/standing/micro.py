@@ -28,6 +28,11 @@ Array = NDArray[np.float64]
 #: 1.5x more front-to-back than sideways (facts §1: COP RMS AP 5.0, ML 3.3 mm), the idling ReActIdle pelvis 0.7x
 #: (fitted 11.8 vs 17.0 mm), so AP is raised to keep the measured sway bands.
 AXIS_GAIN = np.array([0.9, 1.0, 1.8])
+#: The micro-motion draw repeats over at least 100 s (on the style's clock) so its slowest band (0.05 Hz) has
+#: frequencies even in short takes.
+MICRO_SPAN_S = 100.0
+#: A planted foot's give repeats over at least 10 s, so its slowest band (0.2 Hz) has frequencies in short takes.
+GIVE_SPAN_S = 10.0
 
 
 @dataclass
@@ -52,7 +57,8 @@ def draw(rng: np.random.Generator, t: Array, style: StandingStyle, leg_ratio: fl
         z = np.zeros((n, 3))
         return Micro(z, z, z, z, {side: (z, z) for side, _ in SIDES}, {side: z for side, _ in SIDES})
     f = max(style.sway_freq, 1e-3)
-    ch = fitted.standing_micromotion(rng, (t - t[0]) * f, band_gain=_forearm_gains())
+    span = draw_span(n * float(t[1] - t[0]), MICRO_SPAN_S / f)
+    ch = fitted.standing_micromotion(rng, (t - t[0]) * f, band_gain=_forearm_gains(), period=span * f)
     k = style.micro * style.sway_weight
     ka = style.micro * style.micro_arms * style.gesture_weight
     return Micro(
@@ -63,6 +69,14 @@ def draw(rng: np.random.Generator, t: Array, style: StandingStyle, leg_ratio: fl
         arms={side: (ch[f"{side}UpperArm"] * ka, _hinge_only(ch[f"{side}LowerArm"]) * ka) for side, _ in SIDES},
         feet={side: _foot_give(rng, n, float(t[1] - t[0]), style.foot_give * leg_ratio) for side, _ in SIDES},
     )
+
+
+def draw_span(clip_s: float, least_s: float) -> float:
+    """The span (s) a periodic noise draw repeats over: the clip or ``least_s``, whichever is longer, rounded up to
+    whole seconds, so every frame rate (24/30/60/120 fps) has a whole number of frames in it and the draw, which
+    depends only on this span, is the same at every rate. ``clip_s`` (frames x frame time) is rounded first: a
+    clip of the same duration can be a frame-rounding shorter at one rate."""
+    return float(np.ceil(max(clip_s, least_s) - 1e-6))
 
 
 @lru_cache(maxsize=1)
@@ -86,8 +100,9 @@ def _foot_give(rng: np.random.Generator, n: int, dt: float, rms: float) -> Array
     out = np.zeros((n, 3))
     if rms <= 0:
         return out
-    m = max(n, 64)
-    freqs = np.fft.rfftfreq(m, dt)
+    span = draw_span(n * dt, GIVE_SPAN_S)  # whole seconds: the same bins and draws at every frame rate
+    m = max(n, int(round(span / dt)))
+    freqs = np.arange(m // 2 + 1) / span
     band = (freqs >= 0.2) & (freqs <= 2.0)
     spec = np.zeros((freqs.size, 2), dtype=np.complex128)
     k = int(band.sum())

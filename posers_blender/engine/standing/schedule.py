@@ -9,7 +9,7 @@ were. Numbers cite ``human_motion_facts.md`` §1 (standing), §4 (reaching) and 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -99,9 +99,11 @@ def streams(rng: np.random.Generator) -> dict[str, np.random.Generator]:
     return {n: np.random.default_rng(rng.integers(0, 2**63 - 1)) for n in STREAMS}
 
 
-def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Array) -> Schedule:
-    """Draw the event schedule for the time grid ``times`` (only its span and breath sampling matter)."""
-    duration = float(times[-1]) + (float(times[1] - times[0]) if len(times) > 1 else 0.0)
+def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Array, duration: float) -> Schedule:
+    """Draw the event schedule over the clip's requested ``duration`` (s) and sample the breaths on ``times``.
+
+    Every event is drawn over ``duration``, never over the frame grid: the grid's last time moves with the frame
+    rate, and an event inside one span but not the other shifts every later draw of its generator."""
     breaths = breath_track(
         rngs["breath"],
         times,
@@ -109,6 +111,7 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
         style.ie_ratio,
         style.breath_depth,
         sigh_interval_s=style.sigh_interval,
+        duration=duration,
     )
     shifts, shift_targets, start_weight = _weight_shifts(style, rngs["shift"], duration)
     glances = plan_glances(rngs["glance"], duration, style.gaze)
@@ -131,6 +134,17 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
     )
 
 
+def lengthen_transports(sched: Schedule, least: Mapping[tuple[int, str], float]) -> Schedule:
+    """``sched`` with gesture transports lengthened: ``least[(index, "rise" or "fall")]`` is the shortest that
+    gesture's move out or home may take (s). A trial pose finds them (a transport that would turn a joint too
+    fast for the distance it turns: a short rise at a high ``gesture_speed``, say)."""
+    gestures = list(sched.gestures)
+    for (i, phase), d in least.items():
+        g = gestures[i]
+        gestures[i] = replace(g, rise=max(g.rise, d)) if phase == "rise" else replace(g, fall=max(g.fall, d))
+    return replace(sched, gestures=gestures)
+
+
 def schedule_for(
     program: MotionProgram,
     style_for: Callable[[Params], StandingStyle],
@@ -145,7 +159,7 @@ def schedule_for(
     from ..skeleton import default_avatar
 
     ctx = make_context(program, params, seed, fps, duration, default_avatar())
-    return plan(style_for(ctx.params), streams(ctx.rng), ctx.times)
+    return plan(style_for(ctx.params), streams(ctx.rng), ctx.times, ctx.duration)
 
 
 def _weight_shifts(style: StandingStyle, rng: np.random.Generator, duration: float) -> tuple[Array, Array, float]:
