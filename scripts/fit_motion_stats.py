@@ -658,7 +658,10 @@ def fit_pelvis_waves(left: dict[str, list[Strides]], mirrored: dict[str, list[St
     Each subject's left-anchored strides and mirrored right-anchored ones are pooled (a symmetric walker);
     the mean is the mean of the subjects' mean coefficients. The spread: each stride's coefficients minus
     the mean of its (subject, anchoring side) set, scaled by sqrt(n / (n - 1)); per harmonic the SD of the
-    real and of the imaginary part (pooled: sqrt(mean |deviation|^2 / 2)).
+    real and of the imaginary part (pooled: sqrt(mean |deviation|^2 / 2)). The trunk's deviations go against
+    the pelvis's (correlation -0.4 to -0.97: the chest steadier in the world than the pelvis), so each trunk
+    channel is also given as a regression on its pelvis partner (:data:`fitted.TRUNK_PARTNER`): per harmonic
+    the slope (real) and the SD of what the slope leaves.
     """
     subj_means, devs = [], []
     for subject in sorted(left):
@@ -675,6 +678,12 @@ def fit_pelvis_waves(left: dict[str, list[Strides]], mirrored: dict[str, list[St
     sd = np.sqrt(np.mean(np.abs(dev) ** 2, axis=0) / 2.0)
     amp = np.abs(mean)
     names = list(fitted.PELVIS_CHANNELS)
+    given: dict[str, Any] = {}
+    for c, p in fitted.TRUNK_PARTNER.items():
+        a, b = dev[:, names.index(p)], dev[:, names.index(c)]
+        slope = np.real(np.mean(b * np.conj(a), axis=0)) / np.mean(np.abs(a) ** 2, axis=0)
+        rest = np.sqrt(np.mean(np.abs(b - slope * a) ** 2, axis=0) / 2.0)
+        given[c] = {"pelvis": p, "slope": np.round(slope, 5).tolist(), "residual_sd": np.round(rest, 6).tolist()}
     return {
         "definition": "x(u) = sum_k Re(c_k exp(2 pi i k u)), u the stride phase from the left heel strike, "
         "k = 1..harmonics; c_k as [real, imaginary]; sd per harmonic is that of each part, stride to stride",
@@ -684,6 +693,7 @@ def fit_pelvis_waves(left: dict[str, list[Strides]], mirrored: dict[str, list[St
         "mean": {c: np.round(np.stack([mean[i].real, mean[i].imag], axis=-1), 6).tolist() for i, c in enumerate(names)},
         "sd": {c: np.round(sd[i], 6).tolist() for i, c in enumerate(names)},
         "fundamental": {c: int(np.argmax(amp[i]) + 1) for i, c in enumerate(names)},
+        "trunk_given_pelvis": given,
         "between_subject_amplitude_sd": {
             c: np.round(np.abs(np.array(subj_means))[:, i].std(axis=0, ddof=1), 6).tolist() for i, c in enumerate(names)
         },

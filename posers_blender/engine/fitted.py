@@ -101,6 +101,8 @@ PELVIS_CHANNELS: dict[str, str] = {
     "trunkRoll": "upperChest relative to the hips about Z",
     "trunkYaw": "upperChest relative to the hips about Y",
 }
+#: The pelvis channel each trunk channel's stride-to-stride deviation is drawn against (they go opposite ways).
+TRUNK_PARTNER: dict[str, str] = {"trunkPitch": "tilt", "trunkRoll": "roll", "trunkYaw": "yaw"}
 #: Channels that change sign in the mirrored walker (left and right swapped).
 PELVIS_MIRROR_NEGATES = frozenset({"lateral", "roll", "yaw", "trunkRoll", "trunkYaw"})
 
@@ -453,18 +455,25 @@ class PelvisWaves:
 
 def pelvis_waves(rng: np.random.Generator, n_strides: int, *, path: str | Path | None = None) -> PelvisWaves:
     """Draw ``n_strides`` strides' pelvis and trunk harmonics: the fitted mean plus Gaussian stride-to-stride
-    variation (the fitted SD, real and imaginary parts independent)."""
+    variation (the fitted SD, real and imaginary parts independent), the trunk's drawn against the pelvis's
+    (the fitted slope on its :data:`TRUNK_PARTNER` plus the residual SD)."""
     if n_strides < 0:
         raise ValueError(f"n_strides must be 0 or more, got {n_strides}")
     w = load(path)["walking"]["pelvis_waves"]
     coeffs: dict[str, NDArray[np.complex128]] = {}
     fundamental: dict[str, tuple[int, float]] = {}
-    for c in PELVIS_CHANNELS:
+    means: dict[str, NDArray[np.complex128]] = {}
+    for c in PELVIS_CHANNELS:  # the pelvis channels come first
         m = np.asarray(w["mean"][c], dtype=np.float64)
-        mean = m[:, 0] + 1j * m[:, 1]
-        sd = np.asarray(w["sd"][c], dtype=np.float64)
+        mean = means[c] = m[:, 0] + 1j * m[:, 1]
+        given = w["trunk_given_pelvis"].get(c)
+        sd = np.asarray(given["residual_sd"] if given else w["sd"][c], dtype=np.float64)
         z = rng.standard_normal((n_strides, len(sd), 2))
-        coeffs[c] = np.asarray(mean + sd * (z[..., 0] + 1j * z[..., 1]), dtype=np.complex128)
+        draw = mean + sd * (z[..., 0] + 1j * z[..., 1])
+        if given:
+            p = given["pelvis"]
+            draw = draw + np.asarray(given["slope"], dtype=np.float64) * (coeffs[p] - means[p])
+        coeffs[c] = np.asarray(draw, dtype=np.complex128)
         k = int(w["fundamental"][c])
         fundamental[c] = (k, float(np.abs(mean[k - 1])))
     return PelvisWaves(coeffs, fundamental)
