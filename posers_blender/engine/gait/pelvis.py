@@ -40,8 +40,7 @@ HIGH_AT = 0.6  # the pelvis is highest this far from one low to the next (facts 
 class PelvisSway:
     """The pelvis without its height: floor position ``pos [F, 3]`` (``y`` 0), rotation ``rot [F, 4]``, its
     designed yaw, roll and tilt oscillations ``[F]`` in degrees (the trunk counters them), and the fitted
-    stride harmonics (``waves``: in ``pos`` and ``rot`` already, ``wave_rot [F, 4]`` the rotation they add to
-    the pelvis; the height and the trunk add theirs)."""
+    stride harmonics (``waves``: in ``pos`` and ``rot`` already; the height and the trunk add theirs)."""
 
     pos: Array
     rot: Array
@@ -50,7 +49,6 @@ class PelvisSway:
     tilt: Array
     treadmill: Array | None  # [F, 3] the path point under the pelvis, taken off everything when in place
     waves: StrideWaves
-    wave_rot: Array
 
 
 def pelvis_sway(
@@ -108,10 +106,7 @@ def pelvis_sway(
         treadmill[:, 0] = pxz[:, 0]
         treadmill[:, 2] = pxz[:, 1]
         pos -= treadmill
-    wave_rot = quat.mul(
-        quat.from_axis_angle(Y, yaw_h), quat.mul(quat.from_axis_angle(Z, roll_h), quat.from_axis_angle(X, tilt_h))
-    )
-    return PelvisSway(pos, rot, yaw_osc, roll, tilt, treadmill, waves, wave_rot)
+    return PelvisSway(pos, rot, yaw_osc, roll, tilt, treadmill, waves)
 
 
 def pelvis_height(

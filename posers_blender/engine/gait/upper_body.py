@@ -50,7 +50,7 @@ def upper_body(
     ``stride_rng`` draws the stride-to-stride variation)."""
     vary = stride_variation(keys, plan, stride_rng)
     trunk(tr, sway, style, vary)
-    head(tr, plan, style, noise, keys.times, sway)
+    head(tr, plan, style, noise, keys.times)
     arms(tr, plan, keys, style, settings, 1.0 / fps, vary)
     tr.expressions["blink"] = blink_track(keys.times, blink_times(blink_rng, duration, 15.0))
 
@@ -109,11 +109,8 @@ def trunk(tr: Tracks, sway: PelvisSway, style: GaitStyle, vary: dict[str, Array]
         tr.set(bone, quat.mul(yaw, quat.mul(roll, quat.from_axis_angle_deg(X, share * trunk_pitch))))
 
 
-def head(tr: Tracks, plan: FootPlan, style: GaitStyle, noise: Array, t: Array, sway: PelvisSway) -> None:
-    """The head stabilised in space with a little residual wobble, leading the path on turns (facts §2c); it
-    carries the fitted stride harmonics of the pelvis and trunk (``sway.waves``) in full, as a rigid neck
-    passes them on (people's heads turn about as much as their trunks in the world; stabilised against
-    them, the head jerked on the hips twice as much as people's)."""
+def head(tr: Tracks, plan: FootPlan, style: GaitStyle, noise: Array, t: Array) -> None:
+    """The head stabilised in space with a little residual wobble, leading the path on turns (facts §2c)."""
     look = plan.path.theta(plan.pelvis_s(t + style.look_ahead))
     head_yaw = look + np.radians(style.head_residual * noise[:, 3])
     head_pitch = np.radians(style.head_pitch + style.head_residual * 0.7 * noise[:, 4])
@@ -126,24 +123,13 @@ def head(tr: Tracks, plan: FootPlan, style: GaitStyle, noise: Array, t: Array, s
     # the stabilisation is partial: the head keeps a share of the chest's sway about the path's heading
     # (facts §2c: a 2-3° residual), so it nods and turns a little with every step, as people's heads do
     heading = quat.from_axis_angle(Y, plan.path.theta(plan.pelvis_s(t)))
-    chest_sway = quat.continuous(quat.normalize(quat.mul(quat.conj(heading), chest)))
-    chest_wave = quat.mul(sway.wave_rot, _trunk_wave(sway))
-    q_head = quat.mul(q_head, quat.slerp(quat.identity((len(t),)), chest_sway, HEAD_FOLLOW))
-    q_head = quat.mul(q_head, quat.slerp(quat.identity((len(t),)), chest_wave, 1.0 - HEAD_FOLLOW))
+    sway = quat.continuous(quat.normalize(quat.mul(quat.conj(heading), chest)))
+    q_head = quat.mul(q_head, quat.slerp(quat.identity((len(t),)), sway, HEAD_FOLLOW))
     rel = quat.normalize(quat.mul(quat.conj(chest), q_head))
     rel = quat.continuous(rel)
     neck = quat.slerp(quat.identity((tr.n_frames,)), rel, 0.4)
     tr.set("neck", neck)
     tr.set("head", quat.normalize(quat.mul(quat.conj(neck), rel)))
-
-
-def _trunk_wave(sway: PelvisSway) -> Array:
-    """The rotation ``[F, 4]`` the fitted stride harmonics give upperChest on the pelvis (as :func:`trunk`)."""
-    w = sway.waves.values
-    return quat.mul(
-        quat.from_axis_angle(Y, w["trunkYaw"]),
-        quat.mul(quat.from_axis_angle(Z, w["trunkRoll"]), quat.from_axis_angle(X, w["trunkPitch"])),
-    )
 
 
 def _chain_rotation(tr: Tracks, bone: str) -> Array:
