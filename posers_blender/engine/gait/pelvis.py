@@ -146,8 +146,14 @@ def pelvis_height(
     hard = np.where(np.isfinite(hard), hard, stand_y + 1.0)
     # the wave keeps under the landing leg's hard reach too (y <= hard exactly): clipping afterwards put a
     # V into the wave just before each heel strike and a step where ``hard`` switches on in late swing
-    bob = lr * sway.waves.like("vertical", style.bob_scale * sway.waves.fundamental["vertical"])
+    bob = HEIGHT_HARMONICS * lr * sway.waves.like("vertical", style.bob_scale * sway.waves.fundamental["vertical"])
     return pelvis_wave(keys.times, plan, style, np.minimum(allowed, hard), 0.002 * lr * noise[:, 2] + bob, duration)
+
+
+#: Share of the fitted height harmonics kept. CMU's full share deepens the pelvis's low in double support (the
+#: keys sink under the legs' reach) until the hip is flexed past the facts §2b band at heel strike (20-30°;
+#: CMU itself reads 36° on the default avatar); at this share basic-walk stays inside it.
+HEIGHT_HARMONICS = 0.8
 
 
 def _stance_knee(plan: FootPlan, keys: StepKeys, style: GaitStyle, sgn: float) -> Array:
