@@ -20,6 +20,8 @@ Walking (CMU, 120 fps):
   2. per-subject mean curves; stride-to-stride deviations from the subject's mean -> principal components.
   3. scalars: stride time CV, per-curve range-of-motion CV, arm swing amplitude/timing/asymmetry,
      trunk pitch and roll harmonics, head stabilisation (head vs trunk rotation in the world).
+  4. pelvis waves: the pelvis (height, lateral offset, obliquity, rotation, tilt) and the trunk relative to
+     it over the stride as harmonics 1-6, their mean and stride-to-stride SD (a symmetric walker).
 """
 
 from __future__ import annotations
@@ -527,6 +529,7 @@ class Strides:
     other_strike: Array  # [S] phase of the other foot's heel strike
     head: Array  # [S, 3, P] head yaw, pitch, roll in the world
     trunk: Array  # [S, 3, P] upperChest yaw, pitch, roll in the world
+    pelvis: Array  # [S, len(fitted.PELVIS_CHANNELS), P] the pelvis and trunk waveforms (:func:`pelvis_channels`)
 
 
 def strides(clip: Clip, side: str = "left") -> Strides:
@@ -537,12 +540,12 @@ def strides(clip: Clip, side: str = "left") -> Strides:
     per_frame = walk_curves(clip)
     if side == "right":
         per_frame = {c: (-1.0 if c == "trunkRoll" else 1.0) * per_frame[_mirror_name(c)] for c in per_frame}
-    grot, _ = clip.fk()
+    grot, gpos = clip.fk()
     head = quat.to_euler(grot[:, hm.INDEX["head"]], "YXZ").T
     trunk = quat.to_euler(grot[:, hm.INDEX["upperChest"]], "YXZ").T
     hs, speed = heel_strikes(clip, side)
     hs_o, _ = heel_strikes(clip, hm.mirror(side))
-    rows, times, other, heads, trunks = [], [], [], [], []
+    rows, times, other, heads, trunks, pelvis = [], [], [], [], [], []
     phase = np.arange(SAMPLES_PER_STRIDE) / SAMPLES_PER_STRIDE
     durations = np.diff(hs) / fps
     med = float(np.median(durations)) if len(durations) else 0.0
@@ -560,6 +563,7 @@ def strides(clip: Clip, side: str = "left") -> Strides:
         rows.append([resample(per_frame[c]) for c in fitted.STRIDE_CURVES])
         heads.append([resample(np.unwrap(h)) for h in head])
         trunks.append([resample(np.unwrap(t)) for t in trunk])
+        pelvis.append(pelvis_channels(grot, gpos, a, b, side))
         times.append(dur)
         other.append((mid[0] - a) / (b - a))
     shape = (0, len(fitted.STRIDE_CURVES), SAMPLES_PER_STRIDE)
@@ -569,7 +573,45 @@ def strides(clip: Clip, side: str = "left") -> Strides:
         np.array(other),
         np.array(heads).reshape(-1, 3, SAMPLES_PER_STRIDE),
         np.array(trunks).reshape(-1, 3, SAMPLES_PER_STRIDE),
+        np.array(pelvis).reshape(-1, len(fitted.PELVIS_CHANNELS), SAMPLES_PER_STRIDE),
     )
+
+
+def pelvis_channels(grot: Array, gpos: Array, a: int, b: int, side: str) -> Array:
+    """The :data:`fitted.PELVIS_CHANNELS` of one stride (frames ``a`` to ``b``) ``[C, P]`` at the stride phases,
+    each made periodic by taking off the ramp between its ends (drift over the stride, e.g. a path that curves).
+
+    Axes are the stride's own: forward is the hips' travel from ``a`` to ``b``, left is up x forward. The pelvis
+    rotation relative to that heading is split as the walk composes it, ``Y(yaw) Z(roll) X(tilt)``; the trunk
+    is upperChest relative to the hips, split the same way. Right-anchored strides are mirrored (the lateral
+    offset, rolls and yaws negated), as :func:`strides` mirrors the curves.
+    """
+    hips = gpos[a : b + 1, 0]
+    fwd = hips[-1] - hips[0]
+    heading = np.arctan2(fwd[0], fwd[2])
+    left = np.array([np.cos(heading), 0.0, -np.sin(heading)])
+    q_heading = quat.from_axis_angle(np.array([0.0, 1.0, 0.0]), heading)
+    pelvis = quat.to_euler(quat.mul(quat.conj(q_heading), grot[a : b + 1, 0]), "YZX")
+    chest = grot[a : b + 1, hm.INDEX["upperChest"]]
+    trunk = quat.to_euler(quat.mul(quat.conj(grot[a : b + 1, 0]), chest), "YZX")
+    per_frame = {
+        "vertical": hips[:, 1],
+        "lateral": hips @ left,
+        "roll": pelvis[:, 1],
+        "yaw": np.unwrap(pelvis[:, 0]),
+        "tilt": pelvis[:, 2],
+        "trunkPitch": trunk[:, 2],
+        "trunkRoll": trunk[:, 1],
+        "trunkYaw": np.unwrap(trunk[:, 0]),
+    }
+    sign = {c: -1.0 if side == "right" and c in fitted.PELVIS_MIRROR_NEGATES else 1.0 for c in per_frame}
+    u = np.linspace(0.0, 1.0, b - a + 1)
+    phase = np.arange(SAMPLES_PER_STRIDE) / SAMPLES_PER_STRIDE
+    out = []
+    for c in fitted.PELVIS_CHANNELS:
+        x = per_frame[c] - (per_frame[c][-1] - per_frame[c][0]) * u
+        out.append(sign[c] * np.interp(phase, u, x))
+    return np.array(out)
 
 
 def harmonic(curves: Array, k: int) -> tuple[Array, Array]:
@@ -597,6 +639,65 @@ def deviations(parts: list[Strides]) -> tuple[Array, Array]:
         return np.zeros((0, rows[0].size if n else 0)), np.zeros(0)
     k = np.sqrt(n / (n - 1))
     return ((rows - rows.mean(axis=0)) * k).reshape(n, -1), (times - times.mean()) / times.mean() * k
+
+
+PELVIS_HARMONICS = 6
+
+
+def stride_harmonics(waves: Array) -> NDArray[np.complex128]:
+    """Complex Fourier coefficients ``[..., PELVIS_HARMONICS]`` of stride waveforms ``[..., P]``: harmonic ``k``
+    (``k`` cycles per stride) of ``x(u) = sum Re(c_k exp(2 pi i k u))``, ``u`` the stride phase."""
+    p = waves.shape[-1]
+    return np.asarray(np.fft.rfft(waves, axis=-1)[..., 1 : PELVIS_HARMONICS + 1] * 2.0 / p, dtype=np.complex128)
+
+
+def fit_pelvis_waves(left: dict[str, list[Strides]], mirrored: dict[str, list[Strides]]) -> dict[str, Any]:
+    """The mean pelvis and trunk waveforms of a symmetric walker and their stride-to-stride spread, as
+    harmonics 1..PELVIS_HARMONICS of the stride.
+
+    Each subject's left-anchored strides and mirrored right-anchored ones are pooled (a symmetric walker);
+    the mean is the mean of the subjects' mean coefficients. The spread: each stride's coefficients minus
+    the mean of its (subject, anchoring side) set, scaled by sqrt(n / (n - 1)); per harmonic the SD of the
+    real and of the imaginary part (pooled: sqrt(mean |deviation|^2 / 2)). The trunk's deviations go against
+    the pelvis's (correlation -0.4 to -0.97: the chest steadier in the world than the pelvis), so each trunk
+    channel is also given as a regression on its pelvis partner (:data:`fitted.TRUNK_PARTNER`): per harmonic
+    the slope (real) and the SD of what the slope leaves.
+    """
+    subj_means, devs = [], []
+    for subject in sorted(left):
+        sets = [np.concatenate([p.pelvis for p in parts]) for parts in (left[subject], mirrored[subject])]
+        sets = [stride_harmonics(w) for w in sets if len(w)]
+        if not sets:
+            continue
+        subj_means.append(np.concatenate(sets).mean(axis=0))
+        for c in sets:
+            if len(c) > 1:
+                devs.append((c - c.mean(axis=0)) * np.sqrt(len(c) / (len(c) - 1)))
+    mean = np.mean(subj_means, axis=0)  # [C, H]
+    dev = np.concatenate(devs)
+    sd = np.sqrt(np.mean(np.abs(dev) ** 2, axis=0) / 2.0)
+    amp = np.abs(mean)
+    names = list(fitted.PELVIS_CHANNELS)
+    given: dict[str, Any] = {}
+    for c, p in fitted.TRUNK_PARTNER.items():
+        a, b = dev[:, names.index(p)], dev[:, names.index(c)]
+        slope = np.real(np.mean(b * np.conj(a), axis=0)) / np.mean(np.abs(a) ** 2, axis=0)
+        rest = np.sqrt(np.mean(np.abs(b - slope * a) ** 2, axis=0) / 2.0)
+        given[c] = {"pelvis": p, "slope": np.round(slope, 5).tolist(), "residual_sd": np.round(rest, 6).tolist()}
+    return {
+        "definition": "x(u) = sum_k Re(c_k exp(2 pi i k u)), u the stride phase from the left heel strike, "
+        "k = 1..harmonics; c_k as [real, imaginary]; sd per harmonic is that of each part, stride to stride",
+        "channels": dict(fitted.PELVIS_CHANNELS),
+        "harmonics": PELVIS_HARMONICS,
+        "strides": int(len(dev)),
+        "mean": {c: np.round(np.stack([mean[i].real, mean[i].imag], axis=-1), 6).tolist() for i, c in enumerate(names)},
+        "sd": {c: np.round(sd[i], 6).tolist() for i, c in enumerate(names)},
+        "fundamental": {c: int(np.argmax(amp[i]) + 1) for i, c in enumerate(names)},
+        "trunk_given_pelvis": given,
+        "between_subject_amplitude_sd": {
+            c: np.round(np.abs(np.array(subj_means))[:, i].std(axis=0, ddof=1), 6).tolist() for i, c in enumerate(names)
+        },
+    }
 
 
 def fit_walking(takes: list[tuple[str, Clip]]) -> dict[str, Any]:
@@ -685,6 +786,7 @@ def fit_walking(takes: list[tuple[str, Clip]]) -> dict[str, Any]:
             "roll_stride_frequency_peak_phase": circular(roll1_peak),
             "roll_step_frequency_amplitude_rad": describe(roll2),
         },
+        "pelvis_waves": fit_pelvis_waves(left, mirrored),
         "head_stabilisation": {
             "definition": "per stride, SD over the stride of the head's world yaw, pitch and roll divided by the "
             "same for upperChest; median over strides (< 1: the head turns less than the trunk)",
@@ -776,6 +878,17 @@ def headline(doc: dict[str, Any]) -> str:
     )
     lines.append(
         "  ROM CV: " + ", ".join(f"{c} {100 * v:.1f}%" for c, v in wk["rom_cv"].items() if not c.startswith("right"))
+    )
+    pw = wk["pelvis_waves"]
+    amps = {
+        c: np.hypot(*np.asarray(v).T) * (1000.0 if c in ("vertical", "lateral") else np.degrees(1.0))
+        for c, v in pw["mean"].items()
+    }
+    lines.append(
+        "  pelvis/trunk harmonics 1-6 (mm or deg): "
+        + "; ".join(
+            f"{c} " + " ".join(f"{a:.2g}" for a in v) for c, v in amps.items() if c in ("vertical", "roll", "trunkYaw")
+        )
     )
     hs = wk["head_stabilisation"]["head_over_trunk"]
     lines.append("  head/trunk: " + ", ".join(f"{k} {v:.2f}" for k, v in hs.items()))

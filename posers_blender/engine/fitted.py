@@ -34,6 +34,9 @@ Sampler API (what the motions call):
   principal-component coefficients, the curve offsets they make and a stride-time
   scale; :func:`mean_stride_curves` gives the mean curves they vary around and
   :func:`curve_at` reads any curve at a phase.
+- :func:`pelvis_waves` ``(rng, n_strides) -> PelvisWaves``: per stride the harmonics of the pelvis and trunk
+  waveforms (:data:`PELVIS_CHANNELS`), drawn around the fitted mean with the fitted stride-to-stride SD;
+  :func:`wave_at` evaluates them at a phase.
 """
 
 from __future__ import annotations
@@ -85,6 +88,23 @@ STRIDE_CURVES: dict[str, str] = {
     "leftElbow": "elbow flexion about the forearm's hinge, + = flexion",
     "rightElbow": "elbow flexion, + = flexion",
 }
+
+#: The pelvis and trunk waveforms over the stride (``"vertical"`` and ``"lateral"`` in metres, the rest in
+#: radians), in the stride's own axes: forward = the hips' travel over the stride, left = up x forward.
+PELVIS_CHANNELS: dict[str, str] = {
+    "vertical": "hips height, + = up (m)",
+    "lateral": "hips offset to the left of the line of travel, + = toward the avatar's left (m)",
+    "roll": "pelvic obliquity about the forward axis, + = left hip up",
+    "yaw": "pelvic rotation about the vertical relative to the heading, + = turned toward the left",
+    "tilt": "pelvic tilt about the left axis, + = top of the pelvis forward (anterior tilt)",
+    "trunkPitch": "upperChest relative to the hips about X, + = leaning forward",
+    "trunkRoll": "upperChest relative to the hips about Z",
+    "trunkYaw": "upperChest relative to the hips about Y",
+}
+#: The pelvis channel each trunk channel's stride-to-stride deviation is drawn against (they go opposite ways).
+TRUNK_PARTNER: dict[str, str] = {"trunkPitch": "tilt", "trunkRoll": "roll", "trunkYaw": "yaw"}
+#: Channels that change sign in the mirrored walker (left and right swapped).
+PELVIS_MIRROR_NEGATES = frozenset({"lateral", "roll", "yaw", "trunkRoll", "trunkYaw"})
 
 
 class FittedDataError(RuntimeError):
@@ -417,3 +437,52 @@ def curve_at(curve: ArrayLike, phase: ArrayLike) -> Array:
     i1 = (i0 + 1) % c.shape[-1]
     f = u - np.floor(u)
     return c[..., i0] * (1.0 - f) + c[..., i1] * f
+
+
+@dataclass(frozen=True)
+class PelvisWaves:
+    """Per-stride harmonics of the :data:`PELVIS_CHANNELS` waveforms.
+
+    - ``coeffs``: channel -> complex ``[n, H]``, harmonic ``k = 1..H`` of each stride
+      (``x(u) = sum_k Re(c_k exp(2 pi i k u))``, ``u`` the stride phase from the left heel strike).
+    - ``fundamental``: channel -> (harmonic, mean amplitude) of the fitted mean's strongest harmonic (1 for the
+      lateral shift and the rolls and yaws, 2 for the height and the tilts).
+    """
+
+    coeffs: dict[str, NDArray[np.complex128]]
+    fundamental: dict[str, tuple[int, float]]
+
+
+def pelvis_waves(rng: np.random.Generator, n_strides: int, *, path: str | Path | None = None) -> PelvisWaves:
+    """Draw ``n_strides`` strides' pelvis and trunk harmonics: the fitted mean plus Gaussian stride-to-stride
+    variation (the fitted SD, real and imaginary parts independent), the trunk's drawn against the pelvis's
+    (the fitted slope on its :data:`TRUNK_PARTNER` plus the residual SD)."""
+    if n_strides < 0:
+        raise ValueError(f"n_strides must be 0 or more, got {n_strides}")
+    w = load(path)["walking"]["pelvis_waves"]
+    coeffs: dict[str, NDArray[np.complex128]] = {}
+    fundamental: dict[str, tuple[int, float]] = {}
+    means: dict[str, NDArray[np.complex128]] = {}
+    for c in PELVIS_CHANNELS:  # the pelvis channels come first
+        m = np.asarray(w["mean"][c], dtype=np.float64)
+        mean = means[c] = m[:, 0] + 1j * m[:, 1]
+        given = w["trunk_given_pelvis"].get(c)
+        sd = np.asarray(given["residual_sd"] if given else w["sd"][c], dtype=np.float64)
+        z = rng.standard_normal((n_strides, len(sd), 2))
+        draw = mean + sd * (z[..., 0] + 1j * z[..., 1])
+        if given:
+            p = given["pelvis"]
+            draw = draw + np.asarray(given["slope"], dtype=np.float64) * (coeffs[p] - means[p])
+        coeffs[c] = np.asarray(draw, dtype=np.complex128)
+        k = int(w["fundamental"][c])
+        fundamental[c] = (k, float(np.abs(mean[k - 1])))
+    return PelvisWaves(coeffs, fundamental)
+
+
+def wave_at(coeffs: NDArray[np.complex128], phase: ArrayLike, harmonics: ArrayLike) -> Array:
+    """The waveform of harmonics ``coeffs [F, H]`` (one row per sample) at ``phase [F]`` (stride cycles), summed
+    over the harmonic numbers listed in ``harmonics`` (1-based) only."""
+    k = np.asarray(harmonics, dtype=np.int64)
+    u = np.asarray(phase, dtype=np.float64)
+    e = np.exp(2j * np.pi * u[:, None] * k[None, :])
+    return np.asarray(np.real(np.sum(coeffs[:, k - 1] * e, axis=-1)), dtype=np.float64)

@@ -22,6 +22,7 @@ from .feet import FootTrack
 from .geometry import STANCE_REACH, knee_distance, leg_reach
 from .plan import FootPlan, StepKeys
 from .signals import key_track
+from .stride_waves import StrideWaves
 from .style import SIDES, GaitSettings, GaitStyle, step_width
 
 Array = NDArray[np.float64]
@@ -37,8 +38,9 @@ HIGH_AT = 0.6  # the pelvis is highest this far from one low to the next (facts 
 
 @dataclass(frozen=True)
 class PelvisSway:
-    """The pelvis without its height: floor position ``pos [F, 3]`` (``y`` 0), rotation ``rot [F, 4]``, and
-    its yaw, roll and tilt oscillations ``[F]`` in degrees (the trunk counters them)."""
+    """The pelvis without its height: floor position ``pos [F, 3]`` (``y`` 0), rotation ``rot [F, 4]``, its
+    designed yaw, roll and tilt oscillations ``[F]`` in degrees (the trunk counters them), and the fitted
+    stride harmonics (``waves``: in ``pos`` and ``rot`` already; the height and the trunk add theirs)."""
 
     pos: Array
     rot: Array
@@ -46,12 +48,20 @@ class PelvisSway:
     roll: Array
     tilt: Array
     treadmill: Array | None  # [F, 3] the path point under the pelvis, taken off everything when in place
+    waves: StrideWaves
 
 
 def pelvis_sway(
-    plan: FootPlan, keys: StepKeys, style: GaitStyle, settings: GaitSettings, lr: float, noise: Array
+    plan: FootPlan,
+    keys: StepKeys,
+    style: GaitStyle,
+    settings: GaitSettings,
+    lr: float,
+    noise: Array,
+    waves: StrideWaves,
 ) -> PelvisSway:
-    """The pelvis along the path with its lateral shift and rotations (``noise [F, 6]``: channels 0-1 used)."""
+    """The pelvis along the path with its lateral shift and rotations (``noise [F, 6]``: channels 0-1 used),
+    the fitted higher harmonics (``waves``) added to the designed curves in proportion to the style's."""
     hs, sd, en, tm = keys.hs, keys.side, keys.en, keys.step_time
     s_t = plan.pelvis_s(keys.times)
     pxz = plan.path.point(s_t)
@@ -66,7 +76,7 @@ def pelvis_sway(
         apa = plan.side[1] * lat_amp * 0.5
         lat_t = np.concatenate([[plan.to[0] - 0.05], lat_t])
         lat_v = np.concatenate([[apa], lat_v])
-    lateral = keys.keyed(lat_t, lat_v)
+    lateral = keys.keyed(lat_t, lat_v) + lr * waves.like("lateral", lat_amp / lr)
     pos = np.zeros((len(keys.times), 3))
     pos[:, 0] = pxz[:, 0] + lateral * left[:, 0]
     pos[:, 2] = pxz[:, 1] + lateral * left[:, 1]
@@ -79,9 +89,16 @@ def pelvis_sway(
     # amplitude wobble from stride to stride (no mechanical oscillator)
     yaw_osc = yaw_osc * (1.0 + 0.08 * noise[:, 0])
     roll = roll * (1.0 + 0.08 * noise[:, 1])
+    yaw_h, roll_h, tilt_h = (
+        waves.like(c, np.radians(a))
+        for c, a in (("yaw", style.pelvis_rotation), ("roll", style.pelvis_obliquity), ("tilt", style.pelvis_tilt))
+    )
     rot = quat.mul(
-        quat.from_axis_angle(Y, heading + np.radians(yaw_osc)),
-        quat.mul(quat.from_axis_angle_deg(Z, roll), quat.from_axis_angle_deg(X, tilt + style.pelvis_forward_tilt)),
+        quat.from_axis_angle(Y, heading + np.radians(yaw_osc) + yaw_h),
+        quat.mul(
+            quat.from_axis_angle(Z, np.radians(roll) + roll_h),
+            quat.from_axis_angle(X, np.radians(tilt + style.pelvis_forward_tilt) + tilt_h),
+        ),
     )
     treadmill = None
     if settings.in_place:
@@ -89,7 +106,7 @@ def pelvis_sway(
         treadmill[:, 0] = pxz[:, 0]
         treadmill[:, 2] = pxz[:, 1]
         pos -= treadmill
-    return PelvisSway(pos, rot, yaw_osc, roll, tilt, treadmill)
+    return PelvisSway(pos, rot, yaw_osc, roll, tilt, treadmill, waves)
 
 
 def pelvis_height(
@@ -102,7 +119,8 @@ def pelvis_height(
     noise: Array,
     duration: float,
 ) -> Array:
-    """Pelvis height ``[F]`` (m): the keyed wave under what the legs reach (``noise`` channel 2 adds a little)."""
+    """Pelvis height ``[F]`` (m): the keyed wave plus the fitted harmonics (``sway.waves``) under what the legs
+    reach (``noise`` channel 2 adds a little)."""
     lr = sk.leg_ratio
     allowed = np.full(len(keys.times), np.inf)
     hard = np.full(len(keys.times), np.inf)
@@ -128,7 +146,14 @@ def pelvis_height(
     hard = np.where(np.isfinite(hard), hard, stand_y + 1.0)
     # the wave keeps under the landing leg's hard reach too (y <= hard exactly): clipping afterwards put a
     # V into the wave just before each heel strike and a step where ``hard`` switches on in late swing
-    return pelvis_wave(keys.times, plan, style, np.minimum(allowed, hard), 0.002 * lr * noise[:, 2], duration)
+    bob = HEIGHT_HARMONICS * lr * sway.waves.like("vertical", style.bob_scale * sway.waves.fundamental["vertical"])
+    return pelvis_wave(keys.times, plan, style, np.minimum(allowed, hard), 0.002 * lr * noise[:, 2] + bob, duration)
+
+
+#: Share of the fitted height harmonics kept. CMU's full share deepens the pelvis's low in double support (the
+#: keys sink under the legs' reach) until the hip is flexed past the facts §2b band at heel strike (20-30°;
+#: CMU itself reads 36° on the default avatar); at this share basic-walk stays inside it.
+HEIGHT_HARMONICS = 0.8
 
 
 def _stance_knee(plan: FootPlan, keys: StepKeys, style: GaitStyle, sgn: float) -> Array:

@@ -99,9 +99,10 @@ def _harmonic_at(a: NDArray[np.complex128], phase: Array) -> Array:
 
 def trunk(tr: Tracks, sway: PelvisSway, style: GaitStyle, vary: dict[str, Array]) -> None:
     """Counter-rotation, counter-roll and lean of the trunk, shared over spine, chest and upper chest."""
-    trunk_yaw = -(1.0 + style.thorax_counter) * sway.yaw_osc
-    trunk_roll = -(1.0 - style.shoulder_roll_keep) * sway.roll + vary["trunkRoll"]
-    trunk_pitch = -sway.tilt - style.pelvis_forward_tilt + style.trunk_lean + vary["trunkPitch"]
+    fit = {c: np.degrees(sway.waves.values[c]) for c in ("trunkYaw", "trunkRoll", "trunkPitch")}  # on the pelvis
+    trunk_yaw = -(1.0 + style.thorax_counter) * sway.yaw_osc + fit["trunkYaw"]
+    trunk_roll = -(1.0 - style.shoulder_roll_keep) * sway.roll + vary["trunkRoll"] + fit["trunkRoll"]
+    trunk_pitch = -sway.tilt - style.pelvis_forward_tilt + style.trunk_lean + vary["trunkPitch"] + fit["trunkPitch"]
     for bone, share in TRUNK_SHARES:
         yaw = quat.from_axis_angle_deg(Y, share * trunk_yaw)
         roll = quat.from_axis_angle_deg(Z, share * trunk_roll)

@@ -22,6 +22,7 @@ from .legs import LegSolve, solve_legs
 from .pelvis import PelvisSway, pelvis_height, pelvis_sway
 from .plan import FootPlan, StepKeys, plan_footsteps
 from .signals import GridRead, on_grid
+from .stride_waves import stride_waves
 from .style import (
     HEEL_RISE_DORSIFLEXION,
     KNEE_PUSHOFF_DIP,
@@ -85,11 +86,12 @@ def walk_on_grid(
     check_settings(settings, style)
     sk, t = ctx.skeleton, build_grid(ctx.duration)
     # one seed per random stream ("stride" varies the upper body stride by stride)
-    seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "stride")}
+    seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "stride", "waves")}
     plan = plan_footsteps(settings, style, sk, ctx.duration, np.random.default_rng(seeds["plan"]))
     keys = StepKeys.of(plan, t)
     noise = noise_track(np.random.default_rng(seeds["noise"]), t, 0.4, channels=6)
-    sway = pelvis_sway(plan, keys, style, settings, sk.leg_ratio, noise)
+    waves = stride_waves(keys, plan, np.random.default_rng(seeds["waves"]))
+    sway = pelvis_sway(plan, keys, style, settings, sk.leg_ratio, noise, waves)
     tr = Tracks(sk, len(t))
     tr.set("hips", sway.rot)
     feet, legs = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration, None)
