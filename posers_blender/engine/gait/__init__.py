@@ -33,6 +33,7 @@ from .style import (
     GaitStyle,
     blend_styles,
     settings_from_params,
+    walk_constraints,
     walk_params,
 )
 from .walk import WalkResult, build_walk
@@ -57,6 +58,7 @@ __all__ = [
     "pink_noise",
     "plan_footsteps",
     "settings_from_params",
+    "walk_constraints",
     "walk_params",
     "walking_speed_and_cadence",
 ]
