@@ -24,7 +24,10 @@ Array = NDArray[np.float64]
 
 T_GO = 0.20  # s: APA, the COM starts moving before the first toe off [E, ~0.2-0.4 s]
 T_FIRST_TO = 0.45  # s: the first toe off of a walk from standing [E]
-MID_STRIDE_OPEN = 0.25  # steps since the last heel strike at the first frame of a walk started mid-stride [E]
+# steps since the last heel strike at the first frame of a walk started mid-stride [E]: past the trailing
+# foot's toe off (0.16 step after it), whose roll the replans cannot see before the clip; at 0.25 the clip
+# opened with the runway's trailing knee straight at 0° just after toe off (velocity jump 1.3 m/s at 120 fps)
+MID_STRIDE_OPEN = 0.45
 SETTLE = 0.8  # s the walker stands still at the end of a clip that stops [E]
 # Corners: people slow down where the path turns tightly (facts §4: curved paths slow down where curvature is
 # high). The heading turns no faster than the head does in walking (facts §2c: head peak angular velocity
@@ -236,9 +239,10 @@ def _progression(settings: GaitSettings, path: Path, v: float, period: float, du
 @dataclass(frozen=True)
 class _Corners:
     """Where a path turns too tightly for the steady speed: the share of that speed walked there (``share``,
-    on the arc-length grid ``s``: every ``CORNER_DS`` m from 0; 1 before and past it), and ``sigma``, the
-    distance the walker would have covered at the steady speed by the time it reaches each ``s`` (the
-    integral of ``1 / share``): walking slower in a corner is walking the path reparametrised by arc length."""
+    on the arc-length grid ``s``, every ``CORNER_DS`` m from before the path's start to past its end, 1 at
+    both ends and beyond), and ``sigma``, the distance the walker would have covered at the steady speed by
+    the time it reaches each ``s`` (the integral of ``1 / share``, 0 at ``s`` = 0): walking slower in a corner
+    is walking the path reparametrised by arc length."""
 
     s: Array
     share: Array
@@ -246,12 +250,13 @@ class _Corners:
 
     def nominal(self, s: float) -> float:
         """The steady-speed distance ``sigma`` at arc length ``s``."""
-        return float(np.interp(s, self.s, self.sigma)) + max(s - float(self.s[-1]), 0.0) + min(s, 0.0)
+        past = max(s - float(self.s[-1]), 0.0) + min(s - float(self.s[0]), 0.0)
+        return float(np.interp(s, self.s, self.sigma)) + past
 
     def arc_length(self, sigma: Array) -> Array:
         """Arc length at steady-speed distances ``sigma`` (the inverse of :meth:`nominal`)."""
-        inside = np.interp(sigma, self.sigma, self.s)
-        return inside + np.maximum(sigma - self.sigma[-1], 0.0) + np.minimum(sigma, 0.0)
+        past = np.maximum(sigma - self.sigma[-1], 0.0) + np.minimum(sigma - self.sigma[0], 0.0)
+        return np.interp(sigma, self.sigma, self.s) + past
 
 
 def _corner_slowdown(path: Path, v: float, period: float) -> _Corners | None:
@@ -260,21 +265,21 @@ def _corner_slowdown(path: Path, v: float, period: float) -> _Corners | None:
 
     The walker eases down before the corner and up after it, over about a step's length each side: the
     speed cap's minimum over a window of that half-width, smoothed by a raised-cosine kernel as wide (so the
-    share is smooth and never above the cap)."""
-    s = np.arange(0.0, path.length + CORNER_DS, CORNER_DS)
+    share is smooth and never above the cap). The path runs straight before its start (a walk that starts
+    mid-stride comes from there) and past its end."""
+    w = max(int(round(v * period / CORNER_DS)), 1)
+    s = CORNER_DS * np.arange(-3 * w, int(np.ceil(path.length / CORNER_DS)) + 3 * w + 1)
     bend = np.abs(np.gradient(path.theta(s), CORNER_DS))  # curvature, 1/m
     cap = min(MAX_TURN_RATE, MAX_TURN_PER_STEP / period) / np.maximum(bend, 1e-9)
     share = np.minimum(cap / max(v, 1e-6), 1.0)
     if share.min() >= 1.0 - 1e-9:
         return None
-    w = max(int(round(v * period / CORNER_DS)), 1)
-    padded = np.concatenate([np.ones(2 * w), share, np.ones(2 * w)])  # straight before and after the path
+    padded = np.concatenate([np.ones(2 * w), share, np.ones(2 * w)])
     low = np.lib.stride_tricks.sliding_window_view(padded, 2 * w + 1).min(axis=1)
     kernel = 0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(1, 2 * w + 2) / (2 * w + 2))
-    smooth = np.convolve(low, kernel / kernel.sum(), mode="valid")
-    share = np.minimum(smooth, 1.0)
+    share = np.minimum(np.convolve(low, kernel / kernel.sum(), mode="valid"), 1.0)
     sigma = np.concatenate([[0.0], np.cumsum(0.5 * (1.0 / share[1:] + 1.0 / share[:-1]) * CORNER_DS)])
-    return _Corners(s, share, sigma)
+    return _Corners(s, share, sigma - sigma[3 * w])
 
 
 # ---- step times and footfalls -------------------------------------------------------------------
@@ -352,7 +357,7 @@ def _footfalls(
         t_hs = T_FIRST_TO + 2.0 * period * (1.0 - style.stance)
         cur = -noise.first
     else:
-        # mid-stride: the clip opens a quarter step after a heel strike, never with a heel in its last
+        # mid-stride: the clip opens in mid stance (MID_STRIDE_OPEN), never with a heel in its last
         # centimetres of descent (the contact rule takes that for a planted heel sliding: 5.4 mm)
         hs0 = -4.0 * 2 * period + np.concatenate([[0.0], np.cumsum(noise.steps)])
         t_hs = -4.0 * 2 * period - float(hs0[np.searchsorted(hs0, 0.0) - 1]) - MID_STRIDE_OPEN * period
