@@ -451,3 +451,45 @@ def test_cadence_that_does_not_fit_the_speed_is_refused_with_both_names():
         sample(get("basic-walk"), {"cadence": 35.0}, seed=1, fps=30, duration=4.0)
     with pytest.raises(ParamError, match="in_place.*path"):
         sample(get("basic-walk"), {"in_place": True, "path": "turn"}, seed=1, fps=30, duration=4.0)
+
+
+def test_rules_refuse_before_sampling_in_one_line_for_both_walks():
+    """The walk rules are schema constraints (posers describe, the JSON Schema and docs/parameters.md list
+    them): refused by ``validate`` in one line naming both parameters, at the runway's own cadence."""
+    from posers_blender.engine.params import ParamError
+
+    for motion in WALKS:
+        schema = get(motion).schema
+        for bad, names in (
+            ({"cadence": 35.0}, "cadence.*speed"),
+            ({"in_place": True, "path": "arc"}, "in_place.*path"),
+        ):
+            with pytest.raises(ParamError, match=names) as e:
+                schema.validate(bad)
+            assert "\n" not in str(e.value)
+    # the runway's automatic cadence is 7 % higher: 128 steps/min fits it at 1.3 m/s, not the basic walk
+    get("seductive-walk").schema.validate({"speed": 1.3, "cadence": 128.0})
+    with pytest.raises(ParamError, match="cadence"):
+        get("basic-walk").schema.validate({"speed": 1.3, "cadence": 128.0})
+
+
+def test_fuzz_draws_walk_settings_that_fit_the_walk_rules():
+    """scripts/fuzz.py draws a walk's cadence automatic or around its speed's automatic cadence and in_place
+    only on a straight path (drawn over the whole range, ~75 % of its walk draws were refused)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("fuzz_script", repo / "scripts" / "fuzz.py")
+    assert spec is not None and spec.loader is not None
+    fuzz = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = fuzz  # its dataclasses look their module up
+    spec.loader.exec_module(fuzz)
+    for motion in WALKS:
+        schema = get(motion).schema
+        drawn = fuzz.draw_settings(schema, 200, np.random.default_rng(1), with_corners=False)
+        for s in drawn:
+            schema.validate(s.params)  # raises for a draw that breaks a rule
+        set_cadence = sum(s.params["cadence"] > 0 for s in drawn)
+        assert 60 <= set_cadence <= 140  # about half the draws set a cadence, the others leave it automatic
