@@ -319,7 +319,17 @@ def walk_params(speed: float, width: float, width_text: str, style_default: floa
             "deg",
             "Path",
         ),
-        Param("turn_radius", "float", 1.0, "Radius of turns (1.65 m adult scale) [E]", 0.4, 10.0, "m", "Path"),
+        Param(
+            "turn_radius",
+            "float",
+            1.0,
+            "Radius of turns (1.65 m adult scale) [E]; the walker slows down through turns too tight for its speed "
+            "(heading at most 86°/s and 50° per step)",
+            0.4,
+            10.0,
+            "m",
+            "Path",
+        ),
         Param(
             "target_x",
             "float",
