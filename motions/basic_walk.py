@@ -6,7 +6,7 @@ only declares the parameters and hands them to the gait engine.
 
 from __future__ import annotations
 
-from ..engine.gait import BASIC, build_walk, settings_from_params, walk_params
+from ..engine.gait import BASIC, build_walk, settings_from_params, walk_constraints, walk_params
 from ..engine.params import Schema
 from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
 
@@ -17,7 +17,8 @@ SCHEMA = Schema(
             width=0.09,
             width_text="Heel-centre spacing between left and right steps (facts §2a: 0.09 m [0.05-0.14])",
         )
-    )
+    ),
+    walk_constraints(lambda p: BASIC),
 )
 
 

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..engine.gait import BASIC, RUNWAY, blend_styles, build_walk, settings_from_params, walk_params
+from ..engine.gait import (
+    BASIC,
+    RUNWAY,
+    blend_styles,
+    build_walk,
+    settings_from_params,
+    walk_constraints,
+    walk_params,
+)
 from ..engine.params import Schema
 from ..engine.program import Context, MotionMeta, TrackProgram, Tracks
 
@@ -27,7 +35,8 @@ SCHEMA = Schema(
             ),
             style_default=1.0,
         )
-    )
+    ),
+    walk_constraints(lambda p: blend_styles(BASIC, RUNWAY, float(p.style_intensity))),
 )
 
 

@@ -5,7 +5,8 @@ Usage (from the repository root; CPU heavy, ~1-3 s per setting):
     python scripts/fuzz.py [--motions ID ...] [--n 40] [--seed 0] [--no-corners] [--json OUT.json]
     python scripts/fuzz.py --rules      # the table of rejected combinations in docs/parameters.md
 
-For each motion: ``--n`` random parameter sets drawn inside the declared ranges, plus the range
+For each motion: ``--n`` random parameter sets drawn inside the declared ranges (a walk's cadence around
+its speed's automatic cadence and ``in_place`` only on a straight path, so they fit its rules), plus the range
 corners (every numeric parameter alone at its minimum and at its maximum, every enum choice, all
 parameters at their minima and all at their maxima, the others at their defaults). Each setting gets a
 random seed, an fps from {24, 30, 60, 120} and a clip length of 3-40 s, is sampled and scored with the
@@ -43,6 +44,8 @@ sys.path.insert(0, str(REPO))
 
 from posers_blender.engine import sample  # noqa: E402
 from posers_blender.engine.clip import Clip  # noqa: E402
+from posers_blender.engine.gait import BASIC, RUNWAY, blend_styles  # noqa: E402
+from posers_blender.engine.gait.style import cadence_range  # noqa: E402
 from posers_blender.engine.params import Param, ParamError, Schema  # noqa: E402
 from posers_blender.engine.program import MotionError, MotionProgram  # noqa: E402
 from posers_blender.quality import evaluate  # noqa: E402
@@ -122,6 +125,23 @@ def _draw_value(p: Param, rng: np.random.Generator) -> Any:
     return round(float(rng.uniform(p.min, p.max)), 4)
 
 
+def _walk_draw(params: dict[str, Any], schema: Schema, rng: np.random.Generator) -> dict[str, Any]:
+    """A walk's draw made to fit its rules, so its counts are about the motion: the cadence automatic (0) or
+    drawn within ``CADENCE_SPAN`` of the speed's automatic cadence (drawn over its whole range, ~75 % of walk
+    draws broke that rule), and ``in_place`` only on a straight path. The corners still try each rule's
+    other side; tests/motions/test_walks.py checks the refusals."""
+    if "cadence" not in params or "speed" not in params:
+        return params
+    style = blend_styles(BASIC, RUNWAY, float(params.get("style_intensity", 0.0)))
+    lo, hi = cadence_range(float(params["speed"]), style)
+    p = schema["cadence"]
+    lo, hi = max(lo, float(p.min or 0.0)), min(hi, float(p.max or hi))
+    params["cadence"] = 0.0 if rng.uniform() < 0.5 else round(float(rng.uniform(lo, hi)), 4)
+    if params.get("path", "straight") != "straight":
+        params["in_place"] = False
+    return params
+
+
 def corners(schema: Schema) -> Iterator[tuple[str, dict[str, Any]]]:
     """Each numeric parameter alone at its min and max, each enum choice and bool value, all-min and all-max."""
     numeric = [p for p in schema if p.kind in ("float", "int") and p.min is not None and p.max is not None]
@@ -149,7 +169,7 @@ def draw_settings(
 ) -> list[Setting]:
     """``n`` random settings inside the declared ranges, then (optionally) the corners; random seed and timing each."""
     cases: list[tuple[str, dict[str, Any]]] = [
-        ("random", {p.name: _draw_value(p, rng) for p in schema}) for _ in range(n)
+        ("random", _walk_draw({p.name: _draw_value(p, rng) for p in schema}, schema, rng)) for _ in range(n)
     ]
     if with_corners:
         cases.extend(corners(schema))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from posers_blender.engine import gait as G
 from posers_blender.engine.gait.path import to_target, turn
@@ -163,3 +164,29 @@ def test_a_walk_is_the_same_motion_at_24_30_60_and_120_fps():
         dot = np.abs(np.sum(c.lrot * ref.lrot[::step][: c.n_frames], axis=-1))
         assert np.degrees(2 * np.arccos(np.clip(dot, 0.0, 1.0))).max() < 1.0
         assert np.abs(c.hips_pos - ref.hips_pos[::step][: c.n_frames]).max() < 0.005
+
+
+def test_walker_slows_down_in_tight_corners_and_keeps_the_speed_in_wide_ones():
+    """Issue 15: a 0.4 m, 180° turn at 1.4 m/s turned the heading at 200°/s (neck and hip rotation past their
+    facts §8 ranges); the walker now eases down so the heading turns at most MAX_TURN_RATE and at most
+    MAX_TURN_PER_STEP per step, and keeps 1.3 m/s on the default 1 m radius."""
+    from posers_blender.engine.gait import plan as P
+
+    def heading_rates(speed: float, radius: float, angle: float, target: bool = False) -> tuple[G.FootPlan, np.ndarray]:
+        st = G.GaitSettings(speed=speed, path="turn", turn_radius=radius, turn_angle=angle)
+        if target:
+            st = G.GaitSettings(speed=speed, path="target", turn_radius=radius, target=(-3.0, -2.0))
+        plan = G.plan_footsteps(st, G.BASIC, default_avatar(), 14.0, np.random.default_rng(1))
+        t = np.arange(0.0, 14.0, 1.0 / 120.0)
+        return plan, np.abs(np.gradient(plan.path.theta(plan.pelvis_s(t)), t))
+
+    plan, rate = heading_rates(1.4, 0.4, 180.0)
+    cap = min(P.MAX_TURN_RATE, P.MAX_TURN_PER_STEP / plan.step_period)
+    assert rate.max() <= cap * 1.01
+    assert abs(np.degrees(plan.path.theta(plan.path.length)) - 180.0) < 1e-6  # still the whole turn
+    plan, rate = heading_rates(1.4, 0.4, 180.0, target=True)
+    assert rate.max() <= min(P.MAX_TURN_RATE, P.MAX_TURN_PER_STEP / plan.step_period) * 1.01
+    assert abs(plan.grid_s[-1] - plan.path.length) < 1e-9  # and the walk still stops at the target
+    plan, rate = heading_rates(1.3, 1.0, 90.0)
+    assert np.max(np.gradient(plan.grid_s, plan.grid_t)) == pytest.approx(1.3, abs=1e-3)  # no slowdown
+    assert P._corner_slowdown(plan.path, plan.speed, plan.step_period) is None

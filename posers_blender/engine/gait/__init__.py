@@ -3,7 +3,7 @@
 :func:`~.walk.build_walk` reads as the algorithm:
 
 1. :mod:`.plan` -- :func:`plan_footsteps`: a speed profile along a :class:`~.path.Path` (gait initiation
-   and termination ramps), step times with pink-noise stride variability, footfalls (side, heel strike,
+   and termination ramps, slower through tight corners), step times with pink-noise stride variability, footfalls (side, heel strike,
    foot flat, heel off, toe off, floor position, yaw).
 2. :mod:`.feet` -- :func:`foot_tracks`: per foot and frame the ankle target and foot rotation: heel rocker,
    flat foot, forefoot and toe rockers, then a C1 swing lifted clear of the floor.
@@ -33,6 +33,7 @@ from .style import (
     GaitStyle,
     blend_styles,
     settings_from_params,
+    walk_constraints,
     walk_params,
 )
 from .walk import WalkResult, build_walk
@@ -57,6 +58,7 @@ __all__ = [
     "pink_noise",
     "plan_footsteps",
     "settings_from_params",
+    "walk_constraints",
     "walk_params",
     "walking_speed_and_cadence",
 ]

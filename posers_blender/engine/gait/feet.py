@@ -371,7 +371,8 @@ def _clearance_shape(u: Array, peak: float) -> Array:
     toe off and lifted the ankle ~3 cm in the first 30 fps frame (a knee pop at every toe off); u^3 lifts
     the toes too slowly (they skate on the floor). (An acceleration coming on over 20-40 ms instead helped
     the 60/120 fps knee at toe off but left the long-footed cryptovoxels' trailing knee popping 31 mm at
-    30 fps: tests/motions/test_walks.py.)
+    30 fps: tests/motions/test_walks.py; lagging u^2 by half a 30 ms onset made the 120 fps knee worse. The
+    knee's jump at toe off grows as it is straighter there: ``GaitStyle.knee_toe_off`` keeps it bent.)
     """
     ex = 2.0 * (1.0 - peak) / peak
     return u**2 * (1 - u) ** ex / (peak**2 * (1 - peak) ** ex)

@@ -65,7 +65,7 @@ def pelvis_sway(
     hs, sd, en, tm = keys.hs, keys.side, keys.en, keys.step_time
     s_t = plan.pelvis_s(keys.times)
     pxz = plan.path.point(s_t)
-    heading = plan.path.theta(s_t)
+    heading = plan.heading(keys.times)
     left = plan.path.left(s_t)
     width_factor = 0.55 + 0.45 * np.clip(step_width(style, settings) / 0.09, 0.0, 1.5)
     lat_amp = style.lateral_shift * lr * width_factor * (1.3 / max(settings.speed, 0.5)) ** 0.5 / 2.0

@@ -24,8 +24,20 @@ Array = NDArray[np.float64]
 
 T_GO = 0.20  # s: APA, the COM starts moving before the first toe off [E, ~0.2-0.4 s]
 T_FIRST_TO = 0.45  # s: the first toe off of a walk from standing [E]
-MID_STRIDE_OPEN = 0.25  # steps since the last heel strike at the first frame of a walk started mid-stride [E]
+# steps since the last heel strike at the first frame of a walk started mid-stride [E]: past the trailing
+# foot's toe off (0.16 step after it), whose roll the replans cannot see before the clip; at 0.25 the clip
+# opened with the runway's trailing knee straight at 0° just after toe off (velocity jump 1.3 m/s at 120 fps)
+MID_STRIDE_OPEN = 0.45
 SETTLE = 0.8  # s the walker stands still at the end of a clip that stops [E]
+# Corners: people slow down where the path turns tightly (facts §4: curved paths slow down where curvature is
+# high). The heading turns no faster than the head does in walking (facts §2c: head peak angular velocity
+# <= about 90°/s; the head leads the path by ``look_ahead``: 115°/s turned the neck past its range), and no
+# more than MAX_TURN_PER_STEP in one step (69° per step put the hip's rotation past its facts §8 range,
+# 57° passed) [E].
+MAX_TURN_RATE = 1.5  # rad/s (86°/s)
+MAX_TURN_PER_STEP = np.radians(50.0)
+CORNER_DS = 0.005  # m: the arc-length grid the corner slowdown is planned on
+HEADING_SMOOTHING = 0.08  # s (Gaussian sigma) the pelvis's and head's path heading is smoothed over [E]
 
 
 @dataclass
@@ -64,6 +76,19 @@ class FootPlan:
 
     def pelvis_s(self, t: Array) -> Array:
         return np.interp(t, self.grid_t, self.grid_s)
+
+    def heading(self, t: Array) -> Array:
+        """The path's heading (radians) under the pelvis at evenly spaced times ``t``, smoothed over
+        ``HEADING_SMOOTHING`` s. A path's arcs meet its lines with a step in curvature, so the raw heading's
+        rate steps at a turn's ends: at 1.5 rad/s the turning trunk threw the hands 0.7 m/s in one frame at
+        120 fps (the velocity-jump gate allows 0.67)."""
+        if len(t) < 2:
+            return self.path.theta(self.pelvis_s(t))
+        dt = float(t[1] - t[0])
+        r = int(np.ceil(3.0 * HEADING_SMOOTHING / dt))
+        around = t[0] + dt * np.arange(-r, len(t) + r)
+        kernel = np.exp(-0.5 * (np.arange(-r, r + 1) * dt / HEADING_SMOOTHING) ** 2)
+        return np.convolve(self.path.theta(self.pelvis_s(around)), kernel / kernel.sum(), mode="valid")
 
     def speed_at(self, t: Array) -> Array:
         v = np.gradient(self.grid_s, self.grid_t)
@@ -183,17 +208,18 @@ def _progression(settings: GaitSettings, path: Path, v: float, period: float, du
     """Initiation and termination ramps (minimum jerk) around a steady speed ``v``."""
     r_up = (T_FIRST_TO - T_GO) + 2.0 * period  # steady speed by the end of the second step [R]
     r_down = 2.0 * period  # stop within two steps [R]
+    corner = None
     if settings.stop and path.finite:
         need = v * (r_up + r_down) / 2.0
         if path.length < need:
             v = max(path.length / max((r_up + r_down) / 2.0, 1e-3), 0.05)
-        t_stop = (
-            path.length / v + (T_GO if settings.start else 0.0) + (r_up / 2 if settings.start else 0.0) - r_down / 2
-        )
-    elif settings.stop:
-        t_stop = duration - SETTLE - r_down
+        corner = _corner_slowdown(path, v, period)
+        # the walk at the steady speed whose slowed-down corners end at the path's end
+        length = corner.nominal(path.length) if corner is not None else path.length
+        t_stop = length / v + (T_GO if settings.start else 0.0) + (r_up / 2 if settings.start else 0.0) - r_down / 2
     else:
-        t_stop = np.inf
+        corner = _corner_slowdown(path, v, period)
+        t_stop = duration - SETTLE - r_down if settings.stop else np.inf
     if settings.start and settings.stop and t_stop < T_GO + r_up:
         half = max((duration - SETTLE - T_GO) / 2.0, 0.4)
         r_up = r_down = half
@@ -206,6 +232,8 @@ def _progression(settings: GaitSettings, path: Path, v: float, period: float, du
     vel = v * up * down
     grid_s = np.concatenate([[0.0], np.cumsum(0.5 * (vel[1:] + vel[:-1]) * np.diff(grid_t))])
     grid_s -= np.interp(0.0, grid_t, grid_s) if not settings.start else 0.0
+    if corner is not None:  # slower through the corners: the same walk along the reparametrised path
+        grid_s = corner.arc_length(grid_s)
     if path.finite:
         grid_s = np.minimum(grid_s, path.length)
     finite = bool(np.isfinite(t_stop))
@@ -220,6 +248,52 @@ def _progression(settings: GaitSettings, path: Path, v: float, period: float, du
         duration=duration,
         span=g1 - g0,
     )
+
+
+@dataclass(frozen=True)
+class _Corners:
+    """Where a path turns too tightly for the steady speed: the share of that speed walked there (``share``,
+    on the arc-length grid ``s``, every ``CORNER_DS`` m from before the path's start to past its end, 1 at
+    both ends and beyond), and ``sigma``, the distance the walker would have covered at the steady speed by
+    the time it reaches each ``s`` (the integral of ``1 / share``, 0 at ``s`` = 0): walking slower in a corner
+    is walking the path reparametrised by arc length."""
+
+    s: Array
+    share: Array
+    sigma: Array
+
+    def nominal(self, s: float) -> float:
+        """The steady-speed distance ``sigma`` at arc length ``s``."""
+        past = max(s - float(self.s[-1]), 0.0) + min(s - float(self.s[0]), 0.0)
+        return float(np.interp(s, self.s, self.sigma)) + past
+
+    def arc_length(self, sigma: Array) -> Array:
+        """Arc length at steady-speed distances ``sigma`` (the inverse of :meth:`nominal`)."""
+        past = np.maximum(sigma - self.sigma[-1], 0.0) + np.minimum(sigma - self.sigma[0], 0.0)
+        return np.interp(sigma, self.sigma, self.s) + past
+
+
+def _corner_slowdown(path: Path, v: float, period: float) -> _Corners | None:
+    """The slowdown where ``path`` turns faster than ``MAX_TURN_RATE`` or more than ``MAX_TURN_PER_STEP`` per
+    step at ``v`` m/s and a step every ``period`` s; None where no corner needs one (the walk is unchanged).
+
+    The walker eases down before the corner and up after it, over about a step's length each side: the
+    speed cap's minimum over a window of that half-width, smoothed by a raised-cosine kernel as wide (so the
+    share is smooth and never above the cap). The path runs straight before its start (a walk that starts
+    mid-stride comes from there) and past its end."""
+    w = max(int(round(v * period / CORNER_DS)), 1)
+    s = CORNER_DS * np.arange(-3 * w, int(np.ceil(path.length / CORNER_DS)) + 3 * w + 1)
+    bend = np.abs(np.gradient(path.theta(s), CORNER_DS))  # curvature, 1/m
+    cap = min(MAX_TURN_RATE, MAX_TURN_PER_STEP / period) / np.maximum(bend, 1e-9)
+    share = np.minimum(cap / max(v, 1e-6), 1.0)
+    if share.min() >= 1.0 - 1e-9:
+        return None
+    padded = np.concatenate([np.ones(2 * w), share, np.ones(2 * w)])
+    low = np.lib.stride_tricks.sliding_window_view(padded, 2 * w + 1).min(axis=1)
+    kernel = 0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(1, 2 * w + 2) / (2 * w + 2))
+    share = np.minimum(np.convolve(low, kernel / kernel.sum(), mode="valid"), 1.0)
+    sigma = np.concatenate([[0.0], np.cumsum(0.5 * (1.0 / share[1:] + 1.0 / share[:-1]) * CORNER_DS)])
+    return _Corners(s, share, sigma - sigma[3 * w])
 
 
 # ---- step times and footfalls -------------------------------------------------------------------
@@ -297,7 +371,7 @@ def _footfalls(
         t_hs = T_FIRST_TO + 2.0 * period * (1.0 - style.stance)
         cur = -noise.first
     else:
-        # mid-stride: the clip opens a quarter step after a heel strike, never with a heel in its last
+        # mid-stride: the clip opens in mid stance (MID_STRIDE_OPEN), never with a heel in its last
         # centimetres of descent (the contact rule takes that for a planted heel sliding: 5.4 mm)
         hs0 = -4.0 * 2 * period + np.concatenate([[0.0], np.cumsum(noise.steps)])
         t_hs = -4.0 * 2 * period - float(hs0[np.searchsorted(hs0, 0.0) - 1]) - MID_STRIDE_OPEN * period

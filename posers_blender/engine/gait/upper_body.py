@@ -111,7 +111,7 @@ def trunk(tr: Tracks, sway: PelvisSway, style: GaitStyle, vary: dict[str, Array]
 
 def head(tr: Tracks, plan: FootPlan, style: GaitStyle, noise: Array, t: Array) -> None:
     """The head stabilised in space with a little residual wobble, leading the path on turns (facts §2c)."""
-    look = plan.path.theta(plan.pelvis_s(t + style.look_ahead))
+    look = plan.heading(t + style.look_ahead)
     head_yaw = look + np.radians(style.head_residual * noise[:, 3])
     head_pitch = np.radians(style.head_pitch + style.head_residual * 0.7 * noise[:, 4])
     head_roll = np.radians(style.head_residual * 0.5 * noise[:, 5])
@@ -122,7 +122,7 @@ def head(tr: Tracks, plan: FootPlan, style: GaitStyle, noise: Array, t: Array) -
     chest = _chain_rotation(tr, "upperChest")
     # the stabilisation is partial: the head keeps a share of the chest's sway about the path's heading
     # (facts §2c: a 2-3° residual), so it nods and turns a little with every step, as people's heads do
-    heading = quat.from_axis_angle(Y, plan.path.theta(plan.pelvis_s(t)))
+    heading = quat.from_axis_angle(Y, plan.heading(t))
     sway = quat.continuous(quat.normalize(quat.mul(quat.conj(heading), chest)))
     q_head = quat.mul(q_head, quat.slerp(quat.identity((len(t),)), sway, HEAD_FOLLOW))
     rel = quat.normalize(quat.mul(quat.conj(chest), q_head))
