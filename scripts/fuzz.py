@@ -45,7 +45,7 @@ sys.path.insert(0, str(REPO))
 from posers_blender.engine import sample  # noqa: E402
 from posers_blender.engine.clip import Clip  # noqa: E402
 from posers_blender.engine.gait import BASIC, RUNWAY, blend_styles  # noqa: E402
-from posers_blender.engine.gait.style import cadence_range  # noqa: E402
+from posers_blender.engine.gait.style import MIN_TARGET_M, cadence_range  # noqa: E402
 from posers_blender.engine.params import Param, ParamError, Schema  # noqa: E402
 from posers_blender.engine.program import MotionError, MotionProgram  # noqa: E402
 from posers_blender.quality import evaluate  # noqa: E402
@@ -128,7 +128,7 @@ def _draw_value(p: Param, rng: np.random.Generator) -> Any:
 def _walk_draw(params: dict[str, Any], schema: Schema, rng: np.random.Generator) -> dict[str, Any]:
     """A walk's draw made to fit its rules, so its counts are about the motion: the cadence automatic (0) or
     drawn within ``CADENCE_SPAN`` of the speed's automatic cadence (drawn over its whole range, ~75 % of walk
-    draws broke that rule), and ``in_place`` only on a straight path. The corners still try each rule's
+    draws broke that rule), ``in_place`` only on a straight path and a target at least ``MIN_TARGET_M`` away. The corners still try each rule's
     other side; tests/motions/test_walks.py checks the refusals."""
     if "cadence" not in params or "speed" not in params:
         return params
@@ -139,6 +139,8 @@ def _walk_draw(params: dict[str, Any], schema: Schema, rng: np.random.Generator)
     params["cadence"] = 0.0 if rng.uniform() < 0.5 else round(float(rng.uniform(lo, hi)), 4)
     if params.get("path", "straight") != "straight":
         params["in_place"] = False
+    if params.get("path") == "target" and float(np.hypot(params["target_x"], params["target_z"])) < MIN_TARGET_M:
+        params["target_z"] = MIN_TARGET_M if params["target_z"] >= 0 else -MIN_TARGET_M
     return params
 
 

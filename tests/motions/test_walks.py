@@ -377,7 +377,7 @@ def _drawn_settings(draw, motion):
     from hypothesis import strategies as st
 
     from posers_blender.engine.gait import BASIC, RUNWAY, blend_styles
-    from posers_blender.engine.gait.style import cadence_range
+    from posers_blender.engine.gait.style import MIN_TARGET_M, cadence_range
     from posers_blender.engine.params import Param
 
     out: dict[str, object] = {}
@@ -391,6 +391,8 @@ def _drawn_settings(draw, motion):
             out[p.name] = draw(st.booleans())
         elif p.kind == "enum":
             out[p.name] = draw(st.sampled_from(p.choices))
+    if out.get("path") == "target" and float(np.hypot(out["target_x"], out["target_z"])) < MIN_TARGET_M:
+        out["target_z"] = MIN_TARGET_M  # the rule (refusal tested below): a target path walks at least that far
     if draw(st.booleans()):
         style = blend_styles(BASIC, RUNWAY, float(out.get("style_intensity", 0.0)))  # type: ignore[arg-type]
         lo, hi = cadence_range(float(out["speed"]), style)  # type: ignore[arg-type]
@@ -451,6 +453,23 @@ def test_cadence_that_does_not_fit_the_speed_is_refused_with_both_names():
         sample(get("basic-walk"), {"cadence": 35.0}, seed=1, fps=30, duration=4.0)
     with pytest.raises(ParamError, match="in_place.*path"):
         sample(get("basic-walk"), {"in_place": True, "path": "turn"}, seed=1, fps=30, duration=4.0)
+
+
+@pytest.mark.parametrize("motion", WALKS)
+def test_a_target_where_the_walker_stands_is_refused_and_one_a_metre_away_walks(motion):
+    """A target path to (0, 0.3) popped the hands 74 mm in one 120 fps frame, and 1-1.5 m straight ahead the walker
+    stopped dead on the target (no room for the start and stop strides); the rule refuses those in one line
+    naming the target, and 2 m away walks and passes the gates."""
+    from posers_blender.engine.params import ParamError
+    from posers_blender.engine.sampler import sample
+
+    for target in ((0.0, 0.0), (0.0, 0.3), (-0.5, 0.5), (0.0, 1.5)):
+        with pytest.raises(ParamError, match="target_x.*target_z.*2 m"):
+            sample(get(motion), {"path": "target", "target_x": target[0], "target_z": target[1]}, seed=1, fps=30,
+                   duration=4.0)  # fmt: skip
+    clip = sample(get(motion), {"path": "target", "target_x": 0.0, "target_z": 2.0}, seed=12733, fps=120,
+                  duration=6.0)  # fmt: skip
+    assert not evaluate(clip, get(motion).meta).failed("gate")
 
 
 def test_rules_refuse_before_sampling_in_one_line_for_both_walks():

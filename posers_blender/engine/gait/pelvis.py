@@ -279,6 +279,8 @@ def _lowest_near(t: Array, allowed: Array, kt: Array, half: float) -> Array:
 
 def _fit_under(t: Array, kt: Array, kv: Array, allowed: Array, extra: Array) -> Array:
     """The key track plus ``extra``, its keys lowered until it nowhere rises above ``allowed``."""
+    if len(kt) < 2:  # no step at all (a target where the walker stands): one standing key
+        return np.minimum(np.full(len(t), kv[0] if len(kv) else allowed.min(initial=0.0)) + extra, allowed)
     seg = np.clip(np.searchsorted(kt, t, side="right") - 1, 0, len(kt) - 2)
     u = np.clip((t - kt[seg]) / np.maximum(kt[seg + 1] - kt[seg], 1e-9), 0.0, 1.0)
     w1 = 0.5 - 0.5 * np.cos(np.pi * u)  # weight of the later key (key_track's half cosine)

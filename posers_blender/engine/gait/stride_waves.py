@@ -73,7 +73,7 @@ def stride_waves(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -> St
     i = k - int(k.min())
     draws = fitted.pelvis_waves(rng, int(i.max()) + 2)
     w = minimum_jerk(frac)
-    fade = np.clip(plan.speed_at(t) / max(plan.speed, 1e-6), 0.0, 1.0)
+    fade = np.clip(plan.speed_at(t) / max(plan.speed, 1e-6), 0.0, 1.0) * _first_stride_ramp(keys, plan)
     values: dict[str, Array] = {}
     for c, coeffs in draws.coeffs.items():
         added = [h for h in range(1, coeffs.shape[1] + 1) if h not in DESIGNED[c]]
@@ -81,6 +81,15 @@ def stride_waves(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -> St
         nxt = fitted.wave_at(coeffs[i + 1], frac, added)
         values[c] = np.asarray(((1.0 - w) * now + w * nxt) * fade, dtype=np.float64)
     return StrideWaves(values, {c: a for c, (_, a) in draws.fundamental.items()})
+
+
+def _first_stride_ramp(keys: StepKeys, plan: FootPlan) -> Array:
+    """``[F]`` 0 before the first heel strike, rising to 1 over the first stride (minimum jerk): the first steps
+    from a stand are the designed gait's alone, while the stance foot's rocker is still settling."""
+    hs = keys.hs[np.isfinite(keys.hs)]
+    if not len(hs):
+        return np.ones(len(keys.times))
+    return minimum_jerk(np.clip((keys.times - float(hs.min())) / (2.0 * plan.step_period), 0.0, 1.0))
 
 
 def _stride_phase(keys: StepKeys, plan: FootPlan) -> Array | None:

@@ -82,7 +82,7 @@ class GaitStyle:
     # static anterior tilt of the pelvis bone [E]. Hip angles are measured against the pelvis, so a static
     # tilt shifts the whole hip curve toward flexion: 3° put IC at 31° and late swing at 40° (facts §2b
     # 20-30° and 30-35°); the trunk is counter-tilted either way.
-    pelvis_forward_tilt: float = 0.0
+    pelvis_forward_tilt: float = -1.0
     lateral_shift: float = 0.04  # peak-to-peak pelvis shift toward the stance foot, facts §2c 4 cm
     # x the vertical excursion the legs give (facts §2c 3 cm [2-5]): the full excursion lets the stance knee
     # straighten to ~11° at 37 %GC (facts §2b: near full extension at ~40 %GC); 0.8 kept it at 17°
@@ -229,11 +229,21 @@ def check_settings(settings: GaitSettings, style: GaitStyle) -> None:
             f"parameter 'cadence' = {settings.cadence:g} does not fit speed = {settings.speed:g} m/s: "
             + _cadence_fix(settings.speed, style)
         )
+    if settings.path == "target" and float(np.hypot(*settings.target)) < MIN_TARGET_M:
+        raise ParamError(
+            f"parameters 'target_x', 'target_z' = ({settings.target[0]:g}, {settings.target[1]:g}) are "
+            f"{float(np.hypot(*settings.target)):.2f} m from the start; path = 'target' needs at least "
+            f"{MIN_TARGET_M:g} m: move the target further away or use an idle motion"
+        )
     if settings.in_place and settings.path != "straight":
         raise ParamError(
             f"parameter 'in_place' = true needs path = 'straight' (got path = '{settings.path}'): "
             "set in_place to false to walk a turn, an arc or to a target"
         )
+
+
+#: A target path needs its target at least this far from the start (m, normalised space).
+MIN_TARGET_M = 2.0
 
 
 def walk_constraints(style_of: Callable[[Params], GaitStyle]) -> tuple[Constraint, ...]:
@@ -247,6 +257,17 @@ def walk_constraints(style_of: Callable[[Params], GaitStyle]) -> tuple[Constrain
             lambda p, t: _cadence_fix(float(p.speed), style_of(p)),
             why="steps that long or short for the speed break the legs: 0.8x and 1.25x the automatic cadence "
             "failed the pose-jump and ankle-range gates",
+        ),
+        Constraint(
+            ("path", "target_x", "target_z"),
+            f"the target at least {MIN_TARGET_M:g} m from the start when path = target",
+            lambda p, t: p.path != "target" or float(np.hypot(p.target_x, p.target_z)) >= MIN_TARGET_M,
+            lambda p, t: (
+                f"move the target at least {MIN_TARGET_M:g} m away (e.g. target_z = {MIN_TARGET_M:g}), "
+                "or use an idle motion to stand"
+            ),
+            why="a closer target leaves no room for the start and stop strides: 1-1.5 m straight ahead the "
+            "walker reached it at 0.8 m/s and stopped dead (40-63 mm pose jump at 120 fps)",
         ),
         Constraint(
             ("in_place", "path"),
