@@ -209,6 +209,7 @@ def _progression(settings: GaitSettings, path: Path, v: float, period: float, du
     r_up = (T_FIRST_TO - T_GO) + 2.0 * period  # steady speed by the end of the second step [R]
     r_down = 2.0 * period  # stop within two steps [R]
     corner = None
+    length = None  # the nominal length a finite path's stop is planned for
     if settings.stop and path.finite:
         need = v * (r_up + r_down) / 2.0
         if path.length < need:
@@ -220,10 +221,12 @@ def _progression(settings: GaitSettings, path: Path, v: float, period: float, du
     else:
         corner = _corner_slowdown(path, v, period)
         t_stop = duration - SETTLE - r_down if settings.stop else np.inf
-    if settings.start and settings.stop and t_stop < T_GO + r_up:
+    if settings.start and settings.stop and t_stop < T_GO + r_up - 1e-9:
         half = max((duration - SETTLE - T_GO) / 2.0, 0.4)
         r_up = r_down = half
         t_stop = T_GO + r_up
+        if length is not None:  # the two ramps walk the whole (short) path: no dead stop at its end
+            v = min(v, length / half)
     g0 = -6.0 * period
     g1 = (duration if not np.isfinite(t_stop) else max(duration, t_stop + r_down)) + 6.0 * period
     grid_t = np.arange(g0, g1, 1.0 / 480.0)

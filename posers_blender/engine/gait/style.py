@@ -243,7 +243,7 @@ def check_settings(settings: GaitSettings, style: GaitStyle) -> None:
 
 
 #: A target path needs its target at least this far from the start (m, normalised space).
-MIN_TARGET_M = 2.0
+MIN_TARGET_M = 0.1
 
 
 def walk_constraints(style_of: Callable[[Params], GaitStyle]) -> tuple[Constraint, ...]:
@@ -266,8 +266,8 @@ def walk_constraints(style_of: Callable[[Params], GaitStyle]) -> tuple[Constrain
                 f"move the target at least {MIN_TARGET_M:g} m away (e.g. target_z = {MIN_TARGET_M:g}), "
                 "or use an idle motion to stand"
             ),
-            why="a closer target leaves no room for the start and stop strides: 1-1.5 m straight ahead the "
-            "walker reached it at 0.8 m/s and stopped dead (40-63 mm pose jump at 120 fps)",
+            why="a target where the walker already stands leaves nothing to walk: started mid-stride, the "
+            "arms stopped dead (5-15 mm finger pose jump at 120 fps)",
         ),
         Constraint(
             ("in_place", "path"),
