@@ -488,10 +488,13 @@ def test_rules_refuse_before_sampling_in_one_line_for_both_walks():
             with pytest.raises(ParamError, match=names) as e:
                 schema.validate(bad)
             assert "\n" not in str(e.value)
-    # the runway's automatic cadence is 7 % higher: 128 steps/min fits it at 1.3 m/s, not the basic walk
-    get("seductive-walk").schema.validate({"speed": 1.3, "cadence": 128.0})
-    with pytest.raises(ParamError, match="cadence"):
-        get("basic-walk").schema.validate({"speed": 1.3, "cadence": 128.0})
+    # the runway's automatic cadence is 7 % higher (118 steps/min at 1.3 m/s) and it takes no faster steps:
+    # 97 steps/min is too slow for it and fits the basic walk, 120 too fast for it and fits the basic walk too
+    for cadence in (97.0, 120.0):
+        get("basic-walk").schema.validate({"speed": 1.3, "cadence": cadence})
+        with pytest.raises(ParamError, match="cadence"):
+            get("seductive-walk").schema.validate({"speed": 1.3, "cadence": cadence})
+    get("seductive-walk").schema.validate({"speed": 1.3, "cadence": 117.0})
 
 
 def test_fuzz_draws_walk_settings_that_fit_the_walk_rules():
