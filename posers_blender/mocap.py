@@ -229,6 +229,21 @@ def _chain_target(bone: str, mapping: dict[str, str]) -> str | None:
     return nxt
 
 
+def _toeless_foot_axis(
+    bvh: BvhFile, foot: int, q_rest: Array, q_up: Array, rest_t: Array, toes: str
+) -> tuple[Array | None, Array | None]:
+    """A foot without a toe joint (ReActIdle): its ``End Site`` is the toe end, so the source's rest foot axis
+    (turned to face +Z) and the target's heel-to-toes axis, to align like any chain bone; ``(None, None)``
+    when the foot has no end site. Without this a source whose rest feet point 5-6° outward (ReActIdle's do)
+    reads as standing with its feet that much turned in."""
+    tip = bvh.joints[foot].end_site
+    if tip is None or np.linalg.norm(tip) < 1e-9:
+        return None, None
+    vs = quat.rotate(q_rest, quat.rotate(q_up, np.asarray(tip, dtype=np.float64)))
+    vt = rest_t[hm.INDEX[toes]] - rest_t[hm.INDEX[toes.replace("Toes", "Foot")]]
+    return vs, vt
+
+
 def _leg_length(gpos: Array, idx: dict[str, int]) -> float:
     """Median thigh + shank length (hip-knee-ankle) over frames and sides, in the positions' units."""
     lengths = []
@@ -510,11 +525,17 @@ def retarget(
         for canon in mapping:
             r = quat.mul(q_rest, q_up)  # the file's rest frames (identity in its own axes), turned to face +Z
             d = _chain_target(canon, mapping)
-            if d is None and canon.endswith("Foot") and canon.replace("Foot", "Toes") in mapping:
-                d = canon.replace("Foot", "Toes")
+            vs = vt = None
+            if d is None and canon.endswith("Foot"):
+                toes = canon.replace("Foot", "Toes")
+                if toes in mapping:
+                    d = toes
+                else:
+                    vs, vt = _toeless_foot_axis(bvh, src[canon], q_rest, q_up, rest_t, toes)
             if d is not None:
                 vs = rest_s[src[d]] - rest_s[src[canon]]
                 vt = rest_t[hm.INDEX[d]] - rest_t[hm.INDEX[canon]]
+            if vs is not None and vt is not None:
                 if np.linalg.norm(vs) > 1e-9 and np.linalg.norm(vt) > 1e-9:
                     fix = quat.between(vs, vt)
                     worst = max(worst, float(np.degrees(quat.angle_between(fix, quat.identity()))))

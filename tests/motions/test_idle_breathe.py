@@ -18,13 +18,16 @@ def long_clip(request):
 
 
 def breaths_per_minute(clip):
-    """Breathing rate read off the pose: cycles of the upper-chest pitch."""
+    """Breathing rate read off the pose: the strongest frequency of the upper-chest pitch between 6 and 30
+    breaths/min. (Counting the pitch's zero crossings counted the fitted trunk micro-motion's crossings as
+    breaths too: a 10/min clip read 14.1 at seed 1, an 18/min one 22.7 at seed 3.)"""
     pitch = quat.to_scaled_axis(clip.lrot[:, hm.INDEX["upperChest"]])[:, 0]
-    x = pitch - np.convolve(pitch, np.ones(301) / 301, mode="same")  # remove slow drift
-    x = x[150:-150]
-    ups = np.nonzero((x[:-1] < 0) & (x[1:] >= 0))[0]
-    cycles = len(ups) - 1
-    return 60.0 * cycles / ((ups[-1] - ups[0]) / clip.fps)
+    x = (pitch - pitch.mean()) * np.hanning(len(pitch))
+    n = 8 * len(x)  # zero-padded: the peak to about 0.1 breath/min on a 60-s clip
+    per_min = np.fft.rfftfreq(n, 1.0 / clip.fps) * 60.0
+    power = np.abs(np.fft.rfft(x, n)) ** 2
+    band = (per_min >= 6.0) & (per_min <= 30.0)
+    return float(per_min[band][np.argmax(power[band])])
 
 
 def test_breathing_rate_is_in_the_resting_band(long_clip):
@@ -54,13 +57,15 @@ def test_feet_stay_planted(long_clip):
         assert track[:, 1].min() > -0.002
 
 
-def test_upper_arms_hang_within_15_degrees_of_vertical(long_clip):
+def test_upper_arms_hang_near_vertical_as_people_hang_theirs(long_clip):
+    # ReActIdle people who let their arms hang (persons 010 and 012, retargeted): the upper arm's median angle
+    # from vertical 6-14°, its largest 12-22° (person 012 genuine 21-22°); a 15° maximum failed a real person
     _, gpos = long_clip.fk()
     for side in ("left", "right"):
         d = gpos[:, hm.INDEX[f"{side}LowerArm"]] - gpos[:, hm.INDEX[f"{side}UpperArm"]]
         d /= np.linalg.norm(d, axis=1, keepdims=True)
         ang = np.degrees(np.arccos(np.clip(-d[:, 1], -1, 1)))
-        assert ang.max() <= 15.0
+        assert 6.0 <= np.median(ang) <= 14.0 and ang.max() <= 22.0, (np.median(ang), ang.max())
 
 
 def test_fingers_are_relaxed_and_slightly_flexed(long_clip):
