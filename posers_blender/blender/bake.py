@@ -204,16 +204,21 @@ def split_root(avatar: Avatar, clip: Clip) -> tuple[Clip, RootKeys]:
     return root_motion.carried(clip, track), RootKeys(bone.name, basis[:, :3, 3].copy(), q)
 
 
+def at_rest(pb: bpy.types.PoseBone) -> None:
+    """A pose bone at its rest transform, in whatever rotation mode it has (its mode is left alone)."""
+    pb.location = (0.0, 0.0, 0.0)
+    pb.rotation_quaternion = (1.0, 0.0, 0.0, 0.0)
+    pb.rotation_euler = (0.0, 0.0, 0.0)
+    pb.rotation_axis_angle = (0.0, 0.0, 1.0, 0.0)
+
+
 def _root_to_rest(obj: bpy.types.Object, bone: str) -> list[str]:
     """Put back at rest the root bone a replaced Root Bone bake keyed: a bake that keys no root would leave
     it where that Action last put it (an unkeyed channel keeps its value), carrying the body off."""
     pb = obj.pose.bones.get(bone)
     if pb is None:
         return []
-    pb.location = (0.0, 0.0, 0.0)
-    pb.rotation_quaternion = (1.0, 0.0, 0.0, 0.0)
-    pb.rotation_euler = (0.0, 0.0, 0.0)
-    pb.rotation_axis_angle = (0.0, 0.0, 1.0, 0.0)
+    at_rest(pb)
     return [f"root bone '{bone}' put back at rest (the replaced Action had keyed it)"]
 
 

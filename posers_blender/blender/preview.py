@@ -282,16 +282,8 @@ def _pose(obj: bpy.types.Object, cache: _Cache, frame: float) -> None:
     bones.foreach_set("rotation_quaternion", cache.rot)
     bones[cache.loc_bone].location = cache.loc[i]
     if cache.root is not None:  # a Root Bone bake's root would carry the travelling hips a second time
-        _at_rest(bones[cache.root])
+        bake.at_rest(bones[cache.root])
     obj.update_tag(refresh={"OBJECT"})  # foreach_set skips RNA updates: have the depsgraph re-evaluate the pose
-
-
-def _at_rest(pb: bpy.types.PoseBone) -> None:
-    """A pose bone at its rest transform, in whatever rotation mode it has (put back by :func:`_restore`)."""
-    pb.location = (0.0, 0.0, 0.0)
-    pb.rotation_quaternion = (1.0, 0.0, 0.0, 0.0)
-    pb.rotation_euler = (0.0, 0.0, 0.0)
-    pb.rotation_axis_angle = (0.0, 0.0, 1.0, 0.0)
 
 
 def _report(obj: bpy.types.Object, exc: BaseException) -> None:
@@ -463,6 +455,7 @@ def on_depsgraph_update(scene: bpy.types.Scene, depsgraph: Any = None) -> None:
     on the bone counts.)"""
     if depsgraph is None or _suspended:
         return
+    checked: set[str] = set()  # armatures whose landmark places were compared in this update
     for update in depsgraph.updates:
         ob = update.id
         if not isinstance(ob, bpy.types.Object) or not update.is_updated_transform:
@@ -473,6 +466,10 @@ def on_depsgraph_update(scene: bpy.types.Scene, depsgraph: Any = None) -> None:
         arm = bpy.data.objects.get(str(ob.get("posers_armature", "")))
         if arm is None or arm.type != "ARMATURE" or not props.settings(arm).preview:
             continue
+        if not target:
+            if arm.name in checked:  # every landmark empty of a previewing armature updates each frame
+                continue
+            checked.add(arm.name)
         cache = _caches.get(arm.name)
         if target or cache is None or cache.landmarks != _landmark_places(arm):
             props.flag(arm)
