@@ -61,7 +61,16 @@ SCHEMA = Schema(
             "x",
             "Body",
         ),
-        Param("arm_hang", "float", 8.0, "Upper-arm angle from vertical when hanging relaxed", 0.0, 15.0, "deg", "Body"),
+        Param(
+            "arm_hang",
+            "float",
+            11.0,
+            "Upper-arm angle from vertical when hanging relaxed (ReActIdle: 3-18°, median 7° left, 11° right)",
+            0.0,
+            15.0,
+            "deg",
+            "Body",
+        ),
         Param("finger_curl", "float", 18.0, "Relaxed finger flexion per joint", 0.0, 40.0, "deg", "Body"),
         Param("head_motion", "float", 1.0, "Head micro-movement amount", 0.0, 2.0, "x", "Face"),
     )
@@ -82,9 +91,11 @@ def style_for(p: Params) -> standing.StandingStyle:
         finger_curl=p.finger_curl,
         head_motion=p.head_motion,
         # people idling carry the head forward and a little down (ReActIdle on the default avatar: neck-to-head
-        # 11° forward, face 15° down), the chest 2° straighter than the rest pose's, and stand with the ankles
-        # ~20 cm apart (3 cm wider than the rest pose)
-        head_pitch=-11.0,
+        # 11° forward, face 15° down; -16 here reads 11° and 15°), the chest 2° straighter than the rest pose's,
+        # the elbows a little bent (ReActIdle's arm-hangers 12-18°), and stand with the ankles ~20 cm apart (3 cm
+        # wider than the rest pose)
+        head_pitch=-16.0,
+        elbow_flex=17.0,
         chest_ext=2.0,
         stance_width=0.015,
         # facts §1: 14 s mean [E], amplitudes mostly eyes-only with some head turns (daily turns 20-60°)

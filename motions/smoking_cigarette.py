@@ -559,7 +559,8 @@ def _hold_elbow(tr: Tracks, side: str, dt: float) -> None:
     sh_o = poses.gpos(f"{other}UpperArm")
     hand_len = float(np.linalg.norm(np.asarray(sk.landmarks[f"{other}HandTip"].offset)))
     target = elbow + np.array([so * 0.55 * hand_len, -0.04 * scale, 0.02 * scale])
-    target = damp_track(target, 0.08, dt, ramp=True)  # lags the elbow by the same time at every frame rate
+    # it lags the elbow by the same time at every frame rate; 60 ms: the hand is holding it, not following it
+    target = damp_track(target, 0.06, dt, ramp=True)
     rot_o = reach.hand_rotation(np.array([-so * 1.0, 0.15, 0.1]), np.array([0.0, 1.0, 0.2]), other)
     tr.solve_limb(f"{other}Arm", target, sh_o + reach.elbow_pole(other, out=0.3, back=0.6), end_grot=rot_o)
     jo = sk.index(f"{other}Hand")

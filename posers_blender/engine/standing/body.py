@@ -182,7 +182,7 @@ def place_pelvis(tr: Tracks, style: StandingStyle, sway: Sway, weight: Array, ap
     (the free hip drops, so the free knee bends) and yaws with the sway."""
     hips = np.zeros((len(weight), 3))
     hips[:, 0] = sway.ml + SHIFT_M * scale * weight + apa[:, 0]
-    hips[:, 2] = sway.ap + apa[:, 2]
+    hips[:, 2] = sway.ap + apa[:, 2] + style.hips_ahead * scale
     tr.hips_offset[:] = hips
     tr.rotate("hips", quat.mul(rot(Y, sway.yaw + 2.0 * weight), rot(Z, style.pelvis_roll * weight)))
     tr.rotate("hips", quat.from_scaled_axis(sway.tilt))
@@ -227,8 +227,8 @@ def pose_trunk(
     yaw = head.yaw
     rest = tr.skeleton.rest_positions()
     lever = float(rest[hm.INDEX["head"], 1] - rest[hm.INDEX["spine"], 1])
-    steady_pitch = -np.degrees(np.arctan2(sway.ap, lever))
-    steady_roll = np.degrees(np.arctan2(sway.ml, lever))
+    steady_pitch = -np.degrees(np.arctan2(style.head_steady * sway.ap, lever))
+    steady_roll = np.degrees(np.arctan2(style.head_steady * sway.ml, lever))
     tr.rotate(
         "spine",
         quat.mul(

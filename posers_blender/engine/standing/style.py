@@ -64,14 +64,20 @@ class StandingStyle:
     shoulder_raise: float = 0.0  # clavicle elevation
     shoulder_back: float = 0.0  # clavicle retraction (+ back, - rounded forward)
     stance_width: float = 0.0  # extra outward placement of each foot (m)
+    # the hip joints ahead of the ankles (m): people stand leaning forward from the ankles, the body's mass ahead of
+    # them (ReActIdle on the default avatar: hip joints 4-12 cm ahead of the ankle midpoint, median 9 cm; the head
+    # 2-10 cm); with the hips over the ankles the hips stood 5 mm higher than anyone's and the head behind the heels
+    hips_ahead: float = 0.08
     toe_out: float = 7.0  # facts §1: about 14° between the feet
-    support_knee: float = 4.0  # knee bend of the straighter (support) leg; the hips height follows from it
+    # knee bend of the straighter (support) leg; the hips height follows from it. ReActIdle's knees bend 4.5-14°
+    # (median 7.4°, both legs); 2° here reads 9.9° (the free knee bends more)
+    support_knee: float = 2.0
     arm_mode: str = "sides"  # sides | hips | contract | chin
     arm_hang: float = 8.0  # upper-arm angle out from vertical (sides)
-    arm_forward: float = 4.0  # upper-arm flexion (sides)
-    arm_twist: float = (
-        25.0  # upper-arm internal rotation (sides): the bent elbow carries the hand in [E: ReActIdle wrists]
-    )
+    arm_forward: float = 2.0  # upper-arm flexion (sides): reads 4.4° on the trunk's posture (ReActIdle 4.7-6.3°)
+    # upper-arm internal rotation (sides): the bent elbow carries the hand in front of the thigh (ReActIdle's
+    # wrists hang 23 cm beside and 6 cm ahead of the hips' centre; realism check)
+    arm_twist: float = 35.0
     elbow_flex: float = 14.0
     finger_curl: float = 18.0
     support_side: str = "right"  # arm_mode chin: which hand holds the chin
@@ -85,9 +91,15 @@ class StandingStyle:
     sway_freq: float = 1.0  # scales the sway component frequencies
     # micro-motion fitted from people standing (fitted_stats.md; 1 = the ReActIdle people, livelier than lab
     # quiet stance): pelvis, trunk, head and arms; the pelvis travel has its own scale against the sway bands
-    micro: float = 0.6
+    # (0.4: the realism check against ReActIdle, leave one person out, is lowest near it: the gaze shifts, fidgets
+    # and gestures on top already bring the head and wrists to the people's speeds)
+    micro: float = 0.4
     micro_sway: float = 0.25
     micro_arms: float = 0.4
+    # share of the pelvis sway travel the spine leans back against (a hip strategy keeping the head over one
+    # spot): all of it ties the chest's and head's motion on the hips to the hips' (speed correlation 0.82 vs
+    # ReActIdle's 0.45-0.47), none unties the head from the chest (0.5 vs 0.87); half reads 0.68 and 0.69
+    head_steady: float = 0.5
     foot_give: float = 0.00025  # m RMS per axis: a planted ankle's give under the changing load [E]
     # postural fidgets and weight shifts (facts §1, Duarte & Zatsiorsky 2000)
     fidget_interval: float = 55.0
@@ -134,7 +146,9 @@ class StandingStyle:
     elbow_lag: float = 0.07
     wrist_lag: float = 0.12
     finger_lag: float = 0.12
-    apa_lead: float = 0.05  # facts §4: pelvis shift 30-80 ms before the hand leaves
+    # facts §4: the pelvis shifts 30-80 ms before the hand leaves, the postural muscles 31-37 ms before the arm's
+    # prime mover (the shoulder, which leads the hand by shoulder_lead): 65 ms keeps both
+    apa_lead: float = 0.065
     apa_amp: float = 0.005  # facts §4: 2-10 mm [E]
     # transitions into and out of the held arm pose (arm_mode chin / hips)
     enter: float = 0.0  # s; 0 = start in the pose
