@@ -479,6 +479,7 @@ def _reach(
         body=tr,
         shifts=[(0.0, LIPS_OVERSHOOT, 0.0)],
         elbow_range=(115.0, 135.0),  # metrics B9 elbow at the mouth
+        soft_wrist=True,  # as the reach below solves it
     )
     drift = noise_track(finger_rng, ctx.times, 0.08, channels=3) * smoker.manner.hand_drift * sk.leg_ratio
     arm = sum(float(np.linalg.norm(sk.offsets[sk.index(f"{side}{b}")])) for b in ("LowerArm", "Hand"))
@@ -501,7 +502,10 @@ def _reach(
     )
     tr.hips_offset += apa
     tr.settle_hips_on_legs(feet, support_knee)
-    reach.solve_reach(tr, rplan, _waypoints(tr, side, spots), ctx.times)
+    # the wrist kept in range about the avatar's own hand axis (wrist to middle knuckle), as the joint-limit gate
+    # measures it: Godette's knuckles sit 15° off its hand bone's axis, and clamped in the bone's frame its wrist
+    # bent 37° radially at the lips (limit 22°)
+    reach.solve_reach(tr, rplan, _waypoints(tr, side, spots), ctx.times, wrist_iterations=6, soft_wrist=True)
 
 
 def _waypoints(tr: Tracks, side: str, spots: _HandSpots) -> dict[str, reach.Waypoint]:

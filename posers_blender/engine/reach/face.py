@@ -107,6 +107,7 @@ def face_presentation(
     pole: ArrayLike | None = None,
     shifts: Sequence[ArrayLike] = (),
     elbow_range: tuple[float, float] | None = None,
+    soft_wrist: bool = False,
 ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
     """The first of :data:`FACE_PRESENTATIONS` whose fingers clear the head by ``clearance`` (m) with the
     effector on landmark ``target``; else the one with the most clearance.
@@ -118,7 +119,8 @@ def face_presentation(
     ``shifts`` (head-frame offsets, metres) are checked too, e.g. the
     arrival overshoot. With ``body`` and ``elbow_range`` (degrees), the first
     clear candidate whose elbow flexion falls in the range wins; if none
-    does, the first clear one.
+    does, the first clear one. ``soft_wrist``: the candidates are solved as
+    :func:`solve_reach` will with ``soft_wrist`` (the hand's own axis kept in range).
     """
     centre, axes = head_ellipsoid(skeleton)
     lm = skeleton.landmarks[target]
@@ -142,7 +144,14 @@ def face_presentation(
             rot = face_hand_rotation(grot[:, jh], side, fingers, palm)
             pl = elbow_pole(side, out=1.0, back=0.0) if pole is None else np.asarray(pole, dtype=np.float64)
             wp = {"x": Waypoint(world, rot, pl)}
-            res = solve_reach(trial, ReachPlan(side, "x", (), effector=tuple(eff)), wp, np.zeros(1))  # type: ignore[arg-type]
+            res = solve_reach(
+                trial,
+                ReachPlan(side, "x", (), effector=tuple(eff)),  # type: ignore[arg-type]
+                wp,
+                np.zeros(1),
+                wrist_iterations=6 if soft_wrist else 4,
+                soft_wrist=soft_wrist,
+            )
             flex = float(np.degrees(res.elbow_flex[0]))
             grot, gpos = trial.fk()
             hq = grot[0, jh]
