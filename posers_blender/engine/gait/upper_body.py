@@ -25,7 +25,14 @@ X = np.array([1.0, 0.0, 0.0])
 Y = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 TRUNK_SHARES = (("spine", 0.4), ("chest", 0.35), ("upperChest", 0.25))
-HEAD_FOLLOW = 0.5  # share of the chest's sway about the path's heading the head keeps [E]
+#: share of the chest's pitch and roll away from the path's heading the head keeps [E]: 0.5 rolled the head 3.05°
+#: (seed 1, gait_kinematics) once its yaw followed HEAD_FOLLOW_YAW, past the facts §2c 2-3° residual; 0.45 2.75°
+HEAD_FOLLOW = 0.45
+#: share of the chest's yaw about the path's heading the head keeps: the CMU walkers' head yaw swings 0.74 of the
+#: upper chest's (motion_stats.json head_stabilisation, CMU subjects 02, 16, 32, 35). 0.5 turned the head 9°/s on
+#: average where the CMU walkers turn it 13°/s (realism survey). (Their pitch and roll ratios, 1.11 and 0.95,
+#: would roll the head past the facts §2c 2-3° residual: those keep HEAD_FOLLOW.)
+HEAD_FOLLOW_YAW = 0.74
 #: harmonics of the stride frequency kept of each fitted stride's variation (the fitted curves do not close
 #: from one stride to the next; their low harmonics do, and carry most of the variance)
 STRIDE_HARMONICS = 2
@@ -78,10 +85,23 @@ def stride_variation(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -
         curves = sv.offsets[c]
         if c.startswith("trunk"):  # the mean oscillation too: ours has none at the step frequency
             curves = curves + (mean[c] - mean[c].mean())
+        else:  # the arms: the mean's shape beyond the designed swing's fundamental (see _beyond_fundamental)
+            curves = curves + _beyond_fundamental(mean[c])
         a = _low_harmonics(curves)
         now, nxt = _harmonic_at(a[k], frac), _harmonic_at(a[k + 1], frac)
         out[c] = np.asarray(np.degrees((1.0 - w) * now + w * nxt) * fade, dtype=np.float64)
     return out
+
+
+def _beyond_fundamental(curve: Array) -> Array:
+    """A stride curve ``[P]`` less its mean and its fundamental: what the designed arm swing (a near-sinusoid at
+    the stride frequency) lacks of the fitted mean arm curves. Their second harmonic (shoulder 1.3-1.8°, elbow
+    1.7-3.9°, CMU subjects 02, 16, 32, 35) bends the forward swing unlike the backward one, so the two arms'
+    speed curves differ: with anti-phase sinusoids alone they correlated 0.84 at the same instant, the CMU
+    walkers' 0.1 (realism survey, the development walks)."""
+    f = np.fft.rfft(curve)
+    f[:2] = 0.0
+    return np.asarray(np.fft.irfft(f, n=len(curve)), dtype=np.float64)
 
 
 def _low_harmonics(curves: Array) -> NDArray[np.complex128]:
@@ -124,10 +144,16 @@ def head(tr: Tracks, plan: FootPlan, style: GaitStyle, noise: Array, t: Array) -
     # (facts §2c: a 2-3° residual), so it nods and turns a little with every step, as people's heads do
     heading = quat.from_axis_angle(Y, plan.heading(t))
     sway = quat.continuous(quat.normalize(quat.mul(quat.conj(heading), chest)))
-    q_head = quat.mul(q_head, quat.slerp(quat.identity((len(t),)), sway, HEAD_FOLLOW))
+    yaw = quat.twist_angle(sway, Y)
+    tilt = quat.continuous(quat.normalize(quat.mul(quat.from_axis_angle(Y, -yaw), sway)))
+    follow = quat.mul(
+        quat.from_axis_angle(Y, HEAD_FOLLOW_YAW * yaw), quat.slerp(quat.identity((len(t),)), tilt, HEAD_FOLLOW)
+    )
+    q_head = quat.mul(q_head, follow)
     rel = quat.normalize(quat.mul(quat.conj(chest), q_head))
     rel = quat.continuous(rel)
     neck = quat.slerp(quat.identity((tr.n_frames,)), rel, 0.4)
+    neck = quat.mul(neck, quat.from_axis_angle_deg(X, -style.neck_extension))  # the head keeps its place in space
     tr.set("neck", neck)
     tr.set("head", quat.normalize(quat.mul(quat.conj(neck), rel)))
 
