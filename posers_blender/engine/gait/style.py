@@ -104,11 +104,16 @@ class GaitStyle:
     pelvis_low: float = 0.1
     thorax_counter: float = 0.8  # thorax yaw in space / pelvis yaw, antiphase (facts §2c thorax ±3-5°)
     shoulder_roll_keep: float = 0.35  # share of pelvic obliquity left at the shoulders [E]
-    # forward lean of the trunk, degrees: the CMU walkers' hips-to-neck line leans 1.7° forward (median of the 8
-    # CMU development walks retargeted on the default avatar, realism survey; the avatar's rest spine leans 2.5°
-    # back); 2° read 1.7° back, 6.5° reads 1.2° forward
-    trunk_lean: float = 6.5
-    arm_arc: float = 30.0  # total shoulder arc, facts §2c 30° [20-45]
+    # forward lean of the trunk, degrees: the CMU walkers' upper chest pitches 2.2° forward in the world (the mean
+    # trunkPitch curve, motion_stats.json mean_curves, CMU subjects 02, 16, 32, 35); 2° reads 1.9°. (Their
+    # hips-to-neck line leans 3.3° further forward than ours, realism survey: a rounder back, not a leaning
+    # chest; 6.5° here matched that line but pitched the chest 6.4° and, the arms hanging from it, swung them
+    # 4.5° back in the world.)
+    trunk_lean: float = 2.0
+    # total shoulder arc, facts §2c 30° [20-45]: the CMU walkers swing 15.5° (left) and 12.5° (right), median range
+    # per stride at about 1.1 m/s (motion_stats.json arm_swing, CMU subjects 02, 16, 32, 35), so the band's floor.
+    # 30° swung the wrists 0.72 m/s relative to the hips where the CMU walkers' move 0.26-0.48 (realism survey)
+    arm_arc: float = 20.0
     # centre of the arc, negative = behind (facts §2c +10/-20 [E on the split]): the CMU mean shoulder curves
     # centre at -2.9° (left) and -1.3° (right) from the trunk's vertical (motion_stats.json mean_curves, CMU
     # subjects 02, 16, 32, 35); -5 carried the wrists 1 cm forward of the hips where the CMU walkers carry them
@@ -126,8 +131,8 @@ class GaitStyle:
     # the neck drawn back (extended) under a head that keeps its pitch in space, degrees: the CMU walkers carry
     # the head 3° behind the neck (neck-to-head line from the vertical, median of the 8 CMU development walks
     # retargeted on the default avatar, realism survey), ours was 6.6° ahead of it (the avatar's rest neck
-    # leans 5° forward); 13.5° with the leaning trunk and upper_body.HEAD_FOLLOW reads 2.6-2.9° behind
-    neck_extension: float = 13.5
+    # leans 5° forward); 9.5° reads 2.9-3.1° behind
+    neck_extension: float = 9.5
     head_residual: float = 1.0  # ± degrees of head wobble left after stabilisation (facts §2c ≤2-3°)
     look_ahead: float = 0.8  # s the head leads the path on turns, facts §2c 0.5-1 s
 
@@ -348,7 +353,16 @@ def walk_params(speed: float, width: float, width_text: str, style_default: floa
             "%",
             "Gait",
         ),
-        Param("arm_swing", "float", 1.0, "Arm swing amount; 1 = measured 30° arc (facts §2c)", 0.0, 2.0, "x", "Arms"),
+        Param(
+            "arm_swing",
+            "float",
+            1.0,
+            "Arm swing amount; 1 = a 20° arc (facts §2c: 20-45°; the CMU walkers swing 13-16°)",
+            0.0,
+            2.0,
+            "x",
+            "Arms",
+        ),
         Param(
             "path",
             "enum",

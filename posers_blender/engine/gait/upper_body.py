@@ -25,9 +25,7 @@ X = np.array([1.0, 0.0, 0.0])
 Y = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 TRUNK_SHARES = (("spine", 0.4), ("chest", 0.35), ("upperChest", 0.25))
-#: share of the chest's pitch and roll away from the path's heading the head keeps [E]: 0.5 rolled the head 3.05°
-#: (seed 1, gait_kinematics) once its yaw followed HEAD_FOLLOW_YAW, past the facts §2c 2-3° residual; 0.45 2.75°
-HEAD_FOLLOW = 0.45
+HEAD_FOLLOW = 0.5  # share of the chest's pitch and roll away from the path's heading the head keeps [E]
 #: share of the chest's yaw about the path's heading the head keeps: the CMU walkers' head yaw swings 0.74 of the
 #: upper chest's (motion_stats.json head_stabilisation, CMU subjects 02, 16, 32, 35). 0.5 turned the head 9°/s on
 #: average where the CMU walkers turn it 13°/s (realism survey). (Their pitch and roll ratios, 1.11 and 0.95,
