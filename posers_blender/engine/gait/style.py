@@ -122,10 +122,12 @@ class GaitStyle:
     arm_abduction: float = 7.0  # upper arm away from the body so hands clear the hips [E]
     arm_halflife: float = 0.05  # spring half-life of the arm follow-through, s [E]
     # facts §2c elbow 10-40° flexion, peaking with the forward swing; the CMU mean elbow curves run 16-43°
-    # (left) and 19-38° (right), mean 28.5° (motion_stats.json mean_curves, CMU subjects 02, 16, 32, 35): at
-    # 14° + 18° ours read 20° mean (realism survey), the wrists 3 cm lower than the CMU walkers'
-    elbow_base: float = 18.0
-    elbow_forward: float = 24.0  # extra flexion on the forward swing (peaks with it): 18° + 24° = 42° at the peak
+    # (left) and 19-38° (right), mean 28.5°, near-sinusoids (motion_stats.json mean_curves, CMU subjects 02, 16,
+    # 32, 35): at 14° + 18° on the forward half of the swing only, ours read 20° mean (realism survey), the wrists
+    # 3 cm lower than the CMU walkers'. The elbow now follows the whole swing (upper_body.arms): 16° with the arm
+    # back, 40° forward, 28° mean
+    elbow_base: float = 16.0
+    elbow_forward: float = 24.0  # flexion added from the backmost to the foremost arm (peaks with the forward swing)
     clavicle_retract: float = 0.0  # shoulder blades drawn back, degrees [E]
     head_pitch: float = 0.0  # chin down, degrees (facts §3 runway 3-8° [E])
     # the neck drawn back (extended) under a head that keeps its pitch in space, degrees: the CMU walkers carry

@@ -18,6 +18,7 @@ from ..program import Tracks
 from ..springs import damp_track
 from .pelvis import PelvisSway
 from .plan import FootPlan, StepKeys
+from .stride_waves import STYLE_RATIO
 from .style import SIDES, GaitSettings, GaitStyle
 
 Array = NDArray[np.float64]
@@ -53,17 +54,32 @@ def upper_body(
 ) -> None:
     """Pose the trunk, neck, head, arms and blinks in ``tr`` (``noise [F, 6]``: channels 3-5 move the head;
     ``stride_rng`` draws the stride-to-stride variation)."""
-    vary = stride_variation(keys, plan, stride_rng)
+    vary = stride_variation(keys, plan, stride_rng, arm_amplitudes(style, settings))
     trunk(tr, sway, style, vary)
     head(tr, plan, style, noise, keys.times)
     arms(tr, plan, keys, style, settings, 1.0 / fps, vary)
     tr.expressions["blink"] = blink_track(keys.times, blink_times(blink_rng, duration, 15.0))
 
 
-def stride_variation(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -> dict[str, Array]:
+def arm_amplitudes(style: GaitStyle, settings: GaitSettings) -> dict[str, float]:
+    """The designed arm swing's amplitude at the stride frequency per arm curve of :data:`VARIED`, degrees:
+    half the shoulder arc, half the elbow's forward flexion (see :func:`arms`)."""
+    amp = settings.arm_swing
+    return {
+        f"{name}{joint}": 0.5 * a * amp
+        for name, _ in SIDES
+        for joint, a in (("Shoulder", style.arm_arc), ("Elbow", style.elbow_forward))
+    }
+
+
+def stride_variation(
+    keys: StepKeys, plan: FootPlan, rng: np.random.Generator, arm_amplitude: dict[str, float]
+) -> dict[str, Array]:
     """Per frame, degrees ``[F]`` per :data:`VARIED` curve: fitted stride-to-stride variation (people swing
     each arm a little differently every stride and the two sides differ; the trunk pitches and rolls a few
-    degrees at the step frequency with a drift), faded in and out with the walking speed.
+    degrees at the step frequency with a drift), faded in and out with the walking speed. The arms also get
+    the fitted mean curves' shape beyond their fundamental, in proportion to the designed swing
+    (``arm_amplitude``, degrees per arm curve, over the fitted fundamental's).
 
     Each stride (left heel strike to the next) draws its own variation (:func:`~..fitted.stride_variations`),
     cut to its low harmonics so it closes on itself; a stride hands over to the next with a minimum-jerk
@@ -84,7 +100,9 @@ def stride_variation(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -
         if c.startswith("trunk"):  # the mean oscillation too: ours has none at the step frequency
             curves = curves + (mean[c] - mean[c].mean())
         else:  # the arms: the mean's shape beyond the designed swing's fundamental (see _beyond_fundamental)
-            curves = curves + _beyond_fundamental(mean[c])
+            fundamental = 2.0 * float(np.abs(np.fft.rfft(mean[c])[1])) / len(mean[c])
+            ratio = np.clip(np.radians(arm_amplitude[c]) / max(fundamental, 1e-9), 0.0, STYLE_RATIO[1])
+            curves = curves + ratio * _beyond_fundamental(mean[c])
         a = _low_harmonics(curves)
         now, nxt = _harmonic_at(a[k], frac), _harmonic_at(a[k + 1], frac)
         out[c] = np.asarray(np.degrees((1.0 - w) * now + w * nxt) * fade, dtype=np.float64)
@@ -94,9 +112,10 @@ def stride_variation(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -
 def _beyond_fundamental(curve: Array) -> Array:
     """A stride curve ``[P]`` less its mean and its fundamental: what the designed arm swing (a near-sinusoid at
     the stride frequency) lacks of the fitted mean arm curves. Their second harmonic (shoulder 1.3-1.8°, elbow
-    1.7-3.9°, CMU subjects 02, 16, 32, 35) bends the forward swing unlike the backward one, so the two arms'
-    speed curves differ: with anti-phase sinusoids alone they correlated 0.84 at the same instant, the CMU
-    walkers' 0.1 (realism survey, the development walks)."""
+    1.7-3.9°, about 0.2 of the fundamental, CMU subjects 02, 16, 32, 35) bends the forward swing unlike the
+    backward one, so the two arms' speed curves differ: anti-phase sinusoids have the same speed curve (the
+    wrists' speeds correlated 0.86 at the same instant on main, the CMU walkers' 0.1, realism survey); with this
+    shape, scaled to the designed swing, 0.6 (the rest is not understood yet)."""
     f = np.fft.rfft(curve)
     f[:2] = 0.0
     return np.asarray(np.fft.irfft(f, n=len(curve)), dtype=np.float64)
@@ -186,10 +205,11 @@ def arms(
     for name, sgn in SIDES:
         sw = _arm_swing(keys, style, sgn, dt)
         flex = style.arm_bias * vnow + 0.5 * style.arm_arc * amp * sw + vary[f"{name}Shoulder"]
-        fwd_part = np.maximum(sw, 0.0)
-        # the elbow flexes with the forward swing, through its own spring: the CMU mean elbow curves peak with
-        # the shoulder's (0.52 vs 0.51 of the stride, motion_stats.json mean_curves); 1.6 half-lives put ours
-        # 0.06 stride behind our shoulder, 1.0 0.04
+        # the elbow flexes with the forward swing and extends with the backward one (the CMU mean elbow curves
+        # are near-sinusoids, motion_stats.json mean_curves; flexing on the forward half only held it straight
+        # through the back swing), through its own spring: the CMU curves peak with the shoulder's (0.52 vs 0.51
+        # of the stride); 1.6 half-lives put ours 0.06 stride behind our shoulder, 1.0 0.04
+        fwd_part = 0.5 * (sw + 1.0)
         elbow = style.elbow_base + style.elbow_forward * amp * damp_track(fwd_part, style.arm_halflife, dt)
         elbow = elbow + vary[f"{name}Elbow"]
         hang = 90.0 - style.arm_abduction
