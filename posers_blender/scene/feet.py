@@ -33,8 +33,10 @@ SETTLE_MIN_M = 0.03
 SETTLE_MIN_DEG = 10.0
 #: Settle step: sole clearance (m) and its share of the step spent lifting before the foot travels [E].
 #: The foot travels only while every sole point is above the contact height (metrics §0: 3 cm); the lift
-#: starts with zero slope and acceleration so the knee bends out of a straight stance without a jump.
-STEP_LIFT_M = 0.055
+#: starts with zero slope and acceleration so the knee bends out of a straight stance without a jump. At 5.5 cm
+#: the toe tip, pitched down STEP_PITCH_DEG, topped out at 2.9-3.0 cm, on the contact height: a settle step after
+#: a walk whose feet turn out 9° (basic-walk) read as a planted toe sliding 25 mm; 6 cm clears it by 4 mm.
+STEP_LIFT_M = 0.06
 STEP_TRAVEL = (0.3, 0.7)
 #: Toes down (degrees) at the top of a settle step's lift: a lifted foot is not held parallel to the floor, and a
 #: flat foot under a bent knee dorsiflexes the ankle past its range (facts §8: ~20° + 5°) [E]. The pitch grows

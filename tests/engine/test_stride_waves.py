@@ -33,9 +33,10 @@ def _pelvis_figures(motion: str, seed: int, fps: float) -> tuple[float, float]:
 def test_walk_pelvis_is_not_a_sine(seed):
     # CMU walks at 120 fps: 60-72% of the vertical acceleration above 3 Hz, hip-joint jerk on the hips 20-27;
     # the keyed sine walk had 19-20% and 1.4. With 0.8 of the fitted height harmonics (pelvis.HEIGHT_HARMONICS,
-    # which keeps the hip inside the facts band at heel strike) seeds 0-2 read 25-28% and 9.4-10.0
+    # which keeps the hip inside the facts band at heel strike) seeds 0-1 read 23-26% and 9.2-9.6; the feet
+    # turned out 9° (as the CMU walkers', style.toe_out) take 0.7 points off: 22.4-25.5%
     share, jerk = _pelvis_figures("basic-walk", seed, 120.0)
-    assert share >= 0.23, f"hips vertical acceleration above 3 Hz: {share:.2f}"
+    assert share >= 0.22, f"hips vertical acceleration above 3 Hz: {share:.2f}"
     assert jerk >= 5.0, f"hip joints' jerk relative to the hips: {jerk:.1f} m/s^3"
 
 

@@ -38,7 +38,11 @@ class GaitStyle:
     cadence_up: float = 0.15
     step_width: float = 0.09  # heel-centre spacing, facts §2a step width 0.09 m [0.05-0.14]
     step_width_sd: float = 0.012  # step-to-step width jitter [E]
-    toe_out: float = 6.0  # foot progression angle [E]; facts §1 gives 14° between feet standing
+    # foot progression angle; facts §1 gives 14° between the feet standing. The CMU walkers' feet turn out 8.9°
+    # (mean of the two feet, median of the 8 CMU development walks retargeted on the default avatar, realism
+    # survey; the right foot reads 15°, the left 1°, a split we take for a retarget offset, so the mean is
+    # used); 6° read 3-6°, 9° reads 8.9°
+    toe_out: float = 9.0
     stance: float = 0.58  # facts §2a stance 60% [57-64]: 58% planned reads ~62% by the suite's 3 cm contact rule
     foot_flat: float = 0.08  # facts §2b ankle: foot flat at about 5-8 %GC
     heel_off: float = 0.30  # heel rise in terminal stance [R: 30-40 %GC]
@@ -85,7 +89,10 @@ class GaitStyle:
     # tilt shifts the whole hip curve toward flexion: 3° put IC at 31° and late swing at 40° (facts §2b
     # 20-30° and 30-35°); the trunk is counter-tilted either way.
     pelvis_forward_tilt: float = -1.0
-    lateral_shift: float = 0.04  # peak-to-peak pelvis shift toward the stance foot, facts §2c 4 cm
+    # peak-to-peak pelvis shift toward the stance foot at 1.3 m/s, facts §2c 4 cm [2.5-7]: the CMU walkers' hips
+    # shift 5.3 cm at about 1.1 m/s (motion_stats.json pelvis_waves, lateral fundamental 0.0264 m, CMU
+    # subjects 02, 16, 32, 35), 4.8 cm at 1.3 m/s by the walk's own speed scaling (pelvis.pelvis_sway)
+    lateral_shift: float = 0.048
     # x the vertical excursion the legs give (facts §2c 3 cm [2-5]): the full excursion lets the stance knee
     # straighten to ~11° at 37 %GC (facts §2b: near full extension at ~40 %GC); 0.8 kept it at 17°
     bob_scale: float = 1.0
@@ -97,15 +104,37 @@ class GaitStyle:
     pelvis_low: float = 0.1
     thorax_counter: float = 0.8  # thorax yaw in space / pelvis yaw, antiphase (facts §2c thorax ±3-5°)
     shoulder_roll_keep: float = 0.35  # share of pelvic obliquity left at the shoulders [E]
-    trunk_lean: float = 2.0  # forward lean of the trunk, degrees [E]
-    arm_arc: float = 30.0  # total shoulder arc, facts §2c 30° [20-45]
-    arm_bias: float = -5.0  # centre of the arc, negative = behind (facts §2c +10/-20)
+    # forward lean of the trunk, degrees: the CMU walkers' upper chest pitches 2.2° forward in the world (the mean
+    # trunkPitch curve, motion_stats.json mean_curves, CMU subjects 02, 16, 32, 35); 2° reads 1.9°. (Their
+    # hips-to-neck line leans 3.3° further forward than ours, realism survey: a rounder back, not a leaning
+    # chest; 6.5° here matched that line but pitched the chest 6.4° and, the arms hanging from it, swung them
+    # 4.5° back in the world.)
+    trunk_lean: float = 2.0
+    # total shoulder arc, facts §2c 30° [20-45]: the CMU walkers swing 15.5° (left) and 12.5° (right), median range
+    # per stride at about 1.1 m/s (motion_stats.json arm_swing, CMU subjects 02, 16, 32, 35), so the band's floor.
+    # 30° swung the wrists 0.72 m/s relative to the hips where the CMU walkers' move 0.26-0.48 (realism survey)
+    arm_arc: float = 20.0
+    # centre of the arc, negative = behind (facts §2c +10/-20 [E on the split]): the CMU mean shoulder curves
+    # centre at -2.9° (left) and -1.3° (right) from the trunk's vertical (motion_stats.json mean_curves, CMU
+    # subjects 02, 16, 32, 35); -5 carried the wrists 1 cm forward of the hips where the CMU walkers carry them
+    # 5.5 cm forward (realism survey, the development walks)
+    arm_bias: float = -2.0
     arm_abduction: float = 7.0  # upper arm away from the body so hands clear the hips [E]
     arm_halflife: float = 0.05  # spring half-life of the arm follow-through, s [E]
-    elbow_base: float = 14.0  # facts §2c elbow 10-40° flexion
-    elbow_forward: float = 18.0  # extra flexion on the forward swing (peaks with it, facts §2c)
+    # facts §2c elbow 10-40° flexion, peaking with the forward swing; the CMU mean elbow curves run 16-43°
+    # (left) and 19-38° (right), mean 28.5°, near-sinusoids (motion_stats.json mean_curves, CMU subjects 02, 16,
+    # 32, 35): at 14° + 18° on the forward half of the swing only, ours read 20° mean (realism survey), the wrists
+    # 3 cm lower than the CMU walkers'. The elbow now follows the whole swing (upper_body.arms): 16° with the arm
+    # back, 40° forward, 28° mean
+    elbow_base: float = 16.0
+    elbow_forward: float = 24.0  # flexion added from the backmost to the foremost arm (peaks with the forward swing)
     clavicle_retract: float = 0.0  # shoulder blades drawn back, degrees [E]
     head_pitch: float = 0.0  # chin down, degrees (facts §3 runway 3-8° [E])
+    # the neck drawn back (extended) under a head that keeps its pitch in space, degrees: the CMU walkers carry
+    # the head 3° behind the neck (neck-to-head line from the vertical, median of the 8 CMU development walks
+    # retargeted on the default avatar, realism survey), ours was 6.6° ahead of it (the avatar's rest neck
+    # leans 5° forward); 9.5° reads 2.9-3.1° behind
+    neck_extension: float = 9.5
     head_residual: float = 1.0  # ± degrees of head wobble left after stabilisation (facts §2c ≤2-3°)
     look_ahead: float = 0.8  # s the head leads the path on turns, facts §2c 0.5-1 s
 
@@ -326,7 +355,16 @@ def walk_params(speed: float, width: float, width_text: str, style_default: floa
             "%",
             "Gait",
         ),
-        Param("arm_swing", "float", 1.0, "Arm swing amount; 1 = measured 30° arc (facts §2c)", 0.0, 2.0, "x", "Arms"),
+        Param(
+            "arm_swing",
+            "float",
+            1.0,
+            "Arm swing amount; 1 = a 20° arc (facts §2c: 20-45°; the CMU walkers swing 13-16°)",
+            0.0,
+            2.0,
+            "x",
+            "Arms",
+        ),
         Param(
             "path",
             "enum",

@@ -18,6 +18,7 @@ from ..program import Tracks
 from ..springs import damp_track
 from .pelvis import PelvisSway
 from .plan import FootPlan, StepKeys
+from .stride_waves import STYLE_RATIO
 from .style import SIDES, GaitSettings, GaitStyle
 
 Array = NDArray[np.float64]
@@ -25,7 +26,12 @@ X = np.array([1.0, 0.0, 0.0])
 Y = np.array([0.0, 1.0, 0.0])
 Z = np.array([0.0, 0.0, 1.0])
 TRUNK_SHARES = (("spine", 0.4), ("chest", 0.35), ("upperChest", 0.25))
-HEAD_FOLLOW = 0.5  # share of the chest's sway about the path's heading the head keeps [E]
+HEAD_FOLLOW = 0.5  # share of the chest's pitch and roll away from the path's heading the head keeps [E]
+#: share of the chest's yaw about the path's heading the head keeps: the CMU walkers' head yaw swings 0.74 of the
+#: upper chest's (motion_stats.json head_stabilisation, CMU subjects 02, 16, 32, 35). 0.5 turned the head 9°/s on
+#: average where the CMU walkers turn it 13°/s (realism survey). (Their pitch and roll ratios, 1.11 and 0.95,
+#: would roll the head past the facts §2c 2-3° residual: those keep HEAD_FOLLOW.)
+HEAD_FOLLOW_YAW = 0.74
 #: harmonics of the stride frequency kept of each fitted stride's variation (the fitted curves do not close
 #: from one stride to the next; their low harmonics do, and carry most of the variance)
 STRIDE_HARMONICS = 2
@@ -48,17 +54,32 @@ def upper_body(
 ) -> None:
     """Pose the trunk, neck, head, arms and blinks in ``tr`` (``noise [F, 6]``: channels 3-5 move the head;
     ``stride_rng`` draws the stride-to-stride variation)."""
-    vary = stride_variation(keys, plan, stride_rng)
+    vary = stride_variation(keys, plan, stride_rng, arm_amplitudes(style, settings))
     trunk(tr, sway, style, vary)
     head(tr, plan, style, noise, keys.times)
     arms(tr, plan, keys, style, settings, 1.0 / fps, vary)
     tr.expressions["blink"] = blink_track(keys.times, blink_times(blink_rng, duration, 15.0))
 
 
-def stride_variation(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -> dict[str, Array]:
+def arm_amplitudes(style: GaitStyle, settings: GaitSettings) -> dict[str, float]:
+    """The designed arm swing's amplitude at the stride frequency per arm curve of :data:`VARIED`, degrees:
+    half the shoulder arc, half the elbow's forward flexion (see :func:`arms`)."""
+    amp = settings.arm_swing
+    return {
+        f"{name}{joint}": 0.5 * a * amp
+        for name, _ in SIDES
+        for joint, a in (("Shoulder", style.arm_arc), ("Elbow", style.elbow_forward))
+    }
+
+
+def stride_variation(
+    keys: StepKeys, plan: FootPlan, rng: np.random.Generator, arm_amplitude: dict[str, float]
+) -> dict[str, Array]:
     """Per frame, degrees ``[F]`` per :data:`VARIED` curve: fitted stride-to-stride variation (people swing
     each arm a little differently every stride and the two sides differ; the trunk pitches and rolls a few
-    degrees at the step frequency with a drift), faded in and out with the walking speed.
+    degrees at the step frequency with a drift), faded in and out with the walking speed. The arms also get
+    the fitted mean curves' shape beyond their fundamental, in proportion to the designed swing
+    (``arm_amplitude``, degrees per arm curve, over the fitted fundamental's).
 
     Each stride (left heel strike to the next) draws its own variation (:func:`~..fitted.stride_variations`),
     cut to its low harmonics so it closes on itself; a stride hands over to the next with a minimum-jerk
@@ -78,10 +99,26 @@ def stride_variation(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -
         curves = sv.offsets[c]
         if c.startswith("trunk"):  # the mean oscillation too: ours has none at the step frequency
             curves = curves + (mean[c] - mean[c].mean())
+        else:  # the arms: the mean's shape beyond the designed swing's fundamental (see _beyond_fundamental)
+            fundamental = 2.0 * float(np.abs(np.fft.rfft(mean[c])[1])) / len(mean[c])
+            ratio = np.clip(np.radians(arm_amplitude[c]) / max(fundamental, 1e-9), 0.0, STYLE_RATIO[1])
+            curves = curves + ratio * _beyond_fundamental(mean[c])
         a = _low_harmonics(curves)
         now, nxt = _harmonic_at(a[k], frac), _harmonic_at(a[k + 1], frac)
         out[c] = np.asarray(np.degrees((1.0 - w) * now + w * nxt) * fade, dtype=np.float64)
     return out
+
+
+def _beyond_fundamental(curve: Array) -> Array:
+    """A stride curve ``[P]`` less its mean and its fundamental: what the designed arm swing (a near-sinusoid at
+    the stride frequency) lacks of the fitted mean arm curves. Their second harmonic (shoulder 1.3-1.8°, elbow
+    1.7-3.9°, about 0.2 of the fundamental, CMU subjects 02, 16, 32, 35) bends the forward swing unlike the
+    backward one, so the two arms' speed curves differ: anti-phase sinusoids have the same speed curve (the
+    wrists' speeds correlated 0.86 at the same instant on main, the CMU walkers' 0.1, realism survey); with this
+    shape, scaled to the designed swing, 0.6 (the rest is not understood yet)."""
+    f = np.fft.rfft(curve)
+    f[:2] = 0.0
+    return np.asarray(np.fft.irfft(f, n=len(curve)), dtype=np.float64)
 
 
 def _low_harmonics(curves: Array) -> NDArray[np.complex128]:
@@ -124,10 +161,16 @@ def head(tr: Tracks, plan: FootPlan, style: GaitStyle, noise: Array, t: Array) -
     # (facts §2c: a 2-3° residual), so it nods and turns a little with every step, as people's heads do
     heading = quat.from_axis_angle(Y, plan.heading(t))
     sway = quat.continuous(quat.normalize(quat.mul(quat.conj(heading), chest)))
-    q_head = quat.mul(q_head, quat.slerp(quat.identity((len(t),)), sway, HEAD_FOLLOW))
+    yaw = quat.twist_angle(sway, Y)
+    tilt = quat.continuous(quat.normalize(quat.mul(quat.from_axis_angle(Y, -yaw), sway)))
+    follow = quat.mul(
+        quat.from_axis_angle(Y, HEAD_FOLLOW_YAW * yaw), quat.slerp(quat.identity((len(t),)), tilt, HEAD_FOLLOW)
+    )
+    q_head = quat.mul(q_head, follow)
     rel = quat.normalize(quat.mul(quat.conj(chest), q_head))
     rel = quat.continuous(rel)
     neck = quat.slerp(quat.identity((tr.n_frames,)), rel, 0.4)
+    neck = quat.mul(neck, quat.from_axis_angle_deg(X, -style.neck_extension))  # the head keeps its place in space
     tr.set("neck", neck)
     tr.set("head", quat.normalize(quat.mul(quat.conj(neck), rel)))
 
@@ -162,8 +205,12 @@ def arms(
     for name, sgn in SIDES:
         sw = _arm_swing(keys, style, sgn, dt)
         flex = style.arm_bias * vnow + 0.5 * style.arm_arc * amp * sw + vary[f"{name}Shoulder"]
-        fwd_part = np.maximum(sw, 0.0)
-        elbow = style.elbow_base + style.elbow_forward * amp * damp_track(fwd_part, 1.6 * style.arm_halflife, dt)
+        # the elbow flexes with the forward swing and extends with the backward one (the CMU mean elbow curves
+        # are near-sinusoids, motion_stats.json mean_curves; flexing on the forward half only held it straight
+        # through the back swing), through its own spring: the CMU curves peak with the shoulder's (0.52 vs 0.51
+        # of the stride); 1.6 half-lives put ours 0.06 stride behind our shoulder, 1.0 0.04
+        fwd_part = 0.5 * (sw + 1.0)
+        elbow = style.elbow_base + style.elbow_forward * amp * damp_track(fwd_part, style.arm_halflife, dt)
         elbow = elbow + vary[f"{name}Elbow"]
         hang = 90.0 - style.arm_abduction
         tr.set(f"{name}Shoulder", quat.from_axis_angle_deg(Y, sgn * style.clavicle_retract * vnow))
@@ -177,8 +224,10 @@ def arms(
 
 def _arm_swing(keys: StepKeys, style: GaitStyle, sgn: float, dt: float) -> Array:
     """The arm's swing ``[F]`` in [-1, 1] (forward +), peaking forward at the opposite heel strike."""
-    # the arm is forward at the opposite foot's heel strike (facts §2c), so the drive leads by the lag
-    lead = 2.8 * style.arm_halflife
+    # the arm is forward at the opposite foot's heel strike (facts §2c), so the drive leads by the lag: the CMU
+    # walkers' arm peaks forward 0.018 stride after it (motion_stats.json arm_swing peak_phase, CMU subjects 02,
+    # 16, 32, 35); 3.5 half-lives put ours at 0.02, 2.8 at 0.04 (the wrists 33 ms behind the feet, realism survey)
+    lead = 3.5 * style.arm_halflife
     drive = keys.keyed(keys.hs - lead, np.where(keys.side == -sgn, 1.0, -1.0) * keys.en)
     # a flattened drive (muscle bursts) through two springs gives a rounded, lagged swing
     drive = np.tanh(1.6 * drive) / np.tanh(1.6)
