@@ -72,3 +72,9 @@ def leg_reach(sk: Skeleton, name: str) -> float:
     up = sk.offsets[hm.INDEX[f"{name}LowerLeg"]]
     lo = sk.offsets[hm.INDEX[f"{name}Foot"]]
     return float(np.linalg.norm(up + lo)) if np.dot(up, lo) > 0 else float(np.linalg.norm(up) + np.linalg.norm(lo))
+
+
+def hip_joints_ahead(sk: Skeleton) -> float:
+    """How far (m) the hip joints' midpoint lies ahead of the hips bone in the rest pose (negative: behind; 0 on
+    the default avatar)."""
+    return float(np.mean([sk.offsets[hm.INDEX[f"{name}UpperLeg"]][2] for name in ("left", "right")]))

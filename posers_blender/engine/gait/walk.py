@@ -91,7 +91,7 @@ def walk_on_grid(
     keys = StepKeys.of(plan, t)
     noise = noise_track(np.random.default_rng(seeds["noise"]), t, 0.4, channels=6)
     waves = stride_waves(keys, plan, np.random.default_rng(seeds["waves"]))
-    sway = pelvis_sway(plan, keys, style, settings, sk.leg_ratio, noise, waves)
+    sway = pelvis_sway(plan, keys, style, settings, sk, noise, waves)
     tr = Tracks(sk, len(t))
     tr.set("hips", sway.rot)
     feet, legs = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration, None)
