@@ -472,9 +472,18 @@ def _lift_bump(lift: Array, u: Array, swing: NDArray[np.bool_], dt: float) -> Ar
     first, last = np.ones(n), np.zeros(n)
     np.minimum.at(first, r[need], uu[need])
     np.maximum.at(last, r[need], uu[need])
+    # where the lift is highest (the last sample at the peak)
+    at_peak = np.zeros(n)
+    top = lift[idx] >= peak[r] - 1e-12
+    np.maximum.at(at_peak, r[top], uu[top])
     dur = np.bincount(r, minlength=n) * dt  # s each swing lasts
     ramp = (LIFT_RAMP + peak / LIFT_SPEED) / np.maximum(dur, 1e-6)  # in shares of the swing
     last = np.minimum(np.maximum(last, first), 1.0 - CAP_FADE)
+    # the bump comes off early enough to do so at its pace by heel strike (from its peak at the earliest; the
+    # raw lift is still kept under it): held to the last sample that needs a lift (u 0.82 of Godette's short
+    # closing runway step), a 48 mm lift came off in 60 ms and threw the landing knee straight at 680-790°/s
+    # (gate 600). Where the pace fits after that sample, nothing changes.
+    last = np.minimum(last, np.maximum(1.0 - ramp, at_peak))
     first = np.minimum(first, last)
     up0 = np.maximum(first - ramp, 0.0)
     down1 = np.minimum(last + ramp, 1.0)
