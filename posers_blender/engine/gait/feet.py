@@ -479,10 +479,12 @@ def _lift_bump(lift: Array, u: Array, swing: NDArray[np.bool_], dt: float) -> Ar
     dur = np.bincount(r, minlength=n) * dt  # s each swing lasts
     ramp = (LIFT_RAMP + peak / LIFT_SPEED) / np.maximum(dur, 1e-6)  # in shares of the swing
     last = np.minimum(np.maximum(last, first), 1.0 - CAP_FADE)
-    # the bump comes off early enough to do so at its pace by heel strike (from its peak at the earliest; the
-    # raw lift is still kept under it): held to the last sample that needs a lift (u 0.82 of Godette's short
-    # closing runway step), a 48 mm lift came off in 60 ms and threw the landing knee straight at 680-790°/s
-    # (gate 600). Where the pace fits after that sample, nothing changes.
+    # the bump comes on late enough, and off early enough, to do so at its pace after toe off and by heel
+    # strike (reaching its peak no later, and leaving it no sooner, than the raw lift, which stays under it):
+    # held from the first to the last sample that needs a lift (u 0.27 to 0.82 of Godette's short closing
+    # runway step), a 43-48 mm lift came on in 70 ms and off in 60 ms and threw its knee at 680-790°/s (gate
+    # 600). Where the ramps fit before and after those samples, nothing changes.
+    first = np.maximum(first, np.minimum(ramp, at_peak))
     last = np.minimum(last, np.maximum(1.0 - ramp, at_peak))
     first = np.minimum(first, last)
     up0 = np.maximum(first - ramp, 0.0)

@@ -99,12 +99,16 @@ class FootPlan:
         return len(self.side)
 
 
-def walking_speed_and_cadence(settings: GaitSettings, style: GaitStyle, leg_length: float) -> tuple[float, float]:
+def walking_speed_and_cadence(
+    settings: GaitSettings, style: GaitStyle, leg_length: float, pace: float = 1.0
+) -> tuple[float, float]:
     """(speed m/s, cadence steps/min) for this avatar.
 
     Facts §2a: 1.3 m/s at 110 spm for the 1.65 m adult (step 0.42-0.43 H).
     Step length and cadence both grow about as speed^0.5 [E]. Froude scaling
-    by leg length: speed x sqrt(L/L0), cadence x sqrt(L0/L).
+    by leg length: speed x sqrt(L/L0), cadence x sqrt(L0/L). ``pace`` (<= 1) slows
+    that dynamically similar walk down, speed and cadence alike, so the steps keep
+    their length relative to the leg (see :func:`~.walk.walk_on_grid`).
     """
     lr = leg_length / DEFAULT_LEG_LENGTH
     v_ref = settings.speed
@@ -112,7 +116,7 @@ def walking_speed_and_cadence(settings: GaitSettings, style: GaitStyle, leg_leng
         cad_ref = settings.cadence
     else:
         cad_ref = auto_cadence(v_ref, style)
-    return v_ref * np.sqrt(lr), cad_ref / np.sqrt(lr)
+    return v_ref * np.sqrt(lr) * pace, cad_ref / np.sqrt(lr) * pace
 
 
 def make_path(settings: GaitSettings, speed: float, duration: float, lr: float) -> Path:
@@ -139,11 +143,13 @@ def plan_footsteps(
     skeleton: Skeleton,
     duration: float,
     rng: np.random.Generator,
+    pace: float = 1.0,
 ) -> FootPlan:
-    """Footfalls, contact phases and the pelvis progression for one walk (see :class:`FootPlan`)."""
+    """Footfalls, contact phases and the pelvis progression for one walk (see :class:`FootPlan`), at ``pace``
+    times the dynamically similar walk's speed and cadence."""
     leg_length = skeleton.leg_length
     lr = leg_length / DEFAULT_LEG_LENGTH  # Skeleton.leg_ratio (each call measures the rest pose again)
-    v, cad = walking_speed_and_cadence(settings, style, leg_length)
+    v, cad = walking_speed_and_cadence(settings, style, leg_length, pace)
     period = 60.0 / cad
     path = make_path(settings, v, duration, lr)
     if path.finite and not settings.stop:

@@ -43,6 +43,20 @@ X = np.array([1.0, 0.0, 0.0])
 # the trailing knee snaps straight before toe off
 MAX_REPLANS = 3
 LANDING_WINDOW = 0.06  # s before heel strike over which the landing ankle is judged
+# The legs' speed bound. A dynamically similar (Froude-scaled) walk turns every joint 1 / sqrt(leg_ratio) times
+# as fast as the default avatar's: on Godette's legs (0.57x) 1.33x. Its swing knee's extension before heel strike
+# then peaks at ~640°/s in the runway walk at 1.2 m/s (built-in 478 at 120 fps) and ~750 at 1.4 m/s, past the
+# 600°/s joint-speed gate (metrics §9 A8; the development mocap reaches 578). The gate stays: where the fastest
+# knee on the grid (the 120 fps reading; lower frame rates read less) passes KNEE_SPEED_MAX, the walk is planned
+# again at a slower pace, speed and cadence alike (the steps keep their length relative to the leg), aimed at
+# KNEE_SPEED_AIM. Avatars whose knees stay under the bound walk the dynamically similar walk, unchanged: the
+# built-in and the other sample VRMs at the default speeds and at 1.4 m/s (seeds 0-2, automatic cadence).
+KNEE_SPEED_MAX = 585.0  # degrees/s
+KNEE_SPEED_AIM = 570.0  # degrees/s
+# the fastest knee goes about as pace^1.2-1.4 on Godette (shorter swings with the same arc, and the replanned
+# rolls): the pace moves by the 1/1.3 power of the speed's excess [E]
+PACE_RESPONSE = 1.0 / 1.3
+MAX_SLOWDOWNS = 2
 #: Hz of the time grid every stage runs on: each frame of 24, 30, 60 and 120 fps is a grid sample
 GRID_HZ = 120.0
 #: Clip frames per block when the grid's rotations are read at the clip's frames.
@@ -82,14 +96,65 @@ def walk_on_grid(
     gets an earlier toe off, and a foot that would land toes-up past ``LANDING_DORSIFLEXION`` lands flatter
     (long-footed or short-legged avatars, fast walks, short closing steps). Only the feet, the pelvis height
     and the legs depend on those contact phases; the pelvis sway and the upper body are built once.
+
+    Where a knee then turns faster than ``KNEE_SPEED_MAX`` (short-legged avatars: see there), the footsteps,
+    pelvis and legs are planned again at a slower pace, up to ``MAX_SLOWDOWNS`` times; the upper body follows
+    the last of them.
     """
     check_settings(settings, style)
-    sk, t = ctx.skeleton, build_grid(ctx.duration)
+    t = build_grid(ctx.duration)
     # one seed per random stream ("stride" varies the upper body stride by stride)
     seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "stride", "waves")}
-    plan = plan_footsteps(settings, style, sk, ctx.duration, np.random.default_rng(seeds["plan"]))
-    keys = StepKeys.of(plan, t)
     noise = noise_track(np.random.default_rng(seeds["noise"]), t, 0.4, channels=6)
+    low = _lower_body(ctx, style, settings, seeds, noise, t, 1.0)
+    for _ in range(MAX_SLOWDOWNS):
+        fastest = fastest_knee(low.tracks.lrot, GRID_HZ)
+        if fastest <= KNEE_SPEED_MAX:
+            break
+        low = _lower_body(ctx, style, settings, seeds, noise, t, low.pace * (KNEE_SPEED_AIM / fastest) ** PACE_RESPONSE)
+    upper_body(
+        low.tracks,
+        low.plan,
+        low.keys,
+        low.sway,
+        style,
+        settings,
+        noise,
+        np.random.default_rng(seeds["blink"]),
+        np.random.default_rng(seeds["stride"]),
+        GRID_HZ,
+        ctx.duration,
+    )
+    _mark_events(ctx, low.plan)
+    return low.tracks, low.plan, low.feet
+
+
+@dataclass
+class _LowerBody:
+    """A walk's plan, pelvis and legs at one ``pace`` (the upper body still at rest in ``tracks``)."""
+
+    pace: float
+    plan: FootPlan
+    keys: StepKeys
+    sway: PelvisSway
+    tracks: Tracks
+    feet: dict[str, FootTrack]
+
+
+def _lower_body(
+    ctx: Context,
+    style: GaitStyle,
+    settings: GaitSettings,
+    seeds: dict[str, int],
+    noise: Array,
+    t: Array,
+    pace: float,
+) -> _LowerBody:
+    """Plan the footsteps at ``pace``, sway the pelvis, then place the legs and replan their rolls (see
+    :func:`walk_on_grid`)."""
+    sk = ctx.skeleton
+    plan = plan_footsteps(settings, style, sk, ctx.duration, np.random.default_rng(seeds["plan"]), pace)
+    keys = StepKeys.of(plan, t)
     waves = stride_waves(keys, plan, np.random.default_rng(seeds["waves"]))
     sway = pelvis_sway(plan, keys, style, settings, sk, noise, waves)
     tr = Tracks(sk, len(t))
@@ -99,21 +164,19 @@ def walk_on_grid(
         if not _replan_rolls(plan, tr.lrot, t, GRID_HZ, style):
             break
         feet, legs = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration, legs)
-    upper_body(
-        tr,
-        plan,
-        keys,
-        sway,
-        style,
-        settings,
-        noise,
-        np.random.default_rng(seeds["blink"]),
-        np.random.default_rng(seeds["stride"]),
-        GRID_HZ,
-        ctx.duration,
+    return _LowerBody(pace, plan, keys, sway, tr, feet)
+
+
+def fastest_knee(lrot: Array, hz: float) -> float:
+    """The fastest either knee turns between two samples ``1 / hz`` s apart (degrees/s)."""
+    return max(
+        float(
+            np.degrees(
+                np.max(np.linalg.norm(quat.angular_velocity(lrot[:, hm.INDEX[f"{name}LowerLeg"]], 1 / hz), axis=-1))
+            )
+        )
+        for name, _ in SIDES
     )
-    _mark_events(ctx, plan)
-    return tr, plan, feet
 
 
 def build_grid(duration: float) -> Array:
