@@ -17,7 +17,8 @@ Between 4 and 5 the orchestrator replans the feet's rolls where an ankle or knee
 places the feet, pelvis height and legs again (:mod:`.walk`). Style numbers and settings live in
 :mod:`.style`; numbers come from ``human_motion_facts.md`` §2 (normal gait) and §3 (stylised walking).
 Lengths are authored for the 1.65 m default avatar and scaled by ``Skeleton.leg_ratio``; speeds are
-Froude-scaled (``v * sqrt(leg_ratio)``).
+Froude-scaled (``v * sqrt(leg_ratio)``), except where the knee of a short-legged avatar would then pass the
+600°/s joint-speed gate: the orchestrator plans such a walk again at a slower pace (``walk.KNEE_SPEED_MAX``).
 """
 
 from .feet import TOE_CLEARANCE, FootTrack, foot_tracks

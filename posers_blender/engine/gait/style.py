@@ -327,7 +327,8 @@ def walk_params(speed: float, width: float, width_text: str, style_default: floa
             "float",
             speed,
             "Walking speed of a 1.65 m adult (facts §2a: 1.3 m/s [1.0-1.6]); other avatars walk the "
-            "Froude-equivalent speed. At most 1.4: faster, the swing knee fails the jerk and joint-speed gates",
+            "Froude-equivalent speed, or slower where a short-legged avatar's knees would pass 600°/s. At most "
+            "1.4: faster, the swing knee fails the jerk and joint-speed gates",
             0.6,
             MAX_SPEED,
             "m/s",
