@@ -146,13 +146,24 @@ def test_basic_walk_on_these_vrms_passes_the_pose_jump_and_joint_limit_gates(vrm
     """Regression guard for three rigs: cryptovoxels (the trailing knee snapped straight before toe off:
     36.6 mm), debug_robot (its closing step landed toes-up in front of a bent knee, ankle 31° dorsiflexed, and
     the swing ankle cap let go at contact: 35.4 mm) and cool_loops (1.36x the default legs: its heels landed
-    at a length-scaled 0.34 m/s, 28.8 mm at a heel strike). Known gaps, not asserted here: Godette (knee
-    694°/s against the 600°/s gate) and the runway on the small rigs."""
+    at a length-scaled 0.34 m/s, 28.8 mm at a heel strike). Godette: see the test below."""
     if vrm not in VRMS:
         pytest.skip("sample VRMs not available")
     clip = walk("basic-walk", (), 3, 10.0, 30.0, vrm)
     assert continuity.pose_jump(clip).size < 27.78  # A1 gate at 30 fps
     assert limits.limit_violations(clip).frames == 0  # A5
+
+
+@pytest.mark.parametrize("motion", WALKS)
+def test_short_legged_godette_keeps_its_knees_under_the_joint_speed_gate_at_120_fps(motion):
+    """Godette (legs 0.57x the default's, hip joints 4.8 cm behind its hips bone): its footfalls landed ahead of
+    the hip joints (knee 66° at toe off) and the Froude-similar runway swing runs 1.33x the built-in's: the knee
+    extended at 614-701°/s at 30 fps and ~640-750°/s at 120 fps (A8 gate 600). The path now carries the hip
+    joints and the walk is slowed where a knee would pass 585°/s on the 120 Hz grid."""
+    if "Godette_vrm_v4" not in VRMS:
+        pytest.skip("sample VRMs not available")
+    clip = walk(motion, (), 0, 10.0, 120.0, "Godette_vrm_v4")
+    assert limits.joint_speed_stats(clip, exclude=limits.EYES_AND_TOES).max < 600.0  # A8
 
 
 @pytest.mark.parametrize("motion", WALKS)
