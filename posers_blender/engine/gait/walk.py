@@ -169,14 +169,8 @@ def _lower_body(
 
 def fastest_knee(lrot: Array, hz: float) -> float:
     """The fastest either knee turns between two samples ``1 / hz`` s apart (degrees/s)."""
-    return max(
-        float(
-            np.degrees(
-                np.max(np.linalg.norm(quat.angular_velocity(lrot[:, hm.INDEX[f"{name}LowerLeg"]], 1 / hz), axis=-1))
-            )
-        )
-        for name, _ in SIDES
-    )
+    knees = lrot[:, [hm.INDEX[f"{name}LowerLeg"] for name, _ in SIDES]]
+    return float(np.degrees(np.max(np.linalg.norm(quat.angular_velocity(knees, 1.0 / hz), axis=-1))))
 
 
 def build_grid(duration: float) -> Array:
