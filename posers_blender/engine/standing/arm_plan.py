@@ -8,7 +8,7 @@ reach, the arms stage poses along them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -163,10 +163,27 @@ def plan_arms(
             continue
         start, hold, chained = slot
         for sd, ch in zip(sides, chained):
+            if len(sides) == 2 and g.lead and sd != g.lead and not ch:
+                _follow(lines[sd], i, g, start, hold)
+                continue
             lines[sd].add(i, g, start, ch, hold)
             if g.kind != RELEASE:
                 gestures[sd][f"g{i}"] = (g, start, hold)
     return {side: _arm_plan(line, style, gestures[side], rubs[side]) for side, line in lines.items()}
+
+
+def _follow(line: _ArmTimeline, i: int, g: Gesture, start: float, hold: float) -> None:
+    """The arm that follows the lead arm of a two-handed gesture ``g`` (planned on the lead arm at ``start`` with
+    ``hold``): it sets off ``g.follow``'s delay later at its own pace and comes back at its own time; if its own
+    hold would not fit, it goes with the lead arm."""
+    lag, pace_out, lag_back, pace_back = g.follow
+    mine = replace(g, rise=g.rise * pace_out, fall=g.fall * pace_back)
+    on = start + lag
+    own = start + g.rise + hold + lag_back - (on + mine.rise)
+    if own < MIN_HOLD or line.fits(on, mine) < own:
+        line.add(i, g, start, False, hold)
+    else:
+        line.add(i, mine, on, False, own)
 
 
 def _home(style: StandingStyle, side: str) -> str:
