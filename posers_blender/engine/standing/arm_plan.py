@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import reach
 from .schedule import Gesture, Schedule
-from .style import RELEASE, SIDES, StandingStyle
+from .style import RELEASE, RESETTLE, SIDES, StandingStyle
 
 #: Speed-peak position of a transport's shoulder progress toward a body target and back. The elbow and wrist
 #: run 70-120 ms behind it, so the hand's measured speed peak lands at ~0.4-0.55 T (facts §4: 0.40-0.45 T
@@ -54,7 +54,7 @@ class ArmPlan:
         """Waypoints of the gestures that are arm reaches: all but hand wringing, a hand and forearm activity in
         front of the belly that needs no anticipatory shift or clavicle lead (nor does a release of the held
         pose, a move to ``rest`` that is not among the gestures)."""
-        return [k for k, (g, _, _) in self.gestures.items() if g.kind != "hand_wring"]
+        return [k for k, (g, _, _) in self.gestures.items() if g.kind not in ("hand_wring", RESETTLE)]
 
     def reach_plan(self) -> reach.ReachPlan:
         """``plan`` without the moves into and back from non-reach gestures (for anticipation timing)."""
@@ -156,6 +156,10 @@ def plan_arms(
         sides = [sd for sd, _ in SIDES] if g.kind == "hand_wring" or g.side == "both" else [g.side]
         if g.kind == RELEASE:  # only a held pose can be let go
             sides = [sd for sd in sides if lines[sd].home != "rest"]
+            if not sides:
+                continue
+        if g.kind == RESETTLE:  # only a hand on the hips slides along them
+            sides = [sd for sd in sides if lines[sd].home == "hips"]
             if not sides:
                 continue
         slot = _common_slot([lines[sd] for sd in sides], g)

@@ -31,7 +31,7 @@ from .body import Body, wander
 from .micro import Micro
 from .poses import Poses
 from .schedule import Schedule
-from .style import SIDES, StandingStyle
+from .style import RESETTLE, SIDES, StandingStyle
 
 Array = NDArray[np.float64]
 Vec = tuple[float, float, float]
@@ -304,6 +304,8 @@ def _arm_waypoints(
             wps[home] = _drifting(wps[home], body, drift)
     for name, (g, _, _) in ap_.gestures.items():
         wp, curl = _waypoint(TOUCHES[g.kind], body, g.site, hanging.strokes_of([int(name[1:])]))
+        if g.kind == RESETTLE:  # the hand at its new spot drifts as at its held one
+            wp = _pivoting(wp, body, hanging.drift[side] * TOUCHES[g.kind].drift, TOUCHES[g.kind].slide)
         w = style.gesture_weight  # below 1, a partial gesture layer: the hand goes part of the way from home
         wps[name], curls[name] = (wp, curl) if w >= 1.0 else _part_way(wps[home], wp, curl, curls[home], w)
     return wps, curls
@@ -389,6 +391,12 @@ Target = Callable[[_ArmBody, int, list[Array]], Array]
 
 def _iliac_crest(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
     return b.on_hips((b.s * 0.125, 0.06, 0.01))
+
+
+def _iliac_spot(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
+    """Another spot on the iliac crest: 2-3 cm forward, back, up or down from the hand's held place [E]."""
+    spot = [(0.0, 0.0, 0.025), (0.0, 0.0, -0.02), (0.0, 0.015, 0.005), (0.0, -0.015, 0.01)][site]
+    return b.on_hips((b.s * 0.125, 0.06 + spot[1], 0.01 + spot[2]))
 
 
 def _before_belly(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
@@ -486,6 +494,18 @@ _ON_HIP = Touch(
 )
 _FIST_AT_CHIN = Touch(_chin, "knuckles", 80.0, "head", (-0.2, 0.85, 0.35), (0.0, -0.2, -1.0), pole=(0.25, -0.4, 0.1))
 
+_ON_HIP_SPOT = Touch(
+    _iliac_spot,
+    "palm",
+    25.0,
+    "hips",
+    (0.0, -0.45, 0.9),
+    (-1.0, 0.0, 0.0),
+    pole=(0.5, -0.2, -0.12),
+    drift=_ON_HIP.drift,
+    slide=_ON_HIP.slide,
+)
+
 #: Held poses (an arm's home) and gesture kinds, by name.
 TOUCHES: dict[str, Touch] = {
     # palm on the iliac crest, fingers forward and down, elbow out and back (facts §7 pride display)
@@ -523,6 +543,7 @@ TOUCHES: dict[str, Touch] = {
     ),
     "hand_wring": Touch(_wringing, "palm", 40.0, "hips", (-0.35, 0.35, 0.85), (-1.0, 0.0, 0.0), pole=(0.2, -0.4, -0.1)),
     "hip_touch": _ON_HIP,
+    RESETTLE: _ON_HIP_SPOT,
     # the other hand to the chin (the chin hand rubs in place, see plan_arms)
     "chin_rub": Touch(_chin, "knuckles", 80.0, "head", (-0.2, 0.85, 0.35), (0.0, -0.2, -1.0), pole=(0.1, -0.45, 0.05)),
     # fingers along the cheek, the "thinker's" other hold [E]

@@ -21,7 +21,7 @@ from ..gaze import Glance, gaze_blinks, plan_glances
 from ..noise import renewal_times
 from ..params import Params
 from ..program import MotionProgram
-from .style import GESTURES, RELEASE, StandingStyle
+from .style import GESTURES, RELEASE, RESETTLE, StandingStyle
 
 Array = NDArray[np.float64]
 
@@ -121,7 +121,9 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
     shifts, shift_targets, start_weight = _weight_shifts(style, rngs["shift"], duration)
     glances = plan_glances(rngs["glance"], duration, style.gaze)
     gestures, sigh_fidgets = _gestures(style, rngs["gesture"], duration, breaths.sighs)
-    gestures = sorted(gestures + _releases(style, rngs["release"], duration), key=lambda g: g.t)
+    releases = _releases(style, rngs["release"], duration)
+    resettles = _resettles(style, rngs["release"], duration)  # drawn after the releases: those stay as they were
+    gestures = sorted(gestures + releases + resettles, key=lambda g: g.t)
     fidgets = _fidgets(
         renewal_times(rngs["fidget"], duration, style.fidget_interval, cv=style.fidget_cv), sigh_fidgets, duration
     )
@@ -262,6 +264,18 @@ def _releases(style: StandingStyle, rng: np.random.Generator, duration: float) -
             )
         out.append(g)
     return out
+
+
+def _resettles(style: StandingStyle, rng: np.random.Generator, duration: float) -> list[Gesture]:
+    """Each held hand's slides to another spot of its held pose every ``resettle_interval`` s on average (none when
+    0): a short move, a log-normal hold there, and back."""
+    if style.resettle_interval <= 0:
+        return []
+    return [
+        _make_gesture(rng, t, RESETTLE, side, 1.0)
+        for side in ("left", "right")
+        for t in renewal_times(rng, duration, style.resettle_interval, cv=0.6)
+    ]
 
 
 def _hand_bouts(style: StandingStyle, rng: np.random.Generator, duration: float) -> list[HandBout]:
