@@ -114,6 +114,7 @@ def style_for(p: Params) -> standing.StandingStyle:
         # ReActIdle's (hanging) wrists move 0.021 m/s on the hips and wander 5.4 mm in 2 s, ours on the hips with
         # their drift alone 0.007 and 2.4 mm, with these slides 0.01-0.012 and 3 mm (realism texture AUC 0.88 -> 0.79)
         resettle_interval=10.0,
+        foot_give=standing.PEOPLE_FOOT_GIVE,
         sigh_gesture=0.2,
     )
 

@@ -366,6 +366,7 @@ def _base_style(p: Params, m: Manner) -> standing.StandingStyle:
         # texture AUC 0.86 -> 0.82); the raise keeps its single speed peak (reach check). 0.3 (0.44 mm, 0.81) swayed
         # 5.2 mm ML at seed 0, over the metrics B7 band (1.5-5 mm)
         micro_sway=0.25,
+        foot_give=standing.PEOPLE_FOOT_GIVE,
         micro=0.35,
     )
 
