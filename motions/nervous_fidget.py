@@ -93,6 +93,7 @@ def style_for(p: Params) -> standing.StandingStyle:
         shoulder_back=-6.0 * k,  # rounded forward
         stance_width=-0.015 * k,
         toe_out=5.0,
+        foot_give=standing.PEOPLE_FOOT_GIVE * (1.0 + SWAY_GAIN * n),  # the give follows the changing load
         arm_mode="contract" if k > 0.25 else "sides",
         sway_freq=1.0 + 0.25 * n,  # anxiety raises the 0.1-1 Hz band (facts §6)
         fidget_interval=55.0 / (1.0 + 2.7 * n),  # calm ~55 s -> ~15 s (facts §6 [E]: 10-30 s)

@@ -46,13 +46,14 @@ from .micro import Micro
 from .micro import draw as draw_micro
 from .poses import Poses
 from .schedule import Gesture, HandBout, Schedule, lengthen_transports, plan, schedule_for, streams
-from .style import GESTURES, HELD_POSES, SELF_TOUCH, SIDES, GestureSpec, StandingStyle
+from .style import GESTURES, HELD_POSES, PEOPLE_FOOT_GIVE, SELF_TOUCH, SIDES, GestureSpec, StandingStyle
 
 Array = NDArray[np.float64]
 
 __all__ = [
     "GESTURES",
     "HELD_POSES",
+    "PEOPLE_FOOT_GIVE",
     "Micro",
     "Poses",
     "SELF_TOUCH",

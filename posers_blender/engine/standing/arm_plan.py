@@ -8,13 +8,13 @@ reach, the arms stage poses along them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .. import reach
 from .schedule import Gesture, Schedule
-from .style import RELEASE, SIDES, StandingStyle
+from .style import RELEASE, RESETTLE, SIDES, StandingStyle
 
 #: Speed-peak position of a transport's shoulder progress toward a body target and back. The elbow and wrist
 #: run 70-120 ms behind it, so the hand's measured speed peak lands at ~0.4-0.55 T (facts §4: 0.40-0.45 T
@@ -54,7 +54,7 @@ class ArmPlan:
         """Waypoints of the gestures that are arm reaches: all but hand wringing, a hand and forearm activity in
         front of the belly that needs no anticipatory shift or clavicle lead (nor does a release of the held
         pose, a move to ``rest`` that is not among the gestures)."""
-        return [k for k, (g, _, _) in self.gestures.items() if g.kind != "hand_wring"]
+        return [k for k, (g, _, _) in self.gestures.items() if g.kind not in ("hand_wring", RESETTLE)]
 
     def reach_plan(self) -> reach.ReachPlan:
         """``plan`` without the moves into and back from non-reach gestures (for anticipation timing)."""
@@ -158,15 +158,36 @@ def plan_arms(
             sides = [sd for sd in sides if lines[sd].home != "rest"]
             if not sides:
                 continue
+        if g.kind == RESETTLE:  # only a hand on the hips slides along them
+            sides = [sd for sd in sides if lines[sd].home == "hips"]
+            if not sides:
+                continue
         slot = _common_slot([lines[sd] for sd in sides], g)
         if slot is None:
             continue
         start, hold, chained = slot
         for sd, ch in zip(sides, chained):
+            if len(sides) == 2 and g.lead and sd != g.lead and not ch:
+                _follow(lines[sd], i, g, start, hold)
+                continue
             lines[sd].add(i, g, start, ch, hold)
             if g.kind != RELEASE:
                 gestures[sd][f"g{i}"] = (g, start, hold)
     return {side: _arm_plan(line, style, gestures[side], rubs[side]) for side, line in lines.items()}
+
+
+def _follow(line: _ArmTimeline, i: int, g: Gesture, start: float, hold: float) -> None:
+    """The arm that follows the lead arm of a two-handed gesture ``g`` (planned on the lead arm at ``start`` with
+    ``hold``): it sets off ``g.follow``'s delay later at its own pace and comes back at its own time; if its own
+    hold would not fit, it goes with the lead arm."""
+    lag, pace_out, lag_back, pace_back = g.follow
+    mine = replace(g, rise=g.rise * pace_out, fall=g.fall * pace_back)
+    on = start + lag
+    own = start + g.rise + hold + lag_back - (on + mine.rise)
+    if own < MIN_HOLD or line.fits(on, mine) < own:
+        line.add(i, g, start, False, hold)
+    else:
+        line.add(i, mine, on, False, own)
 
 
 def _home(style: StandingStyle, side: str) -> str:

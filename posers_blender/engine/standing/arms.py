@@ -31,7 +31,7 @@ from .body import Body, wander
 from .micro import Micro
 from .poses import Poses
 from .schedule import Schedule
-from .style import SIDES, StandingStyle
+from .style import RESETTLE, SIDES, StandingStyle
 
 Array = NDArray[np.float64]
 Vec = tuple[float, float, float]
@@ -293,12 +293,19 @@ def _arm_waypoints(
         wps["rest"] = _drifting(_wrist_at(wps["rest"], rest_at), body, _centred(hanging.drift[side]))
     if home != "rest":
         wps[home], curls[home] = _waypoint(TOUCHES[home], body, 0, hanging.strokes_of(i for i, _ in ap_.rubs))
-        drift = hanging.drift[side] * TOUCHES[home].drift
+        touch = TOUCHES[home]
+        drift = hanging.drift[side] * touch.drift
         if rest_at is not None:
             wps[home], drift = _wrist_at(wps[home], rest_at), _centred(drift)
-        wps[home] = _drifting(wps[home], body, drift)
+            wps[home] = _drifting(wps[home], body, drift)
+        elif touch.slide < 1.0:
+            wps[home] = _pivoting(wps[home], body, drift, touch.slide)
+        else:
+            wps[home] = _drifting(wps[home], body, drift)
     for name, (g, _, _) in ap_.gestures.items():
         wp, curl = _waypoint(TOUCHES[g.kind], body, g.site, hanging.strokes_of([int(name[1:])]))
+        if g.kind == RESETTLE:  # the hand at its new spot drifts as at its held one
+            wp = _pivoting(wp, body, hanging.drift[side] * TOUCHES[g.kind].drift, TOUCHES[g.kind].slide)
         w = style.gesture_weight  # below 1, a partial gesture layer: the hand goes part of the way from home
         wps[name], curls[name] = (wp, curl) if w >= 1.0 else _part_way(wps[home], wp, curl, curls[home], w)
     return wps, curls
@@ -386,6 +393,12 @@ def _iliac_crest(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
     return b.on_hips((b.s * 0.125, 0.06, 0.01))
 
 
+def _iliac_spot(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
+    """Another spot on the iliac crest: 2-3 cm forward, back, up or down from the hand's held place [E]."""
+    spot = [(0.0, 0.0, 0.025), (0.0, 0.0, -0.02), (0.0, 0.015, 0.005), (0.0, -0.015, 0.01)][site]
+    return b.on_hips((b.s * 0.125, 0.06 + spot[1], 0.01 + spot[2]))
+
+
 def _before_belly(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
     return b.on_hips((b.s * 0.05, 0.13, 0.21))
 
@@ -458,12 +471,40 @@ class Touch:
     pole: Vec = (0.0, 0.0, 0.0)
     elbow_at: Vec | None = None
     drift: float = 0.0  # share of the hanging wrist's micro-motion drift a held pose keeps (0: exact contact)
+    # share of that drift the contact itself slides; the hand turns about the contact for the rest, so the wrist
+    # keeps all of it (a palm pressed on the hip rolls and slides a little, the wrist moves with the arm)
+    slide: float = 1.0
 
 
+#: Hands on the hips keep more than the hanging wrist's drift (ReActIdle's wrists, as the realism features read
+#: them: 0.021 m/s on the hips, 5.4 mm wander in 2 s, the two wrists' speeds correlating 0.26; at 0.1 the hands
+#: on the hips moved 0.004 m/s and 1.2 mm, both carried by the pelvis alone, correlating 0.83): the palm slides a
+#: quarter of it on the crest (2 mm RMS, at most ~6 mm) and the hand rolls about the palm for the rest, which
+#: moves the wrist only across the hand, so the whole drift there moved it 2.0 mm in 2 s and 1.6 times it 2.4.
 _ON_HIP = Touch(
-    _iliac_crest, "palm", 25.0, "hips", (0.0, -0.45, 0.9), (-1.0, 0.0, 0.0), pole=(0.5, -0.2, -0.12), drift=0.1
+    _iliac_crest,
+    "palm",
+    25.0,
+    "hips",
+    (0.0, -0.45, 0.9),
+    (-1.0, 0.0, 0.0),
+    pole=(0.5, -0.2, -0.12),
+    drift=1.6,
+    slide=0.25,
 )
 _FIST_AT_CHIN = Touch(_chin, "knuckles", 80.0, "head", (-0.2, 0.85, 0.35), (0.0, -0.2, -1.0), pole=(0.25, -0.4, 0.1))
+
+_ON_HIP_SPOT = Touch(
+    _iliac_spot,
+    "palm",
+    25.0,
+    "hips",
+    (0.0, -0.45, 0.9),
+    (-1.0, 0.0, 0.0),
+    pole=(0.5, -0.2, -0.12),
+    drift=_ON_HIP.drift,
+    slide=_ON_HIP.slide,
+)
 
 #: Held poses (an arm's home) and gesture kinds, by name.
 TOUCHES: dict[str, Touch] = {
@@ -491,7 +532,9 @@ TOUCHES: dict[str, Touch] = {
         (-1.0, 0.0, 0.15),
         (0.0, 1.0, 0.0),
         pole=(0.25, -0.4, -0.1),
-        drift=0.3,
+        # the hanging wrist's whole drift, the palm sliding under the elbow: at 0.3 this hand moved 0.006 m/s on the
+        # hips against ReActIdle's 0.021 (realism features)
+        drift=1.0,
     ),
     "face_touch": Touch(_face, "fingers", 20.0, "head", (-0.35, 0.85, -0.3), (0.0, 0.0, -1.0), pole=(0.25, -0.4, 0.0)),
     "neck_touch": Touch(_neck, "fingers", 25.0, "chest", (-0.55, 0.75, 0.1), (0.0, 0.0, -1.0), pole=(0.3, -0.4, 0.05)),
@@ -500,6 +543,7 @@ TOUCHES: dict[str, Touch] = {
     ),
     "hand_wring": Touch(_wringing, "palm", 40.0, "hips", (-0.35, 0.35, 0.85), (-1.0, 0.0, 0.0), pole=(0.2, -0.4, -0.1)),
     "hip_touch": _ON_HIP,
+    RESETTLE: _ON_HIP_SPOT,
     # the other hand to the chin (the chin hand rubs in place, see plan_arms)
     "chin_rub": Touch(_chin, "knuckles", 80.0, "head", (-0.2, 0.85, 0.35), (0.0, -0.2, -1.0), pole=(0.1, -0.45, 0.05)),
     # fingers along the cheek, the "thinker's" other hold [E]
@@ -531,6 +575,18 @@ def _drifting(wp: reach.Waypoint, b: _ArmBody, drift: Array) -> reach.Waypoint:
     """``wp`` moved by ``drift`` (m, ``[F, 3]`` in the upperChest frame)."""
     return reach.Waypoint(
         np.asarray(wp.position) + quat.rotate(b.f.chest, drift), wp.rotation, wp.pole, effector=wp.effector
+    )
+
+
+def _pivoting(wp: reach.Waypoint, b: _ArmBody, drift: Array, slide: float) -> reach.Waypoint:
+    """``wp`` with its contact moved by ``slide`` of ``drift`` (m, ``[F, 3]`` in the upperChest frame) and the hand
+    turned about the contact so that the wrist moves by the rest of it (across the hand; along it the hand is
+    rigid)."""
+    d = quat.rotate(b.f.chest, drift)
+    arm = -quat.rotate(wp.rotation, np.asarray(wp.effector, dtype=np.float64))  # contact -> wrist (world)
+    turn = quat.between(arm, arm + (1.0 - slide) * d)
+    return reach.Waypoint(
+        np.asarray(wp.position) + slide * d, quat.mul(turn, wp.rotation), wp.pole, effector=wp.effector
     )
 
 

@@ -21,7 +21,7 @@ from ..gaze import Glance, gaze_blinks, plan_glances
 from ..noise import renewal_times
 from ..params import Params
 from ..program import MotionProgram
-from .style import GESTURES, RELEASE, StandingStyle
+from .style import GESTURES, RELEASE, RESETTLE, StandingStyle
 
 Array = NDArray[np.float64]
 
@@ -58,6 +58,11 @@ class Gesture:
     fall: float
     strokes: int = 0
     site: int = 0  # which spot of the target region (e.g. mouth, nose, cheek)
+    # a two-handed release: the arm that lets go first ("" = both together) and how the other follows it: its
+    # delay leaving (s), its rise as a share of ``rise``, its delay coming back (s, < 0 back first), its fall as a
+    # share of ``fall``
+    lead: str = ""
+    follow: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 1.0)
 
     @property
     def end(self) -> float:
@@ -116,7 +121,9 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
     shifts, shift_targets, start_weight = _weight_shifts(style, rngs["shift"], duration)
     glances = plan_glances(rngs["glance"], duration, style.gaze)
     gestures, sigh_fidgets = _gestures(style, rngs["gesture"], duration, breaths.sighs)
-    gestures = sorted(gestures + _releases(style, rngs["release"], duration), key=lambda g: g.t)
+    releases = _releases(style, rngs["release"], duration)
+    resettles = _resettles(style, rngs["release"], duration)  # drawn after the releases: those stay as they were
+    gestures = sorted(gestures + releases + resettles, key=lambda g: g.t)
     fidgets = _fidgets(
         renewal_times(rngs["fidget"], duration, style.fidget_interval, cv=style.fidget_cv), sigh_fidgets, duration
     )
@@ -228,18 +235,47 @@ def _make_gesture(rng: np.random.Generator, t: float, kind: str, side: str, spee
     )
 
 
+#: A two-handed release is two arms, not one: the other arm follows the first 0.1-0.5 s later, at its own pace
+#: (0.85-1.2x), and comes back up to 0.3 s before or 0.5 s after it [E]. Let go in lockstep, the contracted arms
+#: of nervous-fidget moved as one (their wrists' speeds correlating 0.96 against ReActIdle's 0.26, realism check).
+FOLLOW_LAG_S = (0.1, 0.5)
+FOLLOW_BACK_S = (-0.3, 0.5)
+FOLLOW_PACE = (0.85, 1.2)
+
+
 def _releases(style: StandingStyle, rng: np.random.Generator, duration: float) -> list[Gesture]:
     """The held arm pose let go (``release`` gestures) every ``release_interval`` s on average: mostly both arms
-    (a one-armed release swings the centre of mass sideways), which hang for a log-normal hold inside
-    ``release_hold``."""
+    (a one-armed release swings the centre of mass sideways), one after the other, which hang for a log-normal
+    hold inside ``release_hold``."""
     out = []
     sp = GESTURES[RELEASE]
     lo, hi = style.release_hold
     for t in renewal_times(rng, duration, style.release_interval, cv=0.6):
         side = "both" if rng.uniform() < 0.7 else str(rng.choice(["left", "right"]))
         hold = float(np.clip(rng.lognormal(np.log(0.5 * (lo + hi)) - 0.18, 0.6), lo, hi))
-        out.append(Gesture(float(t), RELEASE, side, rng.uniform(*sp.rise), hold, rng.uniform(*sp.fall)))
+        g = Gesture(float(t), RELEASE, side, rng.uniform(*sp.rise), hold, rng.uniform(*sp.fall))
+        if side == "both":
+            g.lead = str(rng.choice(["left", "right"]))
+            g.follow = (
+                float(rng.uniform(*FOLLOW_LAG_S)),
+                float(rng.uniform(*FOLLOW_PACE)),
+                float(rng.uniform(*FOLLOW_BACK_S)),
+                float(rng.uniform(*FOLLOW_PACE)),
+            )
+        out.append(g)
     return out
+
+
+def _resettles(style: StandingStyle, rng: np.random.Generator, duration: float) -> list[Gesture]:
+    """Each held hand's slides to another spot of its held pose every ``resettle_interval`` s on average (none when
+    0): a short move, a log-normal hold there, and back."""
+    if style.resettle_interval <= 0:
+        return []
+    return [
+        _make_gesture(rng, t, RESETTLE, side, 1.0)
+        for side in ("left", "right")
+        for t in renewal_times(rng, duration, style.resettle_interval, cv=0.6)
+    ]
 
 
 def _hand_bouts(style: StandingStyle, rng: np.random.Generator, duration: float) -> list[HandBout]:

@@ -20,9 +20,16 @@ HELD_POSES = ("hips", "contract", "chin", "support")
 SELF_TOUCH = ("face_touch", "neck_touch", "arm_rub", "hand_wring")
 #: The gesture that lets a held arm pose go for a while (the arm hangs, then returns to its home).
 RELEASE = "release"
+#: A held hand on the hips moved to another spot on the crest and held there (:attr:`StandingStyle.resettle_interval`).
+RESETTLE = "hip_resettle"
 #: Hand-fidget kinds and their default shares: finger drumming, the thumb rubbing along the index, the index and
 #: thumb picking at each other, the fingertips rubbing the thumb [E].
 HAND_FIDGETS: tuple[tuple[str, float], ...] = (("drum", 0.3), ("thumb", 0.3), ("pick", 0.2), ("rub", 0.2))
+#: A planted ankle's give (m RMS per axis, :attr:`StandingStyle.foot_give`) that reads as the people's: ReActIdle's
+#: planted ankles move 3.9-4.0 mm/s (realism slip features), ours at the default 0.25 mm 3.0-3.1 and at this
+#: 3.6-3.8 (the slide gate's 2 mm still holds: the give is held inside 3 RMS). idle-breathe keeps the default (its
+#: snapshot); a sway scaled up (nervous-fidget) scales it too, the give following the changing load.
+PEOPLE_FOOT_GIVE = 0.00033
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ GESTURES: dict[str, GestureSpec] = {
     "hand_change": GestureSpec((0.8, 1.2), (4.0, 12.0), (0.8, 1.2)),
     # the held arm dropped to hang and brought back (its hold is drawn from the style's release_hold)
     RELEASE: GestureSpec((0.7, 1.0), (2.0, 6.0), (0.8, 1.2)),
+    # a 2-3 cm slide of the hand on the hip [E]
+    RESETTLE: GestureSpec((0.4, 0.7), (3.0, 12.0), (0.4, 0.7)),
 }
 
 
@@ -145,6 +154,9 @@ class StandingStyle:
     # time, so the arms are not held the whole clip [E]; 0 = never
     release_interval: float = 0.0
     release_hold: tuple[float, float] = (2.0, 6.0)
+    # hands held on the hips slide to another spot on the crest now and then and stay there a while (a renewal
+    # process per hand, mean gap s) [E]; 0 = never
+    resettle_interval: float = 0.0
     sigh_gesture: float = 0.4  # chance that a sigh starts a fidget or gesture
     # proximal-to-distal lags (facts §4: 20-60 ms per joint [E]) and the anticipatory shift (APA)
     shoulder_lead: float = 0.03
