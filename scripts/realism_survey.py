@@ -2,7 +2,8 @@
 
 Run from the repository root: python scripts/realism_survey.py [--json OUT.json]
 Standing motions vs ReActIdle (30-s clips, seeds 0-2, leave-one-person-out); basic-walk vs the CMU walks and
-the plain BNR walk; seductive-walk vs the styled walks. Needs ../shared/data.
+the plain BNR walk; seductive-walk vs the styled walks. Each motion also gets its AUC without the posture
+features (``texture``: how it moves, not the pose it holds). Needs ../shared/data.
 """
 
 from __future__ import annotations
@@ -43,8 +44,10 @@ def main() -> int:
         gen = motion_takes(get(motion), (0, 1, 2), args.seconds)
         res = compare(gen, refs, f"{motion} (seeds 0-2, {args.seconds:g} s)", top=10)
         print(res.table(), flush=True)
+        tex = compare(gen, refs, motion, top=3, texture=True)
+        print(f"  without the posture features (posers realism --texture): AUC {tex.auc:.3f}", flush=True)
         print()
-        out[motion] = res.to_dict()
+        out[motion] = {**res.to_dict(), "texture_auc": tex.auc}
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     return 0

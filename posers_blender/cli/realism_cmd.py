@@ -48,6 +48,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # t
     )
     p.add_argument("--params", metavar="PRESET.json", help="JSON preset of parameter values (--set wins over it)")
     p.add_argument("--top", type=int, default=8, help="how many separating features to list (default 8)")
+    p.add_argument(
+        "--texture",
+        action="store_true",
+        help="leave the posture features out (mean pose angles, wrist places, face pitch, hips height): judge how "
+        "the motion moves, not the pose it holds (for a designed pose people in the reference never take)",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON (the AUC is the top-level 'auc')")
     return p
 
@@ -78,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
             seeds = tuple(range(args.seed, args.seed + args.seeds))
             gen = motion_takes(prog, seeds, args.seconds, params=params)
             subject = f"{prog.meta.id} (seeds {seeds[0]}-{seeds[-1]}, {args.seconds:g} s)"
-        result = compare(gen, ref_takes, subject, top=args.top)
+        result = compare(gen, ref_takes, subject, top=args.top, texture=args.texture)
     except ValueError as exc:  # BvhError is a ValueError
         raise UserError(str(exc)) from None
     if args.json:

@@ -86,6 +86,11 @@ def test_realism_cli_prints_json_with_the_auc_on_top(capsys: pytest.CaptureFixtu
     code = main(["realism", "idle-breathe", "--seconds", "8", "--seeds", "2", "--json", "--reference", *refs])
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and 0.0 <= out["auc"] <= 1.0 and out["top_features"]
+    args = ["realism", "idle-breathe", "--seconds", "8", "--seeds", "2", "--json", "--texture", "--reference", *refs]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert any("posture left out" in n for n in out["notes"])
+    assert not any(f["key"].startswith("pose.") for f in out["top_features"])
 
 
 def test_realism_cli_needs_a_reference(capsys: pytest.CaptureFixture[str]) -> None:
@@ -115,3 +120,30 @@ def test_pelvis_tilt_the_reference_cannot_show_is_left_out() -> None:
     assert walked.pelvis_known
     both = compare([take], [walked], "tilted", hop_s=HOP, top=1000)
     assert {g.key for g in both.top} >= PELVIS_TILT_FEATURES
+
+
+def _hands_held_up(t: Take) -> Take:
+    """A take with both wrists held 25 cm higher and 15 cm further forward in the hips' heading frame: the same
+    movement in a pose the people never take."""
+    from posers_blender.quality.realism.windows import CORE_JOINTS
+
+    j = {name: i for i, name in enumerate(CORE_JOINTS)}
+    p = t.pos.copy()
+    side = p[:, j["leftUpperLeg"]] - p[:, j["rightUpperLeg"]]
+    side[:, 1] = 0.0
+    side /= np.linalg.norm(side, axis=1, keepdims=True)
+    fwd = np.cross(side, np.array([0.0, 1.0, 0.0]))
+    for wrist in ("leftHand", "rightHand"):
+        p[:, j[wrist]] += np.array([0.0, 0.25, 0.0]) + 0.15 * fwd
+    return replace(t, pos=p)
+
+
+@needs_data
+def test_texture_leaves_a_designed_pose_out() -> None:
+    # the people's acted idle with the hands held up is told from their genuine idle by the pose alone
+    posed = [_hands_held_up(t) for t in _idle("acted")]
+    full = compare(posed, _idle("genuine"), "posed", hop_s=HOP)
+    texture = compare(posed, _idle("genuine"), "posed", hop_s=HOP, texture=True)
+    assert full.auc >= 0.95, full.table()
+    assert texture.auc <= 0.7, texture.table()
+    assert any("posture left out" in n for n in texture.notes)

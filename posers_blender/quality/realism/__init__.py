@@ -21,7 +21,7 @@ from ...engine.program import MotionProgram
 from ...engine.sampler import sample
 from ...engine.skeleton import default_avatar
 from .classifier import feature_aucs, grouped_auc
-from .features import PELVIS_TILT_FEATURES, Feature, window_features
+from .features import PELVIS_TILT_FEATURES, Feature, is_posture_feature, window_features
 from .report import FeatureGap, RealismResult, verdict
 from .windows import HOP_S, WINDOW_S, Take, common_joints, common_rate, file_take, take_files, take_from_clip
 
@@ -116,8 +116,10 @@ def compare(
     window_s: float = WINDOW_S,
     hop_s: float = HOP_S,
     top: int = 8,
+    texture: bool = False,
 ) -> RealismResult:
-    """The realism check of ``generated`` takes against ``reference`` takes (module docstring).
+    """The realism check of ``generated`` takes against ``reference`` takes (module docstring). ``texture``
+    leaves the posture features out (:func:`.features.is_posture_feature`): how the motion moves, not its pose.
 
     Raises ValueError with one clear line when a side gives no window or the joints in common are too few.
     """
@@ -144,6 +146,9 @@ def compare(
     if not pelvis:
         keep = [k for k, f in enumerate(feats) if f.key not in PELVIS_TILT_FEATURES]
         x, feats = x[:, keep], [feats[k] for k in keep]
+    if texture:
+        keep = [k for k, f in enumerate(feats) if not is_posture_feature(f.key)]
+        x, feats = x[:, keep], [feats[k] for k in keep]
     y = np.concatenate([np.ones(ng), np.zeros(nr)])
     groups = _groups(generated, [len(m) for m in gx]) + _groups(reference, [len(m) for m in rx])
     auc, _scores = grouped_auc(x, y, groups)
@@ -165,6 +170,8 @@ def compare(
         notes.append("head orientation left out: a clip has no head bone")
     if not pelvis:
         notes.append("pelvis tilt and roll left out: a reference's pelvis only turns about the vertical")
+    if texture:
+        notes.append("posture left out (--texture): mean pose angles, wrist places, face pitch, hips height")
     missing = [j for j in ("leftToes", "rightToes", "leftHand", "rightHand") if j not in joints]
     if missing:
         notes.append(f"joints not in every clip, left out: {', '.join(missing)}")

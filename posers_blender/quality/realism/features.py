@@ -54,9 +54,18 @@ PLANT_SPEED = 0.3
 STILL_SPEED = 0.01
 _EPS_SPEED = 1e-3  # m/s: floor inside the logs, far below any visible motion
 _AXES = ("sideways", "up", "forward")
+
+
 #: Features that only pelvis tilt and roll move: the hip line's slope, the hips-to-spine lean, and the spine
 #: joint (rigid on the hips: against them it moves only when the pelvis tilts). Left out when a take's source
 #: has no pelvis tilt (``Take.pelvis_known``), or a rig, not a person, would give the clip away.
+#: The posture features: the mean pose angles, the wrists' mean places, the mean face pitch and the hips height.
+#: ``compare(..., texture=True)`` leaves them out, to judge how a motion moves rather than the pose it holds (a
+#: designed pose, hands on the hips, is not in people's quiet standing and gives a clip away on its own).
+def is_posture_feature(key: str) -> bool:
+    return key.startswith("pose.") or key in ("head.pitch", "root.height")
+
+
 PELVIS_TILT_FEATURES = frozenset(
     {"pose.pelvis_tilt", "pose.pelvis_drop", *(f"{k}.spine" for k in ("wander", "speed", "accel", "jerk"))}
 )
