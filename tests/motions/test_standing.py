@@ -438,6 +438,23 @@ def test_lean_other_hand_closes_its_fist_on_the_way_to_the_chin():
     assert speed.max() < 200.0
 
 
+def test_lean_supporting_elbow_does_not_snap_on_long_arms(vrm_skeletons):
+    # cool_loops' supporting hand followed the other elbow while it was still below the hand's reach: the arm
+    # went straight, then bent 10° in a frame (elbow 462-611°/s entering at seeds 1-2, 478-525°/s leaving). The
+    # supporting hand now follows the chin hand in and leads it out (arm_plan.SUPPORT_FOLLOW): <= 378°/s
+    if "cool_loops.vrm" not in vrm_skeletons:
+        pytest.skip("cool_loops not available")
+    sk = vrm_skeletons["cool_loops.vrm"]
+    for seed in (1, 2):
+        clip = sample(get("contemplative-lean"), {"leave": 1.5}, seed=seed, fps=30, duration=8, skeleton=sk)
+        _, gpos = clip.fk()
+        upper = gpos[:, sk.index("leftLowerArm")] - gpos[:, sk.index("leftUpperArm")]
+        lower = gpos[:, sk.index("leftHand")] - gpos[:, sk.index("leftLowerArm")]
+        cos = (upper * lower).sum(1) / (np.linalg.norm(upper, axis=1) * np.linalg.norm(lower, axis=1))
+        flex = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+        assert np.abs(np.diff(flex)).max() * clip.fps < 420.0, seed
+
+
 def test_lean_fist_holds_the_chin_on_every_avatar(vrm_skeletons):
     assert vrm_skeletons
     for name, sk in vrm_skeletons.items():

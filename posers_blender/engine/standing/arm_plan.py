@@ -198,6 +198,11 @@ def _home(style: StandingStyle, side: str) -> str:
     return "rest"
 
 
+#: Share of the entry the supporting hand waits before following the chin hand up, and of the exit the chin hand
+#: waits for it to let go [E].
+SUPPORT_FOLLOW = 0.3
+
+
 def _timeline(style: StandingStyle, side: str, duration: float) -> _ArmTimeline:
     """An arm's empty timeline: the move into its held pose (``enter``) and the limit set by the move out."""
     home = _home(style, side)
@@ -205,7 +210,11 @@ def _timeline(style: StandingStyle, side: str, duration: float) -> _ArmTimeline:
     limit = duration - max(style.leave, 0.3) if style.leave > 0 and home != "rest" else np.inf
     line = _ArmTimeline(side, home, style, [], enter, float(limit))
     if enter:
-        line.push(line.move(0.0, enter, home, home))
+        # the supporting hand follows the chin hand up: its target is the other elbow, which is still rising from
+        # its hang at first (below the hand's reach: the arm went straight, then bent 10° in a frame as the
+        # elbow came within reach, 611°/s on cool_loops); it leaves SUPPORT_FOLLOW of the way in and arrives with it
+        start = SUPPORT_FOLLOW * enter if home == "support" else 0.0
+        line.push(line.move(start, enter - start, home, home))
     return line
 
 
@@ -244,7 +253,11 @@ def _arm_plan(
 ) -> ArmPlan:
     """The finished plan of one arm: the move out of the held pose (``leave``) and each gesture's real hold."""
     if np.isfinite(line.limit):
-        line.push(line.move(line.limit, max(style.leave, 0.3), "rest", "rest"))
+        # the chin hand waits for the supporting hand to let go of its elbow (the mirror of the entry: the
+        # supporting hand's target would otherwise drop out of its reach with the elbow)
+        leave = max(style.leave, 0.3)
+        wait = SUPPORT_FOLLOW * leave if line.home == "chin" and style.arm_mode == "chin" else 0.0
+        line.push(line.move(line.limit + wait, leave - wait, "rest", "rest"))
     initial = "rest" if style.enter > 0 and line.home != "rest" else line.home
     # the real hold of each gesture: from arrival to the next move (a chained gesture's hold was cut)
     kept = {}
