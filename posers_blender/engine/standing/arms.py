@@ -535,7 +535,7 @@ TOUCHES: dict[str, Touch] = {
         # 0.6 of the hanging wrist's drift, the palm sliding under the elbow: at 0.3 this hand moved 0.006 m/s on the
         # hips against ReActIdle's 0.021 (realism features; texture AUC 0.79 at 0.3, 0.73 at 0.6 and 1.0). At 1.0 the
         # arm's arrival under the elbow on cool_loops (seed 2) popped the elbow 3.5 cm in a frame: forearm 611°/s
-        # (gate 600); at 0.6 the worst of seeds 0-2 is 457°/s (the pop itself is a known defect of the arrival)
+        # (gate 600), since fixed at its cause (arm_plan.SUPPORT_FOLLOW)
         drift=0.6,
     ),
     "face_touch": Touch(_face, "fingers", 20.0, "head", (-0.35, 0.85, -0.3), (0.0, 0.0, -1.0), pole=(0.25, -0.4, 0.0)),
