@@ -256,7 +256,7 @@ def _arm_plan(
         # the chin hand waits for the supporting hand to let go of its elbow (the mirror of the entry: the
         # supporting hand's target would otherwise drop out of its reach with the elbow)
         leave = max(style.leave, 0.3)
-        wait = SUPPORT_FOLLOW * leave if line.home == "chin" and style.arm_mode == "chin" else 0.0
+        wait = SUPPORT_FOLLOW * leave if line.home == "chin" else 0.0
         line.push(line.move(line.limit + wait, leave - wait, "rest", "rest"))
     initial = "rest" if style.enter > 0 and line.home != "rest" else line.home
     # the real hold of each gesture: from arrival to the next move (a chained gesture's hold was cut)

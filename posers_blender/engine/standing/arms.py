@@ -15,7 +15,7 @@ estimates.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -389,14 +389,20 @@ class _ArmBody:
 Target = Callable[[_ArmBody, int, list[Array]], Array]
 
 
+#: The hand's held place on the iliac crest (the left hand's, on the pelvis) and the other spots a resettle moves it to:
+#: 2-3 cm forward, back, up or down [E].
+_CREST = (0.125, 0.06, 0.01)
+_CREST_SPOTS = ((0.0, 0.0, 0.025), (0.0, 0.0, -0.02), (0.0, 0.015, 0.005), (0.0, -0.015, 0.01))
+
+
 def _iliac_crest(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
-    return b.on_hips((b.s * 0.125, 0.06, 0.01))
+    return b.on_hips((b.s * _CREST[0], _CREST[1], _CREST[2]))
 
 
 def _iliac_spot(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
-    """Another spot on the iliac crest: 2-3 cm forward, back, up or down from the hand's held place [E]."""
-    spot = [(0.0, 0.0, 0.025), (0.0, 0.0, -0.02), (0.0, 0.015, 0.005), (0.0, -0.015, 0.01)][site]
-    return b.on_hips((b.s * 0.125, 0.06 + spot[1], 0.01 + spot[2]))
+    """Another spot on the iliac crest (:data:`_CREST_SPOTS`)."""
+    spot = _CREST_SPOTS[site]
+    return b.on_hips((b.s * _CREST[0], _CREST[1] + spot[1], _CREST[2] + spot[2]))
 
 
 def _before_belly(b: _ArmBody, site: int, strokes: list[Array]) -> Array:
@@ -494,17 +500,7 @@ _ON_HIP = Touch(
 )
 _FIST_AT_CHIN = Touch(_chin, "knuckles", 80.0, "head", (-0.2, 0.85, 0.35), (0.0, -0.2, -1.0), pole=(0.25, -0.4, 0.1))
 
-_ON_HIP_SPOT = Touch(
-    _iliac_spot,
-    "palm",
-    25.0,
-    "hips",
-    (0.0, -0.45, 0.9),
-    (-1.0, 0.0, 0.0),
-    pole=(0.5, -0.2, -0.12),
-    drift=_ON_HIP.drift,
-    slide=_ON_HIP.slide,
-)
+_ON_HIP_SPOT = replace(_ON_HIP, target=_iliac_spot)
 
 #: Held poses (an arm's home) and gesture kinds, by name.
 TOUCHES: dict[str, Touch] = {
