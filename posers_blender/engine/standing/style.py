@@ -112,8 +112,11 @@ class StandingStyle:
     micro_arms: float = 0.25
     # share of the pelvis sway travel the spine leans back against (a hip strategy keeping the head over one
     # spot): all of it ties the chest's and head's motion on the hips to the hips' (speed correlation 0.82 vs
-    # ReActIdle's 0.45-0.47), none unties the head from the chest (0.5 vs 0.87); half reads 0.68 and 0.69
-    head_steady: float = 0.5
+    # ReActIdle's 0.45-0.47), none unties the head from the chest (0.5 vs 0.87); half read 0.68 and 0.69. With the
+    # arms' follow-through at ARM_FOLLOW_GAIN 2, 0.4 is where the realism check is lowest (idle-breathe seeds 0-2:
+    # 0.683 against 0.701 at 0.5; seeds 0-8 0.750 against 0.771): chest on hips 0.51-0.75 per seed (people
+    # 0.31-0.57), head with chest 0.74-0.83 (people 0.80-0.93)
+    head_steady: float = 0.4
     foot_give: float = 0.00025  # m RMS per axis: a planted ankle's give under the changing load [E]
     # postural fidgets and weight shifts (facts §1, Duarte & Zatsiorsky 2000)
     fidget_interval: float = 55.0
