@@ -71,6 +71,17 @@ SCHEMA = Schema(
             "deg",
             "Body",
         ),
+        Param(
+            "arm_shifts",
+            "float",
+            1.0,
+            "How often a hanging arm settles into a slightly different hang, as a share of people's rate "
+            "(ReActIdle: a 4-10 cm wrist move about once a minute per arm); 0 = never",
+            0.0,
+            3.0,
+            "x",
+            "Body",
+        ),
         Param("finger_curl", "float", 18.0, "Relaxed finger flexion per joint", 0.0, 40.0, "deg", "Body"),
         Param("head_motion", "float", 1.0, "Head micro-movement amount", 0.0, 2.0, "x", "Face"),
     )
@@ -88,6 +99,7 @@ def style_for(p: Params) -> standing.StandingStyle:
         shift_interval=p.shift_interval,
         one_leg=p.one_leg,
         arm_hang=p.arm_hang,
+        arm_shifts=p.arm_shifts,
         finger_curl=p.finger_curl,
         head_motion=p.head_motion,
         # people idling carry the head forward and a little down (ReActIdle on the default avatar: neck-to-head

@@ -352,6 +352,14 @@ def posture_events(
     return out
 
 
+def toward_centre(kind: str, path: str | Path | None = None) -> float:
+    """How often a ``kind`` of posture event moves the posture back toward the take's mean (0-1, fitted)."""
+    events = load(path)["standing"]["events"]
+    if kind not in events:
+        raise ValueError(f"posture event kind '{kind}' unknown: use one of {', '.join(EVENT_KINDS)}")
+    return float(events[kind]["p_toward_centre"])
+
+
 def posture_offsets(events: list[PostureEvent], times: ArrayLike) -> dict[str, Array]:
     """The events rendered as minimum-jerk steps: ``{channel: [F, 3]}`` (every micro-motion channel)."""
     t = np.asarray(times, dtype=np.float64)

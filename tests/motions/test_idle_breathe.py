@@ -94,3 +94,55 @@ def test_event_schedule_rates_over_hours():
     assert 12.0 <= sch.breaths.rate_per_min <= 16.0
     sighs_per_hour = len(sch.sighs) / 4.0
     assert 6.0 <= sighs_per_hour <= 20.0  # facts §1: about 12 sighs/hour
+
+
+def _fitted_small_arm_moves_per_min() -> float:
+    """People's arm re-placements that stay within a hanging arm's reach (fitted arm events up to
+    ARM_SHIFT_MAX_M), per minute per arm, straight from the fitted file."""
+    from posers_blender.engine import fitted
+    from posers_blender.engine.standing.schedule import ARM_SHIFT_MAX_M
+
+    events = fitted.load()["standing"]["events"]
+    rates = []
+    for kind in ("left_arm", "right_arm"):
+        ev = events[kind]
+        small = np.mean([p[1] <= ARM_SHIFT_MAX_M for p in ev["prototypes"]])
+        rates.append(60.0 / ev["interval"]["mean_for_rate"] * small)
+    return float(np.mean(rates))
+
+
+def test_hanging_arms_are_re_placed_at_the_fitted_rate():
+    # the fitted arm events (ReActIdle) up to 10 cm of wrist travel: about one a minute per arm, 0.5-9 s each
+    mod = motions_module("idle_breathe")
+    sch = mod.schedule(seed=3, duration=4 * 3600.0)
+    per_min = len(sch.arm_shifts) / (4 * 60.0) / 2
+    want = _fitted_small_arm_moves_per_min()
+    assert 0.85 * want <= per_min <= 1.15 * want, (per_min, want)
+    assert {a.side for a in sch.arm_shifts} == {"left", "right"}
+    turns = np.array([np.linalg.norm([a.forward, a.out, a.elbow]) for a in sch.arm_shifts])
+    # 4-10 cm of wrist travel (each fitted event scaled 0.85-1.15) on the default avatar's 0.548 m arm: 3.6-10.5°
+    assert turns.min() >= 3.5 and turns.max() <= 10.6
+    durations = np.array([a.duration for a in sch.arm_shifts])
+    assert durations.min() >= 0.4 and durations.max() <= 9.5
+    # most moves bring the arm back toward its hang: it stays near it over hours
+    for side in ("left", "right"):
+        fwd = np.cumsum([a.forward for a in sch.arm_shifts if a.side == side])
+        assert np.abs(fwd).max() <= 20.0
+    assert not mod.schedule({"arm_shifts": 0.0}, seed=3, duration=600.0).arm_shifts
+
+
+def test_arm_re_placements_move_the_hanging_wrist():
+    # same seed with and without: every other stream draws the same, so the difference is the re-placements
+    params = {"shift_interval": 600.0, "gesture_interval": 600.0, "arm_shifts": 3.0}
+    moved = sample(PROG, params, seed=1, fps=30, duration=60)
+    still = sample(PROG, {**params, "arm_shifts": 0.0}, seed=1, fps=30, duration=60)
+    sch = motions_module("idle_breathe").schedule(params, seed=1, duration=60.0, fps=30.0)
+    assert sch.arm_shifts
+    (_, a), (_, b) = moved.fk(), still.fk()
+    for shift in sch.arm_shifts:
+        j = hm.INDEX[f"{shift.side}Hand"]
+        end = min(int((shift.t + shift.duration) * 30) + 1, len(a) - 1)
+        before = max(int(shift.t * 30) - 1, 0)
+        step = np.linalg.norm((a[end, j] - b[end, j]) - (a[before, j] - b[before, j]))
+        # a turn mostly at the elbow moves the wrist by the forearm's length only (3.6° of it: 1.5 cm)
+        assert 0.01 <= step <= 0.11, (shift, step)

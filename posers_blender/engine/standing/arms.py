@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ... import humanoid as hm
 from .. import quat, reach, targets
+from ..curves import minimum_jerk
 from ..hand import curl_fingers
 from ..program import HINGE_AXES, Context, Tracks
 from ..skeleton import Skeleton
@@ -30,7 +31,7 @@ from .arm_plan import ArmPlan
 from .body import Body, wander
 from .micro import Micro
 from .poses import Poses
-from .schedule import Schedule
+from .schedule import ArmShift, Schedule
 from .style import RESETTLE, SIDES, StandingStyle
 
 Array = NDArray[np.float64]
@@ -93,8 +94,9 @@ def hang_arms(
     lag = (trunk - damp_track(trunk, 0.25, 1.0 / ctx.fps, ramp=True)) / arm
     curl = {}
     for side, s in SIDES:
-        swing_fwd = np.degrees(lag[:, 2]) * ARM_FOLLOW_GAIN
-        swing_out = np.degrees(lag[:, 0]) * ARM_FOLLOW_GAIN * s
+        fwd, out, elbow = _shifted_hang(t, [a for a in sched.arm_shifts if a.side == side])
+        swing_fwd = np.degrees(lag[:, 2]) * ARM_FOLLOW_GAIN + fwd
+        swing_out = np.degrees(lag[:, 0]) * ARM_FOLLOW_GAIN * s - out
         tr.set(
             f"{side}UpperArm",
             quat.mul(
@@ -102,7 +104,7 @@ def hang_arms(
                 rot(X, style.arm_twist),  # the mirrored arm's bone runs along -X: the same sign turns it in
             ),
         )
-        tr.set(f"{side}LowerArm", rot(HINGE_AXES[f"{side}LowerArm"], style.elbow_flex))
+        tr.set(f"{side}LowerArm", rot(HINGE_AXES[f"{side}LowerArm"], np.maximum(style.elbow_flex + elbow, 3.0)))
         tr.set(f"{side}Hand", rot(Z, -s * 6.0))
         curl[side] = _soft_floor(style.finger_curl + wander(rngs["fingers"], t, 0.15)[:, 0] * 3.0, 1.0)
         curl_fingers(tr, side, curl[side], np.full(len(t), style.finger_curl))
@@ -125,6 +127,14 @@ def hang_arms(
         if g.strokes > 0
     }
     return Hanging(_columns(tr.lrot, ARM_BONES), curl, strokes, drift)
+
+
+def _shifted_hang(t: Array, shifts: list[ArmShift]) -> tuple[Array, Array, Array]:
+    """One arm's re-placements as minimum-jerk steps (deg, ``[F]`` each): upper arm forward, out, elbow."""
+    acc = np.zeros((3, len(t)))
+    for a in shifts:
+        acc += minimum_jerk((t - a.t) / max(a.duration, 1e-3))[None, :] * np.array([[a.forward], [a.out], [a.elbow]])
+    return acc[0], acc[1], acc[2]
 
 
 def _soft_floor(x: Array, width: float) -> Array:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import fitted
 from ..breathing import BreathTrack, breath_track
 from ..face import blink_times
 from ..gaze import Glance, gaze_blinks, plan_glances
@@ -40,6 +41,7 @@ STREAMS = (
     "micro",
     "hands",
     "release",
+    "arm_shifts",
 )
 MIN_FIDGET_GAP_S = 10.0  # a postural excursion and its return take ~2-4 s; two never overlap
 MIN_BLINK_GAP_S = 0.35  # a lid cannot blink twice within 0.35 s
@@ -81,6 +83,19 @@ class HandBout:
 
 
 @dataclass
+class ArmShift:
+    """A hanging arm settling into a slightly different hang: onset ``t`` (s), ``side``, ``duration`` (s) and the
+    change it makes (deg): the upper arm ``forward`` and ``out``, the elbow ``elbow`` (more bent > 0)."""
+
+    t: float
+    side: str
+    duration: float
+    forward: float
+    out: float
+    elbow: float
+
+
+@dataclass
 class Schedule:
     """Event times (s) of one standing clip, drawn without posing anything."""
 
@@ -94,6 +109,7 @@ class Schedule:
     gestures: list[Gesture]
     start_weight: float
     hand_bouts: list[HandBout] = field(default_factory=list)
+    arm_shifts: list[ArmShift] = field(default_factory=list)
 
     def gesture_times(self, kinds: tuple[str, ...] | None = None) -> Array:
         return np.asarray([g.t for g in self.gestures if kinds is None or g.kind in kinds])
@@ -138,6 +154,7 @@ def plan(style: StandingStyle, rngs: dict[str, np.random.Generator], times: Arra
         gestures=gestures,
         start_weight=start_weight,
         hand_bouts=_hand_bouts(style, rngs["hands"], duration),
+        arm_shifts=_arm_shifts(style, rngs["arm_shifts"], duration),
     )
 
 
@@ -291,6 +308,42 @@ def _hand_bouts(style: StandingStyle, rng: np.random.Generator, duration: float)
         kind = str(rng.choice(kinds, p=weights))
         side = "both" if rng.uniform() < 0.25 else _pick_side(rng, style.handedness)
         out.append(HandBout(float(t), float(rng.uniform(*style.hand_fidget_duration)), side, kind))
+    return out
+
+
+#: A hanging arm's re-placements are the fitted arm events (ReActIdle: wrist moves of 4 cm or more in the trunk's
+#: frame, 1.8-2 a minute per arm, 0.5-9 s each; docs/fitted_stats.md) that stay this small: the larger ones (to
+#: 52 cm) carry the hand to another pose (in front, into a pocket), which the hanging arms do not hold.
+ARM_SHIFT_MAX_M = 0.10
+#: The default avatar's shoulder-to-wrist length (m): the fitted wrist travel was measured on it, so travel / this
+#: is the angle an arm of any length turns.
+FITTED_ARM_M = 0.548
+#: How an arm's re-placement divides among upper arm forward, upper arm out and the elbow (relative SDs of a
+#: random direction) [E]: a relaxed arm swings forward and back most, and abducts little.
+ARM_SHIFT_AXES = np.array([1.0, 0.35, 0.8])
+
+
+def _arm_shifts(style: StandingStyle, rng: np.random.Generator, duration: float) -> list[ArmShift]:
+    """The hanging arms' re-placements: the fitted arm events (``arm_shifts`` x their rate; their times, durations
+    and wrist travel, not their offsets) up to :data:`ARM_SHIFT_MAX_M`, each a turn of ``travel / arm length`` in a
+    random direction, mostly (the fitted ``p_toward_centre``) the one that brings the arm back toward its hang."""
+    if style.arm_shifts <= 0:
+        return []
+    events = fitted.posture_events(rng, duration, kinds=("left_arm", "right_arm"), rate_scale=style.arm_shifts)
+    toward = {kind: fitted.toward_centre(kind) for kind in ("left_arm", "right_arm")}
+    state = {"left": np.zeros(3), "right": np.zeros(3)}
+    out = []
+    for e in events:
+        if e.amplitude > ARM_SHIFT_MAX_M:
+            continue
+        side = e.kind.split("_")[0]
+        direction = rng.standard_normal(3) * ARM_SHIFT_AXES
+        delta = np.degrees(e.amplitude / FITTED_ARM_M) * direction / max(float(np.linalg.norm(direction)), 1e-9)
+        closer = np.linalg.norm(state[side] + delta) < np.linalg.norm(state[side] - delta)
+        if closer != (rng.uniform() < toward[e.kind]):
+            delta = -delta
+        state[side] = state[side] + delta
+        out.append(ArmShift(e.t, side, e.duration, float(delta[0]), float(delta[1]), float(delta[2])))
     return out
 
 

@@ -175,6 +175,9 @@ class StandingStyle:
     leave: float = 0.0
     # lean the upper back on a wall: the wall plane's z (m, normalised space; None = no wall)
     wall_z: float | None = None
+    # the hanging arms re-placed now and then: a share of the fitted rate of people's small arm moves (1 = the
+    # ReActIdle people's; schedule.ARM_SHIFT_MAX_M); 0 = never
+    arm_shifts: float = 0.0
     # layer weights
     breathing_weight: float = 1.0
     sway_weight: float = 1.0
