@@ -84,10 +84,12 @@ def pelvis_sway(
         lat_t = np.concatenate([[plan.to[0] - 0.05], lat_t])
         lat_v = np.concatenate([[apa], lat_v])
     lateral = keys.keyed(lat_t, lat_v) + lr * waves.like("lateral", lat_amp / lr)
-    behind = -hip_joints_ahead(sk)
+    # the surge: the path carries the pelvis at a steady pace, real hips slow in each loading response and
+    # speed up into push off (fitted whole; faded with the speed and in over the first stride like the rest)
+    ahead = -hip_joints_ahead(sk) + lr * waves.values["forward"]
     pos = np.zeros((len(keys.times), 3))
-    pos[:, 0] = pxz[:, 0] + lateral * left[:, 0] + behind * np.sin(heading)
-    pos[:, 2] = pxz[:, 1] + lateral * left[:, 1] + behind * np.cos(heading)
+    pos[:, 0] = pxz[:, 0] + lateral * left[:, 0] + ahead * np.sin(heading)
+    pos[:, 2] = pxz[:, 1] + lateral * left[:, 1] + ahead * np.cos(heading)
     yaw_osc = keys.keyed(hs, -sd * style.pelvis_rotation * en)  # leading hemipelvis forward at its heel strike
     roll = keys.keyed(hs + 0.15 * 2 * tm, sd * style.pelvis_obliquity * en)  # swing side drops in loading
     tilt = keys.keyed(

@@ -36,6 +36,7 @@ DESIGNED: dict[str, tuple[int, ...]] = {
     "trunkPitch": (1, 2),
     "trunkRoll": (1, 2),
     "trunkYaw": (1,),
+    "forward": (),  # the path carries the pelvis at a steady pace: the whole surge is the fit's
 }
 #: A style's fundamental over the fitted one scales that channel's added harmonics, within these bounds
 #: (a runway walk's exaggerated hip sway keeps the real shape, not ten times the real hitch).
@@ -45,7 +46,7 @@ PHASE_SMOOTHING = 0.1  # s: Gaussian on the stride phase, so a stride's change o
 
 @dataclass(frozen=True)
 class StrideWaves:
-    """The added harmonics per channel ``[F]`` (metres for ``vertical`` and ``lateral``, else radians), at the
+    """The added harmonics per channel ``[F]`` (metres for ``vertical``, ``lateral`` and ``forward``, else radians), at the
     fitted (default avatar's) scale, faded with the walking speed; ``fundamental`` the fitted mean amplitude
     of each channel's strongest harmonic, in the same units."""
 
