@@ -210,29 +210,13 @@ def test_hip_joints_behind_the_hips_bone_leave_the_legs_as_they_are():
         offsets[hm.INDEX[f"{side}UpperLeg"], 2] -= 0.05
     back = replace(sk, offsets=offsets)
     legs = [hm.INDEX[f"{side}{b}"] for side in ("left", "right") for b in ("UpperLeg", "LowerLeg", "Foot")]
-    built = [
-        walk.build_walk(make_context(get("basic-walk"), None, 0, 30.0, 6.0, rig), G.BASIC, G.GaitSettings())
-        for rig in (sk, back)
-    ]
-    out = [b.grid for b in built]
-    plans = [b.plan for b in built]
-    # the heel strikes are the plan's; a replanned heel off is where a stance's ankle first passes the heel-rise
-    # dorsiflexion (walk._earlier_heel_off), so where a stance's ankle peaks just at that threshold, the tenths
-    # of a degree the pelvis's rotation about its own bone makes between the rigs move that heel off (with the
-    # pelvis surge, issue 13: 8, 17 and 63 ms on three of seed 0's steps, turning the legs up to 6° around the last). Those
-    # stances are left out below; the rest of the plan is the same
-    assert np.array_equal(plans[0].hs, plans[1].hs)
-    with np.errstate(invalid="ignore"):  # the plan's last steps are never taken: inf - inf
-        moved = np.abs(np.nan_to_num(plans[0].ho - plans[1].ho, nan=0.0))
-    assert np.all(moved < 0.1)
-    off = moved > 1e-3
-    t = built[0].grid_times
-    apart = np.zeros(len(t), dtype=bool)
-    for i in np.nonzero(off)[0]:
-        apart |= (t > plans[0].ff[i]) & (t < plans[0].to[i] + 0.4)
+    out = []
+    for rig in (sk, back):
+        ctx = make_context(get("basic-walk"), None, 0, 30.0, 6.0, rig)
+        out.append(walk.build_walk(ctx, G.BASIC, G.GaitSettings()).grid)
     # the same up to the pelvis's rotation about its own bone (±4° of yaw swing the hip joints 3 mm): 1.6° at
     # most; carried on the path itself, the hips bone put the legs up to 31° off (3.6° median)
-    cos_half = np.abs(np.sum(out[0].lrot[~apart][:, legs] * out[1].lrot[~apart][:, legs], axis=-1))
+    cos_half = np.abs(np.sum(out[0].lrot[:, legs] * out[1].lrot[:, legs], axis=-1))
     assert np.degrees(2.0 * np.arccos(min(float(cos_half.min()), 1.0))) < 2.5
 
 
