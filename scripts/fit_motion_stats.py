@@ -581,7 +581,8 @@ def pelvis_channels(grot: Array, gpos: Array, a: int, b: int, side: str) -> Arra
     """The :data:`fitted.PELVIS_CHANNELS` of one stride (frames ``a`` to ``b``) ``[C, P]`` at the stride phases,
     each made periodic by taking off the ramp between its ends (drift over the stride, e.g. a path that curves;
     for ``forward``, the hips' travel along the stride's heading, the ramp is the stride's steady pace, so what
-    is left is the surge: behind that pace as the speed drops in each loading response, ahead into push off).
+    is left is the surge: fastest in double support, slowest at mid-stance, so behind that pace at each heel
+    strike and ahead of it early in stance).
     ``forward`` is the hips bone's, as ``vertical`` and ``lateral`` are: the walk moves the hips bone and turns
     the pelvis about it, so the hip joints' own surge (about 1 mm more, the tilt swinging them) follows there.
 

@@ -91,7 +91,7 @@ STRIDE_CURVES: dict[str, str] = {
 
 #: The pelvis and trunk waveforms over the stride (``"vertical"``, ``"lateral"`` and ``"forward"`` in metres, the
 #: rest in radians), in the stride's own axes: forward = the hips' travel over the stride, left = up x forward.
-#: ``"forward"`` comes last, so adding it left every other channel's draws (one generator, in this order) as they were.
+#: ``"forward"`` comes last: adding it left every other channel's draws (one generator, in this order) as they were.
 PELVIS_CHANNELS: dict[str, str] = {
     "vertical": "hips height, + = up (m)",
     "lateral": "hips offset to the left of the line of travel, + = toward the avatar's left (m)",

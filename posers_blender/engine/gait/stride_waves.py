@@ -46,9 +46,9 @@ PHASE_SMOOTHING = 0.1  # s: Gaussian on the stride phase, so a stride's change o
 
 @dataclass(frozen=True)
 class StrideWaves:
-    """The added harmonics per channel ``[F]`` (metres for ``vertical``, ``lateral`` and ``forward``, else radians), at the
-    fitted (default avatar's) scale, faded with the walking speed; ``fundamental`` the fitted mean amplitude
-    of each channel's strongest harmonic, in the same units."""
+    """The added harmonics per channel ``[F]`` (metres for ``vertical``, ``lateral`` and ``forward``, else
+    radians), at the fitted (default avatar's) scale, faded with the walking speed; ``fundamental`` the fitted
+    mean amplitude of each channel's strongest harmonic, in the same units."""
 
     values: dict[str, Array]
     fundamental: dict[str, float]
