@@ -76,11 +76,14 @@ def stride_waves(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -> St
     w = minimum_jerk(frac)
     fade = np.clip(plan.speed_at(t) / max(plan.speed, 1e-6), 0.0, 1.0) * _first_stride_ramp(keys, plan)
     values: dict[str, Array] = {}
+    basis: NDArray[np.complex128] | None = None  # exp(2 pi i k phase) for every harmonic k, shared by the channels
     for c, coeffs in draws.coeffs.items():
-        added = [h for h in range(1, coeffs.shape[1] + 1) if h not in DESIGNED[c]]
-        now = fitted.wave_at(coeffs[i], frac, added)
-        nxt = fitted.wave_at(coeffs[i + 1], frac, added)
-        values[c] = np.asarray(((1.0 - w) * now + w * nxt) * fade, dtype=np.float64)
+        if basis is None:
+            basis = np.exp(2j * np.pi * frac[:, None] * np.arange(1, coeffs.shape[1] + 1)[None, :])
+        added = np.asarray([h for h in range(1, coeffs.shape[1] + 1) if h not in DESIGNED[c]], dtype=np.int64) - 1
+        # this stride's harmonics crossfading into the next's: a blend of the coefficients is the blend of the waves
+        blend = (1.0 - w)[:, None] * coeffs[i][:, added] + w[:, None] * coeffs[i + 1][:, added]
+        values[c] = np.asarray(np.real(np.sum(blend * basis[:, added], axis=-1)) * fade, dtype=np.float64)
     return StrideWaves(values, {c: a for c, (_, a) in draws.fundamental.items()})
 
 
