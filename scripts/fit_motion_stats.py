@@ -579,7 +579,12 @@ def strides(clip: Clip, side: str = "left") -> Strides:
 
 def pelvis_channels(grot: Array, gpos: Array, a: int, b: int, side: str) -> Array:
     """The :data:`fitted.PELVIS_CHANNELS` of one stride (frames ``a`` to ``b``) ``[C, P]`` at the stride phases,
-    each made periodic by taking off the ramp between its ends (drift over the stride, e.g. a path that curves).
+    each made periodic by taking off the ramp between its ends (drift over the stride, e.g. a path that curves;
+    for ``forward``, the hips' travel along the stride's heading, the ramp is the stride's steady pace, so what
+    is left is the surge: fastest in double support, slowest at mid-stance, so behind that pace at each heel
+    strike and ahead of it early in stance).
+    ``forward`` is the hips bone's, as ``vertical`` and ``lateral`` are: the walk moves the hips bone and turns
+    the pelvis about it, so the hip joints' own surge (about 1 mm more, the tilt swinging them) follows there.
 
     Axes are the stride's own: forward is the hips' travel from ``a`` to ``b``, left is up x forward. The pelvis
     rotation relative to that heading is split as the walk composes it, ``Y(yaw) Z(roll) X(tilt)``; the trunk
@@ -590,6 +595,7 @@ def pelvis_channels(grot: Array, gpos: Array, a: int, b: int, side: str) -> Arra
     fwd = hips[-1] - hips[0]
     heading = np.arctan2(fwd[0], fwd[2])
     left = np.array([np.cos(heading), 0.0, -np.sin(heading)])
+    ahead = np.array([np.sin(heading), 0.0, np.cos(heading)])
     q_heading = quat.from_axis_angle(np.array([0.0, 1.0, 0.0]), heading)
     pelvis = quat.to_euler(quat.mul(quat.conj(q_heading), grot[a : b + 1, 0]), "YZX")
     chest = grot[a : b + 1, hm.INDEX["upperChest"]]
@@ -603,6 +609,7 @@ def pelvis_channels(grot: Array, gpos: Array, a: int, b: int, side: str) -> Arra
         "trunkPitch": trunk[:, 2],
         "trunkRoll": trunk[:, 1],
         "trunkYaw": np.unwrap(trunk[:, 0]),
+        "forward": hips @ ahead,  # the ramp taken off below is the stride's steady pace
     }
     sign = {c: -1.0 if side == "right" and c in fitted.PELVIS_MIRROR_NEGATES else 1.0 for c in per_frame}
     u = np.linspace(0.0, 1.0, b - a + 1)
@@ -881,13 +888,15 @@ def headline(doc: dict[str, Any]) -> str:
     )
     pw = wk["pelvis_waves"]
     amps = {
-        c: np.hypot(*np.asarray(v).T) * (1000.0 if c in ("vertical", "lateral") else np.degrees(1.0))
+        c: np.hypot(*np.asarray(v).T) * (1000.0 if c in ("vertical", "lateral", "forward") else np.degrees(1.0))
         for c, v in pw["mean"].items()
     }
     lines.append(
         "  pelvis/trunk harmonics 1-6 (mm or deg): "
         + "; ".join(
-            f"{c} " + " ".join(f"{a:.2g}" for a in v) for c, v in amps.items() if c in ("vertical", "roll", "trunkYaw")
+            f"{c} " + " ".join(f"{a:.2g}" for a in v)
+            for c, v in amps.items()
+            if c in ("vertical", "forward", "roll", "trunkYaw")
         )
     )
     hs = wk["head_stabilisation"]["head_over_trunk"]

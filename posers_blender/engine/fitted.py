@@ -89,8 +89,9 @@ STRIDE_CURVES: dict[str, str] = {
     "rightElbow": "elbow flexion, + = flexion",
 }
 
-#: The pelvis and trunk waveforms over the stride (``"vertical"`` and ``"lateral"`` in metres, the rest in
-#: radians), in the stride's own axes: forward = the hips' travel over the stride, left = up x forward.
+#: The pelvis and trunk waveforms over the stride (``"vertical"``, ``"lateral"`` and ``"forward"`` in metres, the
+#: rest in radians), in the stride's own axes: forward = the hips' travel over the stride, left = up x forward.
+#: ``"forward"`` comes last: adding it left every other channel's draws (one generator, in this order) as they were.
 PELVIS_CHANNELS: dict[str, str] = {
     "vertical": "hips height, + = up (m)",
     "lateral": "hips offset to the left of the line of travel, + = toward the avatar's left (m)",
@@ -100,6 +101,7 @@ PELVIS_CHANNELS: dict[str, str] = {
     "trunkPitch": "upperChest relative to the hips about X, + = leaning forward",
     "trunkRoll": "upperChest relative to the hips about Z",
     "trunkYaw": "upperChest relative to the hips about Y",
+    "forward": "hips ahead of a steady pace along the line of travel, + = ahead (m): the surge within each step",
 }
 #: The pelvis channel each trunk channel's stride-to-stride deviation is drawn against (they go opposite ways).
 TRUNK_PARTNER: dict[str, str] = {"trunkPitch": "tilt", "trunkRoll": "roll", "trunkYaw": "yaw"}

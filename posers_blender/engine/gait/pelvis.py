@@ -34,6 +34,15 @@ LATE_SWING_SLACK = (
     0.03  # m the landing leg may over-reach before the pelvis gives way (the swing target is pulled in) [E]
 )
 HIGH_AT = 0.6  # the pelvis is highest this far from one low to the next (facts §2c: max near 30 %GC) [E]
+#: Walking speeds (m/s) over which the fitted surge fades from whole to none [E]. The CMU walkers walk 0.87-1.23
+#: m/s (mean 1.08); at 1.1 the whole surge keeps basic-walk inside the facts bands (vertical excursion 3.2 cm,
+#: knee loading peak 20°, hip at contact 27.6°). The hips lag the steady pace by 15 mm at each heel strike and
+#: lead it by 11 mm at toe off, so the legs reach further either side of double support and the pelvis sinks
+#: there; at 1.3 m/s, whose longer steps already put the hip at 29.6° at contact, the whole surge takes that to
+#: 31.1° (facts §2b: 20-30°), the knee's loading peak to 26° (B4: 8-25°) and the excursion to 5.2 cm (facts
+#: §2c: 2-5 cm; 4.1 without the surge). A fifth of it at 1.3 keeps them inside. Issue 13's follow-up: a pelvis
+#: low in double support that lets the whole surge through at every pace.
+SURGE_FADE = (1.1, 1.35)
 
 
 @dataclass(frozen=True)
@@ -84,10 +93,12 @@ def pelvis_sway(
         lat_t = np.concatenate([[plan.to[0] - 0.05], lat_t])
         lat_v = np.concatenate([[apa], lat_v])
     lateral = keys.keyed(lat_t, lat_v) + lr * waves.like("lateral", lat_amp / lr)
-    behind = -hip_joints_ahead(sk)
+    # the surge: the path carries the pelvis at a steady pace, real hips slow to mid-stance and speed up into
+    # double support (fitted whole; faded with the speed and in over the first stride like the rest)
+    ahead = -hip_joints_ahead(sk) + surge_share(settings.speed) * lr * waves.values["forward"]
     pos = np.zeros((len(keys.times), 3))
-    pos[:, 0] = pxz[:, 0] + lateral * left[:, 0] + behind * np.sin(heading)
-    pos[:, 2] = pxz[:, 1] + lateral * left[:, 1] + behind * np.cos(heading)
+    pos[:, 0] = pxz[:, 0] + lateral * left[:, 0] + ahead * np.sin(heading)
+    pos[:, 2] = pxz[:, 1] + lateral * left[:, 1] + ahead * np.cos(heading)
     yaw_osc = keys.keyed(hs, -sd * style.pelvis_rotation * en)  # leading hemipelvis forward at its heel strike
     roll = keys.keyed(hs + 0.15 * 2 * tm, sd * style.pelvis_obliquity * en)  # swing side drops in loading
     tilt = keys.keyed(
@@ -115,6 +126,13 @@ def pelvis_sway(
         treadmill[:, 2] = pxz[:, 1]
         pos -= treadmill
     return PelvisSway(pos, rot, yaw_osc, roll, tilt, treadmill, waves)
+
+
+def surge_share(speed: float) -> float:
+    """Share of the fitted surge a walk at ``speed`` (m/s) carries: whole up to ``SURGE_FADE[0]``, none from
+    ``SURGE_FADE[1]``, linear between."""
+    lo, hi = SURGE_FADE
+    return float(np.clip((hi - speed) / (hi - lo), 0.0, 1.0))
 
 
 def pelvis_height(

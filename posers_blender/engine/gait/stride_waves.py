@@ -36,6 +36,7 @@ DESIGNED: dict[str, tuple[int, ...]] = {
     "trunkPitch": (1, 2),
     "trunkRoll": (1, 2),
     "trunkYaw": (1,),
+    "forward": (),  # the path carries the pelvis at a steady pace: the whole surge is the fit's
 }
 #: A style's fundamental over the fitted one scales that channel's added harmonics, within these bounds
 #: (a runway walk's exaggerated hip sway keeps the real shape, not ten times the real hitch).
@@ -45,9 +46,9 @@ PHASE_SMOOTHING = 0.1  # s: Gaussian on the stride phase, so a stride's change o
 
 @dataclass(frozen=True)
 class StrideWaves:
-    """The added harmonics per channel ``[F]`` (metres for ``vertical`` and ``lateral``, else radians), at the
-    fitted (default avatar's) scale, faded with the walking speed; ``fundamental`` the fitted mean amplitude
-    of each channel's strongest harmonic, in the same units."""
+    """The added harmonics per channel ``[F]`` (metres for ``vertical``, ``lateral`` and ``forward``, else
+    radians), at the fitted (default avatar's) scale, faded with the walking speed; ``fundamental`` the fitted
+    mean amplitude of each channel's strongest harmonic, in the same units."""
 
     values: dict[str, Array]
     fundamental: dict[str, float]
@@ -75,11 +76,14 @@ def stride_waves(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -> St
     w = minimum_jerk(frac)
     fade = np.clip(plan.speed_at(t) / max(plan.speed, 1e-6), 0.0, 1.0) * _first_stride_ramp(keys, plan)
     values: dict[str, Array] = {}
+    basis: NDArray[np.complex128] | None = None  # exp(2 pi i k phase) for every harmonic k, shared by the channels
     for c, coeffs in draws.coeffs.items():
-        added = [h for h in range(1, coeffs.shape[1] + 1) if h not in DESIGNED[c]]
-        now = fitted.wave_at(coeffs[i], frac, added)
-        nxt = fitted.wave_at(coeffs[i + 1], frac, added)
-        values[c] = np.asarray(((1.0 - w) * now + w * nxt) * fade, dtype=np.float64)
+        if basis is None:
+            basis = np.exp(2j * np.pi * frac[:, None] * np.arange(1, coeffs.shape[1] + 1)[None, :])
+        added = np.asarray([h for h in range(1, coeffs.shape[1] + 1) if h not in DESIGNED[c]], dtype=np.int64) - 1
+        # this stride's harmonics crossfading into the next's: a blend of the coefficients is the blend of the waves
+        blend = (1.0 - w)[:, None] * coeffs[i][:, added] + w[:, None] * coeffs[i + 1][:, added]
+        values[c] = np.asarray(np.real(np.sum(blend * basis[:, added], axis=-1)) * fade, dtype=np.float64)
     return StrideWaves(values, {c: a for c, (_, a) in draws.fundamental.items()})
 
 
