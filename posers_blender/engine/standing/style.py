@@ -27,8 +27,10 @@ RESETTLE = "hip_resettle"
 HAND_FIDGETS: tuple[tuple[str, float], ...] = (("drum", 0.3), ("thumb", 0.3), ("pick", 0.2), ("rub", 0.2))
 #: A planted ankle's give (m RMS per axis, :attr:`StandingStyle.foot_give`) that reads as the people's: ReActIdle's
 #: planted ankles move 3.9-4.0 mm/s (realism slip features), ours at the default 0.25 mm 3.0-3.1 and at this
-#: 3.6-3.8 (the slide gate's 2 mm still holds: the give is held inside 3 RMS). idle-breathe keeps the default (its
-#: snapshot); a sway scaled up (nervous-fidget) scales it too, the give following the changing load.
+#: 3.6-3.8 (the slide gate's 2 mm still holds: the give is held inside 3 RMS). It is the default: idle-breathe at
+#: 0.25 mm read 0.664 on the realism check and at this 0.648 (seeds 0-8: 0.730 -> 0.713), its two ankles' speeds on
+#: the hips tied closer together than people's. A sway scaled up (nervous-fidget) scales it too, the give following
+#: the changing load.
 PEOPLE_FOOT_GIVE = 0.00033
 
 
@@ -117,7 +119,7 @@ class StandingStyle:
     # 0.683 against 0.701 at 0.5; seeds 0-8 0.750 against 0.771): chest on hips 0.51-0.75 per seed (people
     # 0.31-0.57), head with chest 0.74-0.83 (people 0.80-0.93)
     head_steady: float = 0.4
-    foot_give: float = 0.00025  # m RMS per axis: a planted ankle's give under the changing load [E]
+    foot_give: float = PEOPLE_FOOT_GIVE  # m RMS per axis: a planted ankle's give under the changing load
     # postural fidgets and weight shifts (facts §1, Duarte & Zatsiorsky 2000)
     fidget_interval: float = 55.0
     fidget_cv: float = 0.45  # Duarte: 59 ± 15 s across people; within a person less regular [E]
