@@ -711,6 +711,8 @@ def fit_pelvis_waves(left: dict[str, list[Strides]], mirrored: dict[str, list[St
 
 HEEL_STRIKE_WINDOW_S = (-0.05, 0.3)  # the response is read from this long before to this long after each strike
 HEEL_STRIKE_TAPER_S = (0.03, 0.1)  # half-Hann fades at its start and end, so the shipped shape starts and ends at 0
+HEEL_STRIKE_SMOOTH_S = 0.013  # Gaussian on each strike's deviation from the mean: -3 dB near 10 Hz (marker jitter)
+HEEL_STRIKE_PCS = 8  # principal components of the strike-to-strike deviation kept (at most)
 
 
 def heel_strike_channels(clip: Clip) -> dict[str, Array]:
@@ -809,6 +811,18 @@ def fit_heel_strikes(takes: list[tuple[str, Clip]]) -> dict[str, Any]:
             for g, chans in groups.items()
         }
 
+    # each strike's own response: the mean plus a deviation, drawn from the principal components of the strikes'
+    # deviations (smoothed; each channel scaled by its mean's RMS for the decomposition, so no unit dominates)
+    names = list(fitted.HEEL_STRIKE_CHANNELS)
+    scale = np.array([np.sqrt(np.mean(mean[c] ** 2)) for c in names])
+    dev = np.stack([smooth((pooled[c] - mean[c]).T, hz, HEEL_STRIKE_SMOOTH_S).T * taper for c in names], axis=1)
+    n_strikes = len(dev)
+    flat = (dev / scale[None, :, None]).reshape(n_strikes, -1) * np.sqrt(n_strikes / (n_strikes - 1))
+    _, sv, vt = np.linalg.svd(flat, full_matrices=False)
+    vt *= np.sign(vt[np.arange(len(vt)), np.argmax(np.abs(vt), axis=1)])[:, None]  # a fixed sign per PC
+    var = sv**2 / n_strikes
+    k = min(HEEL_STRIKE_PCS, len(var))
+    pcs = vt[:k].reshape(k, len(names), n) * scale[None, :, None]
     return {
         "definition": "per heel strike, each channel less a line and stride harmonics 1-"
         f"{PELVIS_HARMONICS} fitted over the other foot's stride around it; mean over strikes (right ones mirrored), "
@@ -820,6 +834,15 @@ def fit_heel_strikes(takes: list[tuple[str, Clip]]) -> dict[str, Any]:
         "strikes": int(len(pooled["vertical"])),
         "strikes_per_take": {name: int(len(w["vertical"])) for name, w in per_take.items()},
         "mean": {c: np.round(m * taper, 7).tolist() for c, m in mean.items()},
+        "deviation": {
+            "definition": "strike-to-strike deviation from the mean, smoothed (Gaussian sigma smooth_s) and faded as "
+            "the mean: principal components (pcs [K][channel] in the channels' units, unit-variance coefficients "
+            "scaled by sqrt(variances)); share: of the deviations' variance (channels scaled by their mean's RMS)",
+            "smooth_s": HEEL_STRIKE_SMOOTH_S,
+            "variances": [float(f"{v:.5g}") for v in var[:k]],
+            "share": float(var[:k].sum() / var.sum()),
+            "pcs": [{c: np.round(pc[i], 7).tolist() for i, c in enumerate(names)} for pc in pcs],
+        },
         "amplitude_sd": {g: float(amplitude(pooled, chans).std(ddof=1)) for g, chans in groups.items()},
         "amplitude_per_subject": {s: of_mean(ws) for s, ws in sorted(subjects.items())},
         "amplitude_per_take": {name: of_mean([w]) for name, w in per_take.items()},

@@ -527,11 +527,14 @@ class HeelStrikeResponse:
     - ``times [W]``: seconds from the heel strike at which ``shape`` is sampled.
     - ``shape``: :data:`HEEL_STRIKE_CHANNELS` channel -> ``[W]`` (metres or radians, default avatar).
     - ``amplitude_sd``: :data:`HEEL_STRIKE_GROUPS` group -> strike-to-strike SD of its amplitude (mean 1).
+    - ``pcs``: channel -> ``[K, W]`` principal components of the strike-to-strike deviation from ``shape``
+      (smoothed), each scaled by its SD: a strike's response is ``shape + z @ pcs``, ``z ~ N(0, 1)^K``.
     """
 
     times: Array
     shape: dict[str, Array]
     amplitude_sd: dict[str, float]
+    pcs: dict[str, Array]
 
 
 def heel_strike_response(path: str | Path | None = None) -> HeelStrikeResponse:
@@ -540,6 +543,11 @@ def heel_strike_response(path: str | Path | None = None) -> HeelStrikeResponse:
     t0, dt = float(h["start_s"]), 1.0 / float(h["hz"])
     shape = {c: np.asarray(h["mean"][c], dtype=np.float64) for c in HEEL_STRIKE_CHANNELS}
     n = len(shape["vertical"])
+    dev = h["deviation"]
+    sd = np.sqrt(np.asarray(dev["variances"], dtype=np.float64))
+    pcs = {
+        c: np.asarray([pc[c] for pc in dev["pcs"]], dtype=np.float64).reshape(len(sd), n) * sd[:, None] for c in shape
+    }
     return HeelStrikeResponse(
-        t0 + dt * np.arange(n), shape, {g: float(h["amplitude_sd"][g]) for g in HEEL_STRIKE_GROUPS}
+        t0 + dt * np.arange(n), shape, {g: float(h["amplitude_sd"][g]) for g in HEEL_STRIKE_GROUPS}, pcs
     )
