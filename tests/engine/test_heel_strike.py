@@ -26,12 +26,12 @@ def test_fitted_response_dips_the_hips_after_each_strike_in_every_subject():
 
 def test_chest_shakes_at_each_heel_strike():
     # Share of the chest's velocity power (relative to the hips) at 4-8 Hz in 2-s windows, the realism check's
-    # feature, at the CMU walkers' pace. CMU takes 0.057-0.17; these 12 s of basic-walk (seeds 0-1) 0.022 without
-    # the response, 0.030 with it (30 s, seeds 0-2: 0.018-0.023 -> 0.027-0.032): most of people's texture at
-    # 4-8 Hz is not locked to the strikes.
+    # feature, at the CMU walkers' pace. CMU takes 0.057-0.17; these 12 s of basic-walk (seeds 0-1) 0.0218 without
+    # the response, 0.0250 with the mean response (0.030 drawing each strike's own shape): most of people's
+    # texture at 4-8 Hz is not locked to the strikes, or varies strike to strike.
     take = motion_takes(get("basic-walk"), seeds=(0, 1), seconds=12.0, fps=30.0, params={"speed": 1.1})
     share = []
     for t in take:
         x, feats = window_features(t, CORE_JOINTS)
         share.append(x[:, [f.key for f in feats].index("band.chest.4-8Hz")].mean())
-    assert np.mean(share) > 0.025, f"chest 4-8 Hz share {np.mean(share):.3f}"
+    assert np.mean(share) > 0.0235, f"chest 4-8 Hz share {np.mean(share):.3f}"
