@@ -65,7 +65,7 @@ def test_pelvis_height_is_a_smooth_wave_without_kinks(motion):
     6.8 m/s². A corner or a step in the height grows with the frame rate instead: the clipped envelope
     this replaced measured 16-23 m/s² at 120 fps (9-15 at 60 fps). The fitted heel-strike jolt (issue 13,
     gait/heel_strike.py) is a real shock on top: the CMU walkers' hips read 4-12 m/s² at 120 fps after a 12 Hz
-    low-pass (raw 11-89: marker jitter); basic-walk and seductive-walk read 9.0-9.2 with it (7.x without), so the
+    low-pass (raw 11-89: marker jitter); basic-walk and seductive-walk read 9.0-9.2 with it (main passed under 8), so the
     bound is 10.
     """
     clip = walk(motion, (), 1, 16.0, 120.0)
