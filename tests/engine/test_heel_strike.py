@@ -27,11 +27,11 @@ def test_fitted_response_dips_the_hips_after_each_strike_in_every_subject():
 def test_chest_shakes_at_each_heel_strike():
     # Share of the chest's velocity power (relative to the hips) at 4-8 Hz in 2-s windows, the realism check's
     # feature, at the CMU walkers' pace. CMU takes 0.057-0.17; these 12 s of basic-walk (seeds 0-1) 0.0218 without
-    # the response, 0.0250 with the mean response (0.030 drawing each strike's own shape): most of people's
-    # texture at 4-8 Hz is not locked to the strikes, or varies strike to strike.
+    # the response, 0.0250 with the mean response at every strike, 0.0297 with each strike's own trunk, head and
+    # pelvis rotation (heel_strike.SPREAD_SHARE): most of people's texture at 4-8 Hz is not locked to the strikes.
     take = motion_takes(get("basic-walk"), seeds=(0, 1), seconds=12.0, fps=30.0, params={"speed": 1.1})
     share = []
     for t in take:
         x, feats = window_features(t, CORE_JOINTS)
         share.append(x[:, [f.key for f in feats].index("band.chest.4-8Hz")].mean())
-    assert np.mean(share) > 0.0235, f"chest 4-8 Hz share {np.mean(share):.3f}"
+    assert np.mean(share) > 0.026, f"chest 4-8 Hz share {np.mean(share):.3f}"

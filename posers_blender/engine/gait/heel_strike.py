@@ -21,25 +21,32 @@ from .stride_waves import first_stride_ramp
 
 Array = NDArray[np.float64]
 
-#: Bounds on a strike's drawn amplitude (1 = the fitted mean): a Gaussian tail may neither turn a shock over nor
-#: double it.
-AMPLITUDE_RANGE = (0.0, 2.0)
-#: Share of the fitted strike-to-strike amplitude SD drawn. The whole SD (sagittal 0.60, frontal 0.67; marker
-#: jitter is in it) put the pelvis's vertical acceleration at 12.0-12.6 m/s² at 120 fps (the mean response alone
-#: 9.0-9.2) and a 7.9 mm pose jump of the knee at 60 fps into seductive-walk with drawn settings (gate 5 mm);
-#: drawing the strikes' own shapes (the fitted principal components) also slid Godette's planted foot 8 mm and
-#: sped its knee to 618°/s. Until a strike's spread is tamed, every strike carries the mean response.
-SPREAD_SHARE = 0.0
+#: Bound on a strike's drawn principal-component coefficients (SDs): a Gaussian tail may not double a shock.
+Z_BOUND = 2.5
+#: Share of the fitted strike-to-strike deviation (principal components) each channel draws; the rest of a
+#: strike's response is the fitted mean. The legs carry the pelvis channels: a strike's own shape there (or
+#: just its amplitude, SD 0.6) put the pelvis's vertical acceleration at 12-12.6 m/s² at 120 fps (the mean
+#: alone 9.0-9.2), a 7.9 mm knee pose jump at 60 fps into seductive-walk with drawn settings (gate 5 mm), slid
+#: Godette's planted foot 8 mm and sped its knee to 618°/s (gate 600): a pelvis dipping 1-2 mm at 10 Hz
+#: while the landing knee is near straight bends it fast. The trunk and head move nothing below them.
+SPREAD_SHARE: dict[str, float] = {
+    "vertical": 0.0,
+    "forward": 0.0,
+    "tilt": 1.0,
+    "roll": 1.0,
+    "trunkPitch": 1.0,
+    "trunkRoll": 1.0,
+    "headPitch": 1.0,
+}
 
 
 def heel_strike_response(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -> dict[str, Array]:
     """Per :data:`~..fitted.HEEL_STRIKE_CHANNELS` channel ``[F]`` (metres or radians, the default avatar's:
     scale lengths by ``leg_ratio``) the fitted response summed over the heel strikes ``keys.hs``, a right
-    strike's rolls mirrored. Each strike draws one amplitude per :data:`~..fitted.HEEL_STRIKE_GROUPS` group
-    (``rng``, in the groups' order) from ``SPREAD_SHARE`` of the fitted strike-to-strike SD, times its step's envelope and the walk's
-    speed fade and first-stride ramp (as the stride waves fade) at the strike.
-
-    The fitted deviations' principal components (``resp.pcs``) are not drawn (see ``SPREAD_SHARE``)."""
+    strike's rolls mirrored. Each strike draws its own response: the fitted mean plus ``SPREAD_SHARE`` of a
+    deviation drawn from the fitted strike-to-strike principal components (``rng``: one row of coefficients per
+    strike), times its step's envelope and the walk's speed fade and first-stride ramp (as the stride waves
+    fade) at the strike."""
     t = keys.times
     out = {c: np.zeros(len(t)) for c in fitted.HEEL_STRIKE_CHANNELS}
     ok = np.isfinite(keys.hs)
@@ -47,10 +54,7 @@ def heel_strike_response(keys: StepKeys, plan: FootPlan, rng: np.random.Generato
     if not len(hs) or len(t) < 2:
         return out
     resp = fitted.heel_strike_response()
-    amp = {
-        g: np.clip(1.0 + SPREAD_SHARE * sd * rng.standard_normal(len(hs)), *AMPLITUDE_RANGE)
-        for g, sd in resp.amplitude_sd.items()
-    }
+    z = np.clip(rng.standard_normal((len(hs), len(resp.pcs["vertical"]))), -Z_BOUND, Z_BOUND)
     dt = float(t[1] - t[0])  # the build grid is uniform
     w = len(resp.times)
     hz = 1.0 / float(resp.times[1] - resp.times[0])
@@ -66,10 +70,9 @@ def heel_strike_response(keys: StepKeys, plan: FootPlan, rng: np.random.Generato
     valid = inside & (i0 >= 0) & (i0 < w - 1)
     strike = np.broadcast_to(np.arange(len(hs))[:, None], rows.shape)[valid]
     i0, f, rows = i0[valid], f[valid], rows[valid]
-    for group, channels in fitted.HEEL_STRIKE_GROUPS.items():
-        for c in channels:
-            sign = np.where(side > 0, 1.0, -1.0) if c in fitted.PELVIS_MIRROR_NEGATES else 1.0
-            shape = resp.shape[c]
-            values = (shape[i0] * (1.0 - f) + shape[i0 + 1] * f) * (amp[group] * fade * sign)[strike]
-            np.add.at(out[c], rows, values)
+    for c in fitted.HEEL_STRIKE_CHANNELS:
+        sign = np.where(side > 0, 1.0, -1.0) if c in fitted.PELVIS_MIRROR_NEGATES else np.ones(len(hs))
+        shapes = resp.shape[c] + SPREAD_SHARE[c] * (z @ resp.pcs[c])  # [S, W] each strike's own
+        values = (shapes[strike, i0] * (1.0 - f) + shapes[strike, i0 + 1] * f) * (fade * sign)[strike]
+        np.add.at(out[c], rows, values)
     return out
