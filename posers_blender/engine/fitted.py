@@ -37,6 +37,9 @@ Sampler API (what the motions call):
 - :func:`pelvis_waves` ``(rng, n_strides) -> PelvisWaves``: per stride the harmonics of the pelvis and trunk
   waveforms (:data:`PELVIS_CHANNELS`), drawn around the fitted mean with the fitted stride-to-stride SD;
   :func:`wave_at` evaluates them at a phase.
+- :func:`heel_strike_response` ``() -> HeelStrikeResponse``: the mean response of the pelvis, trunk and head to a
+  heel strike beyond the stride's harmonics (:data:`HEEL_STRIKE_CHANNELS`) and the principal components of its
+  strike-to-strike deviation.
 """
 
 from __future__ import annotations
