@@ -22,6 +22,8 @@ Walking (CMU, 120 fps):
      trunk pitch and roll harmonics, head stabilisation (head vs trunk rotation in the world).
   4. pelvis waves: the pelvis (height, lateral offset, obliquity, rotation, tilt) and the trunk relative to
      it over the stride as harmonics 1-6, their mean and stride-to-stride SD (a symmetric walker).
+  5. heel-strike response: around each heel strike, what the pelvis, trunk and head do beyond the stride's
+     harmonics 1-6 (the loading response's shock), averaged over strikes, and its strike-to-strike spread.
 """
 
 from __future__ import annotations
@@ -707,6 +709,146 @@ def fit_pelvis_waves(left: dict[str, list[Strides]], mirrored: dict[str, list[St
     }
 
 
+HEEL_STRIKE_WINDOW_S = (-0.05, 0.3)  # the response is read from this long before to this long after each strike
+HEEL_STRIKE_TAPER_S = (0.03, 0.1)  # half-Hann fades at its start and end, so the shipped shape starts and ends at 0
+HEEL_STRIKE_SMOOTH_S = 0.013  # Gaussian on each strike's deviation from the mean: -3 dB near 10 Hz (marker jitter)
+HEEL_STRIKE_PCS = 8  # principal components of the strike-to-strike deviation kept (at most)
+
+
+def heel_strike_channels(clip: Clip) -> dict[str, Array]:
+    """Per frame ``[F]`` each :data:`fitted.HEEL_STRIKE_CHANNELS` channel as :func:`pelvis_channels` splits them,
+    in the axes of the smoothed direction of travel (``forward``: the hips' travel along it, summed; the ramp
+    and the stride's harmonics are taken off per stride by :func:`heel_strike_windows`)."""
+    fps = clip.fps
+    grot, gpos = clip.fk()
+    hips = gpos[:, 0]
+    v = np.gradient(smooth(hips[:, [0, 2]], fps, 0.3), axis=0) * fps
+    d = v / np.maximum(np.linalg.norm(v, axis=1)[:, None], 1e-9)
+    travel = np.cumsum(np.sum(np.gradient(hips[:, [0, 2]], axis=0) * d, axis=1))
+    q_heading = quat.from_axis_angle(np.array([0.0, 1.0, 0.0]), np.arctan2(d[:, 0], d[:, 1]))
+    pelvis = quat.to_euler(quat.mul(quat.conj(q_heading), grot[:, 0]), "YZX")
+    chest = grot[:, hm.INDEX["upperChest"]]
+    trunk = quat.to_euler(quat.mul(quat.conj(grot[:, 0]), chest), "YZX")
+    head = quat.to_euler(quat.mul(quat.conj(chest), grot[:, hm.INDEX["head"]]), "YZX")
+    per_frame = {
+        "vertical": hips[:, 1],
+        "forward": travel,
+        "tilt": pelvis[:, 2],
+        "roll": pelvis[:, 1],
+        "trunkPitch": trunk[:, 2],
+        "trunkRoll": trunk[:, 1],
+        "headPitch": head[:, 2],
+    }
+    return {c: per_frame[c] for c in fitted.HEEL_STRIKE_CHANNELS}
+
+
+def heel_strike_windows(clip: Clip) -> dict[str, Array]:
+    """Per channel ``[E, W]`` the response around each heel strike (both feet; a right one mirrored), frames
+    HEEL_STRIKE_WINDOW_S around it: the channel less a line and harmonics 1..PELVIS_HARMONICS fitted (least
+    squares) over the other foot's stride that holds the strike (the strike near its middle, so the window
+    lies inside one stride; the takes are short: a same-side stride would lose the strikes at its ends).
+    What is left is what the fitted stride waves lack: the loading response's shock."""
+    fps = clip.fps
+    ch = heel_strike_channels(clip)
+    pre, post = (int(round(abs(s) * fps)) for s in HEEL_STRIKE_WINDOW_S)
+    strikes = {side: heel_strikes(clip, side) for side in ("left", "right")}
+    speed = strikes["left"][1]
+    out: dict[str, list[Array]] = {c: [] for c in ch}
+    for side in ("left", "right"):
+        other = strikes[hm.mirror(side)][0]
+        for e in strikes[side][0]:
+            j = int(np.searchsorted(other, e))
+            if j == 0 or j >= len(other):
+                continue
+            a, b = int(other[j - 1]), int(other[j])
+            if not (0.75 <= (b - a) / fps <= 1.6) or speed[a:b].mean() < 0.6 or e - pre < a or e + post > b:
+                continue  # gait initiation, slowing down, a missed strike, or a window leaving the stride
+            u = (np.arange(a, b + 1) - a) / (b - a)
+            k = np.arange(1, PELVIS_HARMONICS + 1)
+            basis = np.column_stack(
+                [np.ones_like(u), u, np.cos(2 * np.pi * np.outer(u, k)), np.sin(2 * np.pi * np.outer(u, k))]
+            )
+            for c, x in ch.items():
+                coef, *_ = np.linalg.lstsq(basis, x[a : b + 1], rcond=None)
+                rest = x[a : b + 1] - basis @ coef
+                sign = -1.0 if side == "right" and c in fitted.PELVIS_MIRROR_NEGATES else 1.0
+                out[c].append(sign * rest[e - pre - a : e + post + 1 - a])
+    w = pre + post + 1
+    return {c: np.array(v).reshape(-1, w) for c, v in out.items()}
+
+
+def fit_heel_strikes(takes: list[tuple[str, Clip]]) -> dict[str, Any]:
+    """The mean heel-strike response over every strike of every take (pooled: two subjects give 3 strikes
+    each), tapered to 0 at the window's ends, and the strike-to-strike SD of each
+    :data:`fitted.HEEL_STRIKE_GROUPS` group's amplitude (per strike the mean over the group's channels of the
+    strike's projection on the mean shape; marker noise adds to it). Per subject and take, the amplitude of
+    their own mean on the pooled one: a check that every walker shows the same response."""
+    per_take = {name: heel_strike_windows(clip) for name, clip in takes}
+    fps = {clip.fps for _, clip in takes}
+    if len(fps) != 1:
+        raise ValueError(f"the CMU walks have different frame rates {sorted(fps)}: resample them to one")
+    hz = fps.pop()
+    pooled = {c: np.concatenate([w[c] for w in per_take.values()]) for c in fitted.HEEL_STRIKE_CHANNELS}
+    mean = {c: x.mean(axis=0) for c, x in pooled.items()}
+    n = len(mean["vertical"])
+    t = HEEL_STRIKE_WINDOW_S[0] + np.arange(n) / hz
+    rise = np.clip((t - t[0]) / HEEL_STRIKE_TAPER_S[0], 0.0, 1.0)
+    fall = np.clip((t[-1] - t) / HEEL_STRIKE_TAPER_S[1], 0.0, 1.0)
+    taper = (0.5 - 0.5 * np.cos(np.pi * rise)) * (0.5 - 0.5 * np.cos(np.pi * fall))
+
+    def amplitude(windows: dict[str, Array], group: tuple[str, ...]) -> Array:
+        return np.mean([windows[c] @ mean[c] / (mean[c] @ mean[c]) for c in group], axis=0)
+
+    groups = fitted.HEEL_STRIKE_GROUPS
+    subjects: dict[str, list[dict[str, Array]]] = {}
+    for name, w in per_take.items():
+        subjects.setdefault(name.split("_")[1], []).append(w)
+
+    def of_mean(ws: list[dict[str, Array]]) -> dict[str, float]:
+        cat = {c: np.concatenate([w[c] for w in ws]) for c in mean}
+        return {
+            g: float(amplitude(cat, chans).mean()) if len(cat["vertical"]) else float("nan")
+            for g, chans in groups.items()
+        }
+
+    # each strike's own response: the mean plus a deviation, drawn from the principal components of the strikes'
+    # deviations (smoothed; each channel scaled by its mean's RMS for the decomposition, so no unit dominates)
+    names = list(fitted.HEEL_STRIKE_CHANNELS)
+    scale = np.array([np.sqrt(np.mean(mean[c] ** 2)) for c in names])
+    dev = np.stack([smooth((pooled[c] - mean[c]).T, hz, HEEL_STRIKE_SMOOTH_S).T * taper for c in names], axis=1)
+    n_strikes = len(dev)
+    flat = (dev / scale[None, :, None]).reshape(n_strikes, -1) * np.sqrt(n_strikes / (n_strikes - 1))
+    _, sv, vt = np.linalg.svd(flat, full_matrices=False)
+    vt *= np.sign(vt[np.arange(len(vt)), np.argmax(np.abs(vt), axis=1)])[:, None]  # a fixed sign per PC
+    var = sv**2 / n_strikes
+    k = min(HEEL_STRIKE_PCS, len(var))
+    pcs = vt[:k].reshape(k, len(names), n) * scale[None, :, None]
+    return {
+        "definition": "per heel strike, each channel less a line and stride harmonics 1-"
+        f"{PELVIS_HARMONICS} fitted over the other foot's stride around it; mean over strikes (right ones mirrored), "
+        "sampled at hz from start_s, faded in and out; amplitude: per strike and group, the mean of its channels' "
+        "projections on the mean (1 = the mean)",
+        "channels": dict(fitted.HEEL_STRIKE_CHANNELS),
+        "hz": hz,
+        "start_s": HEEL_STRIKE_WINDOW_S[0],
+        "strikes": int(len(pooled["vertical"])),
+        "strikes_per_take": {name: int(len(w["vertical"])) for name, w in per_take.items()},
+        "mean": {c: np.round(m * taper, 7).tolist() for c, m in mean.items()},
+        "deviation": {
+            "definition": "strike-to-strike deviation from the mean, smoothed (Gaussian sigma smooth_s) and faded as "
+            "the mean: principal components (pcs [K][channel] in the channels' units, unit-variance coefficients "
+            "scaled by sqrt(variances)); share: of the deviations' variance (channels scaled by their mean's RMS)",
+            "smooth_s": HEEL_STRIKE_SMOOTH_S,
+            "variances": [float(f"{v:.5g}") for v in var[:k]],
+            "share": float(var[:k].sum() / var.sum()),
+            "pcs": [{c: np.round(pc[i], 7).tolist() for i, c in enumerate(names)} for pc in pcs],
+        },
+        "amplitude_sd": {g: float(amplitude(pooled, chans).std(ddof=1)) for g, chans in groups.items()},
+        "amplitude_per_subject": {s: of_mean(ws) for s, ws in sorted(subjects.items())},
+        "amplitude_per_take": {name: of_mean([w]) for name, w in per_take.items()},
+    }
+
+
 def fit_walking(takes: list[tuple[str, Clip]]) -> dict[str, Any]:
     names = list(fitted.STRIDE_CURVES)
     ci = {c: i for i, c in enumerate(names)}
@@ -794,6 +936,7 @@ def fit_walking(takes: list[tuple[str, Clip]]) -> dict[str, Any]:
             "roll_step_frequency_amplitude_rad": describe(roll2),
         },
         "pelvis_waves": fit_pelvis_waves(left, mirrored),
+        "heel_strike": fit_heel_strikes(takes),
         "head_stabilisation": {
             "definition": "per stride, SD over the stride of the head's world yaw, pitch and roll divided by the "
             "same for upperChest; median over strides (< 1: the head turns less than the trunk)",
@@ -898,6 +1041,16 @@ def headline(doc: dict[str, Any]) -> str:
             for c, v in amps.items()
             if c in ("vertical", "forward", "roll", "trunkYaw")
         )
+    )
+    hsr = wk["heel_strike"]
+    peaks = {
+        c: np.ptp(v) * (1000.0 if c in ("vertical", "forward") else np.degrees(1.0)) for c, v in hsr["mean"].items()
+    }
+    lines.append(
+        f"  heel-strike response ({hsr['strikes']} strikes), peak to peak (mm or deg): "
+        + ", ".join(f"{c} {v:.2g}" for c, v in peaks.items())
+        + "; amplitude SD "
+        + ", ".join(f"{g} {v:.2f}" for g, v in hsr["amplitude_sd"].items())
     )
     hs = wk["head_stabilisation"]["head_over_trunk"]
     lines.append("  head/trunk: " + ", ".join(f"{k} {v:.2f}" for k, v in hs.items()))

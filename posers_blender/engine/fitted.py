@@ -37,6 +37,9 @@ Sampler API (what the motions call):
 - :func:`pelvis_waves` ``(rng, n_strides) -> PelvisWaves``: per stride the harmonics of the pelvis and trunk
   waveforms (:data:`PELVIS_CHANNELS`), drawn around the fitted mean with the fitted stride-to-stride SD;
   :func:`wave_at` evaluates them at a phase.
+- :func:`heel_strike_response` ``() -> HeelStrikeResponse``: the mean response of the pelvis, trunk and head to a
+  heel strike beyond the stride's harmonics (:data:`HEEL_STRIKE_CHANNELS`) and the principal components of its
+  strike-to-strike deviation.
 """
 
 from __future__ import annotations
@@ -107,6 +110,25 @@ PELVIS_CHANNELS: dict[str, str] = {
 TRUNK_PARTNER: dict[str, str] = {"trunkPitch": "tilt", "trunkRoll": "roll", "trunkYaw": "yaw"}
 #: Channels that change sign in the mirrored walker (left and right swapped).
 PELVIS_MIRROR_NEGATES = frozenset({"lateral", "roll", "yaw", "trunkRoll", "trunkYaw"})
+
+
+#: The heel-strike response: what each channel does around a heel strike beyond the stride's harmonics 1-6 (the
+#: loading response's shock), in the :data:`PELVIS_CHANNELS` axes and units; ``"headPitch"`` is the head's.
+HEEL_STRIKE_CHANNELS: dict[str, str] = {
+    "vertical": PELVIS_CHANNELS["vertical"],
+    "forward": PELVIS_CHANNELS["forward"],
+    "tilt": PELVIS_CHANNELS["tilt"],
+    "roll": "pelvic obliquity about the forward axis, + = the striking foot's hip up",
+    "trunkPitch": PELVIS_CHANNELS["trunkPitch"],
+    "trunkRoll": "upperChest relative to the hips about Z, signed as ``roll``",
+    "headPitch": "head relative to upperChest about X, + = nodding forward",
+}
+#: Channels whose per-strike amplitude is drawn together: the sagittal ones' strike-to-strike amplitudes
+#: correlate 0.4-0.85 in CMU, the pelvic and trunk roll 0.98, the two groups ~0.1.
+HEEL_STRIKE_GROUPS: dict[str, tuple[str, ...]] = {
+    "sagittal": ("vertical", "forward", "tilt", "trunkPitch", "headPitch"),
+    "frontal": ("roll", "trunkRoll"),
+}
 
 
 class FittedDataError(RuntimeError):
@@ -496,3 +518,39 @@ def wave_at(coeffs: NDArray[np.complex128], phase: ArrayLike, harmonics: ArrayLi
     u = np.asarray(phase, dtype=np.float64)
     e = np.exp(2j * np.pi * u[:, None] * k[None, :])
     return np.asarray(np.real(np.sum(coeffs[:, k - 1] * e, axis=-1)), dtype=np.float64)
+
+
+# -- walking: the heel-strike response ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeelStrikeResponse:
+    """The mean response to a heel strike (a left one; a right one mirrors ``roll`` and ``trunkRoll``).
+
+    - ``times [W]``: seconds from the heel strike at which ``shape`` is sampled.
+    - ``shape``: :data:`HEEL_STRIKE_CHANNELS` channel -> ``[W]`` (metres or radians, default avatar).
+    - ``amplitude_sd``: :data:`HEEL_STRIKE_GROUPS` group -> strike-to-strike SD of its amplitude (mean 1).
+    - ``pcs``: channel -> ``[K, W]`` principal components of the strike-to-strike deviation from ``shape``
+      (smoothed), each scaled by its SD: a strike's response is ``shape + z @ pcs``, ``z ~ N(0, 1)^K``.
+    """
+
+    times: Array
+    shape: dict[str, Array]
+    amplitude_sd: dict[str, float]
+    pcs: dict[str, Array]
+
+
+def heel_strike_response(path: str | Path | None = None) -> HeelStrikeResponse:
+    """The fitted heel-strike response (``walking.heel_strike`` of the statistics file)."""
+    h = load(path)["walking"]["heel_strike"]
+    t0, dt = float(h["start_s"]), 1.0 / float(h["hz"])
+    shape = {c: np.asarray(h["mean"][c], dtype=np.float64) for c in HEEL_STRIKE_CHANNELS}
+    n = len(shape["vertical"])
+    dev = h["deviation"]
+    sd = np.sqrt(np.asarray(dev["variances"], dtype=np.float64))
+    pcs = {
+        c: np.asarray([pc[c] for pc in dev["pcs"]], dtype=np.float64).reshape(len(sd), n) * sd[:, None] for c in shape
+    }
+    return HeelStrikeResponse(
+        t0 + dt * np.arange(n), shape, {g: float(h["amplitude_sd"][g]) for g in HEEL_STRIKE_GROUPS}, pcs
+    )

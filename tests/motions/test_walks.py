@@ -63,13 +63,16 @@ def test_pelvis_height_is_a_smooth_wave_without_kinks(motion):
     (top of the facts §2c band) at 125 steps/min (top of the §2a cadence band) peaks at 4.3 m/s²; keys
     spaced unevenly (rise over 60 % of a step, fall over 40 %) raise that by up to (0.5/0.4)² ≈ 1.6, so
     6.8 m/s². A corner or a step in the height grows with the frame rate instead: the clipped envelope
-    this replaced measured 16-23 m/s² at 120 fps (9-15 at 60 fps).
+    this replaced measured 16-23 m/s² at 120 fps (9-15 at 60 fps). The fitted heel-strike jolt (issue 13,
+    gait/heel_strike.py) is a real shock on top: the CMU walkers' hips read 4-12 m/s² at 120 fps after a 12 Hz
+    low-pass (raw 11-89: marker jitter); basic-walk and seductive-walk read 9.0-9.2 with it (main passed under 8), so the
+    bound is 10.
     """
     clip = walk(motion, (), 1, 16.0, 120.0)
     y = clip.hips_pos[:, 1]
     steady = slice(int(3 * clip.fps), int(12 * clip.fps))
     acc = np.abs(np.diff(y, 2))[steady] * clip.fps**2
-    assert acc.max() < 8.0
+    assert acc.max() < 10.0
     k = gk.gait_kinematics(clip)
     assert 0.02 <= k.vertical_excursion <= 0.05  # facts §2c vertical 2-5 cm
 

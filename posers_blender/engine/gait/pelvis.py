@@ -58,6 +58,7 @@ class PelvisSway:
     tilt: Array
     treadmill: Array | None  # [F, 3] the path point under the pelvis, taken off everything when in place
     waves: StrideWaves
+    shock: dict[str, Array]  # the heel-strike response per channel [F] (:mod:`.heel_strike`), default avatar's
 
 
 def pelvis_sway(
@@ -68,6 +69,7 @@ def pelvis_sway(
     sk: Skeleton,
     noise: Array,
     waves: StrideWaves,
+    shock: dict[str, Array],
 ) -> PelvisSway:
     """The pelvis along the path with its lateral shift and rotations (``noise [F, 6]``: channels 0-1 used),
     the fitted higher harmonics (``waves``) added to the designed curves in proportion to the style's.
@@ -95,7 +97,7 @@ def pelvis_sway(
     lateral = keys.keyed(lat_t, lat_v) + lr * waves.like("lateral", lat_amp / lr)
     # the surge: the path carries the pelvis at a steady pace, real hips slow to mid-stance and speed up into
     # double support (fitted whole; faded with the speed and in over the first stride like the rest)
-    ahead = -hip_joints_ahead(sk) + surge_share(settings.speed) * lr * waves.values["forward"]
+    ahead = -hip_joints_ahead(sk) + surge_share(settings.speed) * lr * waves.values["forward"] + lr * shock["forward"]
     pos = np.zeros((len(keys.times), 3))
     pos[:, 0] = pxz[:, 0] + lateral * left[:, 0] + ahead * np.sin(heading)
     pos[:, 2] = pxz[:, 1] + lateral * left[:, 1] + ahead * np.cos(heading)
@@ -115,8 +117,8 @@ def pelvis_sway(
     rot = quat.mul(
         quat.from_axis_angle(Y, heading + np.radians(yaw_osc) + yaw_h),
         quat.mul(
-            quat.from_axis_angle(Z, np.radians(roll) + roll_h),
-            quat.from_axis_angle(X, np.radians(tilt + style.pelvis_forward_tilt) + tilt_h),
+            quat.from_axis_angle(Z, np.radians(roll) + roll_h + shock["roll"]),
+            quat.from_axis_angle(X, np.radians(tilt + style.pelvis_forward_tilt) + tilt_h + shock["tilt"]),
         ),
     )
     treadmill = None
@@ -125,7 +127,7 @@ def pelvis_sway(
         treadmill[:, 0] = pxz[:, 0]
         treadmill[:, 2] = pxz[:, 1]
         pos -= treadmill
-    return PelvisSway(pos, rot, yaw_osc, roll, tilt, treadmill, waves)
+    return PelvisSway(pos, rot, yaw_osc, roll, tilt, treadmill, waves, shock)
 
 
 def surge_share(speed: float) -> float:
@@ -173,6 +175,8 @@ def pelvis_height(
     # the wave keeps under the landing leg's hard reach too (y <= hard exactly): clipping afterwards put a
     # V into the wave just before each heel strike and a step where ``hard`` switches on in late swing
     bob = HEIGHT_HARMONICS * lr * sway.waves.like("vertical", style.bob_scale * sway.waves.fundamental["vertical"])
+    # the heel strike's jolt rides on the wave, which is laid under the legs' reach with it
+    bob = bob + lr * sway.shock["vertical"]
     return pelvis_wave(keys.times, plan, style, np.minimum(allowed, hard), 0.002 * lr * noise[:, 2] + bob, duration)
 
 

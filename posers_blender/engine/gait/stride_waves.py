@@ -74,7 +74,7 @@ def stride_waves(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -> St
     i = k - int(k.min())
     draws = fitted.pelvis_waves(rng, int(i.max()) + 2)
     w = minimum_jerk(frac)
-    fade = np.clip(plan.speed_at(t) / max(plan.speed, 1e-6), 0.0, 1.0) * _first_stride_ramp(keys, plan)
+    fade = np.clip(plan.speed_at(t) / max(plan.speed, 1e-6), 0.0, 1.0) * first_stride_ramp(keys, plan)
     values: dict[str, Array] = {}
     basis: NDArray[np.complex128] | None = None  # exp(2 pi i k phase) for every harmonic k, shared by the channels
     for c, coeffs in draws.coeffs.items():
@@ -87,7 +87,7 @@ def stride_waves(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -> St
     return StrideWaves(values, {c: a for c, (_, a) in draws.fundamental.items()})
 
 
-def _first_stride_ramp(keys: StepKeys, plan: FootPlan) -> Array:
+def first_stride_ramp(keys: StepKeys, plan: FootPlan) -> Array:
     """``[F]`` 0 before the first heel strike, rising to 1 over the first stride (minimum jerk): the first steps
     from a stand are the designed gait's alone, while the stance foot's rocker is still settling."""
     hs = keys.hs[np.isfinite(keys.hs)]

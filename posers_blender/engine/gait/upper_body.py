@@ -56,7 +56,7 @@ def upper_body(
     ``stride_rng`` draws the stride-to-stride variation)."""
     vary = stride_variation(keys, plan, stride_rng, arm_amplitudes(style, settings))
     trunk(tr, sway, style, vary)
-    head(tr, plan, style, noise, keys.times)
+    head(tr, plan, style, noise, keys.times, sway.shock["headPitch"])
     arms(tr, plan, keys, style, settings, 1.0 / fps, vary)
     tr.expressions["blink"] = blink_track(keys.times, blink_times(blink_rng, duration, 15.0))
 
@@ -137,6 +137,8 @@ def _harmonic_at(a: NDArray[np.complex128], phase: Array) -> Array:
 def trunk(tr: Tracks, sway: PelvisSway, style: GaitStyle, vary: dict[str, Array]) -> None:
     """Counter-rotation, counter-roll and lean of the trunk, shared over spine, chest and upper chest."""
     fit = {c: np.degrees(sway.waves.values[c]) for c in ("trunkYaw", "trunkRoll", "trunkPitch")}  # on the pelvis
+    for c in ("trunkRoll", "trunkPitch"):  # the heel strikes' jolt
+        fit[c] = fit[c] + np.degrees(sway.shock[c])
     trunk_yaw = -(1.0 + style.thorax_counter) * sway.yaw_osc + fit["trunkYaw"]
     trunk_roll = -(1.0 - style.shoulder_roll_keep) * sway.roll + vary["trunkRoll"] + fit["trunkRoll"]
     trunk_pitch = -sway.tilt - style.pelvis_forward_tilt + style.trunk_lean + vary["trunkPitch"] + fit["trunkPitch"]
@@ -146,8 +148,9 @@ def trunk(tr: Tracks, sway: PelvisSway, style: GaitStyle, vary: dict[str, Array]
         tr.set(bone, quat.mul(yaw, quat.mul(roll, quat.from_axis_angle_deg(X, share * trunk_pitch))))
 
 
-def head(tr: Tracks, plan: FootPlan, style: GaitStyle, noise: Array, t: Array) -> None:
-    """The head stabilised in space with a little residual wobble, leading the path on turns (facts §2c)."""
+def head(tr: Tracks, plan: FootPlan, style: GaitStyle, noise: Array, t: Array, shock: Array) -> None:
+    """The head stabilised in space with a little residual wobble, leading the path on turns (facts §2c), and
+    nodding on the chest at each heel strike (``shock [F]``, radians: the fitted heel-strike response)."""
     look = plan.heading(t + style.look_ahead)
     head_yaw = look + np.radians(style.head_residual * noise[:, 3])
     head_pitch = np.radians(style.head_pitch + style.head_residual * 0.7 * noise[:, 4])
@@ -167,7 +170,7 @@ def head(tr: Tracks, plan: FootPlan, style: GaitStyle, noise: Array, t: Array) -
         quat.from_axis_angle(Y, HEAD_FOLLOW_YAW * yaw), quat.slerp(quat.identity((len(t),)), tilt, HEAD_FOLLOW)
     )
     q_head = quat.mul(q_head, follow)
-    rel = quat.normalize(quat.mul(quat.conj(chest), q_head))
+    rel = quat.normalize(quat.mul(quat.mul(quat.conj(chest), q_head), quat.from_axis_angle(X, shock)))
     rel = quat.continuous(rel)
     neck = quat.slerp(quat.identity((tr.n_frames,)), rel, 0.4)
     neck = quat.mul(neck, quat.from_axis_angle_deg(X, -style.neck_extension))  # the head keeps its place in space

@@ -18,6 +18,7 @@ from .. import quat
 from ..noise import noise_track
 from ..program import Context, Tracks
 from .feet import FootTrack, foot_tracks
+from .heel_strike import heel_strike_response
 from .legs import LegSolve, solve_legs
 from .pelvis import PelvisSway, pelvis_height, pelvis_sway
 from .plan import FootPlan, StepKeys, plan_footsteps
@@ -103,8 +104,9 @@ def walk_on_grid(
     """
     check_settings(settings, style)
     t = build_grid(ctx.duration)
-    # one seed per random stream ("stride" varies the upper body stride by stride)
-    seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "stride", "waves")}
+    # one seed per random stream ("stride" varies the upper body stride by stride; "heel" drawn last, so the
+    # others are as they were before it)
+    seeds = {k: int(ctx.rng.integers(0, 2**63 - 1)) for k in ("plan", "noise", "blink", "stride", "waves", "heel")}
     noise = noise_track(np.random.default_rng(seeds["noise"]), t, 0.4, channels=6)
     low = _lower_body(ctx, style, settings, seeds, noise, t, 1.0)
     for _ in range(MAX_SLOWDOWNS):
@@ -156,7 +158,8 @@ def _lower_body(
     plan = plan_footsteps(settings, style, sk, ctx.duration, np.random.default_rng(seeds["plan"]), pace)
     keys = StepKeys.of(plan, t)
     waves = stride_waves(keys, plan, np.random.default_rng(seeds["waves"]))
-    sway = pelvis_sway(plan, keys, style, settings, sk, noise, waves)
+    shock = heel_strike_response(keys, plan, np.random.default_rng(seeds["heel"]))
+    sway = pelvis_sway(plan, keys, style, settings, sk, noise, waves, shock)
     tr = Tracks(sk, len(t))
     tr.set("hips", sway.rot)
     feet, legs = _place_legs(tr, plan, keys, sway, style, noise, ctx.duration, None)
