@@ -40,9 +40,10 @@ def test_walk_pelvis_is_not_a_sine(seed):
     # turned out 9° (as the CMU walkers', style.toe_out) take 0.7 points off: 22.4-25.5%. The surge (issue 13;
     # a fifth of it at 1.3 m/s, pelvis.SURGE_FADE) deepens each double support's low a little (the hips lag the
     # steady pace at each heel strike and lead it at toe off, so the legs reach further either side of the low),
-    # and the larger step-frequency wave takes the share to 20.6-23.5%
+    # and the larger step-frequency wave took the share to 20.6-23.5%; the fitted heel-strike jolt (gait/heel_strike.py)
+    # brings it back to 24.1-27.5% (seeds 0-2) and the jerk to 12.0-12.4, so the floor is 0.22 again
     share, jerk = _pelvis_figures("basic-walk", seed, 120.0)
-    assert share >= 0.20, f"hips vertical acceleration above 3 Hz: {share:.2f}"
+    assert share >= 0.22, f"hips vertical acceleration above 3 Hz: {share:.2f}"
     assert jerk >= 5.0, f"hip joints' jerk relative to the hips: {jerk:.1f} m/s^3"
 
 
