@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import exact, quat
+from .. import quat
 from ..curves import minimum_jerk
 from ..skeleton import Skeleton
 from .geometry import FootGeometry, foot_geometry, lowest_sole_point
@@ -393,34 +393,38 @@ def _pass_the_stance_ankle(
     """Swing past the stance foot without hitting it (narrow and crossing steps), in place on ``heel``.
 
     The ankle centres pass ``ANKLE_PASS`` apart, widest just as the swing ankle passes the stance ankle,
-    so the foot passes close to the stance ankle instead of circling around it (no circumduction).
+    so the foot passes close to the stance ankle instead of circling around it (no circumduction). All swings
+    at once: ``q`` (each row's swing) is sorted, so each swing's rows are one run.
     """
     sgn = r.sgn
-    lo = np.searchsorted(q, np.arange(len(ends.j)), side="left")
-    hi = np.searchsorted(q, np.arange(len(ends.j)), side="right")
     o_hs = plan.hs[r.other]
-    for s, j in enumerate(ends.j):
-        o = _stance_foot(r, plan, o_hs, float(ends.t0[s]), float(ends.t1[s]))
-        if o < 0 or lo[s] == hi[s]:
-            continue
-        i, k = r.idx[j], r.idx[j + 1]
-        left = plan.path.left(plan.s[o])
-        fwd = np.array([left[1], -left[0]]) * -1.0
-        mid = 0.5 * (plan.ankle_xz[i] + plan.ankle_xz[k])
-        d = float(np.dot(mid - plan.ankle_xz[o], left)) * sgn
-        need = ANKLE_PASS * lr - d
-        if need <= 0:
-            continue
-        rows = slice(lo[s], hi[s])
-        us = u[rows]
-        ahead = exact.matmul(heel[rows][:, [0, 2]] - plan.ankle_xz[o], fwd)
-        cross = np.nonzero(np.diff(np.sign(ahead)) > 0)[0]
-        u_p = float(np.clip(us[cross[0]] if len(cross) else 0.5, 0.25, 0.75))
-        # out and back by minimum jerk (zero rate and acceleration at toe off, the peak and heel strike):
-        # sin^2(pi u^k) started with a rate (k < 1) or an acceleration step (k = 1) at toe off
-        bump = need * np.where(us < u_p, minimum_jerk(us / u_p), 1.0 - minimum_jerk((us - u_p) / (1.0 - u_p)))
-        heel[rows, 0] += sgn * left[0] * bump
-        heel[rows, 2] += sgn * left[1] * bump
+    o = np.array([_stance_foot(r, plan, o_hs, float(t0), float(t1)) for t0, t1 in zip(ends.t0, ends.t1)], dtype=np.intp)
+    left = plan.path.left(plan.s[o])  # [S, 2] per swing (meaningless where o < 0: those swings are left out)
+    fwd = np.stack([left[:, 1], -left[:, 0]], axis=-1) * -1.0
+    mid = 0.5 * (plan.ankle_xz[r.idx[ends.j]] + plan.ankle_xz[r.idx[ends.j + 1]])
+    d = _rows_dot(mid - plan.ankle_xz[o], left) * sgn
+    need = ANKLE_PASS * lr - d
+    rows = np.nonzero(((o >= 0) & (need > 0.0))[q])[0]  # the rows of the swings passing too close
+    if not len(rows):
+        return
+    s, us = q[rows], u[rows]
+    ahead = _rows_dot(heel[rows][:, [0, 2]] - plan.ankle_xz[o[s]], fwd[s])
+    # per swing, u where the swing ankle passes the stance ankle (the sample before; mid swing if it never does)
+    crossing = np.nonzero((np.diff(np.sign(ahead)) > 0) & (s[1:] == s[:-1]))[0]
+    swing, first = np.unique(s[crossing], return_index=True)
+    u_p = np.full(len(ends.j), 0.5)
+    u_p[swing] = us[crossing[first]]
+    u_p = np.clip(u_p, 0.25, 0.75)[s]
+    # out and back by minimum jerk (zero rate and acceleration at toe off, the peak and heel strike):
+    # sin^2(pi u^k) started with a rate (k < 1) or an acceleration step (k = 1) at toe off
+    bump = need[s] * np.where(us < u_p, minimum_jerk(us / u_p), 1.0 - minimum_jerk((us - u_p) / (1.0 - u_p)))
+    heel[rows, 0] += sgn * left[s, 0] * bump
+    heel[rows, 2] += sgn * left[s, 1] * bump
+
+
+def _rows_dot(a: Array, b: Array) -> Array:
+    """Row-by-row dot products of ``[n, 2]`` floor vectors, the products added in order (as ``exact.matmul``)."""
+    return a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1]
 
 
 def _stance_foot(r: _Rolls, plan: FootPlan, o_hs: Array, t0: float, t1: float) -> int:
