@@ -424,7 +424,7 @@ def _pass_the_stance_ankle(
 
 def _rows_dot(a: Array, b: Array) -> Array:
     """Row-by-row dot products of ``[n, 2]`` floor vectors, the products added in order (as ``exact.matmul``)."""
-    return a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1]
+    return np.asarray(a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1], dtype=np.float64)
 
 
 def _stance_foot(r: _Rolls, plan: FootPlan, o_hs: Array, t0: float, t1: float) -> int:
