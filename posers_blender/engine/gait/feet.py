@@ -94,7 +94,7 @@ class _Rolls:
     p_to: Array  # toe-off pitch, radians
     power: Array  # heel-rise power
     yaw: Array
-    heel_xz: Array  # [K, 2] the heel's floor point while the foot is flat
+    planted: _Planted  # where each flat foot's heel, forefoot pivot and toe tip rest
     land_speed: float  # m/s the heel is still moving down as it touches the floor
 
     @staticmethod
@@ -112,6 +112,9 @@ class _Rolls:
         qy = quat.from_axis_angle(Y, plan.yaw[idx])
         a = np.stack([plan.ankle_xz[idx, 0], np.zeros(len(idx)), plan.ankle_xz[idx, 1]], axis=-1)
         heel = a + quat.rotate(qy, g.heel)
+        heel_w = np.stack([heel[:, 0], np.zeros(len(idx)), heel[:, 2]], axis=-1)
+        mtp_w = heel_w - quat.rotate(qy, g.heel) + quat.rotate(qy, g.mtp)
+        tip_w = mtp_w + quat.rotate(qy, g.toe_tip) if g.has_toes else mtp_w
         return _Rolls(
             idx=idx,
             other=np.nonzero(plan.side == -sgn)[0],
@@ -127,7 +130,7 @@ class _Rolls:
             p_to=np.radians(style.toe_off_pitch) * push * plan.push_boost[idx],
             power=plan.rise_power[idx],
             yaw=plan.yaw[idx],
-            heel_xz=heel[:, [0, 2]],
+            planted=_Planted(qy, heel_w, mtp_w, tip_w),
             # Froude-scaled (sqrt) for big avatars; length-scaled, i.e. softer, for small ones, whose
             # Froude-scaled motion is jerkier in absolute terms (cool_loops, 1.36x: 28.8 -> 21.3 mm pose jump
             # at heel strike)
@@ -140,9 +143,24 @@ class _Rolls:
         pitch = _stance_pitch(
             t, self.hs[j], self.ff[j], self.ho[j], self.roll_end[j], self.p_hs[j], self.p_to[j], self.power[j]
         )
-        ankle, rot, toes = _stance_ankle(t, pitch, self.heel_xz[j], self.yaw[j], self.ho[j], self.g, self.toe_limit)
+        ankle, rot, toes = _stance_ankle(t, pitch, self.planted.at(j), self.ho[j], self.g, self.toe_limit)
         ankle[:, 1] += _cushion(t - self.hs[j], self.land_speed)
         return ankle, rot, pitch, toes
+
+
+@dataclass(frozen=True)
+class _Planted:
+    """Per footfall ``[K]`` the flat foot on the floor: its heading ``qy [K, 4]`` (about +Y) and where its heel
+    (``heel [K, 3]``), forefoot pivot (``mtp``) and toe tip (``tip``; the pivot without a toes bone) rest."""
+
+    qy: Array
+    heel: Array
+    mtp: Array
+    tip: Array
+
+    def at(self, j: NDArray[np.intp]) -> _Planted:
+        """The footfalls ``j`` (one per time)."""
+        return _Planted(self.qy[j], self.heel[j], self.mtp[j], self.tip[j])
 
 
 def _empty_track(n: int, dt: float) -> FootTrack:
@@ -222,7 +240,7 @@ def _toe_bend(pitch: Array, limit: float) -> Array:
 
 
 def _stance_ankle(
-    t: Array, pitch: Array, heel_xz: Array, yaw: Array, ho: Array, g: FootGeometry, toe_limit: float
+    t: Array, pitch: Array, planted: _Planted, ho: Array, g: FootGeometry, toe_limit: float
 ) -> tuple[Array, Array, Array]:
     """Ankle positions ``[n, 3]``, foot rotations ``[n, 4]`` and toes local pitches ``[n]`` for stance pitches.
 
@@ -230,18 +248,14 @@ def _stance_ankle(
     foot turns about the MTP joint until the toes near ``toe_limit`` (facts §8: MTP extension 70-80°), then
     the whole forefoot turns about the toe tip, which stays planted to toe off.
     """
-    qy = quat.from_axis_angle(Y, yaw)
-    rot = quat.mul(qy, quat.from_axis_angle(X, pitch))
-    heel_w = np.stack([heel_xz[:, 0], np.zeros(len(t)), heel_xz[:, 1]], axis=-1)
-    by_heel = heel_w - quat.rotate(rot, g.heel)
-    mtp_w = heel_w - quat.rotate(qy, g.heel) + quat.rotate(qy, g.mtp)
+    rot = quat.mul(planted.qy, quat.from_axis_angle(X, pitch))
+    by_heel = planted.heel - quat.rotate(rot, g.heel)
     bend = _toe_bend(pitch, toe_limit)
     if g.has_toes:
-        tip_w = mtp_w + quat.rotate(qy, g.toe_tip)
-        toes_w = quat.mul(qy, quat.from_axis_angle(X, pitch - bend))
-        mtp_now = tip_w - quat.rotate(toes_w, g.toe_tip)
+        toes_w = quat.mul(planted.qy, quat.from_axis_angle(X, pitch - bend))
+        mtp_now = planted.tip - quat.rotate(toes_w, g.toe_tip)
     else:
-        mtp_now = mtp_w
+        mtp_now = planted.mtp
     by_mtp = mtp_now - quat.rotate(rot, g.mtp)
     use_mtp = (t >= ho)[:, None]
     return np.where(use_mtp, by_mtp, by_heel), rot, -bend
