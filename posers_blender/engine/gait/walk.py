@@ -288,8 +288,12 @@ def _sooner_rise(plan: FootPlan, i: int, dorsi: Array, t: Array) -> bool:
     excess = float(np.max(dorsi[a:b] - RISE_DORSIFLEXION, initial=0.0))
     if excess <= 0.5:
         return False
-    plan.push_boost[i] = max(plan.push_boost[i], min(1.0 + excess / 40.0, 1.3))
-    plan.rise_power[i] = max(1.2, plan.rise_power[i] - excess / 3.0)
+    boost = max(plan.push_boost[i], min(1.0 + excess / 40.0, 1.3))
+    power = max(1.2, plan.rise_power[i] - excess / 3.0)
+    # already as big and as soon as it gets (boost 1.3, power 1.2): no change, so no pass to place the legs again
+    if boost == plan.push_boost[i] and power == plan.rise_power[i]:
+        return False
+    plan.push_boost[i], plan.rise_power[i] = boost, power
     return True
 
 
