@@ -455,13 +455,15 @@ def _stance_foot(r: _Rolls, plan: FootPlan, o_hs: Array, t0: float, t1: float) -
 def _lift_above_floor(ft: FootTrack, g: FootGeometry, lr: float) -> None:
     """Raise the swinging foot where a sole point (heel, MTP ball, toe tip) would dip below the floor."""
     swing = ~ft.contact
-    if not swing.any():
+    rows = np.nonzero(swing)[0]
+    if not len(rows):
         return
-    low = lowest_sole_point(ft.ankle, ft.rot, ft.toes_pitch, g)
+    low = lowest_sole_point(ft.ankle[rows], ft.rot[rows], ft.toes_pitch[rows], g)
     # keep a minimum toe clearance through mid swing (none at the ends, where the foot leaves and lands)
     u = np.nan_to_num(ft.swing_u, nan=0.0)
-    clear = TOE_CLEARANCE * lr * np.sin(np.pi * np.clip(u, 0.0, 1.0)) ** 2
-    lift = np.where(swing, np.maximum(clear - low, 0.0), 0.0)
+    clear = TOE_CLEARANCE * lr * np.sin(np.pi * np.clip(u[rows], 0.0, 1.0)) ** 2
+    lift = np.zeros(len(swing))
+    lift[rows] = np.maximum(clear - low, 0.0)
     # one smooth bump per swing, as high as its largest correction over the samples that need one, on and off
     # over a time that grows with its height (a cover spread by a fixed time and faded over the swing's end
     # dropped a short closing step's foot 25 mm in 50 ms: a 47 mm knee pop at 30 fps)
@@ -532,14 +534,16 @@ def limit_swing_ankle(q: Array, ft: FootTrack, g: FootGeometry, ankle: Array) ->
     where a sole point would reach the floor (the joint-limit tolerance takes
     the rest): the floor lift came before.
     """
-    dorsi = -np.degrees(quat.twist_angle(q, X))
+    swing = np.nonzero(~ft.contact)[0]
+    dorsi = -np.degrees(quat.twist_angle(q[swing], X))
     capped = -_soft_cap(-_soft_cap(dorsi, 14.0, 19.0), 35.0, 44.0)
     # the cap fades out before heel strike, so the foot lands on its planned stance angle (the replans keep
     # that in range): a cap let go at contact popped the toes (12 mm at 120 fps). (Faded in after toe off too,
     # it turned the foot of short first and closing steps too fast: 34 mm at 30 fps.)
-    u = np.nan_to_num(ft.swing_u, nan=0.0)
+    u = np.nan_to_num(ft.swing_u[swing], nan=0.0)
     ends = minimum_jerk((1.0 - u) / CAP_FADE)
-    delta = np.where(ft.contact, 0.0, (dorsi - capped) * ends)
+    delta = np.zeros(len(q))
+    delta[swing] = (dorsi - capped) * ends
     on = np.nonzero(delta != 0.0)[0]
     if not len(on):
         return q
