@@ -103,10 +103,8 @@ class _Rolls:
         # push-off scales with the length of the step the foot is about to take (a closing step barely rolls)
         push = np.ones(len(idx))
         land = np.ones(len(idx))
-        for j in range(len(idx) - 1):
-            d_ = float(np.linalg.norm(plan.ankle_xz[idx[j + 1]] - plan.ankle_xz[idx[j]]))
-            push[j] = float(np.clip(d_ / max(plan.step_length, 1e-6), 0.25, 1.0))
-            land[j + 1] = max(push[j], 0.7)  # a short step lands a little flatter (flatter skids the forefoot in)
+        push[:-1] = np.clip(_step_lengths(plan, idx[:-1], idx[1:]) / max(plan.step_length, 1e-6), 0.25, 1.0)
+        land[1:] = np.maximum(push[:-1], 0.7)  # a short step lands a little flatter (flatter skids the forefoot in)
         if not np.isfinite(plan.to[idx[-1]]):
             land[-1] = min(land[-1], 0.7)  # the stopping foot is set down flatter [E]
         qy = quat.from_axis_angle(Y, plan.yaw[idx])
@@ -394,11 +392,13 @@ def _clearance_shape(u: Array, peak: float) -> Array:
 
 def _short_step(r: _Rolls, plan: FootPlan, ends: _SwingEnds) -> Array:
     """Per swing the step's length as a share of the plan's step length, in [0.3, 1]."""
-    out = np.empty(len(ends.j))
-    for s, j in enumerate(ends.j):
-        dist = float(np.linalg.norm(plan.ankle_xz[r.idx[j + 1]] - plan.ankle_xz[r.idx[j]]))
-        out[s] = float(np.clip(dist / plan.step_length, 0.3, 1.0))
-    return out
+    return np.clip(_step_lengths(plan, r.idx[ends.j], r.idx[ends.j + 1]) / plan.step_length, 0.3, 1.0)
+
+
+def _step_lengths(plan: FootPlan, a: NDArray[np.intp], b: NDArray[np.intp]) -> Array:
+    """Floor distances (m) from footfalls ``a`` to footfalls ``b`` of the plan."""
+    d = plan.ankle_xz[b] - plan.ankle_xz[a]
+    return np.asarray(np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1]), dtype=np.float64)
 
 
 def _pass_the_stance_ankle(
