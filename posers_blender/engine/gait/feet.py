@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import exact, quat
+from .. import quat
 from ..curves import minimum_jerk
 from ..skeleton import Skeleton
 from .geometry import FootGeometry, foot_geometry, lowest_sole_point
@@ -94,7 +94,7 @@ class _Rolls:
     p_to: Array  # toe-off pitch, radians
     power: Array  # heel-rise power
     yaw: Array
-    heel_xz: Array  # [K, 2] the heel's floor point while the foot is flat
+    planted: _Planted  # where each flat foot's heel, forefoot pivot and toe tip rest
     land_speed: float  # m/s the heel is still moving down as it touches the floor
 
     @staticmethod
@@ -103,15 +103,16 @@ class _Rolls:
         # push-off scales with the length of the step the foot is about to take (a closing step barely rolls)
         push = np.ones(len(idx))
         land = np.ones(len(idx))
-        for j in range(len(idx) - 1):
-            d_ = float(np.linalg.norm(plan.ankle_xz[idx[j + 1]] - plan.ankle_xz[idx[j]]))
-            push[j] = float(np.clip(d_ / max(plan.step_length, 1e-6), 0.25, 1.0))
-            land[j + 1] = max(push[j], 0.7)  # a short step lands a little flatter (flatter skids the forefoot in)
+        push[:-1] = np.clip(_step_lengths(plan, idx[:-1], idx[1:]) / max(plan.step_length, 1e-6), 0.25, 1.0)
+        land[1:] = np.maximum(push[:-1], 0.7)  # a short step lands a little flatter (flatter skids the forefoot in)
         if not np.isfinite(plan.to[idx[-1]]):
             land[-1] = min(land[-1], 0.7)  # the stopping foot is set down flatter [E]
         qy = quat.from_axis_angle(Y, plan.yaw[idx])
         a = np.stack([plan.ankle_xz[idx, 0], np.zeros(len(idx)), plan.ankle_xz[idx, 1]], axis=-1)
         heel = a + quat.rotate(qy, g.heel)
+        heel_w = np.stack([heel[:, 0], np.zeros(len(idx)), heel[:, 2]], axis=-1)
+        mtp_w = heel_w - quat.rotate(qy, g.heel) + quat.rotate(qy, g.mtp)
+        tip_w = mtp_w + quat.rotate(qy, g.toe_tip) if g.has_toes else mtp_w
         return _Rolls(
             idx=idx,
             other=np.nonzero(plan.side == -sgn)[0],
@@ -127,7 +128,7 @@ class _Rolls:
             p_to=np.radians(style.toe_off_pitch) * push * plan.push_boost[idx],
             power=plan.rise_power[idx],
             yaw=plan.yaw[idx],
-            heel_xz=heel[:, [0, 2]],
+            planted=_Planted(qy, heel_w, mtp_w, tip_w),
             # Froude-scaled (sqrt) for big avatars; length-scaled, i.e. softer, for small ones, whose
             # Froude-scaled motion is jerkier in absolute terms (cool_loops, 1.36x: 28.8 -> 21.3 mm pose jump
             # at heel strike)
@@ -140,9 +141,24 @@ class _Rolls:
         pitch = _stance_pitch(
             t, self.hs[j], self.ff[j], self.ho[j], self.roll_end[j], self.p_hs[j], self.p_to[j], self.power[j]
         )
-        ankle, rot, toes = _stance_ankle(t, pitch, self.heel_xz[j], self.yaw[j], self.ho[j], self.g, self.toe_limit)
+        ankle, rot, toes = _stance_ankle(t, pitch, self.planted.at(j), self.ho[j], self.g, self.toe_limit)
         ankle[:, 1] += _cushion(t - self.hs[j], self.land_speed)
         return ankle, rot, pitch, toes
+
+
+@dataclass(frozen=True)
+class _Planted:
+    """Per footfall ``[K]`` the flat foot on the floor: its heading ``qy [K, 4]`` (about +Y) and where its heel
+    (``heel [K, 3]``), forefoot pivot (``mtp``) and toe tip (``tip``; the pivot without a toes bone) rest."""
+
+    qy: Array
+    heel: Array
+    mtp: Array
+    tip: Array
+
+    def at(self, j: NDArray[np.intp]) -> _Planted:
+        """The footfalls ``j`` (one per time)."""
+        return _Planted(self.qy[j], self.heel[j], self.mtp[j], self.tip[j])
 
 
 def _empty_track(n: int, dt: float) -> FootTrack:
@@ -222,7 +238,7 @@ def _toe_bend(pitch: Array, limit: float) -> Array:
 
 
 def _stance_ankle(
-    t: Array, pitch: Array, heel_xz: Array, yaw: Array, ho: Array, g: FootGeometry, toe_limit: float
+    t: Array, pitch: Array, planted: _Planted, ho: Array, g: FootGeometry, toe_limit: float
 ) -> tuple[Array, Array, Array]:
     """Ankle positions ``[n, 3]``, foot rotations ``[n, 4]`` and toes local pitches ``[n]`` for stance pitches.
 
@@ -230,18 +246,14 @@ def _stance_ankle(
     foot turns about the MTP joint until the toes near ``toe_limit`` (facts §8: MTP extension 70-80°), then
     the whole forefoot turns about the toe tip, which stays planted to toe off.
     """
-    qy = quat.from_axis_angle(Y, yaw)
-    rot = quat.mul(qy, quat.from_axis_angle(X, pitch))
-    heel_w = np.stack([heel_xz[:, 0], np.zeros(len(t)), heel_xz[:, 1]], axis=-1)
-    by_heel = heel_w - quat.rotate(rot, g.heel)
-    mtp_w = heel_w - quat.rotate(qy, g.heel) + quat.rotate(qy, g.mtp)
+    rot = quat.mul(planted.qy, quat.from_axis_angle(X, pitch))
+    by_heel = planted.heel - quat.rotate(rot, g.heel)
     bend = _toe_bend(pitch, toe_limit)
     if g.has_toes:
-        tip_w = mtp_w + quat.rotate(qy, g.toe_tip)
-        toes_w = quat.mul(qy, quat.from_axis_angle(X, pitch - bend))
-        mtp_now = tip_w - quat.rotate(toes_w, g.toe_tip)
+        toes_w = quat.mul(planted.qy, quat.from_axis_angle(X, pitch - bend))
+        mtp_now = planted.tip - quat.rotate(toes_w, g.toe_tip)
     else:
-        mtp_now = mtp_w
+        mtp_now = planted.mtp
     by_mtp = mtp_now - quat.rotate(rot, g.mtp)
     use_mtp = (t >= ho)[:, None]
     return np.where(use_mtp, by_mtp, by_heel), rot, -bend
@@ -380,11 +392,13 @@ def _clearance_shape(u: Array, peak: float) -> Array:
 
 def _short_step(r: _Rolls, plan: FootPlan, ends: _SwingEnds) -> Array:
     """Per swing the step's length as a share of the plan's step length, in [0.3, 1]."""
-    out = np.empty(len(ends.j))
-    for s, j in enumerate(ends.j):
-        dist = float(np.linalg.norm(plan.ankle_xz[r.idx[j + 1]] - plan.ankle_xz[r.idx[j]]))
-        out[s] = float(np.clip(dist / plan.step_length, 0.3, 1.0))
-    return out
+    return np.clip(_step_lengths(plan, r.idx[ends.j], r.idx[ends.j + 1]) / plan.step_length, 0.3, 1.0)
+
+
+def _step_lengths(plan: FootPlan, a: NDArray[np.intp], b: NDArray[np.intp]) -> Array:
+    """Floor distances (m) from footfalls ``a`` to footfalls ``b`` of the plan."""
+    d = plan.ankle_xz[b] - plan.ankle_xz[a]
+    return np.asarray(np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1]), dtype=np.float64)
 
 
 def _pass_the_stance_ankle(
@@ -393,34 +407,38 @@ def _pass_the_stance_ankle(
     """Swing past the stance foot without hitting it (narrow and crossing steps), in place on ``heel``.
 
     The ankle centres pass ``ANKLE_PASS`` apart, widest just as the swing ankle passes the stance ankle,
-    so the foot passes close to the stance ankle instead of circling around it (no circumduction).
+    so the foot passes close to the stance ankle instead of circling around it (no circumduction). All swings
+    at once: ``q`` (each row's swing) is sorted, so each swing's rows are one run.
     """
     sgn = r.sgn
-    lo = np.searchsorted(q, np.arange(len(ends.j)), side="left")
-    hi = np.searchsorted(q, np.arange(len(ends.j)), side="right")
     o_hs = plan.hs[r.other]
-    for s, j in enumerate(ends.j):
-        o = _stance_foot(r, plan, o_hs, float(ends.t0[s]), float(ends.t1[s]))
-        if o < 0 or lo[s] == hi[s]:
-            continue
-        i, k = r.idx[j], r.idx[j + 1]
-        left = plan.path.left(plan.s[o])
-        fwd = np.array([left[1], -left[0]]) * -1.0
-        mid = 0.5 * (plan.ankle_xz[i] + plan.ankle_xz[k])
-        d = float(np.dot(mid - plan.ankle_xz[o], left)) * sgn
-        need = ANKLE_PASS * lr - d
-        if need <= 0:
-            continue
-        rows = slice(lo[s], hi[s])
-        us = u[rows]
-        ahead = exact.matmul(heel[rows][:, [0, 2]] - plan.ankle_xz[o], fwd)
-        cross = np.nonzero(np.diff(np.sign(ahead)) > 0)[0]
-        u_p = float(np.clip(us[cross[0]] if len(cross) else 0.5, 0.25, 0.75))
-        # out and back by minimum jerk (zero rate and acceleration at toe off, the peak and heel strike):
-        # sin^2(pi u^k) started with a rate (k < 1) or an acceleration step (k = 1) at toe off
-        bump = need * np.where(us < u_p, minimum_jerk(us / u_p), 1.0 - minimum_jerk((us - u_p) / (1.0 - u_p)))
-        heel[rows, 0] += sgn * left[0] * bump
-        heel[rows, 2] += sgn * left[1] * bump
+    o = np.array([_stance_foot(r, plan, o_hs, float(t0), float(t1)) for t0, t1 in zip(ends.t0, ends.t1)], dtype=np.intp)
+    left = plan.path.left(plan.s[o])  # [S, 2] per swing (meaningless where o < 0: those swings are left out)
+    fwd = np.stack([left[:, 1], -left[:, 0]], axis=-1) * -1.0
+    mid = 0.5 * (plan.ankle_xz[r.idx[ends.j]] + plan.ankle_xz[r.idx[ends.j + 1]])
+    d = _rows_dot(mid - plan.ankle_xz[o], left) * sgn
+    need = ANKLE_PASS * lr - d
+    rows = np.nonzero(((o >= 0) & (need > 0.0))[q])[0]  # the rows of the swings passing too close
+    if not len(rows):
+        return
+    s, us = q[rows], u[rows]
+    ahead = _rows_dot(heel[rows][:, [0, 2]] - plan.ankle_xz[o[s]], fwd[s])
+    # per swing, u where the swing ankle passes the stance ankle (the sample before; mid swing if it never does)
+    crossing = np.nonzero((np.diff(np.sign(ahead)) > 0) & (s[1:] == s[:-1]))[0]
+    swing, first = np.unique(s[crossing], return_index=True)
+    u_p = np.full(len(ends.j), 0.5)
+    u_p[swing] = us[crossing[first]]
+    u_p = np.clip(u_p, 0.25, 0.75)[s]
+    # out and back by minimum jerk (zero rate and acceleration at toe off, the peak and heel strike):
+    # sin^2(pi u^k) started with a rate (k < 1) or an acceleration step (k = 1) at toe off
+    bump = need[s] * np.where(us < u_p, minimum_jerk(us / u_p), 1.0 - minimum_jerk((us - u_p) / (1.0 - u_p)))
+    heel[rows, 0] += sgn * left[s, 0] * bump
+    heel[rows, 2] += sgn * left[s, 1] * bump
+
+
+def _rows_dot(a: Array, b: Array) -> Array:
+    """Row-by-row dot products of ``[n, 2]`` floor vectors, the products added in order (as ``exact.matmul``)."""
+    return np.asarray(a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1], dtype=np.float64)
 
 
 def _stance_foot(r: _Rolls, plan: FootPlan, o_hs: Array, t0: float, t1: float) -> int:
@@ -437,13 +455,15 @@ def _stance_foot(r: _Rolls, plan: FootPlan, o_hs: Array, t0: float, t1: float) -
 def _lift_above_floor(ft: FootTrack, g: FootGeometry, lr: float) -> None:
     """Raise the swinging foot where a sole point (heel, MTP ball, toe tip) would dip below the floor."""
     swing = ~ft.contact
-    if not swing.any():
+    rows = np.nonzero(swing)[0]
+    if not len(rows):
         return
-    low = lowest_sole_point(ft.ankle, ft.rot, ft.toes_pitch, g)
+    low = lowest_sole_point(ft.ankle[rows], ft.rot[rows], ft.toes_pitch[rows], g)
     # keep a minimum toe clearance through mid swing (none at the ends, where the foot leaves and lands)
     u = np.nan_to_num(ft.swing_u, nan=0.0)
-    clear = TOE_CLEARANCE * lr * np.sin(np.pi * np.clip(u, 0.0, 1.0)) ** 2
-    lift = np.where(swing, np.maximum(clear - low, 0.0), 0.0)
+    clear = TOE_CLEARANCE * lr * np.sin(np.pi * np.clip(u[rows], 0.0, 1.0)) ** 2
+    lift = np.zeros(len(swing))
+    lift[rows] = np.maximum(clear - low, 0.0)
     # one smooth bump per swing, as high as its largest correction over the samples that need one, on and off
     # over a time that grows with its height (a cover spread by a fixed time and faded over the swing's end
     # dropped a short closing step's foot 25 mm in 50 ms: a 47 mm knee pop at 30 fps)
@@ -514,14 +534,16 @@ def limit_swing_ankle(q: Array, ft: FootTrack, g: FootGeometry, ankle: Array) ->
     where a sole point would reach the floor (the joint-limit tolerance takes
     the rest): the floor lift came before.
     """
-    dorsi = -np.degrees(quat.twist_angle(q, X))
+    swing = np.nonzero(~ft.contact)[0]
+    dorsi = -np.degrees(quat.twist_angle(q[swing], X))
     capped = -_soft_cap(-_soft_cap(dorsi, 14.0, 19.0), 35.0, 44.0)
     # the cap fades out before heel strike, so the foot lands on its planned stance angle (the replans keep
     # that in range): a cap let go at contact popped the toes (12 mm at 120 fps). (Faded in after toe off too,
     # it turned the foot of short first and closing steps too fast: 34 mm at 30 fps.)
-    u = np.nan_to_num(ft.swing_u, nan=0.0)
+    u = np.nan_to_num(ft.swing_u[swing], nan=0.0)
     ends = minimum_jerk((1.0 - u) / CAP_FADE)
-    delta = np.where(ft.contact, 0.0, (dorsi - capped) * ends)
+    delta = np.zeros(len(q))
+    delta[swing] = (dorsi - capped) * ends
     on = np.nonzero(delta != 0.0)[0]
     if not len(on):
         return q

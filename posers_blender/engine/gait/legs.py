@@ -85,7 +85,9 @@ def _solve_leg(
     else:
         changed = np.zeros(tr.n_frames, dtype=bool)
         for now, was in ((hip, before.hip), (target, before.target), (pole, before.pole), (foot_rot, before.foot_rot)):
-            changed |= np.any(now != was, axis=1)
+            differs = now != was
+            for c in range(differs.shape[1]):  # column by column: numpy's reduction over a short axis is slow
+                changed |= differs[:, c]
         frames = np.nonzero(changed)[0]
         raw = [before.upper.copy(), before.lower.copy(), before.foot.copy()]
     sk = tr.skeleton
@@ -125,7 +127,7 @@ def _terminal_swing_reach(sk: Skeleton, name: str, hip: Array, ft: FootTrack, kn
     floor = knee_contact + KNEE_FLOOR_SPAN * (1.0 - np.where(swing, u, 1.0))
     cap = knee_distance(sk, name, floor)
     v = ft.ankle - hip
-    d = np.linalg.norm(v, axis=1)
+    d = quat.length(v)  # np.linalg.norm(v, axis=1), bit for bit
     soft = np.where(d > cap - 0.02, (cap - 0.02) + 0.02 * np.tanh((d - (cap - 0.02)) / 0.02), d)
     # Hand back to the planned landing over the last fifth of the swing (the pelvis keeps that reachable)
     # and only from mid swing on (fading in), so toe off keeps the stance leg's own bend

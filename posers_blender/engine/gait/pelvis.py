@@ -296,15 +296,16 @@ def _wave_keys(t: Array, plan: FootPlan, style: GaitStyle, duration: float) -> t
 
 def _lowest_near(t: Array, allowed: Array, kt: Array, half: float) -> Array:
     """Per key the lowest ``allowed`` within ``half`` seconds of it (interpolated where no frame is that near)."""
-    kv = np.empty(len(kt))
-    # frames that may be that near (the window is widened a little; the exact test below decides)
+    # frames that may be that near (the window is widened a little; the exact test below decides), every
+    # key's in one row of a [K, W] table (W the widest window)
     lo = np.searchsorted(t, kt - half - 1e-6, side="left")
     hi = np.searchsorted(t, kt + half + 1e-6, side="right")
-    for j, tk in enumerate(kt):
-        seg = slice(lo[j], hi[j])
-        m = np.abs(t[seg] - tk) <= half
-        kv[j] = float(allowed[seg][m].min()) if m.any() else float(np.interp(tk, t, allowed))
-    return kv
+    rows = lo[:, None] + np.arange(max(int(np.max(hi - lo, initial=0)), 1))
+    near = rows < hi[:, None]
+    rows = np.minimum(rows, len(t) - 1)
+    near &= np.abs(t[rows] - kt[:, None]) <= half
+    lowest = np.min(np.where(near, allowed[rows], np.inf), axis=1)
+    return np.where(near.any(axis=1), lowest, np.interp(kt, t, allowed))
 
 
 def _fit_under(t: Array, kt: Array, kv: Array, allowed: Array, extra: Array) -> Array:

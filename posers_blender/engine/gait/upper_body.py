@@ -95,6 +95,7 @@ def stride_variation(
     w = minimum_jerk(frac)
     mean = fitted.mean_stride_curves()
     fade = np.clip(plan.speed_at(t) / max(plan.speed, 1e-6), 0.0, 1.0)
+    waves = _harmonic_waves(frac, STRIDE_HARMONICS + 1)  # the same for every curve
     for c in VARIED:
         curves = sv.offsets[c]
         if c.startswith("trunk"):  # the mean oscillation too: ours has none at the step frequency
@@ -104,7 +105,7 @@ def stride_variation(
             ratio = np.clip(np.radians(arm_amplitude[c]) / max(fundamental, 1e-9), 0.0, STYLE_RATIO[1])
             curves = curves + ratio * _beyond_fundamental(mean[c])
         a = _low_harmonics(curves)
-        now, nxt = _harmonic_at(a[k], frac), _harmonic_at(a[k + 1], frac)
+        now, nxt = _harmonic_at(a[k], waves), _harmonic_at(a[k + 1], waves)
         out[c] = np.asarray(np.degrees((1.0 - w) * now + w * nxt) * fade, dtype=np.float64)
     return out
 
@@ -126,12 +127,16 @@ def _low_harmonics(curves: Array) -> NDArray[np.complex128]:
     return np.asarray(np.fft.rfft(curves, axis=-1)[:, : STRIDE_HARMONICS + 1] / curves.shape[-1], dtype=np.complex128)
 
 
-def _harmonic_at(a: NDArray[np.complex128], phase: Array) -> Array:
-    """Per frame the curve of coefficients ``a [F, H]`` at ``phase [F]`` (cycles)."""
+def _harmonic_waves(phase: Array, n: int) -> NDArray[np.complex128]:
+    """Per frame the first ``n`` harmonics ``exp(2 pi i h phase)`` ``[F, n]`` at ``phase [F]`` (cycles)."""
+    return np.asarray(np.exp(2j * np.pi * phase[:, None] * np.arange(n)), dtype=np.complex128)
+
+
+def _harmonic_at(a: NDArray[np.complex128], waves: NDArray[np.complex128]) -> Array:
+    """Per frame the curve of coefficients ``a [F, H]`` at the phases of ``waves`` (:func:`_harmonic_waves`)."""
     h = np.arange(a.shape[-1])
-    e = np.exp(2j * np.pi * phase[:, None] * h)
     scale = np.where(h == 0, 1.0, 2.0)
-    return np.asarray(np.real(np.sum(scale * a * e, axis=-1)), dtype=np.float64)
+    return np.asarray(np.real(np.sum(scale * a * waves[:, : len(h)], axis=-1)), dtype=np.float64)
 
 
 def trunk(tr: Tracks, sway: PelvisSway, style: GaitStyle, vary: dict[str, Array]) -> None:

@@ -190,6 +190,10 @@ def at_frames(grid: Tracks, times: Array) -> Tracks:
     flips = quat.continuity_flips(grid.lrot)
     for s in range(0, len(times), READ_BLOCK):
         frames = slice(s, s + READ_BLOCK)
+        if read.exact:  # every frame on a grid sample (24, 30, 60, 120 fps): only those rows
+            i = read.i[frames]
+            out.lrot[frames] = quat.normalize(grid.lrot[i] * np.where(flips[i, :, None], -1.0, 1.0))
+            continue
         rows = read.rows(frames)
         block = grid.lrot[rows] * np.where(flips[rows, :, None], -1.0, 1.0)  # quat.continuous(grid.lrot)[rows]
         out.lrot[frames] = quat.normalize(read.read(block, frames, rows.start))
@@ -288,8 +292,12 @@ def _sooner_rise(plan: FootPlan, i: int, dorsi: Array, t: Array) -> bool:
     excess = float(np.max(dorsi[a:b] - RISE_DORSIFLEXION, initial=0.0))
     if excess <= 0.5:
         return False
-    plan.push_boost[i] = max(plan.push_boost[i], min(1.0 + excess / 40.0, 1.3))
-    plan.rise_power[i] = max(1.2, plan.rise_power[i] - excess / 3.0)
+    boost = max(plan.push_boost[i], min(1.0 + excess / 40.0, 1.3))
+    power = max(1.2, plan.rise_power[i] - excess / 3.0)
+    # already as big and as soon as it gets (boost 1.3, power 1.2): no change, so no pass to place the legs again
+    if boost == plan.push_boost[i] and power == plan.rise_power[i]:
+        return False
+    plan.push_boost[i], plan.rise_power[i] = boost, power
     return True
 
 
