@@ -36,7 +36,7 @@ Sampler API (what the motions call):
   :func:`curve_at` reads any curve at a phase.
 - :func:`pelvis_waves` ``(rng, n_strides) -> PelvisWaves``: per stride the harmonics of the pelvis and trunk
   waveforms (:data:`PELVIS_CHANNELS`), drawn around the fitted mean with the fitted stride-to-stride SD;
-  :func:`wave_at` evaluates them at a phase.
+  :func:`wave_at` evaluates them at the phases of a :func:`harmonic_basis`.
 - :func:`heel_strike_response` ``() -> HeelStrikeResponse``: the mean response of the pelvis, trunk and head to a
   heel strike beyond the stride's harmonics (:data:`HEEL_STRIKE_CHANNELS`) and the principal components of its
   strike-to-strike deviation.
@@ -344,12 +344,9 @@ def posture_events(
     kind's moves never overlap.
     """
     doc = load(path)
-    events = doc["standing"]["events"]
     out: list[PostureEvent] = []
     for kind in kinds:
-        if kind not in events:
-            raise ValueError(f"posture event kind '{kind}' unknown: use one of {', '.join(EVENT_KINDS)}")
-        ev = events[kind]
+        ev = _event_kind(doc, kind)
         protos = ev["prototypes"]
         if not protos or rate_scale <= 0:
             continue
@@ -378,10 +375,15 @@ def posture_events(
 
 def toward_centre(kind: str, path: str | Path | None = None) -> float:
     """How often a ``kind`` of posture event moves the posture back toward the take's mean (0-1, fitted)."""
-    events = load(path)["standing"]["events"]
+    return float(_event_kind(load(path), kind)["p_toward_centre"])
+
+
+def _event_kind(doc: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The fitted record of one posture event ``kind``; ValueError naming the kinds there are."""
+    events: dict[str, Any] = doc["standing"]["events"]
     if kind not in events:
         raise ValueError(f"posture event kind '{kind}' unknown: use one of {', '.join(EVENT_KINDS)}")
-    return float(events[kind]["p_toward_centre"])
+    return events[kind]
 
 
 def posture_offsets(events: list[PostureEvent], times: ArrayLike) -> dict[str, Array]:
@@ -511,13 +513,19 @@ def pelvis_waves(rng: np.random.Generator, n_strides: int, *, path: str | Path |
     return PelvisWaves(coeffs, fundamental)
 
 
-def wave_at(coeffs: NDArray[np.complex128], phase: ArrayLike, harmonics: ArrayLike) -> Array:
-    """The waveform of harmonics ``coeffs [F, H]`` (one row per sample) at ``phase [F]`` (stride cycles), summed
-    over the harmonic numbers listed in ``harmonics`` (1-based) only."""
-    k = np.asarray(harmonics, dtype=np.int64)
+def harmonic_basis(phase: ArrayLike, n: int) -> NDArray[np.complex128]:
+    """``exp(2 pi i k phase)`` for the harmonics ``k = 1..n``: ``[F, n]`` at ``phase [F]`` (stride cycles), what
+    :func:`wave_at` reads the waves with (one basis serves every channel at the same phases)."""
     u = np.asarray(phase, dtype=np.float64)
-    e = np.exp(2j * np.pi * u[:, None] * k[None, :])
-    return np.asarray(np.real(np.sum(coeffs[:, k - 1] * e, axis=-1)), dtype=np.float64)
+    return np.asarray(np.exp(2j * np.pi * u[:, None] * np.arange(1, n + 1)[None, :]), dtype=np.complex128)
+
+
+def wave_at(coeffs: NDArray[np.complex128], basis: NDArray[np.complex128], harmonics: ArrayLike) -> Array:
+    """The waveform of harmonics ``coeffs [F, H]`` (one row per sample) at the phases of ``basis``
+    (:func:`harmonic_basis`, ``[F, >= H]``), summed over the harmonic numbers listed in ``harmonics`` (1-based)
+    only."""
+    k = np.asarray(harmonics, dtype=np.int64) - 1
+    return np.asarray(np.real(np.sum(coeffs[:, k] * basis[:, k], axis=-1)), dtype=np.float64)
 
 
 # -- walking: the heel-strike response ------------------------------------------------------------------
@@ -529,14 +537,12 @@ class HeelStrikeResponse:
 
     - ``times [W]``: seconds from the heel strike at which ``shape`` is sampled.
     - ``shape``: :data:`HEEL_STRIKE_CHANNELS` channel -> ``[W]`` (metres or radians, default avatar).
-    - ``amplitude_sd``: :data:`HEEL_STRIKE_GROUPS` group -> strike-to-strike SD of its amplitude (mean 1).
     - ``pcs``: channel -> ``[K, W]`` principal components of the strike-to-strike deviation from ``shape``
       (smoothed), each scaled by its SD: a strike's response is ``shape + z @ pcs``, ``z ~ N(0, 1)^K``.
     """
 
     times: Array
     shape: dict[str, Array]
-    amplitude_sd: dict[str, float]
     pcs: dict[str, Array]
 
 
@@ -551,6 +557,4 @@ def heel_strike_response(path: str | Path | None = None) -> HeelStrikeResponse:
     pcs = {
         c: np.asarray([pc[c] for pc in dev["pcs"]], dtype=np.float64).reshape(len(sd), n) * sd[:, None] for c in shape
     }
-    return HeelStrikeResponse(
-        t0 + dt * np.arange(n), shape, {g: float(h["amplitude_sd"][g]) for g in HEEL_STRIKE_GROUPS}, pcs
-    )
+    return HeelStrikeResponse(t0 + dt * np.arange(n), shape, pcs)

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from .. import fitted
 from .plan import FootPlan, StepKeys
-from .stride_waves import first_stride_ramp
+from .stride_waves import wave_fade
 
 Array = NDArray[np.float64]
 
@@ -45,8 +45,8 @@ def heel_strike_response(keys: StepKeys, plan: FootPlan, rng: np.random.Generato
     scale lengths by ``leg_ratio``) the fitted response summed over the heel strikes ``keys.hs``, a right
     strike's rolls mirrored. Each strike draws its own response: the fitted mean plus ``SPREAD_SHARE`` of a
     deviation drawn from the fitted strike-to-strike principal components (``rng``: one row of coefficients per
-    strike), times its step's envelope and the walk's speed fade and first-stride ramp (as the stride waves
-    fade) at the strike."""
+    strike), times its step's envelope and the stride waves' fade (:func:`~.stride_waves.wave_fade`) at the
+    strike."""
     t = keys.times
     out = {c: np.zeros(len(t)) for c in fitted.HEEL_STRIKE_CHANNELS}
     ok = np.isfinite(keys.hs)
@@ -62,7 +62,7 @@ def heel_strike_response(keys: StepKeys, plan: FootPlan, rng: np.random.Generato
     rows = first[:, None] + np.arange(int(np.ceil((resp.times[-1] - resp.times[0]) / dt)) + 1)[None, :]
     inside = (rows >= 0) & (rows < len(t))
     at = np.clip(first - int(np.ceil(-resp.times[0] / dt)), 0, len(t) - 1)  # the sample at (after) each strike
-    fade = np.clip(plan.speed_at(t[at]) / max(plan.speed, 1e-6), 0.0, 1.0) * first_stride_ramp(keys, plan)[at] * en
+    fade = wave_fade(keys, plan)[at] * en
     # where each sample falls in the fitted shape's samples (linear interpolation; 0 beyond it)
     u = (t[0] + rows * dt - hs[:, None] - resp.times[0]) * hz
     i0 = np.floor(u).astype(np.int64)

@@ -94,6 +94,11 @@ class FootPlan:
         v = np.gradient(self.grid_s, self.grid_t)
         return np.interp(t, self.grid_t, v)
 
+    def speed_share(self, t: Array) -> Array:
+        """The walking speed at ``t`` as a share of the planned speed, in [0, 1]: 0 standing, 1 under way (what
+        the fitted layers fade in and out with)."""
+        return np.clip(self.speed_at(t) / max(self.speed, 1e-6), 0.0, 1.0)
+
     @property
     def n(self) -> int:
         return len(self.side)

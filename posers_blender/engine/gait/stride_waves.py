@@ -73,21 +73,26 @@ def stride_waves(keys: StepKeys, plan: FootPlan, rng: np.random.Generator) -> St
     frac = phase - k
     i = k - int(k.min())
     draws = fitted.pelvis_waves(rng, int(i.max()) + 2)
-    w = minimum_jerk(frac)
-    fade = np.clip(plan.speed_at(t) / max(plan.speed, 1e-6), 0.0, 1.0) * first_stride_ramp(keys, plan)
+    w = minimum_jerk(frac)[:, None]
+    fade = wave_fade(keys, plan)
+    n_harmonics = next(iter(draws.coeffs.values())).shape[1]  # every channel has the fitted harmonics 1..n
+    basis = fitted.harmonic_basis(frac, n_harmonics)  # shared by every channel
     values: dict[str, Array] = {}
-    basis: NDArray[np.complex128] | None = None  # exp(2 pi i k phase) for every harmonic k, shared by the channels
     for c, coeffs in draws.coeffs.items():
-        if basis is None:
-            basis = np.exp(2j * np.pi * frac[:, None] * np.arange(1, coeffs.shape[1] + 1)[None, :])
-        added = np.asarray([h for h in range(1, coeffs.shape[1] + 1) if h not in DESIGNED[c]], dtype=np.int64) - 1
+        added = [h for h in range(1, coeffs.shape[1] + 1) if h not in DESIGNED[c]]
         # this stride's harmonics crossfading into the next's: a blend of the coefficients is the blend of the waves
-        blend = (1.0 - w)[:, None] * coeffs[i][:, added] + w[:, None] * coeffs[i + 1][:, added]
-        values[c] = np.asarray(np.real(np.sum(blend * basis[:, added], axis=-1)) * fade, dtype=np.float64)
+        blend = (1.0 - w) * coeffs[i] + w * coeffs[i + 1]
+        values[c] = fitted.wave_at(blend, basis, added) * fade
     return StrideWaves(values, {c: a for c, (_, a) in draws.fundamental.items()})
 
 
-def first_stride_ramp(keys: StepKeys, plan: FootPlan) -> Array:
+def wave_fade(keys: StepKeys, plan: FootPlan) -> Array:
+    """``[F]`` how much of the fitted waves a walk carries: its speed's share of the planned speed, and none
+    before the first heel strike, rising over the first stride (:func:`_first_stride_ramp`)."""
+    return plan.speed_share(keys.times) * _first_stride_ramp(keys, plan)
+
+
+def _first_stride_ramp(keys: StepKeys, plan: FootPlan) -> Array:
     """``[F]`` 0 before the first heel strike, rising to 1 over the first stride (minimum jerk): the first steps
     from a stand are the designed gait's alone, while the stance foot's rocker is still settling."""
     hs = keys.hs[np.isfinite(keys.hs)]

@@ -94,7 +94,7 @@ def stride_variation(
     frac = np.clip((t - left[k]) / (left[k + 1] - left[k]), 0.0, 1.0)
     w = minimum_jerk(frac)
     mean = fitted.mean_stride_curves()
-    fade = np.clip(plan.speed_at(t) / max(plan.speed, 1e-6), 0.0, 1.0)
+    fade = plan.speed_share(t)
     waves = _harmonic_waves(frac, STRIDE_HARMONICS + 1)  # the same for every curve
     for c in VARIED:
         curves = sv.offsets[c]
@@ -209,7 +209,7 @@ def arms(
     varied stride by stride and side by side (``vary``)."""
     amp = settings.arm_swing
     # bias and shoulder-blade retraction fade in with walking speed
-    vnow = np.clip(plan.speed_at(keys.times) / max(plan.speed, 1e-6), 0, 1)
+    vnow = plan.speed_share(keys.times)
     for name, sgn in SIDES:
         sw = _arm_swing(keys, style, sgn, dt)
         flex = style.arm_bias * vnow + 0.5 * style.arm_arc * amp * sw + vary[f"{name}Shoulder"]
